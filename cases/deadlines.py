@@ -1,0 +1,180 @@
+"""The deadlines of one case: the statutory clock applied to the case's own facts.
+
+Nothing here is typed in by hand. `timeline()` gives the due dates; the case's milestones say
+which are met; recorded exceptions mark a deadline excepted without moving it (reg 10(4)).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from cases.statutory import explain, timeline
+
+if TYPE_CHECKING:
+    from cases.models import Case
+
+DUE_SOON_DAYS = 10
+
+LABELS: dict[str, str] = {
+    "decision_to_assess": "Decision whether to assess",
+    "advice": "Advice from professionals",
+    "decision_not_to_issue": "Decision whether to issue a plan",
+    "final_plan": "Final plan issued",
+    "draft_comments": "Family's comments on the draft plan",
+    "consultation_response": "Settings' consultation responses",
+    "annual_review": "Annual review completed",
+    "review_report": "Review meeting report",
+    "review_decision": "Review decision",
+    "amendment_comments": "Family's comments on amendments",
+    "amended_plan": "Amended plan issued",
+    "appeal": "Last day to appeal",
+}
+
+# Which party must act by each deadline: the council's own are what caseworkers are chased on.
+OWNER: dict[str, str] = {
+    "draft_comments": "family",
+    "amendment_comments": "family",
+    "consultation_response": "setting",
+    "advice": "advisers",
+    "review_report": "setting",
+    "appeal": "family",
+}
+
+# Deadlines that matter at each stage. A deadline from a stage already passed stays on the case
+# (met or missed) because `_met_on` reads the milestone that satisfied it.
+STAGE_KEYS: dict[str, tuple[str, ...]] = {
+    "received": ("decision_to_assess", "final_plan"),
+    "deciding_assess": ("decision_to_assess", "final_plan"),
+    "assessing": ("decision_to_assess", "advice", "decision_not_to_issue", "final_plan"),
+    "deciding_issue": ("decision_to_assess", "advice", "decision_not_to_issue", "final_plan"),
+    "drafting": ("decision_to_assess", "decision_not_to_issue", "final_plan"),
+    "draft_with_family": (
+        "decision_to_assess",
+        "decision_not_to_issue",
+        "draft_comments",
+        "final_plan",
+    ),
+    "consulting": (
+        "decision_to_assess",
+        "decision_not_to_issue",
+        "draft_comments",
+        "consultation_response",
+        "final_plan",
+    ),
+    "final_issued": ("final_plan", "annual_review"),
+    "maintained": (
+        "annual_review",
+        "review_report",
+        "review_decision",
+        "amendment_comments",
+        "amended_plan",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Deadline:
+    key: str
+    label: str
+    due: date
+    owner: str
+    explanation: str
+    met_on: date | None
+    excepted: bool
+    today: date
+
+    @property
+    def days_left(self) -> int:
+        return (self.due - self.today).days
+
+    @property
+    def status(self) -> str:
+        if self.met_on is not None:
+            return "met" if self.met_on <= self.due else "met late"
+        if self.excepted:
+            return "excepted"
+        if self.today > self.due:
+            return "missed"
+        if self.days_left <= DUE_SOON_DAYS:
+            return "due soon"
+        return "upcoming"
+
+    @property
+    def is_open(self) -> bool:
+        return self.met_on is None
+
+
+def case_milestones(case: Case) -> dict[str, date]:
+    facts = {
+        "advice_requested": case.advice_requested_on,
+        "draft_issued": case.draft_issued_on,
+        "consultation_sent": case.consultation_sent_on,
+        "final_issued": case.final_issued_on,
+        "last_review_decision": case.last_review_decision_on,
+        "review_meeting": case.review_meeting_on,
+        "amendments_sent": case.amendments_sent_on,
+    }
+    return {k: v for k, v in facts.items() if v is not None}
+
+
+def _met_on(case: Case, key: str) -> date | None:
+    if key == "decision_to_assess":
+        return case.assessment_decision_on
+    if key == "decision_not_to_issue":
+        return case.issue_decision_on
+    if key == "final_plan":
+        return case.final_issued_on
+    if key == "draft_comments":
+        return case.family_responded_on
+    if key == "advice":
+        return case.advice_requested_on if not case.waiting_on_others else None
+    # annual_review is always counted from the latest review decision, so the one shown is
+    # the next review: it is met by the next decision, which moves it on.
+    if key == "review_decision":
+        return (
+            case.last_review_decision_on
+            if (
+                case.review_meeting_on
+                and case.last_review_decision_on
+                and case.last_review_decision_on >= case.review_meeting_on
+            )
+            else None
+        )
+    return None
+
+
+def case_deadlines(
+    case: Case, *, today: date | None = None, excepted_keys: Iterable[str] = ()
+) -> list[Deadline]:
+    today = today or date.today()
+    due_dates = timeline(case.received_on, **case_milestones(case))
+    excepted = set(excepted_keys)
+    keys = STAGE_KEYS.get(case.stage, ())
+    deadlines = [
+        Deadline(
+            key=key,
+            label=LABELS[key],
+            due=due_dates[key],
+            owner=OWNER.get(key, "council"),
+            explanation=explain(key),
+            met_on=_met_on(case, key),
+            excepted=key in excepted,
+            today=today,
+        )
+        for key in keys
+        if key in due_dates
+    ]
+    return sorted(deadlines, key=lambda d: d.due)
+
+
+def next_deadline(case: Case, *, today: date | None = None) -> Deadline | None:
+    """The earliest deadline still open on the case (the one a caseworker is chased on)."""
+    if not case.is_open:
+        return None
+    for deadline in case_deadlines(case, today=today):
+        if deadline.is_open:
+            return deadline
+    return None

@@ -1,0 +1,226 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class SenNeed(models.TextChoices):
+    """SEN2 need codes (DfE special educational needs survey)."""
+
+    SPLD = "SPLD", "Specific learning difficulty"
+    MLD = "MLD", "Moderate learning difficulty"
+    SLD = "SLD", "Severe learning difficulty"
+    PMLD = "PMLD", "Profound and multiple learning difficulty"
+    SEMH = "SEMH", "Social, emotional and mental health"
+    SLCN = "SLCN", "Speech, language and communication needs"
+    HI = "HI", "Hearing impairment"
+    VI = "VI", "Vision impairment"
+    MSI = "MSI", "Multi-sensory impairment"
+    PD = "PD", "Physical disability"
+    ASD = "ASD", "Autistic spectrum disorder"
+    OTH = "OTH", "Other difficulty or disability"
+
+
+class Area(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    # Outward codes ("LS6", "LS17") that decide which area a child's address belongs to.
+    postcode_districts = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="teams")
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="managed_teams",
+    )
+
+    class Meta:
+        ordering = ["area__name", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SettingType(models.TextChoices):
+    EARLY_YEARS = "early_years", "Early years setting"
+    MAINSTREAM_PRIMARY = "primary", "Mainstream primary school"
+    MAINSTREAM_SECONDARY = "secondary", "Mainstream secondary school"
+    RESOURCED = "resourced", "Resourced provision in a mainstream school"
+    SPECIAL = "special", "Special school"
+    INDEPENDENT_SPECIAL = "independent_special", "Independent special school"
+    FE_COLLEGE = "fe_college", "Further education college"
+    POST16 = "post16", "Other post-16 provider"
+    AP = "ap", "Alternative provision"
+
+
+class Setting(models.Model):
+    """A school, college or early-years setting, with the needs it is equipped to meet."""
+
+    name = models.CharField(max_length=150)
+    urn = models.CharField("URN or UKPRN", max_length=12, unique=True)
+    setting_type = models.CharField(max_length=30, choices=SettingType.choices)
+    phase = models.CharField(max_length=80, blank=True)
+    needs_met = models.JSONField(default=list, blank=True, help_text="SEN2 need codes")
+    capacity = models.PositiveIntegerField(default=0)
+    places_taken = models.PositiveIntegerField(default=0)
+    area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.SET_NULL)
+    postcode = models.CharField(max_length=10, blank=True)
+    email = models.EmailField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Stage(models.TextChoices):
+    RECEIVED = "received", "Request received"
+    DECIDING_ASSESS = "deciding_assess", "Deciding whether to assess"
+    NOT_ASSESSING = "not_assessing", "Not assessing"
+    ASSESSING = "assessing", "Assessing needs"
+    DECIDING_ISSUE = "deciding_issue", "Deciding whether to issue a plan"
+    NOT_ISSUING = "not_issuing", "Not issuing a plan"
+    DRAFTING = "drafting", "Drafting the plan"
+    DRAFT_WITH_FAMILY = "draft_with_family", "Draft plan with family"
+    CONSULTING = "consulting", "Consulting settings"
+    FINAL_ISSUED = "final_issued", "Final plan issued"
+    MAINTAINED = "maintained", "Plan maintained"
+    CEASED = "ceased", "Plan ceased"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    TRANSFERRED_OUT = "transferred_out", "Transferred to another council"
+
+
+CLOSED_STAGES = frozenset(
+    {Stage.NOT_ASSESSING, Stage.NOT_ISSUING, Stage.CEASED, Stage.WITHDRAWN, Stage.TRANSFERRED_OUT}
+)
+OPEN_STAGES = frozenset(set(Stage) - CLOSED_STAGES)
+
+
+class Route(models.TextChoices):
+    FAMILY = "family", "Family (online)"
+    SCHOOL = "school", "School or setting"
+    ASSISTED = "assisted", "Assisted digital (paper, phone or email)"
+    COHORT = "cohort", "Cohort import"
+
+
+class Case(models.Model):
+    """One EHC journey for one child.
+
+    The stage and milestone dates are facts recorded by the workflow services; every deadline is
+    derived from them by `cases.statutory.timeline`, never typed in.
+    """
+
+    reference = models.CharField(max_length=20, unique=True)
+    child = models.ForeignKey("families.Child", on_delete=models.PROTECT, related_name="cases")
+    received_on = models.DateField(help_text="The date the council received the request")
+    route = models.CharField(max_length=20, choices=Route.choices, default=Route.FAMILY)
+    channel = models.CharField(max_length=20, blank=True, help_text="paper, phone, email, online")
+    stage = models.CharField(max_length=30, choices=Stage.choices, default=Stage.RECEIVED)
+    is_open = models.BooleanField(default=True)
+    area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.PROTECT)
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL)
+    caseworker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="caseload",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="requests_made",
+    )
+    needs = models.JSONField(default=list, blank=True, help_text="SEN2 codes, primary first")
+    priority = models.IntegerField(default=0)
+    priority_reasons = models.JSONField(default=list, blank=True)
+    waiting_on_others = models.BooleanField(default=False)
+
+    # Milestones: the facts the statutory clock reads.
+    assessment_decision_on = models.DateField(null=True, blank=True)
+    advice_requested_on = models.DateField(null=True, blank=True)
+    issue_decision_on = models.DateField(null=True, blank=True)
+    draft_issued_on = models.DateField(null=True, blank=True)
+    family_responded_on = models.DateField(null=True, blank=True)
+    consultation_sent_on = models.DateField(null=True, blank=True)
+    final_issued_on = models.DateField(null=True, blank=True)
+    review_meeting_on = models.DateField(null=True, blank=True)
+    last_review_decision_on = models.DateField(null=True, blank=True)
+    amendments_sent_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+
+    # Denormalised from the clock on every event so lists sort and filter at scale.
+    next_deadline_key = models.CharField(max_length=40, blank=True)
+    next_deadline_on = models.DateField(null=True, blank=True)
+
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-priority", "next_deadline_on"]
+        indexes = [
+            models.Index(fields=["caseworker", "is_open", "next_deadline_on"]),
+            models.Index(fields=["team", "is_open", "next_deadline_on"]),
+            models.Index(fields=["area", "is_open", "next_deadline_on"]),
+            models.Index(fields=["is_open", "next_deadline_on"]),
+            models.Index(fields=["stage"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def days_to_next_deadline(self) -> int | None:
+        if self.next_deadline_on is None:
+            return None
+        return (self.next_deadline_on - date.today()).days
+
+
+class CaseEvent(models.Model):
+    """An append-only line on the case timeline: who did what, when."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=40)
+    summary = models.CharField(max_length=300)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    family_visible = models.BooleanField(default=False)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["case", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind}"
+
+    def save(self, *args, **kwargs) -> None:  # noqa: ANN002,ANN003
+        if self.pk is not None:
+            raise ValueError("Case events are append-only")
+        super().save(*args, **kwargs)
+
+
+class CaseReferenceCounter(models.Model):
+    year = models.PositiveSmallIntegerField(unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"

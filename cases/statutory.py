@@ -1,0 +1,318 @@
+"""The statutory clock of the EHC process in England: pure date arithmetic, no framework.
+
+Every deadline here is traceable to the Children and Families Act 2014 ("s."), the SEND
+Regulations 2014, SI 2014/1530 ("reg"), the SEND Code of Practice 0-25 (2015) ("CoP"), or the
+Tribunal Procedure (First-tier Tribunal) (HESC) Rules 2008 ("HESC r."). See
+``shared/domain/statutory-timescales.md`` for the table this module implements.
+
+Counting convention (the portal's, shown to users in the UI help):
+
+- "within N weeks of X" is due on X + 7*N days (the same weekday N weeks later).
+- "at least 15 days beginning with the day the draft was served": the day of service is day 1,
+  so the last day for comments is served + 14 days.
+- "within N months" is the same day-of-month N months later or, when that month is shorter,
+  the last day of that month (31 Dec + 2 months = 28 Feb, or 29 Feb in a leap year).
+- "working days" are Monday to Friday excluding England and Wales bank holidays, taken from the
+  ``holidays`` package (GB, subdivision ENG), so substitute days such as Mon 28 Dec 2026 count
+  as holidays. Future one-off bank holidays are only known once the package ships them.
+- Deadlines are dates (Europe/London calendar), never datetimes, and a statutory due date under
+  the SEND Regulations does not move off a weekend or bank holiday: the regulations have no
+  such rule. Only the tribunal appeal deadline does (HESC r.12(2)).
+
+``add_working_days(start, n)``: day 0 is ``start`` if it is a working day, else the next working
+day (an enquiry arriving on a Saturday is treated as received on the Monday); the result is the
+n-th working day after day 0. So ``add_working_days(d, 0)`` is d or the next working day, Mon + 1
+is Tue, Fri + 1 is the next Mon, and Sat + 1 is Tue. It is strictly increasing in n.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
+from functools import cache, lru_cache
+from types import MappingProxyType
+
+import holidays
+
+__all__ = [
+    "MILESTONES",
+    "RULES",
+    "add_months",
+    "add_weeks",
+    "add_working_days",
+    "explain",
+    "is_working_day",
+    "phase_transfer_deadline",
+    "timeline",
+]
+
+# The facts about a case that determine its deadlines (keyword arguments of ``timeline``).
+MILESTONES: frozenset[str] = frozenset(
+    {
+        "advice_requested",
+        "draft_issued",
+        "consultation_sent",
+        "final_issued",
+        "last_review_decision",
+        "review_meeting",
+        "amendments_sent",
+        "decision_notice",
+        "mediation_certificate",
+    }
+)
+
+RULES: Mapping[str, str] = MappingProxyType(
+    {
+        "decision_to_assess": (
+            "6 weeks from the date we received the request for an assessment "
+            "(SEND Regulations 2014, reg 4(1) and 5(1))"
+        ),
+        "advice": (
+            "6 weeks from the date the advice was requested "
+            "(SEND Regulations 2014, reg 8(1); exceptions in reg 8(2))"
+        ),
+        "decision_not_to_issue": (
+            "16 weeks from the date we received the request, if we decide not to issue a plan "
+            "(SEND Regulations 2014, reg 10(1))"
+        ),
+        "final_plan": (
+            "20 weeks from the date we received the request (SEND Regulations 2014, reg 13(2))"
+        ),
+        "draft_comments": (
+            "last day for comments on the draft plan: at least 15 days counting the day it was "
+            "sent as day 1, so the day sent + 14 days (SEND Regulations 2014, reg 13(1))"
+        ),
+        "consultation_response": (
+            "15 days from the date we consulted the school or setting "
+            "(SEND Code of Practice 2015, 9.83; guidance, not law)"
+        ),
+        "annual_review": (
+            "12 months from the plan being made, or from the last review decision "
+            "(Children and Families Act 2014, s.44(1))"
+        ),
+        "review_report": (
+            "2 weeks from the review meeting, for the report of the meeting "
+            "(SEND Regulations 2014, reg 20(7); reg 21 where the child attends no school)"
+        ),
+        "review_decision": (
+            "4 weeks from the review meeting, for our decision to keep, amend or cease the "
+            "plan (SEND Regulations 2014, reg 20(10))"
+        ),
+        "amendment_comments": (
+            "last day for comments on proposed amendments: the day they were sent + 14 days "
+            "(SEND Regulations 2014, reg 22(2))"
+        ),
+        "amended_plan": (
+            "8 weeks from the date the proposed amendments were sent "
+            "(SEND Regulations 2014, reg 22(3))"
+        ),
+        "appeal": (
+            "last day to appeal to the tribunal: the later of 2 months from the decision "
+            "letter and 1 month from the mediation certificate, not counting 25 December to "
+            "1 January or any day in August, then moved to the next working day if it is not "
+            "one (Tribunal Procedure (HESC) Rules 2008, r.20(1), r.12(2) and r.12(3))"
+        ),
+        "phase_transfer": (
+            "15 February of the year the child moves school (SEND Regulations 2014, reg 18(1))"
+        ),
+        "phase_transfer_post16": (
+            "31 March of the year the young person moves from secondary school to post-16 "
+            "education (SEND Regulations 2014, reg 18(2))"
+        ),
+    }
+)
+
+
+def explain(key: str) -> str:
+    """How the deadline called ``key`` is worked out, with its legal reference."""
+    try:
+        return RULES[key]
+    except KeyError:
+        raise KeyError(f"no statutory rule called {key!r}; known rules: {sorted(RULES)}") from None
+
+
+# --- calendar arithmetic ---
+
+
+def add_weeks(d: date, n: int) -> date:
+    """``d`` + 7*n days: "within N weeks of X" falls on the same weekday N weeks later."""
+    return d + timedelta(weeks=n)
+
+
+def add_months(d: date, n: int) -> date:
+    """Same day-of-month n months later, clamped to the last day of a shorter month."""
+    month_index = d.year * 12 + (d.month - 1) + n
+    year, month = divmod(month_index, 12)
+    month += 1
+    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
+@cache
+def _bank_holidays(year: int) -> frozenset[date]:
+    # One ``holidays`` object per year, ever: add_working_days runs in loops over every case.
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year).keys())
+
+
+def is_working_day(d: date) -> bool:
+    """Monday to Friday and not an England and Wales bank holiday (substitute days included)."""
+    return d.weekday() < 5 and d not in _bank_holidays(d.year)
+
+
+def _next_working_day_on_or_after(d: date) -> date:
+    while not is_working_day(d):
+        d += timedelta(days=1)
+    return d
+
+
+def add_working_days(start: date, days: int) -> date:
+    """The ``days``-th working day after ``start`` (day 0).
+
+    A non-working ``start`` is treated as received on the next working day, which is then day 0:
+    ``add_working_days(sat, 0)`` and ``add_working_days(sun, 0)`` are the Monday (or Tuesday after
+    a bank holiday Monday), and Sat + 1 is the Tuesday.
+    """
+    _require_date("start", start)
+    if days < 0:
+        raise ValueError(f"days must be 0 or more, not {days}")
+    d = _next_working_day_on_or_after(start)
+    one_day = timedelta(days=1)
+    for _ in range(days):
+        d += one_day
+        while not is_working_day(d):
+            d += one_day
+    return d
+
+
+# --- tribunal appeal ---
+
+
+def _is_uncounted_for_send_appeal(d: date) -> bool:
+    # HESC r.12(3): in a special educational needs case 25 Dec to 1 Jan inclusive and every day
+    # of August are not counted when calculating the time for doing an act. (The domain summary
+    # table labels this r.12(2) and the next-working-day rule r.12(3); the rules number them
+    # the other way round, as cited here.)
+    return d.month == 8 or (d.month == 12 and d.day >= 25) or (d.month == 1 and d.day == 1)
+
+
+@lru_cache(maxsize=65_536)
+def _appeal_period_end(trigger: date, months: int) -> date:
+    """End of "``months`` months after ``trigger``", extended over uncounted days (r.12(3)).
+
+    Every uncounted day inside the period (trigger, nominal end] extends it by a day; the
+    extension is itself checked and extended again while it reaches more uncounted days, so the
+    result is the day on which as many counted days have passed as the period had calendar
+    days. The trigger day is not part of the period ("2 months after"). Cached: a period depends
+    only on its trigger, and batch jobs recompute the same triggers for many cases.
+    """
+    one_day = timedelta(days=1)
+    window_start, end = trigger, add_months(trigger, months)
+    while True:
+        uncounted = 0
+        d = window_start + one_day
+        while d <= end:
+            uncounted += _is_uncounted_for_send_appeal(d)
+            d += one_day
+        if uncounted == 0:
+            return end
+        window_start, end = end, end + timedelta(days=uncounted)
+
+
+def _appeal_deadline(decision_notice: date | None, mediation_certificate: date | None) -> date:
+    candidates: list[date] = []
+    if decision_notice is not None:
+        # HESC r.20(1): 2 months after the written notice of the decision was sent.
+        candidates.append(_appeal_period_end(decision_notice, 2))
+    if mediation_certificate is not None:
+        # HESC r.20(1)(c): or 1 month after the mediation certificate, whichever is later.
+        # With only a certificate on record we count from it alone rather than guess the notice.
+        candidates.append(_appeal_period_end(mediation_certificate, 1))
+    # Each period is extended from its own trigger, then the later is taken; when the certificate
+    # follows the notice (as it does in practice) that equals extending the later nominal end.
+    last_day = max(candidates)
+    # HESC r.12(2): a time that ends on a day other than a working day runs to the next working
+    # day. Applied literally: the next working day may itself be, e.g., 29 Dec (a day r.12(3)
+    # does not count), which errs towards an earlier, safe date for the family.
+    return _next_working_day_on_or_after(last_day)
+
+
+# --- the case timeline ---
+
+
+def _require_date(name: str, value: object) -> None:
+    # datetime is a subclass of date; deadlines are calendar dates, so refuse it explicitly.
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise TypeError(f"{name} must be a datetime.date, not {type(value).__name__}")
+
+
+def timeline(received: date, **milestones: date | None) -> dict[str, date]:
+    """Every statutory deadline determined by the request date and the milestones given.
+
+    ``received`` is the date the LA received the request (s.36; CoP 9.8-9.9), not the date it
+    was keyed. Milestones passed as ``None`` are treated as not yet happened. The keys of the
+    result are explained by ``RULES`` / ``explain``.
+    """
+    unknown = sorted(set(milestones) - MILESTONES)
+    if unknown:
+        raise TypeError(
+            f"timeline() got unknown milestone(s) {', '.join(unknown)}; "
+            f"expected any of {', '.join(sorted(MILESTONES))}"
+        )
+    _require_date("received", received)
+    facts = {name: value for name, value in milestones.items() if value is not None}
+    for name, value in facts.items():
+        _require_date(name, value)
+
+    deadlines: dict[str, date] = {
+        # reg 4(1), 5(1): decision whether to assess within 6 weeks of the request.
+        "decision_to_assess": add_weeks(received, 6),
+        # reg 10(1): decision not to issue a plan within 16 weeks of the request.
+        "decision_not_to_issue": add_weeks(received, 16),
+        # reg 13(2): final plan within 20 weeks of the request.
+        "final_plan": add_weeks(received, 20),
+    }
+
+    if "advice_requested" in facts:
+        # reg 8(1): advice within 6 weeks of the request for it.
+        deadlines["advice"] = add_weeks(facts["advice_requested"], 6)
+
+    if "draft_issued" in facts:
+        # reg 13(1): at least 15 days beginning with the day of service, so day 15 = served + 14.
+        deadlines["draft_comments"] = facts["draft_issued"] + timedelta(days=14)
+
+    if "consultation_sent" in facts:
+        # CoP 9.83 (guidance): the school or setting should respond within 15 days.
+        deadlines["consultation_response"] = facts["consultation_sent"] + timedelta(days=15)
+
+    review_from = facts.get("last_review_decision", facts.get("final_issued"))
+    if review_from is not None:
+        # s.44(1): review within 12 months of the plan being made, then of each review decision.
+        deadlines["annual_review"] = add_months(review_from, 12)
+
+    if "review_meeting" in facts:
+        # reg 20(7) (reg 21 outside school): report of the meeting within 2 weeks of it.
+        deadlines["review_report"] = add_weeks(facts["review_meeting"], 2)
+        # reg 20(10): LA decision to maintain, amend or cease within 4 weeks of the meeting.
+        deadlines["review_decision"] = add_weeks(facts["review_meeting"], 4)
+
+    if "amendments_sent" in facts:
+        # reg 22(2): at least 15 days beginning with the day sent, so day 15 = sent + 14.
+        deadlines["amendment_comments"] = facts["amendments_sent"] + timedelta(days=14)
+        # reg 22(3): amended plan within 8 weeks of sending the proposed amendments.
+        deadlines["amended_plan"] = add_weeks(facts["amendments_sent"], 8)
+
+    if "decision_notice" in facts or "mediation_certificate" in facts:
+        deadlines["appeal"] = _appeal_deadline(
+            facts.get("decision_notice"), facts.get("mediation_certificate")
+        )
+
+    return deadlines
+
+
+def phase_transfer_deadline(transfer_year: int, post16: bool) -> date:
+    """Date by which the plan must be reviewed and amended before a transfer between phases."""
+    if post16:
+        # reg 18(2): secondary school to post-16 institution, by 31 March of the transfer year.
+        return date(transfer_year, 3, 31)
+    # reg 18(1): any other phase transfer, by 15 February of the transfer year.
+    return date(transfer_year, 2, 15)

@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+
+
+class Role(models.TextChoices):
+    PARENT = "parent", "Parent or carer"
+    YOUNG_PERSON = "young_person", "Young person"
+    SCHOOL = "school", "School or setting (SENCO)"
+    ADVICE_GIVER = "advice_giver", "Advice giver"
+    CASEWORKER = "caseworker", "Caseworker"
+    TEAM_MANAGER = "team_manager", "Team manager"
+    PANEL_MEMBER = "panel_member", "Panel member"
+    ELECTED_MEMBER = "elected_member", "Elected member"
+    ADMIN = "admin", "Administrator"
+
+
+FAMILY_ROLES = frozenset({Role.PARENT, Role.YOUNG_PERSON})
+COUNCIL_STAFF_ROLES = frozenset({Role.CASEWORKER, Role.TEAM_MANAGER, Role.ADMIN})
+# Roles that hold other people's children's data: they must sign in with a second factor.
+MFA_ROLES = frozenset(
+    {
+        Role.CASEWORKER,
+        Role.TEAM_MANAGER,
+        Role.PANEL_MEMBER,
+        Role.ADVICE_GIVER,
+        Role.ADMIN,
+        Role.ELECTED_MEMBER,
+        Role.SCHOOL,
+    }
+)
+
+
+class Discipline(models.TextChoices):
+    EDUCATION = "education", "Education"
+    EDUCATIONAL_PSYCHOLOGY = "ep", "Educational psychology"
+    HEALTH = "health", "Health"
+    SOCIAL_CARE = "social_care", "Social care"
+    SENSORY = "sensory", "Sensory support (HI/VI)"
+    OTHER = "other", "Other"
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("An email address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.update(is_staff=True, is_superuser=True, role=Role.ADMIN)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField(max_length=150, blank=True)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.PARENT)
+    phone = models.CharField(max_length=40, blank=True)
+    # Staff: the team (and through it the area) they work in.
+    team = models.ForeignKey(
+        "cases.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
+    # School users: the setting they work for. Advice givers: their service/organisation name.
+    setting = models.ForeignKey(
+        "cases.Setting", null=True, blank=True, on_delete=models.SET_NULL, related_name="staff"
+    )
+    organisation = models.CharField(max_length=150, blank=True)
+    discipline = models.CharField(max_length=20, choices=Discipline.choices, blank=True)
+    # Elected members: the ward or constituency they represent.
+    ward = models.CharField("ward or constituency", max_length=100, blank=True)
+    email_opt_in = models.BooleanField(
+        "email me about non-statutory updates",
+        default=True,
+        help_text="Statutory notices are always sent.",
+    )
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        ordering = ["full_name", "email"]
+        indexes = [models.Index(fields=["role", "team"])]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def is_family(self) -> bool:
+        return self.role in FAMILY_ROLES
+
+    @property
+    def needs_mfa(self) -> bool:
+        return self.role in MFA_ROLES or self.is_staff

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+from ehcp_portal.roles import NAVIGATION
+
+
+def portal(request: HttpRequest) -> dict[str, Any]:
+    nav_items: list[dict[str, Any]] = []
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        for label, name in NAVIGATION.get(user.role, []):
+            try:
+                url = reverse(name)
+            except NoReverseMatch:
+                continue
+            active = request.path == url or (url != "/" and request.path.startswith(url))
+            nav_items.append({"label": label, "url": url, "active": active})
+        nav_items.append(
+            {
+                "label": "Notifications",
+                "url": reverse("notifications:inbox"),
+                "active": request.path.startswith(reverse("notifications:inbox")),
+            }
+        )
+    return {
+        "SERVICE_NAME": settings.SERVICE_NAME,
+        "COUNCIL_NAME": settings.COUNCIL_NAME,
+        "nav_items": nav_items,
+    }

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from ehcp_portal import views
+
+admin.site.site_header = "EHCP portal configuration"
+admin.site.site_title = "EHCP portal configuration"
+
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("home/", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accessibility/", views.static_page, {"template": "accessibility"}, name="accessibility"),
+    path("privacy/", views.static_page, {"template": "privacy"}, name="privacy"),
+    path("contact/", views.static_page, {"template": "contact"}, name="contact"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("cases.urls")),
+    path("", include("families.urls")),
+    path("panels/", include("panels.urls")),
+    path("notifications/", include("notifications.urls")),
+]

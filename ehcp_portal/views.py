@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from ehcp_portal.celery import app as celery_app
+from ehcp_portal.roles import HOME_URL_NAME
+
+
+def start(request: HttpRequest) -> HttpResponse:
+    """The front door: explains what an EHC plan is, then sends each signed-in role home."""
+    if request.user.is_authenticated:
+        return redirect(HOME_URL_NAME.get(request.user.role, "account_login"))
+    return render(request, "pages/start.html")
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect(HOME_URL_NAME.get(request.user.role, "start"))
+
+
+def static_page(request: HttpRequest, template: str) -> HttpResponse:
+    return render(request, f"pages/{template}.html")
+
+
+def _database_ok() -> tuple[bool, str]:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        return True, "ok"
+    except Exception as exc:  # noqa: BLE001 – any failure means "down" to a health check
+        return False, type(exc).__name__
+
+
+def _broker_ok() -> tuple[bool, str]:
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return True, "ok"
+    except Exception as exc:  # noqa: BLE001
+        return False, type(exc).__name__
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    db_ok, db_detail = _database_ok()
+    broker_ok, broker_detail = _broker_ok()
+    healthy = db_ok and broker_ok
+    return JsonResponse(
+        {
+            "status": "ok" if healthy else "unavailable",
+            "database": {"ok": db_ok, "detail": db_detail, "vendor": connection.vendor},
+            "broker": {
+                "ok": broker_ok,
+                "detail": broker_detail,
+                "transport": settings.CELERY_BROKER_URL.split(":", 1)[0],
+            },
+        },
+        status=200 if healthy else 503,
+    )

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from celery import shared_task
+
+from notifications import services
+
+
+@shared_task(name="notifications.tasks.notification_deliver", acks_late=True)
+def notification_deliver(notification_id: int) -> str:
+    return services.notification_send(notification_id=notification_id)
+
+
+@shared_task(name="notifications.tasks.outbox_drain")
+def outbox_drain() -> int:
+    """Send everything due: catches messages queued while the broker was down, and retries."""
+    ids = services.notifications_due_ids()
+    for pk in ids:
+        services.notification_send(notification_id=pk)
+    return len(ids)

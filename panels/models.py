@@ -1,0 +1,1 @@
+# Panel types, meetings, agenda items and decisions arrive with the panels issue.

@@ -1,0 +1,108 @@
+"""The access policy: for each role's pages, every other role is refused (404, not 403), and
+case pages reveal nothing to users of other families or areas."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from ehcp_portal.accounts.models import Role
+from tests.factories import CaseFactory, TeamFactory, UserFactory, family_for
+
+ROLE_HOMES = {
+    Role.PARENT: "families:home",
+    Role.SCHOOL: "families:school_home",
+    Role.ADVICE_GIVER: "cases:advice_home",
+    Role.CASEWORKER: "cases:caseload",
+    Role.TEAM_MANAGER: "cases:team",
+    Role.PANEL_MEMBER: "panels:home",
+    Role.ELECTED_MEMBER: "cases:member_home",
+}
+# Pages several roles share.
+ALSO_ALLOWED = {
+    "families:home": {Role.YOUNG_PERSON},
+    "cases:caseload": {Role.TEAM_MANAGER},
+}
+
+
+@pytest.mark.parametrize("owner_role,url_name", ROLE_HOMES.items())
+@pytest.mark.parametrize("visitor_role", [r for r in Role if r != Role.ADMIN])
+def test_role_home_pages_refuse_other_roles(
+    client, user_of_role, owner_role, url_name, visitor_role
+):
+    client.force_login(user_of_role(visitor_role))
+    response = client.get(reverse(url_name))
+    allowed = visitor_role == owner_role or visitor_role in ALSO_ALLOWED.get(url_name, set())
+    assert response.status_code == (200 if allowed else 404)
+
+
+@pytest.mark.parametrize("url_name", ROLE_HOMES.values())
+def test_role_home_pages_need_sign_in(client, db, url_name):
+    response = client.get(reverse(url_name))
+    assert response.status_code == 302
+    assert reverse("account_login") in response["Location"]
+
+
+@pytest.mark.parametrize("role", list(ROLE_HOMES))
+def test_each_role_lands_on_its_home_page(client, user_of_role, role):
+    client.force_login(user_of_role(role))
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse(ROLE_HOMES[role])
+
+
+def test_admin_lands_on_configuration(client, db):
+    client.force_login(UserFactory(role=Role.ADMIN, is_staff=True, is_superuser=True))
+    assert client.get(reverse("home"))["Location"] == reverse("admin:index")
+
+
+def test_case_page_for_own_caseworker_team_and_area_manager(client, case, caseworker, manager):
+    url = reverse("cases:case_detail", args=[case.reference])
+    for user in (caseworker, manager, UserFactory(role=Role.CASEWORKER, team=case.team)):
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == 200
+        assert case.child.full_name in response.content.decode()
+
+
+@pytest.mark.parametrize("role", [r for r in Role if r not in (Role.CASEWORKER, Role.TEAM_MANAGER)])
+def test_case_page_is_404_for_non_staff_roles(client, case, user_of_role, role):
+    family_for(case)  # the case has a family; even they do not see the staff page
+    client.force_login(user_of_role(role))
+    assert client.get(reverse("cases:case_detail", args=[case.reference])).status_code == 404
+
+
+def test_case_page_is_404_for_staff_of_another_area(client, case, user_of_role):
+    for role in (Role.CASEWORKER, Role.TEAM_MANAGER):
+        client.force_login(user_of_role(role))  # in a new team in a new area
+        response = client.get(reverse("cases:case_detail", args=[case.reference]))
+        assert response.status_code == 404
+
+
+def test_unknown_and_forbidden_references_look_the_same(client, case, user_of_role):
+    client.force_login(user_of_role(Role.CASEWORKER))
+    forbidden = client.get(reverse("cases:case_detail", args=[case.reference]))
+    unknown = client.get(reverse("cases:case_detail", args=["EHC-2099-999999"]))
+    assert forbidden.status_code == unknown.status_code == 404
+
+
+def test_family_tracks_own_case_but_not_another_familys(client, case, parent):
+    other = CaseFactory(team=TeamFactory())
+    family_for(other)
+    client.force_login(parent)
+    assert client.get(reverse("families:track", args=[case.reference])).status_code == 200
+    assert client.get(reverse("families:track", args=[other.reference])).status_code == 404
+
+
+@pytest.mark.parametrize("role", [r for r in Role if r not in (Role.PARENT, Role.YOUNG_PERSON)])
+def test_tracker_is_404_for_every_non_family_role(client, case, parent, user_of_role, role):
+    client.force_login(user_of_role(role))
+    assert client.get(reverse("families:track", args=[case.reference])).status_code == 404
+
+
+def test_caseload_lists_only_own_and_team_cases(client, case, caseworker):
+    elsewhere = CaseFactory(team=TeamFactory())
+    client.force_login(caseworker)
+    body = client.get(reverse("cases:caseload")).content.decode()
+    assert case.reference in body
+    assert elsewhere.reference not in body

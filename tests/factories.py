@@ -1,0 +1,100 @@
+"""factory_boy factories, with traits per stage."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import factory
+from django.utils import timezone
+
+from cases.models import Area, Case, Setting, SettingType, Stage, Team
+from ehcp_portal.accounts.models import Role, User
+from families.models import Child, FamilyMembership
+
+PASSWORD = "correct-horse-battery"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.test")
+    full_name = factory.Faker("name", locale="en_GB")
+    role = Role.PARENT
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            obj.save()
+
+
+class AreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Area
+
+    name = factory.Sequence(lambda n: f"Area {n}")
+    postcode_districts = factory.Sequence(lambda n: [f"LS{n + 1}"])
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    name = factory.Sequence(lambda n: f"Team {n}")
+    area = factory.SubFactory(AreaFactory)
+
+
+class SettingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Setting
+
+    name = factory.Sequence(lambda n: f"School {n}")
+    urn = factory.Sequence(lambda n: f"{200000 + n}")
+    setting_type = SettingType.MAINSTREAM_PRIMARY
+    needs_met = ["ASD", "SLCN"]
+    capacity = 420
+
+
+class ChildFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Child
+
+    first_name = factory.Faker("first_name", locale="en_GB")
+    last_name = factory.Faker("last_name", locale="en_GB")
+    date_of_birth = factory.LazyFunction(lambda: date.today() - timedelta(days=8 * 365))
+    postcode = "LS1 1AA"
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Case
+
+    reference = factory.Sequence(lambda n: f"EHC-2026-{n + 1:06d}")
+    child = factory.SubFactory(ChildFactory)
+    received_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=10))
+    stage = Stage.DECIDING_ASSESS
+    team = factory.SubFactory(TeamFactory)
+    area = factory.SelfAttribute("team.area")
+
+    class Params:
+        assessing = factory.Trait(
+            stage=Stage.ASSESSING,
+            received_on=factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=50)),
+            assessment_decision_on=factory.LazyFunction(
+                lambda: timezone.localdate() - timedelta(days=10)
+            ),
+            advice_requested_on=factory.LazyFunction(
+                lambda: timezone.localdate() - timedelta(days=9)
+            ),
+        )
+        closed = factory.Trait(stage=Stage.WITHDRAWN, is_open=False)
+
+
+def family_for(case: Case, user: User | None = None) -> User:
+    user = user or UserFactory(role=Role.PARENT)
+    FamilyMembership.objects.create(
+        user=user, child=case.child, relationship=FamilyMembership.Relationship.PARENT
+    )
+    return user
