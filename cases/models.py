@@ -224,3 +224,64 @@ class CaseReferenceCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last}"
+
+
+class Document(models.Model):
+    """An uploaded or generated file on a case: evidence, advice, letter, plan.
+
+    Stored in private storage (never under the static root) and served only through a view
+    that asks the access policy. `family_visible` decides whether the family tracker lists it.
+    """
+
+    class Kind(models.TextChoices):
+        EVIDENCE = "evidence", "Evidence"
+        ADVICE = "advice", "Advice"
+        LETTER = "letter", "Letter"
+        PLAN = "plan", "Plan"
+        MINUTES = "minutes", "Minutes"
+        ATTACHMENT = "attachment", "Message attachment"
+        OTHER = "other", "Other"
+
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.CASCADE, related_name="documents"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    file = models.FileField(upload_to="documents/%Y/%m/")
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(default=0)
+    family_visible = models.BooleanField(default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["case", "kind"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Message(models.Model):
+    """One message in the thread between a family and the council on a case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages")
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_family = models.BooleanField(default=False)
+    body = models.TextField()
+    attachment = models.ForeignKey(
+        Document, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["case", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.body[:40]}"

@@ -1,0 +1,277 @@
+"""The EHC workflow: guarded transitions between stages.
+
+Each action is a service: it checks its guards, records the milestone the statutory clock
+reads, moves the stage, appends a timeline event and recomputes the next deadline, all in one
+transaction. A refused action raises `TransitionRefused` with a reason a person can read.
+Views show only the actions `allowed_actions` returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from cases.models import CLOSED_STAGES, Case, Stage
+from cases.services import case_event_record, case_refresh_deadline
+from cases.statutory import timeline
+
+if TYPE_CHECKING:
+    from ehcp_portal.accounts.models import User
+
+
+class TransitionRefused(Exception):
+    """The action is not allowed now; `reason` says why in plain English."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    label: str
+    sources: frozenset[str]
+    target: str | None  # None: the stage does not change
+    needs_reasons: bool = False
+    family_visible: bool = True
+    summary: str = ""
+    milestone: str | None = None  # Case field set to the action's date
+    guard: Callable[[Case, date], str | None] | None = None
+    # Letters to the family follow these decisions (mediation and appeal rights).
+    letter: str | None = None
+
+
+def _final_guard(case: Case, on: date) -> str | None:
+    # reg 13(1) and seed 000 rec 5: never finalise without the family having had the draft and
+    # their full 15 days, unless they have already responded.
+    if case.draft_issued_on is None:
+        return "The draft plan has not been issued to the family yet."
+    if case.family_responded_on is not None:
+        return None
+    last_day = timeline(case.received_on, draft_issued=case.draft_issued_on)["draft_comments"]
+    if on <= last_day:
+        return (
+            f"The family can comment on the draft until {last_day:%-d %B %Y}. The final plan can "
+            f"be issued from the day after, or sooner once they have responded."
+        )
+    return None
+
+
+def _draft_guard(case: Case, on: date) -> str | None:
+    if case.issue_decision_on is None:
+        return "There is no recorded decision to issue a plan."
+    return None
+
+
+OPEN = frozenset(set(Stage) - CLOSED_STAGES)
+
+ACTIONS: dict[str, Action] = {
+    a.name: a
+    for a in [
+        Action(
+            "start_deciding",
+            "Start deciding whether to assess",
+            frozenset({Stage.RECEIVED}),
+            Stage.DECIDING_ASSESS,
+            summary="We started considering whether to carry out an assessment",
+        ),
+        Action(
+            "agree_to_assess",
+            "Agree to assess",
+            frozenset({Stage.RECEIVED, Stage.DECIDING_ASSESS}),
+            Stage.ASSESSING,
+            needs_reasons=False,
+            summary="We decided to carry out an EHC needs assessment",
+            milestone="assessment_decision_on",
+            letter="agree_to_assess",
+        ),
+        Action(
+            "refuse_to_assess",
+            "Decide not to assess",
+            frozenset({Stage.RECEIVED, Stage.DECIDING_ASSESS}),
+            Stage.NOT_ASSESSING,
+            needs_reasons=True,
+            summary="We decided not to carry out an EHC needs assessment",
+            milestone="assessment_decision_on",
+            letter="refuse_to_assess",
+        ),
+        Action(
+            "finish_assessment",
+            "Assessment complete: decide whether to issue",
+            frozenset({Stage.ASSESSING}),
+            Stage.DECIDING_ISSUE,
+            summary="The assessment is complete; we are deciding whether to issue a plan",
+        ),
+        Action(
+            "agree_to_issue",
+            "Agree to issue a plan",
+            frozenset({Stage.DECIDING_ISSUE}),
+            Stage.DRAFTING,
+            summary="We decided to issue an EHC plan and are drafting it",
+            milestone="issue_decision_on",
+            letter="agree_to_issue",
+        ),
+        Action(
+            "refuse_to_issue",
+            "Decide not to issue a plan",
+            frozenset({Stage.DECIDING_ISSUE}),
+            Stage.NOT_ISSUING,
+            needs_reasons=True,
+            summary="We decided not to issue an EHC plan",
+            milestone="issue_decision_on",
+            letter="refuse_to_issue",
+        ),
+        Action(
+            "issue_draft",
+            "Send the draft plan to the family",
+            frozenset({Stage.DRAFTING}),
+            Stage.DRAFT_WITH_FAMILY,
+            guard=_draft_guard,
+            summary="We sent you the draft plan: you have 15 days to comment",
+            milestone="draft_issued_on",
+        ),
+        Action(
+            "record_family_response",
+            "Record the family's response to the draft",
+            frozenset({Stage.DRAFT_WITH_FAMILY, Stage.CONSULTING}),
+            None,
+            summary="Your comments on the draft plan were received",
+            milestone="family_responded_on",
+        ),
+        Action(
+            "start_consultation",
+            "Consult settings",
+            frozenset({Stage.DRAFT_WITH_FAMILY}),
+            Stage.CONSULTING,
+            summary="We are consulting schools or settings about naming them in the plan",
+            milestone="consultation_sent_on",
+        ),
+        Action(
+            "issue_final",
+            "Issue the final plan",
+            frozenset({Stage.DRAFT_WITH_FAMILY, Stage.CONSULTING}),
+            Stage.FINAL_ISSUED,
+            guard=_final_guard,
+            summary="The final EHC plan was issued",
+            milestone="final_issued_on",
+        ),
+        Action(
+            "maintain",
+            "Plan now maintained (reviews)",
+            frozenset({Stage.FINAL_ISSUED}),
+            Stage.MAINTAINED,
+            family_visible=False,
+            summary="The plan is now maintained and reviewed at least every 12 months",
+        ),
+        Action(
+            "cease",
+            "Cease the plan",
+            frozenset({Stage.FINAL_ISSUED, Stage.MAINTAINED}),
+            Stage.CEASED,
+            needs_reasons=True,
+            summary="We decided to cease the EHC plan",
+            letter="cease",
+        ),
+        Action(
+            "withdraw",
+            "Withdraw the request",
+            OPEN - {Stage.FINAL_ISSUED, Stage.MAINTAINED},
+            Stage.WITHDRAWN,
+            needs_reasons=True,
+            summary="The request was withdrawn",
+        ),
+        Action(
+            "transfer_out",
+            "Transferred to another council",
+            frozenset({Stage.FINAL_ISSUED, Stage.MAINTAINED}),
+            Stage.TRANSFERRED_OUT,
+            needs_reasons=True,
+            summary="The plan was transferred to another council",
+        ),
+    ]
+}
+
+# Hooks other parts of the portal register (letters, notifications, assignment) so the
+# workflow does not import them: called inside the transaction with (case, action, actor, data).
+_after_hooks: list[Callable[[Case, Action, Any, dict[str, Any]], None]] = []
+
+
+def register_after_transition(hook: Callable[[Case, Action, Any, dict[str, Any]], None]) -> None:
+    if hook not in _after_hooks:
+        _after_hooks.append(hook)
+
+
+def refusal_reason(case: Case, action: Action, on: date) -> str | None:
+    if case.stage not in action.sources:
+        return (
+            f"'{action.label}' is not possible while the case is at the stage "
+            f"'{case.get_stage_display()}'."
+        )
+    if action.guard is not None:
+        return action.guard(case, on)
+    return None
+
+
+def allowed_actions(case: Case, *, on: date | None = None) -> list[Action]:
+    on = on or timezone.localdate()
+    return [a for a in ACTIONS.values() if refusal_reason(case, a, on) is None]
+
+
+@transaction.atomic
+def case_transition(
+    *,
+    case: Case,
+    action: str,
+    actor: User | None,
+    on: date | None = None,
+    reasons: str = "",
+    data: dict[str, Any] | None = None,
+) -> Case:
+    """Carry out `action` on `case`, or raise TransitionRefused saying why not."""
+    if action not in ACTIONS:
+        raise TransitionRefused(f"There is no action called '{action}'.")
+    spec = ACTIONS[action]
+    on = on or timezone.localdate()
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    reason = refusal_reason(case, spec, on)
+    if reason:
+        raise TransitionRefused(reason)
+    reasons = reasons.replace("\x00", "").strip()
+    if spec.needs_reasons and not reasons:
+        raise TransitionRefused("Give the reasons for this decision: the family will read them.")
+    if on > timezone.localdate():
+        raise TransitionRefused("The date of a decision cannot be in the future.")
+    if on < case.received_on:
+        raise TransitionRefused("The date cannot be before the request was received.")
+    fields = ["stage", "is_open", "next_deadline_key", "next_deadline_on", "updated_at"]
+    if spec.milestone:
+        setattr(case, spec.milestone, on)
+        fields.append(spec.milestone)
+    if spec.target is not None:
+        case.stage = spec.target
+        case.is_open = spec.target not in CLOSED_STAGES
+        if not case.is_open:
+            case.closed_on = on
+            fields.append("closed_on")
+    case_refresh_deadline(case=case)
+    case.save(update_fields=fields)
+    payload = {"action": action, "on": on.isoformat(), **(data or {})}
+    if reasons:
+        payload["reasons"] = reasons
+    case_event_record(
+        case=case,
+        kind=action,
+        summary=spec.summary,
+        actor=actor,
+        family_visible=spec.family_visible,
+        data=payload,
+    )
+    for hook in list(_after_hooks):
+        hook(case, spec, actor, payload)
+    return case
