@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from django.conf import settings
@@ -242,6 +243,8 @@ class Document(models.Model):
         ATTACHMENT = "attachment", "Message attachment"
         OTHER = "other", "Other"
 
+    # The id people see in URLs: database ids never appear in family-facing links.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(
         Case, null=True, blank=True, on_delete=models.CASCADE, related_name="documents"
     )
