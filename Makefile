@@ -28,7 +28,7 @@ run: install
 	  $(BIN)/celery -A ehcp_portal worker --loglevel=INFO --pool=solo --without-mingle --without-gossip & \
 	  $(BIN)/celery -A ehcp_portal beat --loglevel=INFO & \
 	  $(BIN)/python manage.py runserver 127.0.0.1:$(PORT) --noreload & \
-	  wait
+	  wait -n
 
 demo: install
 	$(BIN)/python manage.py migrate --no-input -v0

@@ -17,3 +17,4 @@ STATUTORY_SWEEP_SECONDS = env.int("STATUTORY_SWEEP_SECONDS", default=300)
 CELERY_BEAT_SCHEDULE["statutory-sweep"]["schedule"] = STATUTORY_SWEEP_SECONDS  # noqa: F405
 
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (whitenoise warns without it)
+SWEEP_ON_WORKER_START = True
