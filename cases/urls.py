@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import views
+from cases import api, views
 
 app_name = "cases"
 
@@ -10,4 +10,9 @@ urlpatterns = [
     path("cases/<str:reference>/", views.case_detail, name="case_detail"),
     path("advice/", views.advice_home, name="advice_home"),
     path("members/", views.member_home, name="member_home"),
+]
+
+urlpatterns += [
+    path("api/cases/", api.CaseList.as_view(), name="api_case_list"),
+    path("api/cases/<str:reference>/", api.CaseDetail.as_view(), name="api_case_detail"),
 ]

@@ -1,0 +1,78 @@
+"""The case API (DRF). Reads go through the same access policy as the pages: a case the user
+may not see is a JSON 404, exactly like an unknown reference."""
+
+from __future__ import annotations
+
+from rest_framework import generics, serializers
+from rest_framework.request import Request
+
+from cases.deadlines import case_deadlines
+from cases.models import Case
+from ehcp_portal import access
+
+
+class DeadlineSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    due = serializers.DateField()
+    status = serializers.CharField()
+    explanation = serializers.CharField()
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    child = serializers.CharField(source="child.full_name")
+    stage_label = serializers.CharField(source="get_stage_display")
+    caseworker = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = [
+            "reference",
+            "child",
+            "stage",
+            "stage_label",
+            "received_on",
+            "route",
+            "caseworker",
+            "next_deadline_key",
+            "next_deadline_on",
+            "priority",
+        ]
+
+    def get_caseworker(self, case: Case) -> str | None:
+        return case.caseworker.get_full_name() if case.caseworker else None
+
+
+class CaseDetailSerializer(CaseSerializer):
+    deadlines = serializers.SerializerMethodField()
+
+    class Meta(CaseSerializer.Meta):
+        fields = [*CaseSerializer.Meta.fields, "deadlines"]
+
+    def get_deadlines(self, case: Case) -> list[dict]:
+        return DeadlineSerializer(case_deadlines(case), many=True).data
+
+
+class CaseList(generics.ListAPIView):
+    serializer_class = CaseSerializer
+
+    def get_queryset(self):  # noqa: ANN201
+        request: Request = self.request
+        return (
+            access.cases_for(request.user, access.CASE_VIEW)
+            .filter(is_open=True)
+            .select_related("child", "caseworker")
+            .order_by("next_deadline_on", "reference")
+        )
+
+
+class CaseDetail(generics.RetrieveAPIView):
+    serializer_class = CaseDetailSerializer
+
+    def get_object(self) -> Case:
+        return access.case_or_404(
+            self.request.user,
+            self.kwargs["reference"],
+            access.CASE_VIEW,
+            queryset=Case.objects.select_related("child", "caseworker"),
+        )
