@@ -1,0 +1,80 @@
+"""The panel pages render what each person needs at each step."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from cases.models import Stage
+from panels.models import Decision, Meeting
+from tests.factories import CaseFactory, SettingFactory, family_for
+from tests.panels.conftest import hold
+
+
+def test_chair_sees_the_draft_agenda_with_remove_and_publish(client, make_meeting, on_agenda, case):
+    meeting = make_meeting()
+    item = on_agenda(meeting, case)
+    client.force_login(meeting.chair)
+    body = client.get(reverse("panels:meeting", args=[meeting.pk])).content.decode()
+    assert case.reference in body and "Publish the agenda" in body and "Remove" in body
+    client.post(reverse("panels:agenda_remove", args=[meeting.pk, item.pk]))
+    assert not meeting.items.exists()
+    # Publishing an empty agenda is refused with a message.
+    body = client.post(reverse("panels:publish", args=[meeting.pk]), follow=True).content.decode()
+    assert "Add at least one case" in body
+
+
+def test_decision_to_issue_records_band_setting_and_transport_through_the_form(
+    client, make_meeting, on_agenda, team, caseworker
+):
+    case = CaseFactory(team=team, caseworker=caseworker, assessing=True)
+    case.stage = Stage.DECIDING_ISSUE
+    case.save()
+    family_for(case)
+    school = SettingFactory(area=team.area, name="Hillside Special School")
+    meeting = make_meeting("decision-to-issue", status=Meeting.Status.PUBLISHED)
+    on_agenda(meeting, case)
+    hold(meeting)
+    client.force_login(meeting.chair)
+    url = reverse("panels:decision", args=[meeting.pk])
+    form = client.get(url + f"?case={case.reference}").content.decode()
+    for label in ("Funding band", "Type of setting", "Named school or setting", "Transport"):
+        assert label in form
+    assert "Band E" in form
+    response = client.post(
+        url,
+        {
+            "case": case.reference,
+            "outcome": "agree",
+            "reasons": "Needs require a specialist setting.",
+            "funding_band": "D",
+            "setting_type": "special",
+            "named_setting": school.pk,
+            "transport": "yes",
+            "advice_needed": "Updated speech and language advice",
+            "actions": "Caseworker: draft the plan\nSENCO: share the provision map",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    decision = Decision.objects.get()
+    assert decision.funding_band.code == "D" and decision.named_setting == school
+    assert decision.transport_eligible is True and decision.setting_type == "special"
+    assert decision.actions == [
+        {"owner": "Caseworker", "action": "draft the plan"},
+        {"owner": "SENCO", "action": "share the provision map"},
+    ]
+    case.refresh_from_db()
+    assert case.stage == Stage.DRAFTING
+    body = client.get(reverse("panels:meeting", args=[meeting.pk])).content.decode()
+    assert "Agree to issue an EHC plan" in body and "letter sent" in body
+
+
+def test_decision_to_assess_form_leaves_out_fields_that_do_not_apply(
+    client, make_meeting, on_agenda, case
+):
+    meeting = make_meeting(status=Meeting.Status.PUBLISHED)
+    on_agenda(meeting, case)
+    hold(meeting)
+    client.force_login(meeting.chair)
+    form = client.get(reverse("panels:decision", args=[meeting.pk])).content.decode()
+    assert "Funding band" not in form and "Transport" not in form
+    assert "Advice still needed" in form
