@@ -78,3 +78,67 @@ def test_decision_to_assess_form_leaves_out_fields_that_do_not_apply(
     form = client.get(reverse("panels:decision", args=[meeting.pk])).content.decode()
     assert "Funding band" not in form and "Transport" not in form
     assert "Advice still needed" in form
+
+
+def test_meeting_list_and_ratification_list_run_fixed_queries(
+    client, django_assert_num_queries, make_meeting, on_agenda, team, caseworker, manager
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ehcp_portal.accounts.models import Discipline
+    from panels.services import decision_record
+
+    def add_pending() -> None:
+        meeting = make_meeting(status=Meeting.Status.PUBLISHED)
+        case = CaseFactory(team=team, caseworker=caseworker)
+        on_agenda(meeting, case)
+        hold(meeting, absent=(Discipline.EDUCATIONAL_PSYCHOLOGY,))
+        decision_record(
+            meeting=meeting, case=case, actor=meeting.chair, outcome="agree", reasons="R."
+        )
+
+    client.force_login(manager)
+    add_pending()
+    client.get(reverse("panels:meetings"))
+    counts = {}
+    for name in ("panels:meetings", "panels:ratification"):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse(name)).status_code == 200
+        counts[name] = len(ctx.captured_queries)
+    for _ in range(3):
+        add_pending()
+    for name, count in counts.items():
+        with django_assert_num_queries(count):
+            body = client.get(reverse(name)).content.decode()
+        assert body.count("Decision to assess") >= 4
+
+
+def test_administrators_configure_panels_in_the_admin(client, db):
+    from tests.factories import UserFactory
+
+    admin = UserFactory(role="admin", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    for model in ("paneltype", "fundingband", "meeting", "panelpaper", "decision"):
+        assert client.get(reverse(f"admin:panels_{model}_changelist")).status_code == 200
+    assert client.get(reverse("admin:panels_meeting_add")).status_code == 200
+    # An outcome pointing at an action the workflow does not have is refused.
+    from panels.models import PanelType
+
+    panel_type = PanelType.objects.get(slug="placement")
+    url = reverse("admin:panels_paneltype_change", args=[panel_type.pk])
+    response = client.post(
+        url,
+        {
+            "name": panel_type.name,
+            "slug": panel_type.slug,
+            "description": "",
+            "required_disciplines": '["education"]',
+            "decision_fields": '["setting"]',
+            "ready_stages": '["drafting"]',
+            "outcomes": '[{"code": "agree", "label": "Agree", "action": "teleport"}]',
+            "active": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert "is not a case workflow action" in response.content.decode()
