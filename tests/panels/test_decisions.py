@@ -274,6 +274,14 @@ def test_a_conflicted_member_cannot_record_on_that_item(client, held, case, pane
         reasons=REASONS,
     )
     assert Decision.objects.count() == 1
+    # The minutes record the declaration against the item.
+    from panels.services import meeting_close
+    from tests.panels.test_flow import pdf_text
+
+    meeting_close(meeting=held, actor=held.chair)
+    held.refresh_from_db()
+    text = pdf_text(held.minutes)
+    assert "I know the family through my clinic." in text and member.get_full_name() in text
 
 
 def test_only_members_who_attended_can_record(make_meeting, on_agenda, case, panellists):

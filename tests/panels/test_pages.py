@@ -142,3 +142,33 @@ def test_administrators_configure_panels_in_the_admin(client, db):
     )
     assert response.status_code == 200
     assert "is not a case workflow action" in response.content.decode()
+
+
+def test_a_decision_to_issue_letter_does_not_name_a_school_but_a_placement_letter_does(
+    make_meeting, on_agenda, team, caseworker
+):
+    from panels.services import decision_record
+    from tests.panels.test_flow import pdf_text
+
+    school = SettingFactory(area=team.area, name="Hillside Special School")
+    texts = {}
+    for slug, stage in (("decision-to-issue", Stage.DECIDING_ISSUE), ("placement", Stage.DRAFTING)):
+        case = CaseFactory(team=team, caseworker=caseworker, assessing=True)
+        case.stage = stage
+        case.save()
+        meeting = make_meeting(slug, status=Meeting.Status.PUBLISHED)
+        on_agenda(meeting, case)
+        hold(meeting)
+        decision = decision_record(
+            meeting=meeting,
+            case=case,
+            actor=meeting.chair,
+            outcome="agree",
+            reasons="Specialist provision.",
+            setting_type="special",
+            named_setting=school,
+        )
+        texts[slug] = pdf_text(decision.letter)
+    assert "Hillside Special School" not in texts["decision-to-issue"]
+    assert "Special school" in texts["decision-to-issue"]
+    assert "Hillside Special School" in texts["placement"]
