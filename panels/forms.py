@@ -1,11 +1,93 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from cases.models import Case, Setting, SettingType
+from ehcp_portal.accounts.models import Role, User
 from panels.models import FundingBand, Meeting, MeetingMember, PanelPaper, PanelType
+
+
+class GovUKDateWidget(forms.MultiWidget):
+    """Day, month and year boxes (the GOV.UK date input pattern); see includes/field.html."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__([forms.TextInput(), forms.TextInput(), forms.TextInput()], attrs)
+
+    def decompress(self, value: date | None) -> list[int | None]:
+        return [value.day, value.month, value.year] if value else [None, None, None]
+
+
+class GovUKDateField(forms.MultiValueField):
+    widget = GovUKDateWidget
+
+    def __init__(self, **kwargs: Any) -> None:
+        part = {"invalid": "Enter a real date"}
+        messages = {
+            "incomplete": "The date must include a day, month and year",
+            **kwargs.pop("error_messages", {}),
+        }
+        super().__init__(
+            fields=(
+                forms.IntegerField(error_messages=part),
+                forms.IntegerField(error_messages=part),
+                forms.IntegerField(error_messages=part),
+            ),
+            require_all_fields=False,
+            error_messages=messages,
+            **kwargs,
+        )
+
+    def compress(self, data_list: list[int | None]) -> date | None:
+        if not data_list or all(v in (None, "") for v in data_list):
+            return None
+        day, month, year = data_list
+        try:
+            return date(int(year), int(month), int(day))
+        except (TypeError, ValueError):
+            raise ValidationError("Enter a real date") from None
+
+
+class MeetingForm(forms.Form):
+    panel_type = forms.ModelChoiceField(
+        queryset=PanelType.objects.filter(active=True),
+        widget=forms.RadioSelect,
+        label="Type of panel",
+        error_messages={"required": "Choose the type of panel"},
+    )
+    date = GovUKDateField(
+        label="Date of the meeting",
+        help_text="For example, 27 3 2027",
+        error_messages={"required": "Enter the date of the meeting"},
+    )
+    location = forms.CharField(max_length=200, required=False, label="Where (optional)")
+    chair = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        label="Chair",
+        empty_label="Choose the chair",
+        error_messages={"required": "Choose the chair"},
+    )
+    members = forms.ModelMultipleChoiceField(
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label="Members",
+        help_text="Each sits in their own discipline. The chair is always a member.",
+        error_messages={"required": "Choose the members of the panel"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        panel_members = User.objects.filter(
+            role=Role.PANEL_MEMBER, is_active=True, discipline__gt=""
+        ).order_by("full_name", "email")
+        self.fields["chair"].queryset = panel_members
+        self.fields["members"].queryset = panel_members
+        label = lambda u: f"{u.get_full_name()} ({u.get_discipline_display()})"  # noqa: E731
+        self.fields["chair"].label_from_instance = label
+        self.fields["members"].label_from_instance = label
 
 
 class PaperForm(forms.Form):

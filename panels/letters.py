@@ -11,7 +11,6 @@ import logging
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-import weasyprint
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
@@ -23,11 +22,14 @@ if TYPE_CHECKING:
     from ehcp_portal.accounts.models import User
     from panels.models import Decision, Meeting
 
-# WeasyPrint logs every rendering step at INFO; one letter per decision would flood the logs.
+# WeasyPrint logs every rendering step (and its import) at INFO; one letter per decision would
+# flood the logs. Set before weasyprint is first imported, in _pdf.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 def _pdf(template: str, context: dict[str, Any]) -> bytes:
+    import weasyprint
+
     html = render_to_string(template, context)
     return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 

@@ -10,6 +10,7 @@ quorate meeting of the same panel type, ratifies it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -54,6 +55,36 @@ class PanelRefused(Exception):
 def _clean(text: str) -> str:
     # PostgreSQL rejects NUL in text: strip at the boundary.
     return (text or "").replace("\x00", "").strip()
+
+
+# --- meetings ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    panel_type: PanelType,
+    area: Any,
+    on: date,
+    chair: User,
+    members: Iterable[User],
+    location: str = "",
+    actor: User,
+) -> Meeting:
+    """Set up a meeting; the chair always sits on it, each member in their own discipline."""
+    if on < timezone.localdate():
+        raise PanelRefused("The date of the meeting must be today or in the future.", "date")
+    seated = {m.pk: m for m in members}
+    seated.setdefault(chair.pk, chair)
+    if any(not m.discipline for m in seated.values()):
+        raise PanelRefused("Every member needs a discipline on their account.", "members")
+    meeting = Meeting.objects.create(
+        panel_type=panel_type, area=area, date=on, chair=chair, location=_clean(location)
+    )
+    MeetingMember.objects.bulk_create(
+        [MeetingMember(meeting=meeting, user=m, discipline=m.discipline) for m in seated.values()]
+    )
+    return meeting
 
 
 # --- papers and agendas -----------------------------------------------------------------------

@@ -7,6 +7,7 @@ app_name = "panels"
 urlpatterns = [
     path("", views.panels_home, name="home"),
     path("meetings/", views.meetings, name="meetings"),
+    path("meetings/new/", views.meeting_new, name="meeting_new"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
     path("meetings/<int:pk>/agenda/", views.agenda_build, name="agenda_build"),
     path(

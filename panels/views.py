@@ -12,10 +12,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from cases.models import Area
 from ehcp_portal import access
 from ehcp_portal.accounts.models import Role
 from panels import selectors, services
-from panels.forms import AgendaForm, AttendanceForm, DecisionForm, DeclarationForm, PaperForm
+from panels.forms import (
+    AgendaForm,
+    AttendanceForm,
+    DecisionForm,
+    DeclarationForm,
+    MeetingForm,
+    PaperForm,
+)
 from panels.models import AgendaItem, Meeting
 
 
@@ -34,6 +42,33 @@ def panels_home(request: HttpRequest) -> HttpResponse:
 def meetings(request: HttpRequest) -> HttpResponse:
     access.role_required(request.user, Role.TEAM_MANAGER)
     return _meeting_list(request)
+
+
+@login_required
+def meeting_new(request: HttpRequest) -> HttpResponse:
+    access.role_required(request.user, Role.TEAM_MANAGER)
+    area = Area.objects.filter(teams__members=request.user).first()
+    if area is None:
+        raise Http404("No area")
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            meeting = services.meeting_create(
+                panel_type=data["panel_type"],
+                area=area,
+                on=data["date"],
+                chair=data["chair"],
+                members=data["members"],
+                location=data["location"],
+                actor=request.user,
+            )
+        except services.PanelRefused as exc:
+            _refused_into_form(form, exc)
+        else:
+            messages.success(request, "Meeting set up: the chair can now build the agenda.")
+            return redirect("panels:meeting", pk=meeting.pk)
+    return render(request, "panels/meeting_form.html", {"form": form, "area": area})
 
 
 def _meeting_list(request: HttpRequest) -> HttpResponse:

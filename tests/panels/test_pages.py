@@ -172,3 +172,54 @@ def test_a_decision_to_issue_letter_does_not_name_a_school_but_a_placement_lette
     assert "Hillside Special School" not in texts["decision-to-issue"]
     assert "Special school" in texts["decision-to-issue"]
     assert "Hillside Special School" in texts["placement"]
+
+
+def test_a_team_manager_sets_up_a_meeting_for_their_area(client, manager, panellists, user_of_role):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from ehcp_portal.accounts.models import Discipline, Role
+    from panels.models import PanelType
+
+    url = reverse("panels:meeting_new")
+    client.force_login(manager)
+    assert "Set up a meeting" in client.get(reverse("panels:meetings")).content.decode()
+    page = client.get(url).content.decode()
+    assert "govuk-date-input" in page
+    # Missing and impossible answers come back as GOV.UK errors, with what was typed kept.
+    response = client.post(
+        url, {"date_0": "31", "date_1": "2", "date_2": "2027", "location": "Room 4"}
+    )
+    body = response.content.decode()
+    assert response.status_code == 200 and "govuk-error-summary" in body
+    assert "Enter a real date" in body and "Choose the type of panel" in body
+    assert 'value="Room 4"' in body
+    past = timezone.localdate() - timedelta(days=1)
+    chair = panellists[Discipline.EDUCATION]
+    data = {
+        "panel_type": PanelType.objects.get(slug="decision-to-issue").pk,
+        "date_0": past.day,
+        "date_1": past.month,
+        "date_2": past.year,
+        "chair": chair.pk,
+        "members": [panellists[Discipline.HEALTH].pk, panellists[Discipline.SOCIAL_CARE].pk],
+    }
+    assert "must be today or in the future" in client.post(url, data).content.decode()
+    soon = timezone.localdate() + timedelta(days=14)
+    data.update(date_0=soon.day, date_1=soon.month, date_2=soon.year)
+    response = client.post(url, data)
+    meeting = Meeting.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "panels:meeting", args=[meeting.pk]
+    )
+    assert meeting.area == manager.team.area and meeting.date == soon and meeting.chair == chair
+    assert set(meeting.members.values_list("discipline", flat=True)) == {
+        "education",
+        "health",
+        "social_care",
+    }
+    for role in Role:
+        if role != Role.TEAM_MANAGER and role != Role.ADMIN:
+            client.force_login(user_of_role(role))
+            assert client.get(url).status_code == 404
