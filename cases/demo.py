@@ -641,7 +641,65 @@ class DemoBuilder:
         with transaction.atomic():
             self.build_council()
             self.build_families()
+            self.build_panels()
         return self.result
+
+    # -- panels ------------------------------------------------------------------------------
+
+    def build_panels(self) -> None:
+        """One published, upcoming meeting per panel type in the first area, chaired by the demo
+        panel member, with the four disciplines seated and a few cases at the right stage."""
+        from panels.models import AgendaItem, Meeting, MeetingMember, PanelPaper, PanelType
+
+        area = self.areas[0]
+        members = list(
+            User.objects.filter(
+                role=Role.PANEL_MEMBER, email__startswith="panel.", email__endswith="demo.ehcp.test"
+            )
+        )
+        chair = next(m for m in members if m.email == "panel.education@demo.ehcp.test")
+        author = self.caseworkers[area.pk][0]
+        now = timezone.now()
+        for offset, panel_type in enumerate(PanelType.objects.filter(active=True).order_by("pk")):
+            meeting = Meeting.objects.create(
+                panel_type=panel_type,
+                area=area,
+                date=self.today + timedelta(days=7 + offset),
+                location="Merrion House, room 4 (and online)",
+                chair=chair,
+                status=Meeting.Status.PUBLISHED,
+                published_at=now,
+            )
+            MeetingMember.objects.bulk_create(
+                [MeetingMember(meeting=meeting, user=m, discipline=m.discipline) for m in members]
+            )
+            cases = list(
+                Case.objects.filter(
+                    area=area, is_open=True, stage__in=panel_type.ready_stages
+                ).order_by("next_deadline_on", "reference")[:3]
+            )
+            papers = PanelPaper.objects.bulk_create(
+                [
+                    PanelPaper(
+                        case=case,
+                        panel_type=panel_type,
+                        summary=(
+                            f"{case.get_stage_display()}. Needs: {', '.join(case.needs)}. "
+                            "The setting has used SEN support for three terms with outside "
+                            "advice; progress is slower than expected."
+                        ),
+                        recommendation=f"{panel_type.outcomes[0]['label']}.",
+                        author=author,
+                    )
+                    for case in cases
+                ]
+            )
+            AgendaItem.objects.bulk_create(
+                [
+                    AgendaItem(meeting=meeting, paper=paper, case=paper.case, position=i)
+                    for i, paper in enumerate(papers, start=1)
+                ]
+            )
 
 
 def _phase_fits(kind: str, age: int) -> bool:
@@ -675,6 +733,10 @@ def demo_reset() -> None:
 
     with transaction.atomic():
         Notification.objects.all().delete()
+        from panels.models import Meeting, PanelPaper
+
+        Meeting.objects.all().delete()
+        PanelPaper.objects.all().delete()
         CaseEvent.objects.all().delete()
         Case.objects.all().delete()
         CaseReferenceCounter.objects.all().delete()

@@ -122,3 +122,71 @@ def role_required(user: User, *roles: str) -> None:
     """Pages that belong to other roles do not exist for this user."""
     if not user.is_authenticated or user.role not in roles:
         raise Http404("Not found")
+
+
+# --- Panels -----------------------------------------------------------------------------------
+# Panel members see a meeting only if they sit on it (or chair it), and its papers only once the
+# agenda is published. Team managers oversee the meetings of their area (agenda, decisions,
+# minutes, ratification) but read papers only if they sit on the meeting. Families, schools,
+# advice givers, elected members and caseworkers see no meeting at all.
+MEETING_VIEW = "meeting.view"  # the meeting page: date, members, agenda, decisions
+MEETING_PAPERS = "meeting.papers"  # the panel papers and their evidence
+MEETING_CHAIR = "meeting.chair"  # build and publish the agenda, mark attendance, close
+MEETING_MINUTES = "meeting.minutes"  # download the minutes
+MEETING_RATIFY = "meeting.ratify"  # ratify decisions of a meeting that was not quorate
+
+PANEL_ROLES = frozenset({Role.PANEL_MEMBER, Role.TEAM_MANAGER})
+
+
+def _sits_on(user: User) -> Q:
+    from panels.models import MeetingMember
+
+    return Q(chair_id=user.pk) | Q(
+        pk__in=MeetingMember.objects.filter(user_id=user.pk).values("meeting_id")
+    )
+
+
+def meeting_filter(user: User, action: str) -> Q:
+    from panels.models import Meeting
+
+    if not user.is_authenticated or not user.is_active or user.role not in PANEL_ROLES:
+        return NOTHING
+    if action == MEETING_CHAIR:
+        return Q(chair_id=user.pk)
+    if action == MEETING_PAPERS:
+        return _sits_on(user) & ~Q(status=Meeting.Status.DRAFT)
+    oversees = NOTHING
+    if user.role == Role.TEAM_MANAGER:
+        area_id = _area_id(user)
+        oversees = Q(area_id=area_id) if area_id else NOTHING
+    if action in (MEETING_VIEW, MEETING_MINUTES):
+        return _sits_on(user) | oversees
+    if action == MEETING_RATIFY:
+        # Team managers of the area; chairs of later quorate meetings are checked per decision.
+        return oversees
+    return NOTHING
+
+
+def meetings_for(user: User, action: str = MEETING_VIEW) -> QuerySet:
+    from panels.models import Meeting
+
+    return Meeting.objects.filter(meeting_filter(user, action))
+
+
+def meeting_or_404(  # noqa: ANN201 – a panels.models.Meeting
+    user: User, pk: int, action: str = MEETING_VIEW, queryset: QuerySet | None = None
+):
+    from panels.models import Meeting
+
+    qs = queryset if queryset is not None else Meeting.objects.all()
+    meeting = qs.filter(meeting_filter(user, action), pk=pk).first()
+    if meeting is None:
+        raise Http404("No such meeting")
+    return meeting
+
+
+def panel_conflict(user: User, item_id: int) -> bool:
+    """A member who declared an interest in an agenda item may not record its decision."""
+    from panels.models import Declaration
+
+    return Declaration.objects.filter(item_id=item_id, member_id=user.pk).exists()

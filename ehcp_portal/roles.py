@@ -28,3 +28,6 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
     Role.ELECTED_MEMBER: [("Your casework queries", "cases:member_home")],
     Role.ADMIN: [("Configuration", "admin:index")],
 }
+
+# Panels: team managers oversee their area's meetings (agendas, ratification, minutes).
+NAVIGATION[Role.TEAM_MANAGER].append(("Panels", "panels:meetings"))

@@ -1,0 +1,81 @@
+"""Configuration of panels for administrators: panel types, funding bands and meetings.
+
+Decisions are read-only here: they are recorded (and versioned) through the panel pages so the
+case moves on and the family gets their letter.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from panels.models import (
+    AgendaItem,
+    Decision,
+    FundingBand,
+    Meeting,
+    MeetingMember,
+    PanelPaper,
+    PanelType,
+)
+
+
+@admin.register(PanelType)
+class PanelTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "required_disciplines", "decision_fields", "active"]
+    list_filter = ["active"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(FundingBand)
+class FundingBandAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "annual_amount", "active"]
+    list_filter = ["active"]
+
+
+class MeetingMemberInline(admin.TabularInline):
+    model = MeetingMember
+    extra = 4
+    autocomplete_fields = ["user"]
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+    fields = ["position", "case", "paper"]
+    readonly_fields = ["position", "case", "paper"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["date", "panel_type", "area", "chair", "status", "quorate"]
+    list_filter = ["status", "panel_type", "area"]
+    date_hierarchy = "date"
+    autocomplete_fields = ["chair"]
+    readonly_fields = ["status", "published_at", "held_at", "quorate", "closed_at", "minutes"]
+    inlines = [MeetingMemberInline, AgendaItemInline]
+
+
+@admin.register(PanelPaper)
+class PanelPaperAdmin(admin.ModelAdmin):
+    list_display = ["case", "panel_type", "author", "created_at"]
+    list_filter = ["panel_type"]
+    raw_id_fields = ["case", "evidence", "author"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(admin.ModelAdmin):
+    list_display = ["item", "version", "outcome_label", "is_current", "needs_ratification"]
+    list_filter = ["is_current", "needs_ratification", "outcome"]
+
+    def has_add_permission(self, request) -> bool:  # noqa: ANN001
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False

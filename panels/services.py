@@ -1,0 +1,527 @@
+"""Writes for panels: papers, agendas, attendance, declarations, decisions, ratification, minutes.
+
+A decision of a quorate meeting moves the case through `cases.workflow.case_transition`
+(with data["source"] = "panel", so the case core does not send its own letter) and produces the
+decision letter here. A decision of a meeting that was not quorate is recorded but "needs
+ratification": it moves nothing until a team manager of the area, or the chair of a later
+quorate meeting of the same panel type, ratifies it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Case, Document, Setting
+from cases.services import case_event_record
+from cases.workflow import TransitionRefused, case_transition
+from ehcp_portal import access
+from ehcp_portal.accounts.models import Discipline, Role
+from families.models import FamilyMembership
+from notifications.services import notification_queue
+from panels import letters
+from panels.models import (
+    AgendaItem,
+    Decision,
+    Declaration,
+    FundingBand,
+    Meeting,
+    MeetingMember,
+    PanelPaper,
+    PanelType,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from ehcp_portal.accounts.models import User
+
+
+class PanelRefused(Exception):
+    """The panel action is not allowed; `reason` says why in plain English."""
+
+    def __init__(self, reason: str, field: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.field = field
+
+
+def _clean(text: str) -> str:
+    # PostgreSQL rejects NUL in text: strip at the boundary.
+    return (text or "").replace("\x00", "").strip()
+
+
+# --- meetings ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    panel_type: PanelType,
+    area: Any,
+    on: date,
+    chair: User,
+    members: Iterable[User],
+    location: str = "",
+    actor: User,
+) -> Meeting:
+    """Set up a meeting; the chair always sits on it, each member in their own discipline."""
+    if on < timezone.localdate():
+        raise PanelRefused("The date of the meeting must be today or in the future.", "date")
+    seated = {m.pk: m for m in members}
+    seated.setdefault(chair.pk, chair)
+    if any(not m.discipline for m in seated.values()):
+        raise PanelRefused("Every member needs a discipline on their account.", "members")
+    meeting = Meeting.objects.create(
+        panel_type=panel_type, area=area, date=on, chair=chair, location=_clean(location)
+    )
+    MeetingMember.objects.bulk_create(
+        [MeetingMember(meeting=meeting, user=m, discipline=m.discipline) for m in seated.values()]
+    )
+    return meeting
+
+
+# --- papers and agendas -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def paper_put_forward(
+    *,
+    case: Case,
+    panel_type: PanelType,
+    summary: str,
+    recommendation: str,
+    evidence: Iterable[Document] = (),
+    author: User,
+) -> PanelPaper:
+    summary, recommendation = _clean(summary), _clean(recommendation)
+    if not summary:
+        raise PanelRefused("Enter a summary of the case for the panel.", "summary")
+    if not recommendation:
+        raise PanelRefused("Enter your recommendation to the panel.", "recommendation")
+    if case.stage not in panel_type.ready_stages:
+        raise PanelRefused(
+            f"A case at the stage '{case.get_stage_display()}' cannot go to a "
+            f"{panel_type.name} panel.",
+            "panel_type",
+        )
+    if PanelPaper.objects.filter(
+        case=case, panel_type=panel_type, agenda_items__isnull=True
+    ).exists():
+        raise PanelRefused(
+            f"This case is already waiting for a {panel_type.name} panel.", "panel_type"
+        )
+    evidence = list(evidence)
+    if any(doc.case_id != case.pk for doc in evidence):
+        raise PanelRefused("Evidence must be documents on this case.", "evidence")
+    paper = PanelPaper.objects.create(
+        case=case,
+        panel_type=panel_type,
+        summary=summary,
+        recommendation=recommendation,
+        author=author,
+    )
+    paper.evidence.set(evidence)
+    case_event_record(
+        case=case,
+        kind="panel_paper",
+        summary=f"Put forward to a {panel_type.name} panel",
+        actor=author,
+        data={"paper": paper.pk, "panel_type": panel_type.slug},
+    )
+    return paper
+
+
+def _agenda_reorder(meeting: Meeting) -> None:
+    # Statutory urgency: the case's next deadline first; cases without one go last.
+    items = list(
+        AgendaItem.objects.filter(meeting=meeting)
+        .select_related("case")
+        .order_by(F("case__next_deadline_on").asc(nulls_last=True), "case__reference")
+    )
+    for position, item in enumerate(items, start=1):
+        item.position = position
+    AgendaItem.objects.bulk_update(items, ["position"])
+
+
+@transaction.atomic
+def agenda_add(*, meeting: Meeting, papers: Iterable[PanelPaper], actor: User) -> list[AgendaItem]:
+    from panels.selectors import agenda_candidates
+
+    meeting = Meeting.objects.select_for_update().select_related("panel_type").get(pk=meeting.pk)
+    if meeting.status != Meeting.Status.DRAFT:
+        raise PanelRefused("The agenda has been published: it can no longer be changed.")
+    ready = {p.pk for p in agenda_candidates(meeting)}
+    items = []
+    for paper in papers:
+        if paper.pk not in ready:
+            raise PanelRefused(f"{paper.case.reference} is not ready for this panel.", "papers")
+        items.append(AgendaItem.objects.create(meeting=meeting, paper=paper, case=paper.case))
+    _agenda_reorder(meeting)
+    return items
+
+
+@transaction.atomic
+def agenda_remove(*, meeting: Meeting, item: AgendaItem, actor: User) -> None:
+    if meeting.status != Meeting.Status.DRAFT or item.meeting_id != meeting.pk:
+        raise PanelRefused("The agenda has been published: it can no longer be changed.")
+    item.delete()
+    _agenda_reorder(meeting)
+
+
+@transaction.atomic
+def meeting_publish(*, meeting: Meeting, actor: User) -> Meeting:
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status != Meeting.Status.DRAFT:
+        raise PanelRefused("The agenda is already published.")
+    if not meeting.items.exists():
+        raise PanelRefused("Add at least one case to the agenda before publishing it.")
+    meeting.status = Meeting.Status.PUBLISHED
+    meeting.published_at = timezone.now()
+    meeting.save(update_fields=["status", "published_at"])
+    link = reverse("panels:meeting", args=[meeting.pk])
+    for member in meeting.members.select_related("user"):
+        notification_queue(
+            recipient=member.user,
+            purpose="panel_papers_published",
+            event_key=f"meeting-published:{meeting.pk}",
+            subject=f"Papers published: {meeting}",
+            body=f"The agenda and papers for the {meeting} are ready to read.",
+            link=link,
+            channels=("in_app",),
+        )
+    return meeting
+
+
+# --- quorum, attendance, declarations ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Quorum:
+    quorate: bool
+    present: list[str]
+    missing: list[str]
+
+    @property
+    def missing_labels(self) -> list[str]:
+        return [Discipline(d).label for d in self.missing]
+
+
+def meeting_quorum(meeting: Meeting, members: Iterable[MeetingMember] | None = None) -> Quorum:
+    """Quorate when every discipline the panel type requires is among the attending members."""
+    members = members if members is not None else meeting.members.all()
+    present = sorted({m.discipline for m in members if m.attended})
+    required = list(meeting.panel_type.required_disciplines)
+    missing = [d for d in required if d not in present]
+    return Quorum(quorate=not missing, present=present, missing=missing)
+
+
+@transaction.atomic
+def meeting_hold(*, meeting: Meeting, attended_ids: Iterable[int], actor: User) -> Meeting:
+    """Record who attended; the meeting is held, quorate or not (decisions then need ratifying)."""
+    meeting = Meeting.objects.select_for_update().select_related("panel_type").get(pk=meeting.pk)
+    if meeting.status != Meeting.Status.PUBLISHED:
+        raise PanelRefused("Attendance can be recorded once, after the agenda is published.")
+    if meeting.date > timezone.localdate():
+        raise PanelRefused(f"The meeting is on {meeting.date:%-d %B %Y}: it has not happened yet.")
+    attended = set(attended_ids)
+    members = list(meeting.members.all())
+    for member in members:
+        member.attended = member.pk in attended
+    MeetingMember.objects.bulk_update(members, ["attended"])
+    meeting.quorate = meeting_quorum(meeting, members).quorate
+    meeting.status = Meeting.Status.HELD
+    meeting.held_at = timezone.now()
+    meeting.save(update_fields=["quorate", "status", "held_at"])
+    return meeting
+
+
+@transaction.atomic
+def declaration_record(*, item: AgendaItem, member: User, interest: str) -> Declaration:
+    interest = _clean(interest)
+    if not interest:
+        raise PanelRefused("Describe your interest in this case.", "interest")
+    if not MeetingMember.objects.filter(meeting_id=item.meeting_id, user=member).exists():
+        raise PanelRefused("Only members of this meeting can declare an interest.")
+    declaration, created = Declaration.objects.get_or_create(
+        item=item, member=member, defaults={"interest": interest[:500]}
+    )
+    if not created:
+        raise PanelRefused("You have already declared an interest in this case.", "interest")
+    return declaration
+
+
+# --- decisions --------------------------------------------------------------------------------
+
+
+def _recorder_refusal(meeting: Meeting, item: AgendaItem, actor: User) -> str | None:
+    if meeting.status not in (Meeting.Status.HELD, Meeting.Status.CLOSED):
+        return "Record attendance and hold the meeting before recording decisions."
+    seat = MeetingMember.objects.filter(meeting=meeting, user=actor).first()
+    if actor.pk != meeting.chair_id and (seat is None or not seat.attended):
+        return "Only the chair or a member who attended the meeting can record its decisions."
+    if access.panel_conflict(actor, item.pk):
+        return (
+            f"You declared an interest in {item.case.reference}, so you cannot record its "
+            "decision. Ask another member of the panel to record it."
+        )
+    return None
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    meeting: Meeting,
+    case: Case,
+    actor: User,
+    outcome: str,
+    reasons: str,
+    funding_band: FundingBand | str | None = None,
+    setting_type: str = "",
+    named_setting: Setting | None = None,
+    transport_eligible: bool | None = None,
+    advice_needed: str = "",
+    actions: list[dict[str, str]] | None = None,
+) -> Decision:
+    """Record (or change) the panel's decision on a case on this meeting's agenda."""
+    meeting = Meeting.objects.select_related("panel_type").get(pk=meeting.pk)
+    panel_type = meeting.panel_type
+    item = (
+        AgendaItem.objects.select_for_update()
+        .select_related("case")
+        .filter(meeting=meeting, case_id=case.pk)
+        .first()
+    )
+    if item is None:
+        raise PanelRefused(f"{case.reference} is not on the agenda of this meeting.", "case")
+    refusal = _recorder_refusal(meeting, item, actor)
+    if refusal:
+        raise PanelRefused(refusal)
+    spec = panel_type.outcome(outcome)
+    if spec is None:
+        raise PanelRefused("Choose the panel's decision.", "outcome")
+    reasons = _clean(reasons)
+    if not reasons:
+        raise PanelRefused(
+            "Enter the reasons for the decision: the family will read them.", "reasons"
+        )
+    band: FundingBand | None = None
+    if panel_type.uses("funding_band") and funding_band:
+        code = funding_band.code if isinstance(funding_band, FundingBand) else str(funding_band)
+        band = FundingBand.objects.filter(code=code, active=True).first()
+        if band is None:
+            raise PanelRefused(
+                "Choose one of the configured funding bands: "
+                + ", ".join(FundingBand.objects.filter(active=True).values_list("code", flat=True))
+                + ".",
+                "funding_band",
+            )
+    fields: dict[str, Any] = {
+        "outcome": outcome,
+        "outcome_label": spec["label"][:150],
+        "action": spec.get("action") or "",
+        "appeal_rights": bool(spec.get("appeal_rights")),
+        "reasons": reasons,
+        "funding_band": band,
+        "setting_type": setting_type if panel_type.uses("setting") else "",
+        "named_setting": named_setting if panel_type.uses("setting") else None,
+        "transport_eligible": transport_eligible if panel_type.uses("transport") else None,
+        "advice_needed": _clean(advice_needed) if panel_type.uses("advice_needed") else "",
+        "actions": [
+            {"owner": _clean(a.get("owner", ""))[:150], "action": _clean(a.get("action", ""))}
+            for a in (actions or [])
+            if _clean(a.get("action", ""))
+        ]
+        if panel_type.uses("actions")
+        else [],
+        "needs_ratification": not meeting.quorate,
+        "recorded_by": actor,
+        "recorded_at": timezone.now(),
+    }
+    current = item.decisions.filter(is_current=True).select_for_update().first()
+    if current is not None and current.letter_id is None and current.applied_at is None:
+        # Nothing has gone out yet (e.g. awaiting ratification): correct it in place.
+        for name, value in fields.items():
+            setattr(current, name, value)
+        current.ratified_at, current.ratified_by = None, None
+        current.save()
+        decision = current
+    else:
+        if current is not None:
+            # The letter went out: keep that version as it was and start a new one.
+            Decision.objects.filter(pk=current.pk).update(is_current=False)
+        decision = Decision.objects.create(
+            item=item,
+            version=(current.version + 1) if current else 1,
+            supersedes=current,
+            **fields,
+        )
+    if decision.needs_ratification:
+        case_event_record(
+            case=item.case,
+            kind="panel_decision_pending",
+            summary=(
+                f"{panel_type.name} panel decided: {decision.outcome_label}. The panel was not "
+                "quorate, so the decision needs ratifying before it takes effect."
+            ),
+            actor=actor,
+            data={"source": "panel", "meeting": meeting.pk, "decision": decision.pk},
+        )
+    else:
+        _decision_apply(decision, actor)
+    if meeting.status == Meeting.Status.CLOSED:
+        minutes_generate(meeting=meeting, actor=actor)
+    return decision
+
+
+def _decision_apply(decision: Decision, actor: User) -> None:
+    """Move the case on, write the letter and tell the family. Inside the caller's transaction."""
+    item = decision.item
+    meeting = item.meeting
+    case = item.case
+    today = timezone.localdate()
+    data = {"source": "panel", "meeting": meeting.pk, "decision": decision.pk}
+    previous = decision.supersedes
+    already_moved = (
+        previous is not None
+        and previous.applied_at is not None
+        and previous.action == decision.action
+    )
+    if decision.action and not already_moved:
+        try:
+            case = case_transition(
+                case=case, action=decision.action, actor=actor, reasons=decision.reasons, data=data
+            )
+        except TransitionRefused as exc:
+            raise PanelRefused(f"The case cannot move on: {exc.reason}") from exc
+    elif (
+        previous is not None
+        and previous.applied_at is not None
+        and previous.action
+        and previous.action != decision.action
+    ):
+        raise PanelRefused(
+            "The case has already moved on because of the earlier decision. Change the "
+            "outcome through the case workflow instead."
+        )
+    summary = (
+        f"{meeting.panel_type.name} panel decision changed: {decision.outcome_label}"
+        if previous is not None
+        else f"{meeting.panel_type.name} panel decision: {decision.outcome_label}"
+    )
+    if not decision.action or already_moved:
+        case_event_record(
+            case=case,
+            kind="panel_decision",
+            summary=summary,
+            actor=actor,
+            family_visible=True,
+            data={**data, "reasons": decision.reasons},
+        )
+    letter = letters.decision_letter_create(decision=decision, actor=actor, letter_date=today)
+    decision.letter = letter
+    decision.letter_sent_on = today
+    decision.applied_at = timezone.now()
+    decision.save(update_fields=["letter", "letter_sent_on", "applied_at"])
+    _family_notify(decision, case)
+
+
+def _family_notify(decision: Decision, case: Case) -> None:
+    link = reverse("families:track", args=[case.reference])
+    body = (
+        f"We have made a decision about {case.child.first_name}'s request "
+        f"({case.reference}): {decision.outcome_label}. Your letter explains the reasons and "
+        "what happens next. You can read it in the portal."
+    )
+    for membership in FamilyMembership.objects.filter(child_id=case.child_id).select_related(
+        "user"
+    ):
+        notification_queue(
+            recipient=membership.user,
+            purpose="panel_decision_letter",
+            event_key=f"panel-decision:{decision.pk}",
+            subject=f"Decision letter for {case.reference}",
+            body=body,
+            link=link,
+            statutory=True,
+            case=case,
+        )
+
+
+def decision_may_ratify(user: User, decision: Decision) -> bool:
+    meeting = decision.item.meeting
+    if (
+        user.role == Role.TEAM_MANAGER
+        and access.meetings_for(user, access.MEETING_RATIFY).filter(pk=meeting.pk).exists()
+    ):
+        return True
+    return Meeting.objects.filter(
+        chair_id=user.pk,
+        quorate=True,
+        status__in=[Meeting.Status.HELD, Meeting.Status.CLOSED],
+        panel_type_id=meeting.panel_type_id,
+        date__gt=meeting.date,
+    ).exists()
+
+
+@transaction.atomic
+def decision_ratify(*, decision: Decision, actor: User) -> Decision:
+    decision = (
+        Decision.objects.select_for_update(of=("self",))
+        .select_related("item__meeting__panel_type", "item__case__child", "supersedes")
+        .get(pk=decision.pk)
+    )
+    if not decision.is_current or not decision.awaiting_ratification:
+        raise PanelRefused("This decision does not need ratifying.")
+    if not decision_may_ratify(actor, decision):
+        raise PanelRefused(
+            "Only a team manager of the area, or the chair of a later quorate meeting of this "
+            "panel, can ratify this decision."
+        )
+    decision.ratified_at = timezone.now()
+    decision.ratified_by = actor
+    decision.save(update_fields=["ratified_at", "ratified_by"])
+    _decision_apply(decision, actor)
+    return decision
+
+
+# --- closing and minutes ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_close(*, meeting: Meeting, actor: User) -> Meeting:
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status != Meeting.Status.HELD:
+        raise PanelRefused("Only a meeting that has been held can be closed.")
+    meeting.status = Meeting.Status.CLOSED
+    meeting.closed_at = timezone.now()
+    meeting.save(update_fields=["status", "closed_at"])
+    minutes_generate(meeting=meeting, actor=actor)
+    return meeting
+
+
+def minutes_generate(*, meeting: Meeting, actor: User | None) -> Document:
+    from panels.selectors import agenda_items, meeting_members
+
+    meeting = Meeting.objects.select_related("panel_type", "chair", "area").get(pk=meeting.pk)
+    members = list(meeting_members(meeting))
+    document = letters.minutes_create(
+        meeting=meeting,
+        actor=actor,
+        context={
+            "meeting": meeting,
+            "members": members,
+            "quorum": meeting_quorum(meeting, members),
+            "items": list(agenda_items(meeting)),
+            "generated_on": timezone.localdate(),
+        },
+    )
+    # Earlier minutes stay on record; the meeting points at the newest.
+    Meeting.objects.filter(pk=meeting.pk).update(minutes=document)
+    return document
