@@ -28,3 +28,8 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
     Role.ELECTED_MEMBER: [("Your casework queries", "cases:member_home")],
     Role.ADMIN: [("Configuration", "admin:index")],
 }
+
+# The council's casework inbox for elected members' queries (issue 9).
+NAVIGATION[Role.TEAM_MANAGER].append(("Member queries", "cases:member_inbox"))
+NAVIGATION[Role.TEAM_MANAGER].append(("Scrutiny report", "cases:member_reports"))
+NAVIGATION[Role.CASEWORKER].append(("Member queries", "cases:member_inbox"))
