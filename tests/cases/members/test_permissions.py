@@ -98,9 +98,7 @@ def test_inbox_detail_for_area_manager_and_assigned_officer(client, enquiry, man
         assert client.get(url).status_code == 200
 
 
-def test_inbox_detail_is_404_for_unassigned_caseworker_even_in_the_same_team(
-    client, enquiry, team
-):
+def test_inbox_detail_is_404_for_unassigned_caseworker_even_in_the_same_team(client, enquiry, team):
     colleague = UserFactory(role=Role.CASEWORKER, team=team)
     client.force_login(colleague)
     url = reverse("cases:member_inbox_detail", args=[enquiry.public_id])
