@@ -9,6 +9,7 @@ INBOX = "members/inbox/<uuid:public_id>/"
 urlpatterns = [
     path("members/new/", views.member_enquiry_new, name="member_enquiry_new"),
     path("members/queries/<uuid:public_id>/", views.member_enquiry, name="member_enquiry"),
+    path("members/cases/<str:reference>/", views.member_case, name="member_case"),
     path("members/inbox/", views.member_inbox, name="member_inbox"),
     path(INBOX, views.member_inbox_detail, name="member_inbox_detail"),
     path(f"{INBOX}match/", views.member_inbox_match, name="member_inbox_match"),

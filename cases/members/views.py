@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from cases.deadlines import LABELS
 from cases.members import selectors, services, sla
 from cases.members.forms import (
     AssignForm,
@@ -90,6 +91,25 @@ def member_enquiry(request: HttpRequest, public_id: str) -> HttpResponse:
     access.role_required(request.user, Role.ELECTED_MEMBER)
     enquiry = selectors.member_enquiry_for_member(request.user, public_id)
     return render(request, "cases/members/enquiry_member.html", {"enquiry": enquiry})
+
+
+@login_required
+def member_case(request: HttpRequest, reference: str) -> HttpResponse:
+    """A case's stage and next statutory date, for a member whose query is matched to it and
+    whom the family has agreed may see it; for anyone else (and after consent is withdrawn)
+    the case does not exist."""
+    access.role_required(request.user, Role.ELECTED_MEMBER)
+    case = access.case_or_404(request.user, reference, access.CASE_MEMBER)
+    enquiries = list(selectors.member_enquiries_of(request.user).filter(case=case))
+    return render(
+        request,
+        "cases/members/member_case.html",
+        {
+            "case": case,
+            "next_deadline_label": LABELS.get(case.next_deadline_key, "Next statutory date"),
+            "enquiries": enquiries,
+        },
+    )
 
 
 # --- the council's casework inbox -------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from ehcp_portal.accounts.models import Role
+from families.models import Consent
 from tests.cases.members.factories import MemberEnquiryFactory, MemberFactory
 from tests.factories import CaseFactory, UserFactory, family_for
 
@@ -61,7 +62,9 @@ def test_member_pages_have_no_axe_violations(live_server, transactional_db):
         (manager, reverse("cases:member_inbox_detail", args=[unmatched.public_id]), None),
         (manager, reverse("cases:member_reports"), None),
         (parent, reverse("cases:member_family", args=[case.reference]), None),
+        (member, reverse("cases:member_case", args=[case.reference]), None),
     ]
+    Consent.objects.create(child=case.child, party="member", member=member, given_by=parent)
     # Sessions are made before Playwright starts its event loop (the ORM refuses to run in one).
     pages = [(_session_cookie(user, live_server), path, submit) for user, path, submit in pages]
     axe = Axe()

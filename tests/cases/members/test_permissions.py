@@ -230,3 +230,46 @@ def test_family_page_is_404_for_every_other_role(client, case, parent, enquiry, 
     url = reverse("cases:member_family", args=[case.reference])
     assert client.get(url).status_code == 404
     assert client.post(url, {"enquiry": enquiry.public_id, "decision": "grant"}).status_code == 404
+
+
+# --- the case page a member sees with consent ---------------------------------------------------
+
+
+def _case_url(case):
+    return reverse("cases:member_case", args=[case.reference])
+
+
+def test_member_case_page_needs_a_linked_query_and_active_consent(client, member, case, parent):
+    from cases.members.services import member_consent_grant, member_consent_withdraw
+
+    client.force_login(member)
+    assert client.get(_case_url(case)).status_code == 404  # not linked, no consent
+    member_consent_grant(case=case, member=member, actor=parent)
+    assert client.get(_case_url(case)).status_code == 404  # consent but no query on it
+    enquiry = MemberEnquiryFactory(member=member, case=case)
+    response = client.get(_case_url(case))
+    assert response.status_code == 200
+    assert case.get_stage_display() in response.content.decode()
+    assert str(enquiry.public_id) in response.content.decode()
+    member_consent_withdraw(case=case, member=member, actor=parent)
+    assert client.get(_case_url(case)).status_code == 404  # at once
+
+
+def test_member_case_page_is_404_for_another_member_and_unknown_cases(client, member, case, parent):
+    from cases.members.services import member_consent_grant
+
+    MemberEnquiryFactory(member=member, case=case)
+    member_consent_grant(case=case, member=member, actor=parent)
+    other = MemberFactory()
+    MemberEnquiryFactory(member=other, case=case)  # linked, but the family consented to `member`
+    client.force_login(other)
+    assert client.get(_case_url(case)).status_code == 404
+    client.force_login(member)
+    assert client.get(reverse("cases:member_case", args=["EHC-2099-000001"])).status_code == 404
+
+
+@pytest.mark.parametrize("role", [r for r in NON_ADMIN_ROLES if r != Role.ELECTED_MEMBER])
+def test_member_case_page_is_404_for_other_roles(client, case, parent, user_of_role, role):
+    user = parent if role == Role.PARENT else user_of_role(role, team=case.team)
+    client.force_login(user)
+    assert client.get(_case_url(case)).status_code == 404
