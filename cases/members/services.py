@@ -235,6 +235,20 @@ def member_enquiry_match(*, enquiry: MemberEnquiry, case: Case, actor: User) -> 
         family_visible=True,
         data={"enquiry": str(enquiry.public_id)},
     )
+    family = User.objects.filter(memberships__child_id=case.child_id, is_active=True)
+    _queue(
+        family,
+        enquiry=enquiry,
+        purpose="member_enquiry_family",
+        event=f"family:{case.pk}",
+        subject="An elected member has asked us about your request",
+        body=(
+            f"{enquiry.member.get_full_name()} asked us about your request {case.reference}. "
+            "We reply to them, but we only show them how your request is going if you agree. "
+            "You can decide, and change your mind, on your request's page."
+        ),
+        link=reverse("cases:member_family", args=[case.reference]),
+    )
     return enquiry
 
 

@@ -38,7 +38,7 @@ def _raise(client, member, **changes):
 
 
 def test_raise_match_assign_reply_and_the_member_reads_the_reply(
-    client, member, case, manager, caseworker
+    client, member, case, manager, caseworker, parent
 ):
     case.child.first_name, case.child.last_name = "Amelia", "Smith"
     case.child.date_of_birth = date(2016, 5, 4)
@@ -83,8 +83,13 @@ def test_raise_match_assign_reply_and_the_member_reads_the_reply(
         caseworker,
         EnquiryStatus.ASSIGNED,
     )
-    # The family's timeline says a member asked on their behalf.
+    # The family's timeline says a member asked on their behalf, and they are told where to
+    # decide what the member may see.
     assert CaseEvent.objects.filter(case=case, kind="member_enquiry", family_visible=True).exists()
+    told = Notification.objects.get(
+        recipient=parent, purpose="member_enquiry_family", channel="in_app"
+    )
+    assert told.link == reverse("cases:member_family", args=[case.reference])
 
     # The officer sees it in their inbox and replies.
     client.force_login(caseworker)
