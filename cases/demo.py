@@ -642,6 +642,7 @@ class DemoBuilder:
             self.build_council()
             self.build_families()
             self.build_panels()
+            self.build_member_enquiries()
         return self.result
 
     # -- panels ------------------------------------------------------------------------------
@@ -701,6 +702,152 @@ class DemoBuilder:
                 ]
             )
 
+    def build_member_enquiries(self) -> None:
+        """A few elected members' queries (issue 9): the demo councillor has one about a case
+        whose family consented to their involvement and one whose family has not; other
+        councillors' queries across the wards are open, answered, late or unmatched."""
+        from cases.members.models import EnquiryCategory, EnquiryStatus, MemberEnquiry
+        from cases.members.sla import target_reply_on, working_days_between
+
+        rng = self.rng
+        today = self.today
+        councillor = User.objects.get(email="councillor@demo.ehcp.test")
+        demo_cases = list(
+            Case.objects.filter(child__memberships__user__email="parent@demo.ehcp.test")
+            .select_related("child", "caseworker")
+            .order_by("reference")[:2]
+        )
+        parent = User.objects.get(email="parent@demo.ehcp.test")
+        categories = [c.value for c in EnquiryCategory]
+        concerns = {
+            "delay": "The family has not heard whether the council will assess and the six "
+            "weeks are nearly up.",
+            "communication": "The parent says emails to the caseworker have not been answered.",
+            "placement": "The family would like to know why their preferred school was not named.",
+            "transport": "Transport to the special school has not been arranged for next term.",
+            "tribunal": "The family is considering an appeal and wants to know the deadline.",
+            "other": "The family would like a meeting with the SEN team.",
+        }
+        enquiries: list[MemberEnquiry] = []
+        events: list[CaseEvent] = []
+
+        def add(member: User, case: Case | None, days_ago: int, **extra: object) -> None:
+            received = today - timedelta(days=days_ago)
+            category = extra.pop("category", rng.choice(categories))
+            child = case.child if case else None
+            enquiry = MemberEnquiry(
+                member=member,
+                member_ward=member.ward,
+                case_reference_given=case.reference if case and rng.random() < 0.5 else "",
+                parent_name=extra.pop("parent_name", f"{rng.choice(FIRST)} {rng.choice(LAST)}"),
+                child_name=child.full_name if child else extra.pop("child_name", ""),
+                child_date_of_birth=child.date_of_birth if child else None,
+                address=child.address + f" {child.postcode}" if child else "",
+                category=category,
+                concern=concerns[category],
+                declared_constituent_asked=True,
+                received_on=received,
+                target_reply_on=target_reply_on(received),
+                area=case.area if case else None,
+                case=case,
+                matched_at=timezone.now() if case else None,
+                created_at=_at(received, None),
+                **extra,
+            )
+            if enquiry.status in (EnquiryStatus.ASSIGNED, EnquiryStatus.ANSWERED):
+                enquiry.assigned_officer = enquiry.assigned_officer or (
+                    (case.caseworker or self.caseworkers[case.area_id][0]) if case else None
+                )
+            if enquiry.status == EnquiryStatus.ANSWERED:
+                enquiry.replied_on = min(today, enquiry.replied_on or today)
+                enquiry.replied_at = _at(enquiry.replied_on, None)
+                enquiry.replied_by = enquiry.assigned_officer
+                enquiry.reply_working_days = working_days_between(received, enquiry.replied_on)
+            enquiries.append(enquiry)
+            if case:
+                events.append(
+                    CaseEvent(
+                        case=case,
+                        kind="member_enquiry",
+                        family_visible=True,
+                        summary=f"{member.get_full_name()}, elected member for {member.ward}, "
+                        "asked us about this request",
+                        created_at=_at(received, None),
+                    )
+                )
+
+        if demo_cases:
+            add(
+                councillor,
+                demo_cases[0],
+                3,
+                category="delay",
+                parent_name=parent.full_name,
+                status=EnquiryStatus.ASSIGNED,
+            )
+            Consent.objects.create(
+                child=demo_cases[0].child,
+                party=Consent.Party.ELECTED_MEMBER,
+                member=councillor,
+                detail=f"Elected member query about {demo_cases[0].reference}",
+                given_by=parent,
+            )
+        if len(demo_cases) > 1:
+            add(
+                councillor,
+                demo_cases[1],
+                16,
+                category="communication",
+                parent_name=parent.full_name,
+                status=EnquiryStatus.ANSWERED,
+                reply="Thank you for raising this. The caseworker has called the family and "
+                "agreed to send weekly updates until the plan is finalised.",
+                replied_on=today - timedelta(days=5),
+            )
+        # An unmatched query by name and date of birth, waiting for triage.
+        add(
+            councillor,
+            None,
+            1,
+            category="transport",
+            child_name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+        )
+
+        ward_area = {w: a for a in self.areas for w in self.wards[a.pk]}
+        members = User.objects.filter(role=Role.ELECTED_MEMBER).exclude(pk=councillor.pk)
+        for member in members.order_by("email"):
+            area = ward_area.get(member.ward)
+            if area is None:
+                continue
+            area_cases = list(
+                Case.objects.filter(area=area, is_open=True)
+                .select_related("child", "caseworker")
+                .order_by("id")[:40]
+            )
+            if not area_cases:
+                continue
+            for _ in range(rng.randint(1, 3)):
+                case = rng.choice(area_cases)
+                days_ago = rng.randint(1, 60)
+                roll = rng.random()
+                if roll < 0.45:
+                    late = rng.random() < 0.25
+                    add(
+                        member,
+                        case,
+                        days_ago,
+                        status=EnquiryStatus.ANSWERED,
+                        reply="We have looked into this and written to the family with an update.",
+                        replied_on=today
+                        - timedelta(days=max(0, days_ago - rng.randint(3, 20 if late else 12))),
+                    )
+                elif roll < 0.8:
+                    add(member, case, days_ago, status=EnquiryStatus.ASSIGNED)
+                else:
+                    add(member, case, min(days_ago, 4))
+        MemberEnquiry.objects.bulk_create(enquiries)
+        CaseEvent.objects.bulk_create(events)
+
 
 def _phase_fits(kind: str, age: int) -> bool:
     if age < 4:
@@ -737,6 +884,9 @@ def demo_reset() -> None:
 
         Meeting.objects.all().delete()
         PanelPaper.objects.all().delete()
+        from cases.members.models import MemberEnquiry
+
+        MemberEnquiry.objects.all().delete()
         CaseEvent.objects.all().delete()
         Case.objects.all().delete()
         CaseReferenceCounter.objects.all().delete()

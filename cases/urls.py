@@ -1,6 +1,8 @@
 from django.urls import path
 
 from cases import api, views
+from cases.members import views as member_views
+from cases.members.urls import urlpatterns as member_urlpatterns
 
 app_name = "cases"
 
@@ -9,7 +11,8 @@ urlpatterns = [
     path("team/", views.team_overview, name="team"),
     path("cases/<str:reference>/", views.case_detail, name="case_detail"),
     path("advice/", views.advice_home, name="advice_home"),
-    path("members/", views.member_home, name="member_home"),
+    path("members/", member_views.member_home, name="member_home"),
+    *member_urlpatterns,
 ]
 
 urlpatterns += [

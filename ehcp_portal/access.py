@@ -190,3 +190,89 @@ def panel_conflict(user: User, item_id: int) -> bool:
     from panels.models import Declaration
 
     return Declaration.objects.filter(item_id=item_id, member_id=user.pk).exists()
+
+
+# --- Elected members' queries (issue 9) -------------------------------------------------------
+
+# A member sees a case's stage and next statutory date only while the family consents to that
+# member's involvement (Scrutiny Board recommendation 5) and the case is one their query was
+# matched to. Withdrawing consent takes effect on the next page load: nothing is copied.
+CASE_MEMBER = "case.member"
+
+
+def _member_with_consent(user: User) -> Q:
+    from django.db.models import Exists, OuterRef
+
+    from cases.members.models import MemberEnquiry
+    from families.models import Consent
+
+    consented = Consent.objects.filter(
+        child_id=OuterRef("child_id"),
+        party=Consent.Party.ELECTED_MEMBER,
+        member_id=user.pk,
+        revoked_at__isnull=True,
+    )
+    linked = MemberEnquiry.objects.filter(case_id=OuterRef("pk"), member_id=user.pk)
+    return Q(Exists(consented)) & Q(Exists(linked))
+
+
+register_case_rule(CASE_MEMBER, Role.ELECTED_MEMBER, _member_with_consent)
+
+# Actions on a member enquiry.
+ENQUIRY_OWN = "member_enquiry.own"  # the member who raised it: status, officer, reply
+ENQUIRY_HANDLE = "member_enquiry.handle"  # council side: read, reply, close
+ENQUIRY_TRIAGE = "member_enquiry.triage"  # council side: match to a case, route, assign
+
+if TYPE_CHECKING:
+    from cases.members.models import MemberEnquiry
+
+
+def _own_enquiries(user: User) -> Q:
+    return Q(member_id=user.pk)
+
+
+def _area_or_unrouted_enquiries(user: User) -> Q:
+    # One inbox for all member queries: a query not yet routed to an area is every manager's.
+    area_id = _area_id(user)
+    q = Q(area__isnull=True)
+    return q | Q(area_id=area_id) if area_id else q
+
+
+def _assigned_enquiries(user: User) -> Q:
+    return Q(assigned_officer_id=user.pk)
+
+
+ENQUIRY_RULES: dict[str, dict[str, CaseRule]] = {
+    ENQUIRY_OWN: {Role.ELECTED_MEMBER: _own_enquiries},
+    ENQUIRY_HANDLE: {
+        Role.TEAM_MANAGER: _area_or_unrouted_enquiries,
+        Role.CASEWORKER: _assigned_enquiries,
+    },
+    ENQUIRY_TRIAGE: {Role.TEAM_MANAGER: _area_or_unrouted_enquiries},
+}
+
+
+def member_enquiry_filter(user: User, action: str) -> Q:
+    if not user.is_authenticated or not user.is_active:
+        return NOTHING
+    rule = ENQUIRY_RULES.get(action, {}).get(user.role)
+    return rule(user) if rule else NOTHING
+
+
+def member_enquiries_for(user: User, action: str) -> QuerySet[MemberEnquiry]:
+    from cases.members.models import MemberEnquiry  # noqa: F811
+
+    return MemberEnquiry.objects.filter(member_enquiry_filter(user, action))
+
+
+def member_enquiry_or_404(
+    user: User, public_id: object, action: str, queryset: QuerySet[MemberEnquiry] | None = None
+) -> MemberEnquiry:
+    """The enquiry with this public id if the user may do `action` to it; otherwise 404."""
+    from cases.members.models import MemberEnquiry  # noqa: F811
+
+    qs = queryset if queryset is not None else MemberEnquiry.objects.all()
+    enquiry = qs.filter(member_enquiry_filter(user, action), public_id=public_id).first()
+    if enquiry is None:
+        raise Http404("No such query")
+    return enquiry

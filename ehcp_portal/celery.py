@@ -22,3 +22,6 @@ def _sweep_on_start(sender: object = None, **kwargs: object) -> None:
 
     if getattr(settings, "SWEEP_ON_WORKER_START", False):
         app.send_task("cases.tasks.statutory_sweep")
+
+
+app.autodiscover_tasks(["cases.members"])

@@ -31,3 +31,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
 
 # Panels: team managers oversee their area's meetings (agendas, ratification, minutes).
 NAVIGATION[Role.TEAM_MANAGER].append(("Panels", "panels:meetings"))
+# The council's casework inbox for elected members' queries (issue 9).
+NAVIGATION[Role.TEAM_MANAGER].append(("Member queries", "cases:member_inbox"))
+NAVIGATION[Role.TEAM_MANAGER].append(("Scrutiny report", "cases:member_reports"))
+NAVIGATION[Role.CASEWORKER].append(("Member queries", "cases:member_inbox"))

@@ -198,3 +198,15 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# Elected members' queries (issue 9): reply target in working days from receipt (England and
+# Wales bank holidays excluded), a reminder this many working days before it, and a flood limit.
+MEMBER_ENQUIRY_SLA_WORKING_DAYS = env.int("MEMBER_ENQUIRY_SLA_WORKING_DAYS", default=10)
+MEMBER_ENQUIRY_REMINDER_WORKING_DAYS = env.int("MEMBER_ENQUIRY_REMINDER_WORKING_DAYS", default=2)
+MEMBER_ENQUIRY_MAX_PER_HOUR = env.int("MEMBER_ENQUIRY_MAX_PER_HOUR", default=20)
+MEMBER_ENQUIRY_MAX_PER_DAY = env.int("MEMBER_ENQUIRY_MAX_PER_DAY", default=100)
+MEMBER_ENQUIRY_SWEEP_SECONDS = env.int("MEMBER_ENQUIRY_SWEEP_SECONDS", default=60 * 60)
+CELERY_BEAT_SCHEDULE["member-enquiries-sweep"] = {
+    "task": "cases.members.tasks.member_enquiries_sweep",
+    "schedule": MEMBER_ENQUIRY_SWEEP_SECONDS,
+}

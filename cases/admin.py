@@ -1,0 +1,1 @@
+from cases.members.admin import *  # noqa: F403

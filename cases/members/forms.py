@@ -1,0 +1,260 @@
+"""GOV.UK forms for member queries. NUL bytes are stripped at the boundary (PostgreSQL
+rejects them in text) before any field sees the data."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from cases.members.models import EnquiryCategory
+
+REFERENCE = re.compile(r"^EHC-\d{4}-\d{6}$")
+
+
+def without_nul(data: Any) -> Any:  # noqa: ANN401 – a QueryDict, MultiValueDict or dict
+    if data is None:
+        return None
+    if hasattr(data, "getlist"):
+        clean = data.copy()
+        for key in list(clean.keys()):
+            clean.setlist(
+                key,
+                [v.replace("\x00", "") if isinstance(v, str) else v for v in data.getlist(key)],
+            )
+        return clean
+    return {k: v.replace("\x00", "") if isinstance(v, str) else v for k, v in data.items()}
+
+
+class NulStrippingForm(forms.Form):
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401
+        super().__init__(without_nul(data), *args, **kwargs)
+
+
+class GovUKDateWidget(forms.MultiWidget):
+    """Day, month and year boxes (the GOV.UK date input); rendered by includes/field.html."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(
+            {"day": forms.TextInput(), "month": forms.TextInput(), "year": forms.TextInput()},
+            attrs,
+        )
+
+    def decompress(self, value: Any) -> list[Any]:  # noqa: ANN401
+        if isinstance(value, date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+
+class GovUKDateField(forms.Field):
+    """A date from three boxes, with the GOV.UK pattern's error messages."""
+
+    widget = GovUKDateWidget
+
+    def __init__(self, *, name_in_errors: str = "Date", **kwargs: Any) -> None:  # noqa: ANN401
+        self.name_in_errors = name_in_errors
+        kwargs.setdefault("error_messages", {})
+        kwargs["error_messages"].setdefault("required", f"Enter {name_in_errors.lower()}")
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> date | None:  # noqa: ANN401
+        if isinstance(value, date):
+            return value
+        parts = [str(p).strip() if p is not None else "" for p in (value or [])]
+        parts += [""] * (3 - len(parts))
+        day, month, year = parts[:3]
+        if not (day or month or year):
+            return None
+        missing = [n for n, p in (("day", day), ("month", month), ("year", year)) if not p]
+        if missing:
+            raise forms.ValidationError(
+                f"{self.name_in_errors} must include a {' and '.join(missing)}"
+            )
+        if not (day.isdigit() and month.isdigit() and year.isdigit()):
+            raise forms.ValidationError(f"{self.name_in_errors} must be a real date")
+        if len(year) != 4:
+            raise forms.ValidationError("Year must include 4 numbers")
+        try:
+            return date(int(year), int(month), int(day))
+        except ValueError:
+            raise forms.ValidationError(f"{self.name_in_errors} must be a real date") from None
+
+
+class MemberEnquiryForm(NulStrippingForm):
+    has_reference = forms.ChoiceField(
+        label="Did the family give you their EHC case reference?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select yes if the family gave you their case reference"},
+    )
+    case_reference = forms.CharField(
+        label="Case reference",
+        help_text="For example, EHC-2026-000123",
+        required=False,
+        max_length=40,
+    )
+    parent_name = forms.CharField(
+        label="Parent or carer's full name",
+        help_text="Needed if you do not have the case reference",
+        required=False,
+        max_length=150,
+    )
+    child_name = forms.CharField(
+        label="Child or young person's full name",
+        help_text="Needed if you do not have the case reference",
+        required=False,
+        max_length=150,
+    )
+    child_date_of_birth = GovUKDateField(
+        label="Child or young person's date of birth",
+        help_text="For example, 27 3 2015. Needed if you do not have the case reference",
+        required=False,
+        name_in_errors="Date of birth",
+    )
+    address = forms.CharField(
+        label="Family's address, including postcode",
+        help_text="Needed if you do not have the case reference",
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    category = forms.ChoiceField(
+        label="What is the concern about?",
+        choices=EnquiryCategory.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what the concern is about"},
+    )
+    concern = forms.CharField(
+        label="Describe the concern",
+        help_text="What the family told you and what they would like to happen",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={
+            "required": "Describe the concern",
+            "max_length": "The concern must be 5,000 characters or fewer",
+        },
+    )
+    declaration = forms.BooleanField(
+        label="The constituent asked me to raise this on their behalf",
+        error_messages={
+            "required": "Confirm that the constituent asked you to act on their behalf"
+        },
+    )
+
+    def clean_case_reference(self) -> str:
+        return self.cleaned_data["case_reference"].strip().upper().replace(" ", "")
+
+    def clean_child_date_of_birth(self) -> date | None:
+        dob = self.cleaned_data.get("child_date_of_birth")
+        if dob and dob >= timezone.localdate():
+            raise forms.ValidationError("Date of birth must be in the past")
+        if dob and dob.year < 1900:
+            raise forms.ValidationError("Date of birth must be a real date")
+        return dob
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("has_reference") == "yes":
+            reference = data.get("case_reference", "")
+            if not reference and "case_reference" not in self.errors:
+                self.add_error("case_reference", "Enter the case reference")
+            elif reference and not REFERENCE.match(reference):
+                self.add_error(
+                    "case_reference",
+                    "Enter the case reference in the format EHC-2026-000123",
+                )
+        elif data.get("has_reference") == "no":
+            data["case_reference"] = ""
+            needed = {
+                "parent_name": "Enter the parent or carer's full name",
+                "child_name": "Enter the child or young person's full name",
+                "child_date_of_birth": "Enter the child or young person's date of birth",
+                "address": "Enter the family's address",
+            }
+            for name, message in needed.items():
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, message)
+        return data
+
+
+class MatchForm(NulStrippingForm):
+    case_reference = forms.CharField(
+        label="Case reference",
+        help_text="For example, EHC-2026-000123",
+        max_length=40,
+        error_messages={"required": "Enter the case reference"},
+    )
+
+    def clean_case_reference(self) -> str:
+        return self.cleaned_data["case_reference"].strip().upper().replace(" ", "")
+
+
+class RouteForm(NulStrippingForm):
+    area = forms.ModelChoiceField(
+        label="Send to the team for",
+        queryset=None,
+        empty_label="Choose an area",
+        error_messages={
+            "required": "Choose the area to send the query to",
+            "invalid_choice": "Choose the area to send the query to",
+        },
+    )
+
+    def __init__(self, *args: Any, areas: Any = None, **kwargs: Any) -> None:  # noqa: ANN401
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas
+
+
+class AssignForm(NulStrippingForm):
+    officer = forms.TypedChoiceField(
+        label="Officer",
+        coerce=int,
+        error_messages={
+            "required": "Choose the officer to handle the query",
+            "invalid_choice": "Choose the officer to handle the query",
+        },
+    )
+
+    def __init__(self, *args: Any, officers: list | None = None, **kwargs: Any) -> None:  # noqa: ANN401
+        super().__init__(*args, **kwargs)
+        self.officers = {o.pk: o for o in officers or []}
+        self.fields["officer"].choices = [("", "Choose an officer")] + [
+            (o.pk, f"{o.get_full_name()} ({o.get_role_display()})") for o in officers or []
+        ]
+
+
+class ReplyForm(NulStrippingForm):
+    reply = forms.CharField(
+        label="Reply to the member",
+        help_text=(
+            "The member sees this reply. Only share personal details the family has agreed "
+            "the member may know."
+        ),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={
+            "required": "Enter the reply to the member",
+            "max_length": "The reply must be 10,000 characters or fewer",
+        },
+    )
+
+
+class CloseForm(NulStrippingForm):
+    reason = forms.CharField(
+        label="Reason for closing without a reply",
+        help_text="The member sees this reason",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": "Enter the reason for closing the query",
+            "max_length": "The reason must be 2,000 characters or fewer",
+        },
+    )
+
+
+class ConsentForm(NulStrippingForm):
+    enquiry = forms.UUIDField()
+    decision = forms.ChoiceField(choices=[("grant", "Grant"), ("withdraw", "Withdraw")])

@@ -1,0 +1,336 @@
+"""Reads on member enquiries. Every queryset starts from the access policy; selectors own
+select_related so list pages run a fixed number of queries."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.db import connection, models
+from django.db.models import Aggregate, Count, F, FloatField, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from cases.deadlines import LABELS
+from cases.members.models import (
+    OPEN_ENQUIRY_STATUSES,
+    EnquiryCategory,
+    EnquiryStatus,
+    MemberEnquiry,
+)
+from cases.members.services import POSTCODE
+from cases.models import Case, Stage
+from ehcp_portal import access
+
+if TYPE_CHECKING:
+    from ehcp_portal.accounts.models import User
+
+
+# --- the member's side ------------------------------------------------------------------------
+
+
+def _with_shared_case(qs: QuerySet[MemberEnquiry], user: User) -> QuerySet[MemberEnquiry]:
+    """Annotate the case facts a member may see, and only those: the subquery is the access
+    policy's CASE_MEMBER rule, so without the family's active consent every value is NULL and
+    no case data reaches the template at all."""
+    shared = access.cases_for(user, access.CASE_MEMBER).filter(pk=OuterRef("case_id"))
+    return qs.annotate(
+        shared_reference=Subquery(shared.values("reference")[:1]),
+        shared_stage=Subquery(shared.values("stage")[:1]),
+        shared_next_deadline_key=Subquery(shared.values("next_deadline_key")[:1]),
+        shared_next_deadline_on=Subquery(shared.values("next_deadline_on")[:1]),
+    )
+
+
+def label_shared_case(enquiries: list[MemberEnquiry]) -> list[MemberEnquiry]:
+    for enquiry in enquiries:
+        stage = getattr(enquiry, "shared_stage", None)
+        key = getattr(enquiry, "shared_next_deadline_key", None)
+        enquiry.shared_stage_label = Stage(stage).label if stage else ""
+        enquiry.shared_next_deadline_label = LABELS.get(key or "", "Next statutory date")
+    return enquiries
+
+
+def member_enquiries_of(user: User) -> QuerySet[MemberEnquiry]:
+    """A member's own queries, newest first, with case facts only where the family consents."""
+    qs = (
+        access.member_enquiries_for(user, access.ENQUIRY_OWN)
+        .select_related("assigned_officer")
+        .order_by("-created_at", "-pk")
+    )
+    return _with_shared_case(qs, user)
+
+
+def member_enquiry_for_member(user: User, public_id: object) -> MemberEnquiry:
+    enquiry = access.member_enquiry_or_404(
+        user,
+        public_id,
+        access.ENQUIRY_OWN,
+        queryset=_with_shared_case(MemberEnquiry.objects.select_related("assigned_officer"), user),
+    )
+    label_shared_case([enquiry])
+    return enquiry
+
+
+# --- the council's side -----------------------------------------------------------------------
+
+INBOX_VIEWS: dict[str, str] = {
+    "open": "Open",
+    "unassigned": "Not yet assigned",
+    "overdue": "Overdue",
+    "answered": "Answered",
+    "closed": "Closed",
+    "all": "All",
+}
+
+
+def member_inbox_for(user: User, show: str = "open") -> QuerySet[MemberEnquiry]:
+    """The casework inbox: a manager's area (and unrouted queries), an officer's assigned."""
+    qs = access.member_enquiries_for(user, access.ENQUIRY_HANDLE).select_related(
+        "member", "assigned_officer", "case", "area"
+    )
+    today = timezone.localdate()
+    if show == "open":
+        qs = qs.filter(status__in=OPEN_ENQUIRY_STATUSES)
+    elif show == "unassigned":
+        qs = qs.filter(status=EnquiryStatus.RECEIVED)
+    elif show == "overdue":
+        qs = qs.filter(status__in=OPEN_ENQUIRY_STATUSES, target_reply_on__lt=today)
+    elif show in (EnquiryStatus.ANSWERED, EnquiryStatus.CLOSED):
+        qs = qs.filter(status=show)
+    return qs.order_by("target_reply_on", "created_at", "pk")
+
+
+def member_enquiry_for_staff(user: User, public_id: object) -> MemberEnquiry:
+    return access.member_enquiry_or_404(
+        user,
+        public_id,
+        access.ENQUIRY_HANDLE,
+        queryset=MemberEnquiry.objects.select_related(
+            "member", "assigned_officer", "case", "case__child", "area", "matched_by"
+        ),
+    )
+
+
+@dataclass
+class CaseCandidate:
+    case: Case
+    score: int
+    reasons: list[str] = field(default_factory=list)
+
+
+def _name_parts(name: str) -> tuple[str, str]:
+    parts = name.split()
+    if len(parts) < 2:
+        return "", parts[0] if parts else ""
+    return parts[0], parts[-1]
+
+
+def _postcode(text: str) -> str:
+    found = POSTCODE.search(text or "")
+    return f"{found.group(1)}{found.group(2)}".upper() if found else ""
+
+
+def member_enquiry_candidates(
+    enquiry: MemberEnquiry, user: User, limit: int = 10
+) -> list[CaseCandidate]:
+    """Cases the query may be about, best first: scored in the database on the reference, the
+    child's date of birth and name, among the cases this manager may see. One query."""
+    reference = enquiry.case_reference_given.strip()
+    first, last = _name_parts(enquiry.child_name)
+    dob = enquiry.child_date_of_birth
+    weights: list[tuple[Q, int]] = []
+    if reference:
+        weights.append((Q(reference__iexact=reference), 100))
+    if dob:
+        weights.append((Q(child__date_of_birth=dob), 40))
+    if last:
+        weights.append((Q(child__last_name__iexact=last), 30))
+    if first:
+        weights.append((Q(child__first_name__iexact=first), 20))
+    # A case is a candidate on its reference, its child's date of birth, or the full name.
+    wanted = Q(pk__in=[])
+    if reference:
+        wanted |= Q(reference__iexact=reference)
+    if dob:
+        wanted |= Q(child__date_of_birth=dob)
+    if first and last:
+        wanted |= Q(child__first_name__iexact=first, child__last_name__iexact=last)
+    if not weights or wanted == Q(pk__in=[]):
+        return []
+    score = sum(
+        (models.Case(models.When(q, then=models.Value(w)), default=models.Value(0)))
+        for q, w in weights
+    )
+    rows = (
+        access.cases_for(user, access.CASE_VIEW)
+        .filter(wanted)
+        .select_related("child")
+        .annotate(score=score)
+        .order_by("-score", "-received_on", "reference")[:limit]
+    )
+    postcode = _postcode(enquiry.address)
+    candidates = []
+    for case in rows:
+        reasons = []
+        if reference and case.reference.upper() == reference.upper():
+            reasons.append("Case reference")
+        if dob and case.child.date_of_birth == dob:
+            reasons.append("Date of birth")
+        if first and case.child.first_name.lower() == first.lower():
+            reasons.append("First name")
+        if last and case.child.last_name.lower() == last.lower():
+            reasons.append("Last name")
+        score_value = case.score
+        if postcode and case.child.postcode.replace(" ", "").upper() == postcode:
+            reasons.append("Postcode")
+            score_value += 10
+        candidates.append(CaseCandidate(case=case, score=score_value, reasons=reasons))
+    candidates.sort(key=lambda c: -c.score)
+    return candidates
+
+
+# --- reports for the scrutiny board -----------------------------------------------------------
+
+
+class _Median(Aggregate):
+    """PostgreSQL's exact median (percentile_cont(0.5))."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+@dataclass
+class WardRow:
+    ward: str
+    counts: list[int]
+    total: int = 0
+    answered: int = 0
+    on_time: int = 0
+
+    @property
+    def on_time_percent(self) -> int | None:
+        return round(100 * self.on_time / self.answered) if self.answered else None
+
+
+@dataclass
+class RepeatConcern:
+    reference: str
+    enquiries: int
+    members: int
+    first_received: date
+    last_received: date
+
+
+@dataclass
+class MemberEnquiryReport:
+    categories: list[tuple[str, str]]
+    rows: list[WardRow]
+    totals: WardRow
+    open: int
+    overdue: int
+    median_working_days: float | None
+    repeat_case_count: int
+    repeat_concerns: list[RepeatConcern]
+
+    @property
+    def on_time_percent(self) -> int | None:
+        return self.totals.on_time_percent
+
+
+def member_enquiry_report(
+    user: User, *, since: date | None = None, until: date | None = None
+) -> MemberEnquiryReport:
+    """The scrutiny board's figures, council-wide, in four aggregate queries.
+
+    1. volume, answered and answered-on-time by ward and category;
+    2. open, overdue and the median working days to reply;
+    3. how many cases had more than one query (council-wide);
+    4. those repeat cases this manager may open, with how many queries and members.
+    """
+    qs = MemberEnquiry.objects.all()
+    if since:
+        qs = qs.filter(received_on__gte=since)
+    if until:
+        qs = qs.filter(received_on__lte=until)
+    on_time = Q(replied_on__isnull=False, replied_on__lte=F("target_reply_on"))
+    categories = list(EnquiryCategory.choices)
+    index = {value: i for i, (value, _) in enumerate(categories)}
+    by_ward: dict[str, WardRow] = {}
+    totals = WardRow(ward="All wards", counts=[0] * len(categories))
+    grouped = (
+        qs.values("member_ward", "category")
+        .annotate(
+            n=Count("id"),
+            answered=Count("id", filter=Q(replied_on__isnull=False)),
+            on_time=Count("id", filter=on_time),
+        )
+        .order_by()
+    )
+    for row in grouped:
+        ward = row["member_ward"] or "No ward recorded"
+        line = by_ward.setdefault(ward, WardRow(ward=ward, counts=[0] * len(categories)))
+        for target in (line, totals):
+            target.counts[index[row["category"]]] += row["n"]
+            target.total += row["n"]
+            target.answered += row["answered"]
+            target.on_time += row["on_time"]
+    today = timezone.localdate()
+    summary_fields: dict[str, object] = {
+        "open": Count("id", filter=Q(status__in=OPEN_ENQUIRY_STATUSES)),
+        "overdue": Count(
+            "id", filter=Q(status__in=OPEN_ENQUIRY_STATUSES, target_reply_on__lt=today)
+        ),
+    }
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        summary_fields["median"] = _Median("reply_working_days")
+    summary = qs.aggregate(**summary_fields)
+    if postgres:
+        median = summary["median"]
+    else:  # the embedded SQLite demo has no percentile function
+        days = list(
+            qs.filter(reply_working_days__isnull=False).values_list("reply_working_days", flat=True)
+        )
+        median = float(statistics.median(days)) if days else None
+    repeats = (
+        qs.filter(case__isnull=False)
+        .values("case_id")
+        .annotate(n=Count("id"))
+        .filter(n__gte=2)
+        .order_by()
+    )
+    visible = access.cases_for(user, access.CASE_VIEW).values("pk")
+    repeat_rows = (
+        qs.filter(case__in=visible)
+        .values("case__reference")
+        .annotate(
+            n=Count("id"),
+            members=Count("member", distinct=True),
+            first=models.Min("received_on"),
+            last=models.Max("received_on"),
+        )
+        .filter(n__gte=2)
+        .order_by("-n", "-last", "case__reference")[:50]
+    )
+    return MemberEnquiryReport(
+        categories=categories,
+        rows=sorted(by_ward.values(), key=lambda r: r.ward),
+        totals=totals,
+        open=summary["open"],
+        overdue=summary["overdue"],
+        median_working_days=median,
+        repeat_case_count=repeats.count(),
+        repeat_concerns=[
+            RepeatConcern(
+                reference=r["case__reference"],
+                enquiries=r["n"],
+                members=r["members"],
+                first_received=r["first"],
+                last_received=r["last"],
+            )
+            for r in repeat_rows
+        ],
+    )
