@@ -202,6 +202,12 @@ def exceptable(key: str) -> bool:
     return key in EXCEPTABLE_KEYS
 
 
+def _decision_label(event: CaseEvent) -> str:
+    on = event.data.get("on") if isinstance(event.data, dict) else None
+    when = date.fromisoformat(on) if on else timezone.localtime(event.created_at).date()
+    return f"{DISPUTABLE_EVENT_KINDS.get(event.kind, event.summary)}, {when:%-d %B %Y}"
+
+
 class DisputeForm(forms.Form):
     decision_event = forms.ModelChoiceField(
         label="Which decision is disputed?",
@@ -237,10 +243,7 @@ class DisputeForm(forms.Form):
         else:
             field = self.fields["decision_event"]
             field.queryset = events
-            field.label_from_instance = lambda e: (
-                f"{DISPUTABLE_EVENT_KINDS.get(e.kind, e.summary)}, "
-                f"{e.data.get('on', e.created_at.date().isoformat())}"
-            )
+            field.label_from_instance = _decision_label
 
     def clean_notes(self) -> str:
         return _text(self.cleaned_data["notes"])

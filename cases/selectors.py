@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from cases.casework.models import CaseTask, DeadlineException, Dispute
 from cases.deadlines import Deadline, case_deadlines
-from cases.models import Case, CaseEvent, Document, Message
+from cases.models import Area, Case, CaseEvent, Document, Message
 from ehcp_portal import access
 from ehcp_portal.accounts.models import Role, User
 
@@ -159,15 +159,21 @@ class CaseworkerLoad:
 
     @property
     def load_percent(self) -> int:
-        return round(100 * self.open_cases / self.capacity) if self.capacity else 0
+        # Half up, so 41 of 40 shows 103% rather than banker's 102%.
+        return (
+            (200 * self.open_cases + self.capacity) // (2 * self.capacity) if self.capacity else 0
+        )
 
     @property
     def over_capacity(self) -> bool:
         return self.open_cases > self.capacity
 
 
-def manager_area_id(user: UserT) -> int | None:
-    return access._area_id(user)
+def manager_area(user: UserT) -> Area | None:
+    """The area a manager's team works in (one query)."""
+    if not user.team_id:
+        return None
+    return Area.objects.filter(teams__id=user.team_id).first()
 
 
 def area_caseworkers(area_id: int | None) -> QuerySet[User]:
@@ -259,7 +265,3 @@ def timeliness_report(*, area_id: int | None, start: date, end: date) -> Timelin
         on_time_excl=Count("pk", filter=on_time & Q(is_excepted=False)),
     )
     return Timeliness(**totals)
-
-
-def case_messages_prefetch() -> Prefetch:
-    return Prefetch("messages", queryset=Message.objects.select_related("sender"))

@@ -272,7 +272,8 @@ def dispute_edit(request: HttpRequest, reference: str, dispute_id: int) -> HttpR
 @login_required
 def team_overview(request: HttpRequest) -> HttpResponse:
     access.role_required(request.user, Role.TEAM_MANAGER)
-    area_id = selectors.manager_area_id(request.user)
+    area = selectors.manager_area(request.user)
+    area_id = area.pk if area else None
     today = timezone.localdate()
     loads = selectors.team_caseloads(area_id, today=today)
     queue = list(selectors.unassigned_queue(area_id)[: UNASSIGNED_SHOWN + 1])
@@ -280,6 +281,7 @@ def team_overview(request: HttpRequest) -> HttpResponse:
         request,
         "cases/team.html",
         {
+            "area": area,
             "loads": loads,
             "unassigned": queue[:UNASSIGNED_SHOWN],
             "more_unassigned": len(queue) > UNASSIGNED_SHOWN,
@@ -319,11 +321,18 @@ def timeliness(request: HttpRequest) -> HttpResponse:
     year = timezone.localdate().year
     if form.is_bound and form.is_valid() and form.cleaned_data["year"]:
         year = form.cleaned_data["year"]
-    area_id = selectors.manager_area_id(request.user)
-    report = selectors.timeliness_report(
-        area_id=area_id, start=date(year, 1, 1), end=date(year, 12, 31)
+    area = selectors.manager_area(request.user)
+    if area is None:  # a manager with no team sees no one's figures, not the whole council's
+        report = selectors.Timeliness(issued=0, on_time=0, issued_excl=0, on_time_excl=0)
+    else:
+        report = selectors.timeliness_report(
+            area_id=area.pk, start=date(year, 1, 1), end=date(year, 12, 31)
+        )
+    return render(
+        request,
+        "cases/timeliness.html",
+        {"form": form, "report": report, "year": year, "area": area},
     )
-    return render(request, "cases/timeliness.html", {"form": form, "report": report, "year": year})
 
 
 # -- Other roles' home pages (placeholders owned elsewhere) ---------------------------------------
