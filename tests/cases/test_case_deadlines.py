@@ -13,13 +13,13 @@ TODAY = date(2026, 5, 1)
 
 
 def _case(**facts) -> Case:
-    base = dict(
-        reference="EHC-2026-000001",
-        received_on=date(2026, 1, 5),
-        stage=Stage.ASSESSING,
-        assessment_decision_on=date(2026, 2, 9),
-        advice_requested_on=date(2026, 2, 10),
-    )
+    base = {
+        "reference": "EHC-2026-000001",
+        "received_on": date(2026, 1, 5),
+        "stage": Stage.ASSESSING,
+        "assessment_decision_on": date(2026, 2, 9),
+        "advice_requested_on": date(2026, 2, 10),
+    }
     return Case(**{**base, **facts})
 
 
@@ -53,9 +53,7 @@ def test_older_cases_without_the_milestone_count_the_issue_decision():
 
 def test_an_excepted_deadline_keeps_its_date():
     case = _case()
-    excepted = {
-        d.key: d for d in case_deadlines(case, today=TODAY, excepted_keys={"final_plan"})
-    }
+    excepted = {d.key: d for d in case_deadlines(case, today=TODAY, excepted_keys={"final_plan"})}
     plain = {d.key: d for d in case_deadlines(case, today=TODAY)}
     assert excepted["final_plan"].status == "excepted"
     assert excepted["final_plan"].due == plain["final_plan"].due == date(2026, 5, 25)
