@@ -216,3 +216,24 @@ def test_area_manager_and_team_colleague_may_work_the_case(client, case, manager
         response = client.post(_url(case, "cases:case_task_add"), {"title": f"by {user.pk}"})
         assert response.status_code == 302
     assert case.tasks.count() == 2
+
+
+def test_reassign_link_only_for_the_area_manager(client, case, caseworker, manager):
+    reassign = reverse("cases:reassign", args=[case.reference])
+    client.force_login(caseworker)
+    assert reassign not in client.get(_url(case)).content.decode()
+    client.force_login(manager)
+    assert reassign in client.get(_url(case)).content.decode()
+
+
+def test_timeline_shows_the_reasons_given(client, case, caseworker):
+    CaseEvent.objects.create(
+        case=case,
+        kind="reassigned",
+        summary="Case reassigned",
+        actor=caseworker,
+        data={"reason": "Covering long-term leave"},
+    )
+    client.force_login(caseworker)
+    body = client.get(_url(case)).content.decode()
+    assert "Covering long-term leave" in body and "not shown to the family" in body
