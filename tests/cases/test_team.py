@@ -57,8 +57,9 @@ def test_team_page_runs_a_fixed_number_of_queries(
         CaseFactory(team=team, caseworker=worker, **_due(i - 5))
         CaseFactory(team=team, caseworker=None, **_due(i))
     client.force_login(manager)
-    # session, user, manager's area, caseworker loads (one aggregate), unassigned queue
-    with django_assert_num_queries(5):
+    # session, user, manager's area, open-case counts per caseworker (one aggregate), the
+    # area's caseworkers, unassigned queue
+    with django_assert_num_queries(6):
         assert client.get(URL).status_code == 200
 
 
