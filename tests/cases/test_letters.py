@@ -78,3 +78,32 @@ def test_no_letter_for_panel_decisions_or_decisions_without_appeal_rights(db, ca
     agreed = CaseFactory(team=team, caseworker=caseworker)
     case_transition(case=agreed, action="agree_to_assess", actor=caseworker)
     assert not Document.objects.exists()
+
+
+def test_cease_letter_says_the_plan_stays_during_an_appeal_and_is_listed_on_the_case(
+    client, caseworker, team
+):
+    case = CaseFactory(
+        team=team,
+        caseworker=caseworker,
+        stage=Stage.MAINTAINED,
+        received_on=date(2023, 1, 9),
+        final_issued_on=date(2023, 5, 22),
+    )
+    case_transition(
+        case=case,
+        action="cease",
+        actor=caseworker,
+        on=date(2026, 3, 10),
+        reasons="Sam has left education and started paid employment.",
+    )
+    letter = Document.objects.get(case=case)
+    text = _pdf_text(letter)
+    assert "Decision to cease to maintain the EHC plan" in text
+    assert "keep the plan in place until the appeal is decided" in text
+    assert "Contact the mediation adviser by 10 May 2026" in text
+    # 10 May 2026 is a Sunday: the last day moves to Monday 11 May (HESC r.12(2))
+    assert "The last day to appeal is 11 May 2026" in text
+    client.force_login(caseworker)
+    page = client.get(f"/cases/{case.reference}/").content.decode()
+    assert "Decision to cease to maintain the EHC plan (10 March 2026)" in page
