@@ -25,7 +25,7 @@ from cases.casework.services import (
     dispute_record,
     dispute_update,
 )
-from cases.deadlines import LABELS
+from cases.deadlines import LABELS, case_deadlines
 from cases.forms import (
     CaseActionForm,
     CaseloadFilterForm,
@@ -192,8 +192,8 @@ def case_message_send(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 def deadline_exception_add(request: HttpRequest, reference: str, key: str) -> HttpResponse:
     case = selectors.case_for_page(request.user, reference, access.CASE_WORK)
-    if key not in EXCEPTABLE_KEYS:
-        raise Http404("No such deadline")
+    if key not in EXCEPTABLE_KEYS or key not in {d.key for d in case_deadlines(case)}:
+        raise Http404("No such deadline on this case")
     form = DeadlineExceptionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

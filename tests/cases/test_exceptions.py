@@ -131,6 +131,9 @@ def test_service_refuses_a_deadline_without_a_statutory_exception(db, case, case
 def test_unknown_deadline_key_is_404(client, case, caseworker):
     client.force_login(caseworker)
     assert client.get(_url(case, "draft_comments")).status_code == 404
+    assert client.get(_url(case, "nonsense")).status_code == 404
+    # no advice has been asked for yet at this stage
+    assert client.get(_url(case, "advice")).status_code == 404
 
 
 def test_form_page_for_caseworker_and_manager(client, case, caseworker, manager):
