@@ -75,6 +75,9 @@ STAGE_KEYS: dict[str, tuple[str, ...]] = {
 }
 
 
+_BEFORE_ADVICE_IN = frozenset({"received", "deciding_assess", "assessing"})
+
+
 @dataclass(frozen=True)
 class Deadline:
     key: str
@@ -130,7 +133,12 @@ def _met_on(case: Case, key: str) -> date | None:
     if key == "draft_comments":
         return case.family_responded_on
     if key == "advice":
-        return case.advice_requested_on if not case.waiting_on_others else None
+        # reg 8(1): the deadline is met when the advice is in, i.e. when the assessment is
+        # finished, not when it was requested. Cases recorded before that milestone existed fall
+        # back on the decision whether to issue, which cannot be made without the advice.
+        return case.advice_completed_on or (
+            case.issue_decision_on if case.stage not in _BEFORE_ADVICE_IN else None
+        )
     # annual_review is always counted from the latest review decision, so the one shown is
     # the next review: it is met by the next decision, which moves it on.
     if key == "review_decision":

@@ -637,10 +637,35 @@ class DemoBuilder:
         CaseEvent.objects.bulk_create(events, batch_size=BATCH)
         self.result.cases = len(cases)
 
+    def build_casework(self) -> None:
+        """Cases past the assessment have their advice in (reg 8(1) deadline met): one UPDATE."""
+        from django.db.models import DateField, F, Value
+        from django.db.models.functions import Least
+
+        Case.objects.filter(advice_requested_on__isnull=False).exclude(
+            stage=Stage.ASSESSING
+        ).update(
+            advice_completed_on=Least(
+                F("advice_requested_on") + timedelta(days=35),
+                Value(self.today),
+                output_field=DateField(),
+            )
+        )
+        # Their next deadline was worked out before the advice was in: work it out again.
+        deciding = list(Case.objects.filter(stage=Stage.DECIDING_ISSUE, is_open=True))
+        for case in deciding:
+            upcoming = next_deadline(case, today=self.today)
+            case.next_deadline_key = upcoming.key if upcoming else ""
+            case.next_deadline_on = upcoming.due if upcoming else None
+        Case.objects.bulk_update(
+            deciding, ["next_deadline_key", "next_deadline_on"], batch_size=BATCH
+        )
+
     def build(self) -> DemoResult:
         with transaction.atomic():
             self.build_council()
             self.build_families()
+            self.build_casework()
             self.build_panels()
             self.build_member_enquiries()
         return self.result

@@ -165,6 +165,8 @@ class Case(models.Model):
     last_review_decision_on = models.DateField(null=True, blank=True)
     amendments_sent_on = models.DateField(null=True, blank=True)
     closed_on = models.DateField(null=True, blank=True)
+    # reg 8(1): the date the last advice asked for was in, so the advice deadline shows met.
+    advice_completed_on = models.DateField(null=True, blank=True)
 
     # Denormalised from the clock on every event so lists sort and filter at scale.
     next_deadline_key = models.CharField(max_length=40, blank=True)
@@ -290,4 +292,5 @@ class Message(models.Model):
         return f"{self.case_id}: {self.body[:40]}"
 
 
+from cases.casework.models import *  # noqa: E402,F403
 from cases.members.models import *  # noqa: E402,F403

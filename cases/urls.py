@@ -19,3 +19,27 @@ urlpatterns += [
     path("api/cases/", api.CaseList.as_view(), name="api_case_list"),
     path("api/cases/<str:reference>/", api.CaseDetail.as_view(), name="api_case_detail"),
 ]
+
+urlpatterns += [
+    path("cases/<str:reference>/actions/", views.case_action, name="case_action"),
+    path("cases/<str:reference>/tasks/", views.case_task_add, name="case_task_add"),
+    path(
+        "cases/<str:reference>/tasks/<int:task_id>/done/",
+        views.case_task_done,
+        name="case_task_done",
+    ),
+    path("cases/<str:reference>/messages/", views.case_message_send, name="case_message_send"),
+    path(
+        "cases/<str:reference>/deadlines/<str:key>/exception/",
+        views.deadline_exception_add,
+        name="deadline_exception_add",
+    ),
+    path("cases/<str:reference>/disputes/new/", views.dispute_add, name="dispute_add"),
+    path(
+        "cases/<str:reference>/disputes/<int:dispute_id>/",
+        views.dispute_edit,
+        name="dispute_edit",
+    ),
+    path("cases/<str:reference>/reassign/", views.reassign, name="reassign"),
+    path("team/timeliness/", views.timeliness, name="timeliness"),
+]

@@ -1,45 +1,341 @@
 from __future__ import annotations
 
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
-from cases.deadlines import case_deadlines
-from cases.selectors import caseload_for
+from cases import selectors
+from cases.casework.models import EXCEPTABLE_KEYS, CaseTask, Dispute
+from cases.casework.services import (
+    DISPUTABLE_EVENT_KINDS,
+    CaseworkRefused,
+    case_message_reply,
+    case_reassign,
+    case_task_complete,
+    case_task_create,
+    deadline_exception_record,
+    dispute_record,
+    dispute_update,
+)
+from cases.deadlines import LABELS, case_deadlines
+from cases.forms import (
+    CaseActionForm,
+    CaseloadFilterForm,
+    CaseTaskForm,
+    DeadlineExceptionForm,
+    DisputeForm,
+    MessageReplyForm,
+    ReassignForm,
+    TimelinessForm,
+)
+from cases.models import Case
+from cases.workflow import TransitionRefused, allowed_actions, case_transition
 from ehcp_portal import access
 from ehcp_portal.accounts.models import Role
 
 PAGE_SIZE = 25
+UNASSIGNED_SHOWN = 50
+
+
+# -- My caseload --------------------------------------------------------------------------------
 
 
 @login_required
 def caseload(request: HttpRequest) -> HttpResponse:
     access.role_required(request.user, Role.CASEWORKER, Role.TEAM_MANAGER)
-    page = Paginator(caseload_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "cases/caseload.html", {"page": page})
+    form = CaseloadFilterForm(request.GET or None)
+    filters = selectors.CaseloadFilters()
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.CaseloadFilters(
+            stage=data["stage"],
+            area_id=data["area"].pk if data["area"] else None,
+            due_this_week="week" in data["due"],
+            overdue="overdue" in data["due"],
+            waiting_on_others=data["waiting"],
+            search=data["q"],
+        )
+    today = timezone.localdate()
+    page = Paginator(selectors.caseload_filtered(request.user, filters, today=today), PAGE_SIZE)
+    page = page.get_page(request.GET.get("page"))
+    rows = [(case, selectors.case_flags(case, today=today)) for case in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/caseload.html",
+        {
+            "page": page,
+            "rows": rows,
+            "form": form,
+            "filtered": filters != selectors.CaseloadFilters(),
+            "query_string": query.urlencode(),
+        },
+    )
+
+
+# -- The case page ----------------------------------------------------------------------------
+
+
+def _may(user: Any, action: str, case: Case) -> bool:
+    # Ask the policy only for roles that have a rule for the action at all.
+    return user.role in access.CASE_RULES.get(action, {}) and access.may(user, action, case)
+
+
+def _case_page(request: HttpRequest, case: Case, status: int = 200, **forms: Any) -> HttpResponse:
+    user = request.user
+    today = timezone.localdate()
+    data = selectors.case_page(case, today=today)
+    actions = allowed_actions(case, on=today)
+    context = {
+        "case": case,
+        "page": data,
+        "deadlines": data.deadlines,
+        "events": data.events,
+        "exceptable_keys": EXCEPTABLE_KEYS,
+        "may_work": _may(user, access.CASE_WORK, case),
+        "may_reassign": _may(user, access.CASE_REASSIGN, case),
+        "action_form": forms.get("action_form") or CaseActionForm(actions=actions),
+        "task_form": forms.get("task_form")
+        or CaseTaskForm(assignees=selectors.area_caseworkers(case.area_id)),
+        "reply_form": forms.get("reply_form") or MessageReplyForm(),
+        "actions": actions,
+        "disputable": any(e.kind in DISPUTABLE_EVENT_KINDS for e in data.events),
+        "today": today,
+    }
+    return render(request, "cases/case_detail.html", context, status=status)
+
+
+@login_required
+def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    case = selectors.case_for_page(request.user, reference)
+    return _case_page(request, case)
+
+
+@login_required
+@require_POST
+def case_action(request: HttpRequest, reference: str) -> HttpResponse:
+    case = selectors.case_for_page(request.user, reference, access.CASE_WORK)
+    form = CaseActionForm(request.POST, actions=allowed_actions(case))
+    if form.is_valid():
+        try:
+            case_transition(
+                case=case,
+                action=form.cleaned_data["action"],
+                actor=request.user,
+                on=form.cleaned_data["on"],
+                reasons=form.cleaned_data["reasons"],
+            )
+        except TransitionRefused as refused:
+            form.add_error(None, refused.reason)
+        else:
+            messages.success(request, "The case has been updated.")
+            return redirect("cases:case_detail", reference=case.reference)
+    return _case_page(request, case, action_form=form)
+
+
+@login_required
+@require_POST
+def case_task_add(request: HttpRequest, reference: str) -> HttpResponse:
+    case = selectors.case_for_page(request.user, reference, access.CASE_WORK)
+    form = CaseTaskForm(request.POST, assignees=selectors.area_caseworkers(case.area_id))
+    if form.is_valid():
+        try:
+            case_task_create(
+                case=case,
+                title=form.cleaned_data["title"],
+                due_on=form.cleaned_data["due_on"],
+                assignee=form.cleaned_data["assignee"] or request.user,
+                actor=request.user,
+            )
+        except CaseworkRefused as refused:
+            form.add_error(None, refused.reason)
+        else:
+            messages.success(request, "Task added.")
+            return redirect(reverse("cases:case_detail", args=[case.reference]) + "#tasks")
+    return _case_page(request, case, task_form=form)
+
+
+@login_required
+@require_POST
+def case_task_done(request: HttpRequest, reference: str, task_id: int) -> HttpResponse:
+    case = selectors.case_for_page(request.user, reference, access.CASE_WORK)
+    task = get_object_or_404(CaseTask, pk=task_id, case=case)
+    case_task_complete(task=task, actor=request.user)
+    messages.success(request, f"Task done: {task.title}")
+    return redirect(reverse("cases:case_detail", args=[case.reference]) + "#tasks")
+
+
+@login_required
+@require_POST
+def case_message_send(request: HttpRequest, reference: str) -> HttpResponse:
+    case = selectors.case_for_page(request.user, reference, access.CASE_WORK)
+    form = MessageReplyForm(request.POST)
+    if form.is_valid():
+        case_message_reply(case=case, sender=request.user, body=form.cleaned_data["body"])
+        messages.success(request, "Your message has been sent to the family.")
+        return redirect(reverse("cases:case_detail", args=[case.reference]) + "#messages")
+    return _case_page(request, case, reply_form=form)
+
+
+# -- Deadline exceptions ------------------------------------------------------------------------
+
+
+@login_required
+def deadline_exception_add(request: HttpRequest, reference: str, key: str) -> HttpResponse:
+    case = selectors.case_for_page(request.user, reference, access.CASE_WORK)
+    if key not in EXCEPTABLE_KEYS or key not in {d.key for d in case_deadlines(case)}:
+        raise Http404("No such deadline on this case")
+    form = DeadlineExceptionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            deadline_exception_record(
+                case=case, deadline_key=key, actor=request.user, **form.cleaned_data
+            )
+        except CaseworkRefused as refused:
+            form.add_error(None, refused.reason)
+        else:
+            messages.success(request, f"Exception recorded against '{LABELS[key]}'.")
+            return redirect("cases:case_detail", reference=case.reference)
+    return render(
+        request,
+        "cases/deadline_exception_form.html",
+        {"case": case, "form": form, "deadline_label": LABELS[key], "key": key},
+    )
+
+
+# -- Mediation and appeals -----------------------------------------------------------------------
+
+
+def _disputable(case: Case) -> Any:
+    return case.events.filter(kind__in=DISPUTABLE_EVENT_KINDS).order_by("-created_at", "-id")
+
+
+@login_required
+def dispute_add(request: HttpRequest, reference: str) -> HttpResponse:
+    case = selectors.case_for_page(request.user, reference, access.CASE_WORK)
+    form = DisputeForm(request.POST or None, events=_disputable(case))
+    if request.method == "POST" and form.is_valid():
+        try:
+            dispute_record(case=case, actor=request.user, **form.cleaned_data)
+        except CaseworkRefused as refused:
+            form.add_error(None, refused.reason)
+        else:
+            messages.success(request, "Mediation and appeal details recorded.")
+            return redirect(reverse("cases:case_detail", args=[case.reference]) + "#disputes")
+    return render(request, "cases/dispute_form.html", {"case": case, "form": form})
+
+
+@login_required
+def dispute_edit(request: HttpRequest, reference: str, dispute_id: int) -> HttpResponse:
+    case = selectors.case_for_page(request.user, reference, access.CASE_WORK)
+    dispute = get_object_or_404(
+        Dispute.objects.select_related("decision_event"), pk=dispute_id, case=case
+    )
+    initial = {
+        name: getattr(dispute, name)
+        for name in (
+            "mediation_contacted_on",
+            "mediation_certificate_on",
+            "appeal_registered_on",
+            "hearing_on",
+            "outcome",
+            "outcome_on",
+            "notes",
+        )
+    }
+    form = DisputeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dispute_update(dispute=dispute, actor=request.user, **form.cleaned_data)
+        except CaseworkRefused as refused:
+            form.add_error(None, refused.reason)
+        else:
+            messages.success(request, "Mediation and appeal details updated.")
+            return redirect(reverse("cases:case_detail", args=[case.reference]) + "#disputes")
+    return render(
+        request, "cases/dispute_form.html", {"case": case, "form": form, "dispute": dispute}
+    )
+
+
+# -- Team manager ---------------------------------------------------------------------------------
 
 
 @login_required
 def team_overview(request: HttpRequest) -> HttpResponse:
     access.role_required(request.user, Role.TEAM_MANAGER)
-    return render(request, "cases/team.html", {})
+    area = selectors.manager_area(request.user)
+    area_id = area.pk if area else None
+    today = timezone.localdate()
+    loads = selectors.team_caseloads(area_id, today=today)
+    queue = list(selectors.unassigned_queue(area_id)[: UNASSIGNED_SHOWN + 1])
+    return render(
+        request,
+        "cases/team.html",
+        {
+            "area": area,
+            "loads": loads,
+            "unassigned": queue[:UNASSIGNED_SHOWN],
+            "more_unassigned": len(queue) > UNASSIGNED_SHOWN,
+            "capacity": selectors.DEFAULT_CASEWORKER_CAPACITY,
+            "week_end": today + timedelta(days=7),
+        },
+    )
 
 
 @login_required
-def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    case = access.case_or_404(
-        request.user,
-        reference,
-        access.CASE_VIEW,
-        queryset=access.cases_for(request.user).select_related("child", "caseworker", "area"),
-    )
-    events = case.events.select_related("actor")[:50]
+def reassign(request: HttpRequest, reference: str) -> HttpResponse:
+    case = selectors.case_for_page(request.user, reference, access.CASE_REASSIGN)
+    caseworkers = selectors.area_caseworkers(case.area_id)
+    form = ReassignForm(request.POST or None, caseworkers=caseworkers)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_reassign(
+                case=case,
+                caseworker=form.cleaned_data["caseworker"],
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except CaseworkRefused as refused:
+            form.add_error(None, refused.reason)
+        else:
+            messages.success(
+                request, f"{case.reference} reassigned to {form.cleaned_data['caseworker']}."
+            )
+            return redirect("cases:team")
+    return render(request, "cases/reassign.html", {"case": case, "form": form})
+
+
+@login_required
+def timeliness(request: HttpRequest) -> HttpResponse:
+    access.role_required(request.user, Role.TEAM_MANAGER)
+    form = TimelinessForm(request.GET or None)
+    year = timezone.localdate().year
+    if form.is_bound and form.is_valid() and form.cleaned_data["year"]:
+        year = form.cleaned_data["year"]
+    area = selectors.manager_area(request.user)
+    if area is None:  # a manager with no team sees no one's figures, not the whole council's
+        report = selectors.Timeliness(issued=0, on_time=0, issued_excl=0, on_time_excl=0)
+    else:
+        report = selectors.timeliness_report(
+            area_id=area.pk, start=date(year, 1, 1), end=date(year, 12, 31)
+        )
     return render(
         request,
-        "cases/case_detail.html",
-        {"case": case, "deadlines": case_deadlines(case), "events": events},
+        "cases/timeliness.html",
+        {"form": form, "report": report, "year": year, "area": area},
     )
+
+
+# -- Other roles' home pages (placeholders owned elsewhere) ---------------------------------------
 
 
 @login_required

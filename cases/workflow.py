@@ -107,6 +107,7 @@ ACTIONS: dict[str, Action] = {
             frozenset({Stage.ASSESSING}),
             Stage.DECIDING_ISSUE,
             summary="The assessment is complete; we are deciding whether to issue a plan",
+            milestone="advice_completed_on",
         ),
         Action(
             "agree_to_issue",

@@ -1,0 +1,297 @@
+"""Writes of the caseworker's workbench. Each change appends a timeline event with its actor."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.casework.models import (
+    EXCEPTABLE_KEYS,
+    FOUR_WEEK_REASONS,
+    CaseTask,
+    DeadlineException,
+    Dispute,
+)
+from cases.deadlines import LABELS
+from cases.models import Case, CaseEvent, Message
+from cases.services import case_event_record
+from ehcp_portal.accounts.models import Role
+
+if TYPE_CHECKING:
+    from ehcp_portal.accounts.models import User
+
+# Decisions a family may take to mediation and the tribunal (s.51; reg 32): not to assess, not to
+# issue, the contents or placement of a final plan, and ceasing the plan.
+DISPUTABLE_EVENT_KINDS: dict[str, str] = {
+    "refuse_to_assess": "Decision not to assess",
+    "refuse_to_issue": "Decision not to issue a plan",
+    "issue_final": "Contents or placement of the final plan",
+    "cease": "Decision to cease the plan",
+}
+
+
+class CaseworkRefused(Exception):
+    """A write that cannot be done; `reason` is shown to the user as is."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _clean(text: str) -> str:
+    # PostgreSQL refuses NUL in text.
+    return text.replace("\x00", "").strip()
+
+
+@transaction.atomic
+def deadline_exception_record(
+    *,
+    case: Case,
+    deadline_key: str,
+    reason: str,
+    starts_on: date,
+    ends_on: date | None,
+    evidence: str,
+    family_told_on: date,
+    actor: User | None,
+) -> DeadlineException:
+    """Record a reg 10(4) exception against one deadline. The due date does not move."""
+    if deadline_key not in EXCEPTABLE_KEYS:
+        raise CaseworkRefused("Exceptions can only be recorded against a statutory time limit.")
+    if reason in FOUR_WEEK_REASONS:
+        if ends_on is None:
+            raise CaseworkRefused("Enter the date the closure or absence ended.")
+        if (ends_on - starts_on).days + 1 < 28:
+            raise CaseworkRefused(
+                "A closure or absence must last at least 4 weeks to be an exception."
+            )
+    if ends_on is not None and ends_on < starts_on:
+        raise CaseworkRefused("The end date must be the same as or after the start date.")
+    if family_told_on > timezone.localdate():
+        raise CaseworkRefused("The date the family was told cannot be in the future.")
+    evidence = _clean(evidence)
+    if not evidence:
+        raise CaseworkRefused("Describe the evidence for the exception.")
+    exception = DeadlineException.objects.create(
+        case=case,
+        deadline_key=deadline_key,
+        reason=reason,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        evidence=evidence,
+        family_told_on=family_told_on,
+        recorded_by=actor,
+    )
+    case_event_record(
+        case=case,
+        kind="deadline_exception",
+        summary=f"Exception recorded against '{LABELS[deadline_key]}'",
+        actor=actor,
+        data={
+            "deadline_key": deadline_key,
+            "reason": reason,
+            "family_told_on": family_told_on.isoformat(),
+        },
+    )
+    return exception
+
+
+def disputable_events(case: Case) -> list[CaseEvent]:
+    return list(case.events.filter(kind__in=DISPUTABLE_EVENT_KINDS).order_by("-created_at", "-id"))
+
+
+def _event_date(event: CaseEvent) -> date:
+    on = event.data.get("on") if isinstance(event.data, dict) else None
+    return date.fromisoformat(on) if on else timezone.localtime(event.created_at).date()
+
+
+@transaction.atomic
+def dispute_record(
+    *,
+    case: Case,
+    decision_event: CaseEvent,
+    actor: User | None,
+    mediation_contacted_on: date | None = None,
+    mediation_certificate_on: date | None = None,
+    appeal_registered_on: date | None = None,
+    hearing_on: date | None = None,
+    outcome: str = Dispute.Outcome.PENDING,
+    outcome_on: date | None = None,
+    notes: str = "",
+) -> Dispute:
+    if decision_event.case_id != case.pk or decision_event.kind not in DISPUTABLE_EVENT_KINDS:
+        raise CaseworkRefused("Choose a decision on this case that the family can dispute.")
+    dispute = Dispute(case=case, decision_event=decision_event, recorded_by=actor)
+    dispute.decision_on = _event_date(decision_event)
+    _dispute_apply(
+        dispute,
+        mediation_contacted_on=mediation_contacted_on,
+        mediation_certificate_on=mediation_certificate_on,
+        appeal_registered_on=appeal_registered_on,
+        hearing_on=hearing_on,
+        outcome=outcome,
+        outcome_on=outcome_on,
+        notes=notes,
+    )
+    dispute.save()
+    case_event_record(
+        case=case,
+        kind="dispute_recorded",
+        summary=f"Dispute recorded: {DISPUTABLE_EVENT_KINDS[decision_event.kind]}",
+        actor=actor,
+        data={"dispute_id": dispute.pk, "decision_event_id": decision_event.pk},
+    )
+    return dispute
+
+
+@transaction.atomic
+def dispute_update(
+    *,
+    dispute: Dispute,
+    actor: User | None,
+    mediation_contacted_on: date | None = None,
+    mediation_certificate_on: date | None = None,
+    appeal_registered_on: date | None = None,
+    hearing_on: date | None = None,
+    outcome: str = Dispute.Outcome.PENDING,
+    outcome_on: date | None = None,
+    notes: str = "",
+) -> Dispute:
+    _dispute_apply(
+        dispute,
+        mediation_contacted_on=mediation_contacted_on,
+        mediation_certificate_on=mediation_certificate_on,
+        appeal_registered_on=appeal_registered_on,
+        hearing_on=hearing_on,
+        outcome=outcome,
+        outcome_on=outcome_on,
+        notes=notes,
+    )
+    dispute.save()
+    case_event_record(
+        case=dispute.case,
+        kind="dispute_updated",
+        summary="Mediation or appeal details updated"
+        + (f": {dispute.get_outcome_display()}" if dispute.outcome != "pending" else ""),
+        actor=actor,
+        data={"dispute_id": dispute.pk, "outcome": dispute.outcome},
+    )
+    return dispute
+
+
+def _dispute_apply(dispute: Dispute, **values: object) -> None:
+    today = timezone.localdate()
+    for name in (
+        "mediation_contacted_on",
+        "mediation_certificate_on",
+        "appeal_registered_on",
+        "outcome_on",
+    ):
+        value = values[name]
+        if value is not None and value > today:  # type: ignore[operator]
+            raise CaseworkRefused("Dates of things that have happened cannot be in the future.")
+        if value is not None and value < dispute.decision_on:  # type: ignore[operator]
+            raise CaseworkRefused("Dates cannot be before the decision that is disputed.")
+    hearing = values["hearing_on"]
+    if hearing is not None and hearing < dispute.decision_on:  # type: ignore[operator]
+        raise CaseworkRefused("The hearing cannot be before the decision that is disputed.")
+    if values["outcome"] != Dispute.Outcome.PENDING and values["outcome_on"] is None:
+        raise CaseworkRefused("Enter the date of the outcome.")
+    for name, value in values.items():
+        setattr(
+            dispute, name, _clean(value) if isinstance(value, str) and name == "notes" else value
+        )
+
+
+@transaction.atomic
+def case_task_create(
+    *, case: Case, title: str, due_on: date | None, assignee: User | None, actor: User | None
+) -> CaseTask:
+    title = _clean(title)
+    if not title:
+        raise CaseworkRefused("Enter what needs doing.")
+    task = CaseTask.objects.create(
+        case=case, title=title, due_on=due_on, assignee=assignee, created_by=actor
+    )
+    case_event_record(
+        case=case,
+        kind="task_added",
+        summary=f"Task added: {title}",
+        actor=actor,
+        data={"task_id": task.pk},
+    )
+    return task
+
+
+@transaction.atomic
+def case_task_complete(*, task: CaseTask, actor: User | None) -> CaseTask:
+    if task.done_at is None:
+        task.done_at = timezone.now()
+        task.save(update_fields=["done_at"])
+        case_event_record(
+            case=task.case,
+            kind="task_done",
+            summary=f"Task done: {task.title}",
+            actor=actor,
+            data={"task_id": task.pk},
+        )
+    return task
+
+
+@transaction.atomic
+def case_message_reply(*, case: Case, sender: User, body: str) -> Message:
+    """A message from the council to the family; the family's unread messages are now read."""
+    from notifications.services import notification_queue
+
+    body = _clean(body)
+    if not body:
+        raise CaseworkRefused("Enter your message.")
+    now = timezone.now()
+    case.messages.filter(from_family=True, read_at__isnull=True).update(read_at=now)
+    message = Message.objects.create(case=case, sender=sender, from_family=False, body=body)
+    members = case.child.memberships.select_related("user")
+    for membership in members:
+        notification_queue(
+            recipient=membership.user,
+            purpose="case_message",
+            event_key=f"message:{message.pk}",
+            subject=f"New message about {case.reference}",
+            body="You have a new message from the SEN team about your request.",
+            link=reverse("families:track", args=[case.reference]),
+            case=case,
+        )
+    return message
+
+
+@transaction.atomic
+def case_reassign(*, case: Case, caseworker: User, actor: User, reason: str) -> Case:
+    """Give the case to another caseworker, with the reason on the timeline."""
+    reason = _clean(reason)
+    if not reason:
+        raise CaseworkRefused("Give the reason for reassigning the case.")
+    if caseworker.role != Role.CASEWORKER or not caseworker.is_active:
+        raise CaseworkRefused("Choose an active caseworker.")
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.caseworker_id == caseworker.pk:
+        raise CaseworkRefused(f"The case is already assigned to {caseworker}.")
+    previous = case.caseworker
+    case.caseworker = caseworker
+    case.team_id = caseworker.team_id or case.team_id
+    case.save(update_fields=["caseworker", "team", "updated_at"])
+    case_event_record(
+        case=case,
+        kind="reassigned",
+        summary=f"Case reassigned to {caseworker}"
+        + (f" (was {previous})" if previous else " from the unassigned queue"),
+        actor=actor,
+        data={
+            "from": previous.pk if previous else None,
+            "to": caseworker.pk,
+            "reason": reason,
+        },
+    )
+    return case

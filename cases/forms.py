@@ -1,0 +1,343 @@
+"""Forms of the caseworker's workbench, rendered as GOV.UK components by includes/field.html."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from cases.casework.models import EXCEPTABLE_KEYS, Dispute, ExceptionReason
+from cases.casework.services import DISPUTABLE_EVENT_KINDS
+from cases.deadlines import LABELS
+from cases.models import Area, CaseEvent, Stage
+from cases.workflow import Action
+
+
+class GovUKDateWidget(forms.MultiWidget):
+    """Day, month and year boxes (the GOV.UK date input pattern)."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__([forms.TextInput(), forms.TextInput(), forms.TextInput()], attrs)
+
+    def decompress(self, value: date | None) -> list[Any]:
+        if isinstance(value, date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+
+class GovUKDateField(forms.MultiValueField):
+    widget = GovUKDateWidget
+
+    default_error_messages = {
+        "invalid": "Enter a real date",
+        "incomplete": "Enter a date with a day, month and year",
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        fields = (
+            forms.IntegerField(min_value=1, max_value=31),
+            forms.IntegerField(min_value=1, max_value=12),
+            forms.IntegerField(min_value=1900, max_value=2200),
+        )
+        kwargs.setdefault("require_all_fields", True)
+        super().__init__(fields=fields, **kwargs)
+
+    def clean(self, value: Any) -> date | None:
+        # Give GOV.UK's one message per date rather than one per box.
+        if isinstance(value, list | tuple):
+            parts = [str(v or "").replace("\x00", "").strip() for v in value]
+            if not any(parts):
+                if self.required:
+                    raise forms.ValidationError(self.error_messages["required"], code="required")
+                return None
+            if not all(parts):
+                raise forms.ValidationError(self.error_messages["incomplete"], code="incomplete")
+            try:
+                day, month, year = (int(p) for p in parts)
+                return date(year, month, day)
+            except ValueError:
+                raise forms.ValidationError(
+                    self.error_messages["invalid"], code="invalid"
+                ) from None
+        return super().clean(value)
+
+    def compress(self, data_list: list[Any]) -> date | None:
+        if not data_list:
+            return None
+        day, month, year = data_list
+        return date(year, month, day)
+
+
+def _no_future(value: date | None, what: str) -> None:
+    if value is not None and value > timezone.localdate():
+        raise forms.ValidationError(f"{what} must be today or in the past")
+
+
+def _text(value: str) -> str:
+    return value.replace("\x00", "").strip()
+
+
+class CaseloadFilterForm(forms.Form):
+    q = forms.CharField(label="Reference or child's name", required=False, max_length=100)
+    stage = forms.ChoiceField(label="Stage", required=False)
+    area = forms.ModelChoiceField(
+        label="Area", queryset=Area.objects.all(), required=False, empty_label="All areas"
+    )
+    due = forms.MultipleChoiceField(
+        label="Deadlines",
+        required=False,
+        choices=[("week", "Due in the next 7 days"), ("overdue", "Overdue")],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    waiting = forms.BooleanField(label="Waiting on others", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].choices = [("", "All stages")] + [
+            (s.value, s.label) for s in Stage if s not in _CLOSED_FOR_FILTER
+        ]
+
+    def clean_q(self) -> str:
+        return _text(self.cleaned_data["q"])
+
+
+_CLOSED_FOR_FILTER = {
+    Stage.NOT_ASSESSING,
+    Stage.NOT_ISSUING,
+    Stage.CEASED,
+    Stage.WITHDRAWN,
+    Stage.TRANSFERRED_OUT,
+}
+
+
+class CaseActionForm(forms.Form):
+    action = forms.ChoiceField(label="What has happened?", widget=forms.RadioSelect)
+    on = GovUKDateField(
+        label="Date", help_text="The date of the decision or event, for example 27 3 2026"
+    )
+    reasons = forms.CharField(
+        label="Reasons",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Decisions not to assess, not to issue or to cease need reasons: the family "
+        "will read them in their letter.",
+        max_length=5000,
+    )
+
+    def __init__(self, *args: Any, actions: list[Action], **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [(a.name, a.label) for a in actions]
+        self.fields["action"].error_messages["required"] = "Choose what has happened"
+        self.fields["action"].error_messages["invalid_choice"] = (
+            "That is not possible at this stage. Choose one of the actions listed"
+        )
+        self.fields["on"].error_messages["required"] = "Enter the date"
+
+    def clean_reasons(self) -> str:
+        return _text(self.cleaned_data["reasons"])
+
+
+class DeadlineExceptionForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Why could the time limit not be met?",
+        choices=ExceptionReason.choices,
+        widget=forms.RadioSelect,
+        help_text="The four reasons in regulation 10(4) of the SEND Regulations 2014.",
+        error_messages={"required": "Choose the reason for the exception"},
+    )
+    starts_on = GovUKDateField(
+        label="When did it start?",
+        help_text="The first day of the closure, absence or circumstances",
+        error_messages={"required": "Enter the date it started"},
+    )
+    ends_on = GovUKDateField(
+        label="When did it end?",
+        required=False,
+        help_text="Needed for a closure or an absence; leave blank if it has not ended",
+    )
+    evidence = forms.CharField(
+        label="Evidence",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        help_text="What shows this, for example the school's closure dates or a letter",
+        error_messages={"required": "Describe the evidence for the exception"},
+    )
+    family_told_on = GovUKDateField(
+        label="When was the family told?",
+        help_text="The Code of Practice (9.42) says the family must be told about the exception",
+        error_messages={"required": "Enter the date the family was told"},
+    )
+
+    def clean_evidence(self) -> str:
+        value = _text(self.cleaned_data["evidence"])
+        if not value:
+            raise forms.ValidationError("Describe the evidence for the exception")
+        return value
+
+    def clean_family_told_on(self) -> date:
+        value = self.cleaned_data["family_told_on"]
+        _no_future(value, "The date the family was told")
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        starts, ends, reason = data.get("starts_on"), data.get("ends_on"), data.get("reason")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", "The end date must be the same as or after the start date")
+        elif reason and reason != ExceptionReason.PERSONAL_CIRCUMSTANCES and starts:
+            if ends is None:
+                self.add_error("ends_on", "Enter the date the closure or absence ended")
+            elif (ends - starts).days + 1 < 28:
+                self.add_error(
+                    "ends_on",
+                    "A closure or absence must last at least 4 weeks to be an exception",
+                )
+        return data
+
+
+def exceptable(key: str) -> bool:
+    return key in EXCEPTABLE_KEYS
+
+
+def _decision_label(event: CaseEvent) -> str:
+    on = event.data.get("on") if isinstance(event.data, dict) else None
+    when = date.fromisoformat(on) if on else timezone.localtime(event.created_at).date()
+    return f"{DISPUTABLE_EVENT_KINDS.get(event.kind, event.summary)}, {when:%-d %B %Y}"
+
+
+class DisputeForm(forms.Form):
+    decision_event = forms.ModelChoiceField(
+        label="Which decision is disputed?",
+        queryset=CaseEvent.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": "Choose the decision the family disputes"},
+    )
+    mediation_contacted_on = GovUKDateField(
+        label="Date the family contacted the mediation adviser", required=False
+    )
+    mediation_certificate_on = GovUKDateField(
+        label="Date of the mediation certificate",
+        required=False,
+        help_text="The last day to appeal is worked out from this date and the decision letter",
+    )
+    appeal_registered_on = GovUKDateField(
+        label="Date the tribunal registered the appeal", required=False
+    )
+    hearing_on = GovUKDateField(label="Hearing date", required=False)
+    outcome = forms.ChoiceField(
+        label="Outcome", choices=Dispute.Outcome.choices, initial=Dispute.Outcome.PENDING
+    )
+    outcome_on = GovUKDateField(label="Date of the outcome", required=False)
+    notes = forms.CharField(
+        label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+
+    def __init__(self, *args: Any, events: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if events is None:
+            del self.fields["decision_event"]
+        else:
+            field = self.fields["decision_event"]
+            field.queryset = events
+            field.label_from_instance = _decision_label
+
+    def clean_notes(self) -> str:
+        return _text(self.cleaned_data["notes"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for name, what in [
+            ("mediation_contacted_on", "The date the family contacted the mediation adviser"),
+            ("mediation_certificate_on", "The date of the mediation certificate"),
+            ("appeal_registered_on", "The date the appeal was registered"),
+            ("outcome_on", "The date of the outcome"),
+        ]:
+            try:
+                _no_future(data.get(name), what)
+            except forms.ValidationError as error:
+                self.add_error(name, error)
+        outcome_missing = data.get("outcome", "pending") != "pending" and not data.get("outcome_on")
+        if outcome_missing and "outcome_on" not in self.errors:
+            self.add_error("outcome_on", "Enter the date of the outcome")
+        return data
+
+
+class CaseTaskForm(forms.Form):
+    title = forms.CharField(
+        label="What needs doing?",
+        max_length=200,
+        error_messages={"required": "Enter what needs doing"},
+    )
+    due_on = GovUKDateField(label="Due by", required=False)
+    assignee = forms.ModelChoiceField(
+        label="Who will do it?", queryset=None, required=False, empty_label="Me"
+    )
+
+    def __init__(self, *args: Any, assignees: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = assignees
+
+    def clean_title(self) -> str:
+        value = _text(self.cleaned_data["title"])
+        if not value:
+            raise forms.ValidationError("Enter what needs doing")
+        return value
+
+
+class MessageReplyForm(forms.Form):
+    body = forms.CharField(
+        label="Reply to the family",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        error_messages={"required": "Enter your message"},
+    )
+
+    def clean_body(self) -> str:
+        value = _text(self.cleaned_data["body"])
+        if not value:
+            raise forms.ValidationError("Enter your message")
+        return value
+
+
+class ReassignForm(forms.Form):
+    caseworker = forms.ModelChoiceField(
+        label="Reassign to",
+        queryset=None,
+        empty_label="Choose a caseworker",
+        error_messages={
+            "required": "Choose a caseworker",
+            "invalid_choice": "Choose a caseworker from the list",
+        },
+    )
+    reason = forms.CharField(
+        label="Why is the case being reassigned?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        error_messages={"required": "Give the reason for reassigning the case"},
+    )
+
+    def __init__(self, *args: Any, caseworkers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["caseworker"].queryset = caseworkers
+
+    def clean_reason(self) -> str:
+        value = _text(self.cleaned_data["reason"])
+        if not value:
+            raise forms.ValidationError("Give the reason for reassigning the case")
+        return value
+
+
+class TimelinessForm(forms.Form):
+    year = forms.TypedChoiceField(label="Calendar year", coerce=int, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        this_year = timezone.localdate().year
+        self.fields["year"].choices = [(y, str(y)) for y in range(this_year, this_year - 6, -1)]
+
+
+EXCEPTION_DEADLINE_LABELS = {k: LABELS[k] for k in EXCEPTABLE_KEYS}
