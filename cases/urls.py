@@ -11,3 +11,7 @@ urlpatterns = [
     path("advice/", views.advice_home, name="advice_home"),
     path("members/", views.member_home, name="member_home"),
 ]
+
+from django.urls import include  # noqa: E402
+
+urlpatterns += [path("", include("cases.assignment.urls"))]

@@ -122,3 +122,13 @@ def role_required(user: User, *roles: str) -> None:
     """Pages that belong to other roles do not exist for this user."""
     if not user.is_authenticated or user.role not in roles:
         raise Http404("Not found")
+
+
+def managed_area_id_or_404(user: User) -> int:
+    """Area-wide pages (unassigned queue, rebalancing, cohort import) belong to team managers,
+    for the area of their own team; for anyone else they do not exist."""
+    role_required(user, Role.TEAM_MANAGER)
+    area_id = _area_id(user)
+    if not area_id:
+        raise Http404("Not found")
+    return area_id

@@ -28,3 +28,9 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
     Role.ELECTED_MEMBER: [("Your casework queries", "cases:member_home")],
     Role.ADMIN: [("Configuration", "admin:index")],
 }
+
+NAVIGATION[Role.TEAM_MANAGER] += [
+    ("Unassigned queue", "cases:assignment_queue"),
+    ("Rebalance caseloads", "cases:assignment_rebalance"),
+    ("Import a cohort", "cases:assignment_cohort"),
+]
