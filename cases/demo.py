@@ -646,17 +646,18 @@ class DemoBuilder:
 
     def build_assignment_profiles(self) -> None:
         """Caseworker profiles with different hours, caseloads, specialisms and languages, so
-        the assignment rules have something to choose between (one bulk insert)."""
+        the assignment rules have something to choose between (one bulk insert). Targets match
+        the demo's scale of roughly 150 open cases per caseworker."""
         from decimal import Decimal
 
         from cases.assignment.models import CaseworkerProfile
 
         patterns = [
-            (Decimal("1.00"), 40, ["early_years", "asd"], ["Urdu", "Punjabi"]),
-            (Decimal("0.80"), 38, ["semh", "looked_after"], ["Polish"]),
-            (Decimal("0.60"), 40, ["post16", "learning"], []),
-            (Decimal("1.00"), 45, ["sensory", "slcn"], ["Arabic"]),
-            (Decimal("0.50"), 40, ["physical", "early_years"], ["Romanian", "Kurdish"]),
+            (Decimal("1.00"), 140, ["early_years", "asd"], ["Urdu", "Punjabi"]),
+            (Decimal("0.80"), 130, ["semh", "looked_after"], ["Polish"]),
+            (Decimal("0.60"), 140, ["post16", "learning"], []),
+            (Decimal("1.00"), 150, ["sensory", "slcn"], ["Arabic"]),
+            (Decimal("0.50"), 140, ["physical", "early_years"], ["Romanian", "Kurdish"]),
         ]
         profiles = []
         for workers in self.caseworkers.values():

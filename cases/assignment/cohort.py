@@ -22,6 +22,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Max
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -161,7 +162,7 @@ def _validate(
     if not postcode:
         reasons.append("missing postcode")
     elif match is None:
-        reasons.append(f"bad postcode '{postcode[:12]}'")
+        reasons.append(f"bad postcode '{postcode[:20]}'")
     else:
         postcode = f"{match.group(1)} {match.group(2)}"
         area = district_area.get(match.group(1))
@@ -197,8 +198,14 @@ def _validate(
 def _references_reserve(*, year: int, count: int) -> list[str]:
     """`count` consecutive references in one locked counter update."""
     counter, _ = CaseReferenceCounter.objects.select_for_update().get_or_create(year=year)
-    start = counter.last + 1
-    counter.last += count
+    # Never trust the counter alone: references made outside it (imports from a legacy system,
+    # fixtures) would otherwise collide and fail the whole file.
+    highest = Case.objects.filter(reference__startswith=f"EHC-{year}-").aggregate(
+        m=Max("reference")
+    )["m"]
+    used = int(highest.rsplit("-", 1)[1]) if highest and highest.rsplit("-", 1)[1].isdigit() else 0
+    start = max(counter.last, used) + 1
+    counter.last = start + count - 1
     counter.save(update_fields=["last"])
     return [f"EHC-{year}-{n:06d}" for n in range(start, start + count)]
 

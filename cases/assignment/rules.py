@@ -21,7 +21,8 @@ Hard constraints (a caseworker who fails one is not a candidate at all):
 
 Soft scores (each rule's points are stored with the decision, so the case shows *why*):
 - area_match: the full weight when the caseworker works in the case's area;
-- capacity: weight x (1 - open / target), from +weight (empty) to -weight (double caseload);
+- capacity: weight x (1 - open / target): +weight for an empty caseload, 0 at target, and
+  a further -weight for each whole target over it;
 - specialism: the full weight when the caseworker's specialism fits the primary need, the
   child's phase (early years, post-16) or looked-after status; half for a secondary need only;
 - continuity: the full weight for a sibling's caseworker or a previous caseworker of the child;
@@ -200,8 +201,9 @@ def score_area(facts: CaseFacts, cand: Candidate, weight: int) -> Contribution |
 
 
 def score_capacity(facts: CaseFacts, cand: Candidate, weight: int) -> Contribution:
+    # Not clamped below: among caseworkers who are all over target, the less overloaded one
+    # still scores higher, so the spread keeps narrowing.
     points = round(weight * (1 - cand.open_cases / cand.capacity)) if cand.capacity else -weight
-    points = max(-weight, min(weight, points))
     return Contribution(CAPACITY, f"capacity {cand.open_cases}/{cand.capacity}", points)
 
 
