@@ -24,7 +24,7 @@ from cases.assignment.services import (
     caseload_rebalance,
     rebalance_plan,
 )
-from cases.models import Case
+from cases.models import Area, Case
 from ehcp_portal import access
 from ehcp_portal.accounts.models import User
 
@@ -87,7 +87,11 @@ def assignment_queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/assignment/queue.html",
-        {"page": page, "caseworkers": list(selectors.area_caseworkers(area_id=area_id))},
+        {
+            "page": page,
+            "area": Area.objects.get(pk=area_id),
+            "caseworkers": list(selectors.area_caseworkers(area_id=area_id)),
+        },
     )
 
 
@@ -143,7 +147,11 @@ def assignment_rebalance(request: HttpRequest) -> HttpResponse:
 @login_required
 def assignment_cohort(request: HttpRequest) -> HttpResponse:
     access.managed_area_id_or_404(request.user)
-    form = CohortUploadForm(request.POST or None, request.FILES or None)
+    form = (
+        CohortUploadForm(request.POST, request.FILES)
+        if request.method == "POST"
+        else CohortUploadForm()
+    )
     if request.method == "POST" and form.is_valid():
         record = cohort_import(
             rows=form.rows, filename=form.cleaned_data["file"].name, actor=request.user
