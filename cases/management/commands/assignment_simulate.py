@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from cases.assignment.rules import Candidate
 from cases.assignment.services import candidates_load, case_assign
 from cases.models import Area, Case, Route, SenNeed, Stage
 from ehcp_portal.accounts.models import Role, User
@@ -49,7 +50,9 @@ class Command(BaseCommand):
 
     def _simulate(self, n: int, areas: list[Area], rng: random.Random) -> None:
         today = timezone.localdate()
-        before = {c.user_id: c.open_cases for c in candidates_load()}
+        initial = candidates_load()
+        before = {c.user_id: c.open_cases for c in initial}
+        spread_before = _spread(initial)
         parents = User.objects.bulk_create(
             [User(email=f"sim{i}@sim.invalid", role=Role.PARENT, password="!") for i in range(n)]
         )
@@ -97,20 +100,20 @@ class Command(BaseCommand):
                 assigned += 1
                 matched += any(c["rule"] == "area_match" for c in decision.contributions)
         after = candidates_load()
-        by_area: dict[str, list[float]] = defaultdict(list)
-        for cand in after:
-            if cand.taking_new_cases and cand.capacity:
-                by_area[cand.area_name].append(cand.open_cases / cand.capacity)
         self.stdout.write(f"Simulated {n} requests against {len(after)} caseworkers.")
         self.stdout.write(f"Assigned: {assigned}; left in unassigned queues: {n - assigned}")
         new_cases = sum(c.open_cases - before.get(c.user_id, 0) for c in after)
         self.stdout.write(f"New cases placed on caseloads: {new_cases}")
-        self.stdout.write("Caseload spread (open cases / FTE-weighted target, taking new cases):")
-        for name, loads in sorted(by_area.items()):
-            lo, hi = min(loads), max(loads)
-            ratio = f"{hi / lo:.2f}" if lo > 0 else "inf"
+        self.stdout.write(
+            "Caseload spread per area (open cases / FTE-weighted target, caseworkers taking "
+            "new cases), before -> after:"
+        )
+        for name, (count, lo, hi) in sorted(_spread(after).items()):
+            was = spread_before.get(name)
+            was_text = f"max/min {_ratio(was[1], was[2])} -> " if was else ""
             self.stdout.write(
-                f"  {name}: {len(loads)} caseworkers, load {lo:.2f}-{hi:.2f}, max/min {ratio}"
+                f"  {name}: {count} caseworkers, load {lo:.2f}-{hi:.2f}, "
+                f"{was_text}max/min {_ratio(lo, hi)}"
             )
         rate = matched / assigned * 100 if assigned else 0.0
         self.stdout.write(f"Area-match rate: {rate:.1f}%")
@@ -118,3 +121,15 @@ class Command(BaseCommand):
             f"Decision time: median {statistics.median(times):.1f} ms, "
             f"p95 {sorted(times)[int(len(times) * 0.95) - 1 if len(times) > 1 else 0]:.1f} ms"
         )
+
+
+def _spread(candidates: list[Candidate]) -> dict[str, tuple[int, float, float]]:
+    by_area: dict[str, list[float]] = defaultdict(list)
+    for cand in candidates:
+        if cand.taking_new_cases and cand.capacity:
+            by_area[cand.area_name].append(cand.open_cases / cand.capacity)
+    return {name: (len(v), min(v), max(v)) for name, v in by_area.items()}
+
+
+def _ratio(lo: float, hi: float) -> str:
+    return f"{hi / lo:.2f}" if lo > 0 else "inf"
