@@ -208,6 +208,12 @@ def area_for_postcode(postcode: str, areas: Iterable[Area] | None = None) -> Are
 # -- assigning one case ----------------------------------------------------------------------
 
 
+class AssignmentRefused(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 def _alert_managers_unassigned(*, case: Case, decision: AssignmentDecision) -> None:
     """Nothing is silently dropped: the area's team managers hear of every unassigned case."""
     teams = Team.objects.filter(manager__isnull=False, manager__is_active=True).select_related(
@@ -249,6 +255,8 @@ def case_assign(
     case = (
         Case.objects.select_related("child", "area").select_for_update(of=("self",)).get(pk=case.pk)
     )
+    if not case.is_open:
+        raise AssignmentRefused("A closed case is not assigned.")
     if case.area_id is None:
         area = area_for_postcode(case.child.postcode)
         if area is not None:
@@ -298,12 +306,6 @@ def case_assign(
     if choice.winner is None:
         _alert_managers_unassigned(case=case, decision=decision)
     return decision
-
-
-class AssignmentRefused(Exception):
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 @transaction.atomic
