@@ -617,6 +617,23 @@ def cases_priorities_recompute(*, batch_size: int = 2000, today: date | None = N
     return changed
 
 
+def case_assign_after_commit(*, case: Case) -> None:
+    """For code that creates a case: assign it in a task seconds after the creating transaction
+    commits, so the request that made it is not slowed. If the broker is down the unassigned
+    sweep picks the case up instead: nothing is dropped."""
+    from cases.assignment.tasks import case_assign_task
+
+    def enqueue() -> None:
+        try:
+            case_assign_task.apply_async(args=[case.pk], retry=False)
+        except Exception:  # noqa: BLE001 – the sweep assigns it on its next run
+            import logging
+
+            logging.getLogger(__name__).warning("Broker unavailable; case %s waits", case.pk)
+
+    transaction.on_commit(enqueue)
+
+
 def cases_unassigned_sweep(*, limit: int = 200) -> int:
     """Safety net: an open case with no caseworker and no decision yet gets one now."""
     ids = list(
