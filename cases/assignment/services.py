@@ -643,6 +643,8 @@ def cases_unassigned_sweep(*, limit: int = 200) -> int:
         .order_by("-priority", "pk")
         .values_list("pk", flat=True)[:limit]
     )
-    for pk in ids:
-        case_assign(case=Case(pk=pk))
+    weights = priority_weights_load()
+    for case in Case.objects.filter(pk__in=ids).select_related("child"):
+        case_priority_refresh(case=case, weights=weights)
+        case_assign(case=case)
     return len(ids)

@@ -16,12 +16,13 @@ def priorities_recompute() -> int:
 @shared_task(name="cases.assignment.tasks.case_assign")
 def case_assign_task(case_id: int) -> int | None:
     """Assign a case seconds after the request that created it committed."""
-    from cases.assignment.services import case_assign
+    from cases.assignment.services import case_assign, case_priority_refresh
     from cases.models import Case
 
     case = Case.objects.filter(pk=case_id, is_open=True, caseworker__isnull=True).first()
     if case is None:
         return None
+    case_priority_refresh(case=case)  # a new case gets its priority with its caseworker
     return case_assign(case=case).caseworker_id
 
 

@@ -274,10 +274,11 @@ def test_daily_recompute_counts_agencies_from_active_consents(team):
 
 def test_unassigned_sweep_assigns_cases_that_never_had_a_decision(team, make_worker):
     worker = make_worker(team)
-    case = new_case(team)
+    case = new_case(team, child=ChildFactory(looked_after=True))
     assert cases_unassigned_sweep() == 1
     case.refresh_from_db()
     assert case.caseworker == worker
+    assert case.priority == 50  # and its priority, as a new case
     assert cases_unassigned_sweep() == 0
 
 
