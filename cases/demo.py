@@ -668,6 +668,7 @@ class DemoBuilder:
             self.build_casework()
             self.build_panels()
             self.build_member_enquiries()
+            self.build_assignment_profiles()
         return self.result
 
     # -- panels ------------------------------------------------------------------------------
@@ -872,6 +873,41 @@ class DemoBuilder:
                     add(member, case, min(days_ago, 4))
         MemberEnquiry.objects.bulk_create(enquiries)
         CaseEvent.objects.bulk_create(events)
+
+    def build_assignment_profiles(self) -> None:
+        """Caseworker profiles with different hours, caseloads, specialisms and languages, so
+        the assignment rules have something to choose between (one bulk insert). Targets match
+        the demo's scale of roughly 150 open cases per caseworker."""
+        from decimal import Decimal
+
+        from cases.assignment.models import CaseworkerProfile
+
+        patterns = [
+            (Decimal("1.00"), 140, ["early_years", "asd"], ["Urdu", "Punjabi"]),
+            (Decimal("0.80"), 130, ["semh", "looked_after"], ["Polish"]),
+            (Decimal("0.60"), 140, ["post16", "learning"], []),
+            (Decimal("1.00"), 150, ["sensory", "slcn"], ["Arabic"]),
+            (Decimal("0.50"), 140, ["physical", "early_years"], ["Romanian", "Kurdish"]),
+        ]
+        profiles = []
+        for workers in self.caseworkers.values():
+            for i, user in enumerate(workers):
+                fte, target, specialisms, languages = patterns[i % len(patterns)]
+                profiles.append(
+                    CaseworkerProfile(
+                        user=user,
+                        fte=fte,
+                        target_caseload=target,
+                        specialisms=specialisms,
+                        languages=languages,
+                    )
+                )
+        # One caseworker away, so the rebalancing page has someone to move cases from.
+        if len(profiles) > 2:
+            profiles[-1].taking_new_cases = False
+            profiles[-1].not_taking_reason = CaseworkerProfile.NotTakingReason.ABSENT
+            profiles[-1].not_taking_note = "On leave for six weeks"
+        CaseworkerProfile.objects.bulk_create(profiles, batch_size=BATCH)
 
 
 def _phase_fits(kind: str, age: int) -> bool:

@@ -43,3 +43,7 @@ urlpatterns += [
     path("cases/<str:reference>/reassign/", views.reassign, name="reassign"),
     path("team/timeliness/", views.timeliness, name="timeliness"),
 ]
+
+from django.urls import include  # noqa: E402
+
+urlpatterns += [path("", include("cases.assignment.urls"))]

@@ -276,3 +276,13 @@ def member_enquiry_or_404(
     if enquiry is None:
         raise Http404("No such query")
     return enquiry
+
+
+def managed_area_id_or_404(user: User) -> int:
+    """Area-wide pages (unassigned queue, rebalancing, cohort import) belong to team managers,
+    for the area of their own team; for anyone else they do not exist."""
+    role_required(user, Role.TEAM_MANAGER)
+    area_id = _area_id(user)
+    if not area_id:
+        raise Http404("Not found")
+    return area_id

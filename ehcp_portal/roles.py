@@ -35,3 +35,8 @@ NAVIGATION[Role.TEAM_MANAGER].append(("Panels", "panels:meetings"))
 NAVIGATION[Role.TEAM_MANAGER].append(("Member queries", "cases:member_inbox"))
 NAVIGATION[Role.TEAM_MANAGER].append(("Scrutiny report", "cases:member_reports"))
 NAVIGATION[Role.CASEWORKER].append(("Member queries", "cases:member_inbox"))
+NAVIGATION[Role.TEAM_MANAGER] += [
+    ("Unassigned queue", "cases:assignment_queue"),
+    ("Rebalance caseloads", "cases:assignment_rebalance"),
+    ("Import a cohort", "cases:assignment_cohort"),
+]

@@ -178,6 +178,16 @@ CELERY_BEAT_SCHEDULE = {
     "drain-outbox": {"task": "notifications.tasks.outbox_drain", "schedule": OUTBOX_DRAIN_SECONDS},
     "statutory-sweep": {"task": "cases.tasks.statutory_sweep", "schedule": STATUTORY_SWEEP_SECONDS},
 }
+# Priorities move with the calendar (days to deadlines), so they are recomputed daily; open
+# cases that never had an assignment decision are picked up within a minute.
+CELERY_BEAT_SCHEDULE["priorities-recompute"] = {
+    "task": "cases.assignment.tasks.priorities_recompute",
+    "schedule": env.int("PRIORITIES_RECOMPUTE_SECONDS", default=24 * 60 * 60),
+}
+CELERY_BEAT_SCHEDULE["assignment-unassigned-sweep"] = {
+    "task": "cases.assignment.tasks.unassigned_sweep",
+    "schedule": env.int("ASSIGNMENT_SWEEP_SECONDS", default=60),
+}
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = str(VAR_DIR / "mail")

@@ -1,0 +1,443 @@
+"""The bulk cohort route: a CSV of children (e.g. on Funding for Inclusion without a plan, seed
+001 §1.10) becomes cases to assess, prioritised and assigned by the same rules as any request.
+
+Every row is judged on its own: a bad row is reported with its reasons and never stops the good
+ones. A re-run never duplicates: a child with the same name and date of birth who already has an
+open case is reported as a duplicate (imports are serialised by an advisory lock so two uploads
+at once cannot both create the child).
+
+Bulk throughout: a fixed number of queries for the whole file (areas, settings, possible
+duplicates, candidates, then batched inserts), and caseloads updated in memory as cases are
+placed so 5,000 children spread across caseworkers rather than all going to the least busy one.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Max
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.assignment import rules
+from cases.assignment.models import AssignmentDecision, CohortImport
+from cases.assignment.services import assignment_rules_load, candidates_load, priority_weights_load
+from cases.deadlines import next_deadline
+from cases.models import (
+    Area,
+    Case,
+    CaseEvent,
+    CaseReferenceCounter,
+    Route,
+    SenNeed,
+    Setting,
+    Stage,
+    Team,
+)
+from ehcp_portal.accounts.models import User
+from families.models import Child
+from notifications.services import notification_queue
+
+COLUMNS = (
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "postcode",
+    "setting_urn",
+    "looked_after",
+    "needs",
+)
+REQUIRED_COLUMNS = ("first_name", "last_name", "date_of_birth", "postcode")
+MAX_ROWS = 20000
+MAX_AGE = 25  # EHC plans run to 25 (Children and Families Act 2014 s.46)
+POSTCODE_RE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
+YES = {"yes", "y", "true", "1"}
+NO = {"no", "n", "false", "0", ""}
+NEED_CODES = {n.value for n in SenNeed}
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
+_LOCK_KEY = 5_005_005  # pg advisory lock: one cohort import at a time
+
+
+class CohortFileError(Exception):
+    """The file as a whole cannot be read (not CSV, missing columns, too many rows)."""
+
+
+@dataclass
+class RowResult:
+    row: int
+    name: str
+    status: str  # "created" | "rejected"
+    reasons: list[str] = field(default_factory=list)
+    reference: str = ""
+    caseworker: str = ""
+    area: str = ""
+    priority: int = 0
+
+
+def cohort_rows_read(data: bytes | str) -> list[dict[str, str]]:
+    """Parse the CSV into dicts of stripped strings (NUL bytes removed: PostgreSQL refuses them)."""
+    if isinstance(data, bytes):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            try:
+                text = data.decode("cp1252")
+            except UnicodeDecodeError as exc:
+                raise CohortFileError("The file must be a CSV saved as UTF-8.") from exc
+    else:
+        text = data.lstrip("\ufeff")
+    text = text.replace("\x00", "")
+    if not text.strip():
+        raise CohortFileError("The file is empty.")
+    try:
+        reader = csv.DictReader(io.StringIO(text))
+        header = [h.strip().lower() for h in reader.fieldnames or []]
+    except csv.Error as exc:
+        raise CohortFileError(f"The file is not a readable CSV ({exc}).") from exc
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise CohortFileError(
+            "The first line must name the columns "
+            + ", ".join(COLUMNS)
+            + ". Missing: "
+            + ", ".join(missing)
+            + "."
+        )
+    reader.fieldnames = header
+    rows: list[dict[str, str]] = []
+    try:
+        for raw in reader:
+            if len(rows) >= MAX_ROWS:
+                raise CohortFileError(f"The file has more than {MAX_ROWS:,} children; split it.")
+            rows.append({k: (v or "").strip() for k, v in raw.items() if isinstance(k, str)})
+    except csv.Error as exc:
+        raise CohortFileError(f"The file is not a readable CSV ({exc}).") from exc
+    return rows
+
+
+def _parse_date(value: str) -> date | None:
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _validate(
+    raw: dict[str, str],
+    *,
+    today: date,
+    district_area: dict[str, Area],
+    setting_ids: dict[str, int],
+) -> tuple[dict[str, Any] | None, list[str]]:
+    reasons: list[str] = []
+    first = raw.get("first_name", "")[:100]
+    last = raw.get("last_name", "")[:100]
+    if not first or not last:
+        reasons.append("missing first name or last name")
+    dob_text = raw.get("date_of_birth", "")
+    dob = None
+    if not dob_text:
+        reasons.append("missing date of birth")
+    else:
+        dob = _parse_date(dob_text)
+        if dob is None:
+            reasons.append(f"date of birth '{dob_text[:20]}' is not a date (use YYYY-MM-DD)")
+        elif dob > today:
+            reasons.append("date of birth is in the future")
+        elif rules.age_on(dob, today) > MAX_AGE:
+            reasons.append(f"over {MAX_AGE}: too old for an EHC plan")
+    postcode = " ".join(raw.get("postcode", "").upper().split())
+    area = None
+    match = POSTCODE_RE.match(postcode)
+    if not postcode:
+        reasons.append("missing postcode")
+    elif match is None:
+        reasons.append(f"bad postcode '{postcode[:20]}'")
+    else:
+        postcode = f"{match.group(1)} {match.group(2)}"
+        area = district_area.get(match.group(1))
+        if area is None:
+            reasons.append(f"unknown area: postcode district {match.group(1)} is not ours")
+    looked_after_text = raw.get("looked_after", "").lower()
+    if looked_after_text not in YES | NO:
+        reasons.append(f"looked_after must be yes or no, not '{looked_after_text[:10]}'")
+    needs = [n for n in re.split(r"[;,| ]+", raw.get("needs", "").upper()) if n]
+    unknown = [n for n in needs if n not in NEED_CODES]
+    if unknown:
+        reasons.append(f"unknown need code {', '.join(u[:8] for u in unknown)}")
+    urn = raw.get("setting_urn", "")
+    if urn and urn not in setting_ids:
+        reasons.append(f"unknown setting URN {urn[:12]}")
+    if reasons:
+        return None, reasons
+    return (
+        {
+            "first_name": first,
+            "last_name": last,
+            "date_of_birth": dob,
+            "postcode": postcode,
+            "area": area,
+            "looked_after": looked_after_text in YES,
+            "needs": list(dict.fromkeys(needs)),
+            "setting_id": setting_ids.get(urn) if urn else None,
+        },
+        [],
+    )
+
+
+def _references_reserve(*, year: int, count: int) -> list[str]:
+    """`count` consecutive references in one locked counter update."""
+    counter, _ = CaseReferenceCounter.objects.select_for_update().get_or_create(year=year)
+    # Never trust the counter alone: references made outside it (imports from a legacy system,
+    # fixtures) would otherwise collide and fail the whole file.
+    highest = Case.objects.filter(reference__startswith=f"EHC-{year}-").aggregate(
+        m=Max("reference")
+    )["m"]
+    used = int(highest.rsplit("-", 1)[1]) if highest and highest.rsplit("-", 1)[1].isdigit() else 0
+    start = max(counter.last, used) + 1
+    counter.last = start + count - 1
+    counter.save(update_fields=["last"])
+    return [f"EHC-{year}-{n:06d}" for n in range(start, start + count)]
+
+
+@transaction.atomic
+def cohort_import(
+    *,
+    rows: list[dict[str, str]],
+    filename: str,
+    actor: User | None = None,
+    today: date | None = None,
+) -> CohortImport:
+    """Create, prioritise and assign a case for every good row; report every row."""
+    today = today or timezone.localdate()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+    areas = list(Area.objects.all())
+    district_area = {d.upper(): a for a in areas for d in a.postcode_districts or ()}
+    urns = {r.get("setting_urn", "") for r in rows} - {""}
+    setting_ids = dict(Setting.objects.filter(urn__in=urns).values_list("urn", "pk"))
+
+    results: list[RowResult] = []
+    valid: list[tuple[RowResult, dict[str, Any]]] = []
+    for index, raw in enumerate(rows, start=2):  # row 1 is the header
+        name = f"{raw.get('first_name', '')} {raw.get('last_name', '')}".strip()[:200]
+        parsed, reasons = _validate(
+            raw, today=today, district_area=district_area, setting_ids=setting_ids
+        )
+        result = RowResult(row=index, name=name, status="rejected", reasons=reasons)
+        results.append(result)
+        if parsed is not None:
+            valid.append((result, parsed))
+
+    # Duplicates: against children who already have an open case, and within the file.
+    def key(first: str, last: str, dob: date) -> tuple[str, str, date]:
+        return first.strip().casefold(), last.strip().casefold(), dob
+
+    dobs = {p["date_of_birth"] for _, p in valid}
+    last_names = {p["last_name"].lower() for _, p in valid}
+    existing: dict[tuple[str, str, date], int] = {}
+    if valid:
+        for row in (
+            Child.objects.annotate(last_lower=Lower("last_name"))
+            .filter(date_of_birth__in=dobs, last_lower__in=last_names)
+            .values("pk", "first_name", "last_name", "date_of_birth")
+        ):
+            existing.setdefault(
+                key(row["first_name"], row["last_name"], row["date_of_birth"]), row["pk"]
+            )
+    open_ref: dict[int, str] = {}
+    previous_workers: dict[int, set[int]] = defaultdict(set)
+    for child_id, is_open, reference, worker_id in Case.objects.filter(
+        child_id__in=set(existing.values())
+    ).values_list("child_id", "is_open", "reference", "caseworker_id"):
+        if is_open:
+            open_ref[child_id] = reference
+        elif worker_id:
+            previous_workers[child_id].add(worker_id)
+
+    seen: dict[tuple[str, str, date], int] = {}
+    accepted: list[tuple[RowResult, dict[str, Any], int | None]] = []
+    for result, parsed in valid:
+        k = key(parsed["first_name"], parsed["last_name"], parsed["date_of_birth"])
+        child_id = existing.get(k)
+        if k in seen:
+            result.reasons.append(f"duplicate child: same name and date of birth as row {seen[k]}")
+        elif child_id is not None and child_id in open_ref:
+            result.reasons.append(f"duplicate child: already has an open case {open_ref[child_id]}")
+        else:
+            seen[k] = result.row
+            accepted.append((result, parsed, child_id))
+
+    # Children: reuse a known child with no open case (keeps their history), else create.
+    new_children = [
+        Child(
+            first_name=p["first_name"],
+            last_name=p["last_name"],
+            date_of_birth=p["date_of_birth"],
+            postcode=p["postcode"],
+            looked_after=p["looked_after"],
+            setting_id=p["setting_id"],
+            year_group=rules.school_year(p["date_of_birth"], today),
+        )
+        for _, p, child_id in accepted
+        if child_id is None
+    ]
+    Child.objects.bulk_create(new_children, batch_size=1000)
+    reused = {child_id for _, _, child_id in accepted if child_id is not None}
+    children_by_id = {c.pk: c for c in Child.objects.filter(pk__in=reused)}
+    fresh = iter(new_children)
+    references = _references_reserve(year=today.year, count=len(accepted))
+
+    weights = priority_weights_load()
+    configured = assignment_rules_load()
+    area_rule = configured[rules.AREA_MATCH]
+    hard_area = area_rule.enabled and area_rule.hard
+    area_ids = {p["area"].pk for _, p, _ in accepted}
+    candidates = candidates_load(area_ids=area_ids) if hard_area else candidates_load()
+    default_team = {}
+    for team in Team.objects.order_by("pk"):
+        default_team.setdefault(team.area_id, team.pk)
+
+    deadline = None
+    planned: list[tuple[RowResult, Case, rules.CaseFacts]] = []
+    for (result, parsed, child_id), reference in zip(accepted, references, strict=True):
+        child = children_by_id[child_id] if child_id is not None else next(fresh)
+        if child_id is not None:
+            child.looked_after = parsed["looked_after"]  # the import is the newer fact
+        area: Area = parsed["area"]
+        case = Case(
+            reference=reference,
+            child=child,
+            received_on=today,
+            route=Route.COHORT,
+            channel="import",
+            stage=Stage.RECEIVED,
+            is_open=True,
+            area=area,
+            team_id=default_team.get(area.pk),
+            needs=parsed["needs"],
+        )
+        if deadline is None:  # every case in the file has the same facts for the clock
+            deadline = next_deadline(case, today=today)
+        case.next_deadline_key = deadline.key if deadline else ""
+        case.next_deadline_on = deadline.due if deadline else None
+        case.priority, case.priority_reasons = rules.case_priority(
+            case, today=today, weights=weights
+        )
+        facts = rules.CaseFacts(
+            area_id=area.pk,
+            area_name=area.name,
+            needs=tuple(parsed["needs"]),
+            age=rules.age_on(child.date_of_birth, today),
+            looked_after=parsed["looked_after"],
+            home_language=child.home_language or "",
+            previous_caseworker_ids=frozenset(previous_workers.get(child_id or 0, ())),
+        )
+        planned.append((result, case, facts))
+    if reused:
+        Child.objects.bulk_update(list(children_by_id.values()), ["looked_after"])
+
+    # Most urgent first, so they have the first pick of capacity.
+    choices: dict[int, rules.Choice] = {}
+    for i in sorted(range(len(planned)), key=lambda i: -planned[i][1].priority):
+        result, case, facts = planned[i]
+        choice = rules.choose(facts, candidates, configured, runners_up=2)
+        choices[i] = choice
+        if choice.winner is not None:
+            choice.winner.open_cases += 1
+            case.caseworker_id = choice.winner.user_id
+            case.team_id = choice.winner.team_id
+    Case.objects.bulk_create([c for _, c, _ in planned], batch_size=1000)
+
+    now = timezone.now()
+    decisions: list[AssignmentDecision] = []
+    events: list[CaseEvent] = []
+    unassigned_by_area: dict[int, list[str]] = defaultdict(list)
+    for i, (result, case, _facts) in enumerate(planned):
+        choice = choices[i]
+        decisions.append(
+            AssignmentDecision(
+                case=case,
+                kind=AssignmentDecision.Kind.COHORT,
+                caseworker_id=choice.winner.user_id if choice.winner else None,
+                total=choice.total,
+                contributions=[c.as_dict() for c in choice.contributions],
+                runners_up=choice.runners_up,
+                considered=choice.considered,
+                ineligible=choice.ineligible,
+                reason=f"Cohort import {filename}"[:200],
+                created_at=now,
+            )
+        )
+        events.append(
+            CaseEvent(
+                case=case,
+                kind="request_received",
+                summary=f"Added from a cohort import ({filename})"[:300],
+                actor=actor,
+                created_at=now,
+            )
+        )
+        events.append(
+            CaseEvent(
+                case=case,
+                kind="assigned" if choice.winner else "assignment_unassigned",
+                summary=(
+                    f"Assigned to {choice.winner.name} by the assignment rules"
+                    if choice.winner
+                    else "No caseworker was eligible: the case is in the area's unassigned queue"
+                ),
+                actor=actor,
+                data={"explanation": rules.explanation(choice.contributions)},
+                created_at=now,
+            )
+        )
+        result.status = "created"
+        result.reference = case.reference
+        result.caseworker = choice.winner.name if choice.winner else ""
+        result.area = case.area.name
+        result.priority = case.priority
+        if choice.winner is None:
+            unassigned_by_area[case.area_id].append(case.reference)
+    AssignmentDecision.objects.bulk_create(decisions, batch_size=1000)
+    CaseEvent.objects.bulk_create(events, batch_size=2000)
+
+    record = CohortImport.objects.create(
+        filename=filename[:200],
+        uploaded_by=actor,
+        rows_total=len(rows),
+        created_count=len(planned),
+        rejected_count=len(rows) - len(planned),
+        unassigned_count=sum(len(v) for v in unassigned_by_area.values()),
+        report=[asdict(r) for r in results],
+    )
+    # One alert per area manager for the file, not one per child.
+    for team in Team.objects.filter(
+        area_id__in=unassigned_by_area, manager__isnull=False
+    ).select_related("manager", "area"):
+        refs = unassigned_by_area[team.area_id]
+        notification_queue(
+            recipient=team.manager,
+            purpose="assignment_unassigned",
+            event_key=f"cohort-import:{record.pk}:area:{team.area_id}",
+            subject=f"{len(refs)} imported case{'s' if len(refs) != 1 else ''} need a caseworker",
+            body=(
+                f"The cohort import {filename} added {len(refs)} case(s) in {team.area} that no "
+                f"caseworker was eligible for. They are waiting in your unassigned queue: "
+                + ", ".join(refs[:20])
+                + (" …" if len(refs) > 20 else "")
+            ),
+            link=reverse("cases:assignment_queue"),
+        )
+    return record

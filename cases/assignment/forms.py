@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from cases.assignment.cohort import CohortFileError, cohort_rows_read
+from cases.assignment.models import CaseworkerProfile
+from ehcp_portal.accounts.models import Role, User
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+class CaseworkerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_full_name()
+
+
+def _area_caseworkers(area_id: int | None) -> Any:
+    return User.objects.filter(
+        role=Role.CASEWORKER, is_active=True, team__area_id=area_id
+    ).order_by("full_name", "pk")
+
+
+class _Clean(forms.Form):
+    def clean_reason(self) -> str:
+        reason = (self.cleaned_data.get("reason") or "").replace("\x00", "").strip()
+        if not reason:
+            raise forms.ValidationError(self.fields["reason"].error_messages["required"])
+        return reason
+
+
+class OverrideForm(_Clean):
+    caseworker = CaseworkerChoiceField(
+        queryset=User.objects.none(),
+        label="New caseworker",
+        empty_label="Choose a caseworker",
+        error_messages={
+            "required": "Choose the new caseworker",
+            "invalid_choice": "Choose a caseworker from the list",
+        },
+    )
+    reason = forms.CharField(
+        label="Why are you changing the caseworker?",
+        help_text="This is recorded on the case timeline.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        error_messages={"required": "Enter why you are changing the caseworker"},
+    )
+
+    def __init__(self, *args: Any, area_id: int | None, current_id: int | None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["caseworker"].queryset = _area_caseworkers(area_id).exclude(pk=current_id)
+
+
+class RebalanceChooseForm(forms.Form):
+    caseworker = CaseworkerChoiceField(
+        queryset=User.objects.none(),
+        label="Whose cases need to move?",
+        empty_label="Choose a caseworker",
+        error_messages={
+            "required": "Choose the caseworker whose cases need to move",
+            "invalid_choice": "Choose a caseworker from the list",
+        },
+    )
+
+    def __init__(self, *args: Any, area_id: int, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["caseworker"].queryset = _area_caseworkers(area_id)
+
+
+class RebalanceApplyForm(_Clean):
+    WHY_CHOICES = [
+        (CaseworkerProfile.NotTakingReason.ABSENT, "They are absent (leave or sickness)"),
+        (CaseworkerProfile.NotTakingReason.LEAVING, "They are leaving the team"),
+        ("", "Rebalancing only: they keep taking new cases"),
+    ]
+    caseworker = forms.IntegerField(widget=forms.HiddenInput)
+    fingerprint = forms.CharField(widget=forms.HiddenInput, max_length=32)
+    why = forms.ChoiceField(
+        label="Why are the cases moving?",
+        choices=WHY_CHOICES,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    reason = forms.CharField(
+        label="Note for the timeline",
+        help_text="Recorded on each moved case and sent to the caseworkers receiving cases.",
+        max_length=300,
+        error_messages={"required": "Enter a note for the timeline"},
+    )
+
+
+class CohortUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a CSV file of children",
+        help_text=(
+            "Columns: first_name, last_name, date_of_birth (YYYY-MM-DD), postcode, setting_urn, "
+            "looked_after (yes or no), needs (SEN2 codes separated by semicolons)."
+        ),
+        error_messages={"required": "Select a CSV file", "empty": "The selected file is empty"},
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".csv"):
+            raise forms.ValidationError("The selected file must be a CSV")
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("The selected file must be smaller than 5MB")
+        try:
+            self.rows = cohort_rows_read(upload.read())
+        except CohortFileError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        if not self.rows:
+            raise forms.ValidationError("The selected file has no children in it")
+        return upload

@@ -1,0 +1,460 @@
+"""Assignment and priority scoring: plain Python, no Django, so every rule is testable alone.
+
+The council's operating model (seed 001 §1.8, §1.10) assigns a caseworker as soon as a need is
+identified, by rules that reflect need and demand across areas, and works cases in an order set
+by timeliness, complexity, input required, transition stages and dependencies on other teams,
+with looked-after children and children at a transition point first.
+
+Assignment = hard constraints, then a sum of weighted soft scores:
+
+Hard constraints (a caseworker who fails one is not a candidate at all):
+- the caseworker is taking new cases (absence and leaving are recorded on their profile);
+- their FTE-weighted capacity is above zero;
+- they are not the caseworker the case is being moved away from (rebalancing);
+- area: when the `area_match` rule is marked hard (the default), only caseworkers whose team
+  works in the case's area. We do NOT silently fall back to another area: the area's manager is
+  accountable for its queue, so a case with nobody eligible in its area waits in that area's
+  unassigned queue and the manager is alerted. An administrator who wants cross-area fallback
+  unticks "hard" on the area rule; area match then only adds points;
+- capacity: when the `capacity` rule is marked hard, caseworkers at or above their target.
+  Off by default, so a busy area never strands a case; capacity then only subtracts points.
+
+Soft scores (each rule's points are stored with the decision, so the case shows *why*):
+- area_match: the full weight when the caseworker works in the case's area;
+- capacity: weight x (1 - open / target): +weight for an empty caseload, 0 at target, and
+  a further -weight for each whole target over it;
+- specialism: the full weight when the caseworker's specialism fits the primary need, the
+  child's phase (early years, post-16) or looked-after status; half for a secondary need only;
+- continuity: the full weight for a sibling's caseworker or a previous caseworker of the child;
+- language: the full weight when the caseworker speaks the child's home language (not English).
+
+Ties break on the lower caseload ratio, then the lower user id, so the outcome is deterministic
+(the rebalancing preview must equal what apply does).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+# -- assignment rules ------------------------------------------------------------------------
+
+AREA_MATCH = "area_match"
+CAPACITY = "capacity"
+SPECIALISM = "specialism"
+CONTINUITY = "continuity"
+LANGUAGE = "language"
+
+RULE_LABELS: dict[str, str] = {
+    AREA_MATCH: "Area match",
+    CAPACITY: "Spare capacity",
+    SPECIALISM: "Specialism match",
+    CONTINUITY: "Continuity (sibling or previous caseworker)",
+    LANGUAGE: "Home language",
+}
+# Only these rules can be made hard constraints; the others are scores only.
+HARD_CAPABLE = frozenset({AREA_MATCH, CAPACITY})
+
+
+@dataclass(frozen=True)
+class RuleSetting:
+    weight: int
+    enabled: bool = True
+    hard: bool = False
+
+
+DEFAULT_RULES: dict[str, RuleSetting] = {
+    AREA_MATCH: RuleSetting(40, True, True),
+    CAPACITY: RuleSetting(30, True, False),
+    SPECIALISM: RuleSetting(15, True, False),
+    CONTINUITY: RuleSetting(30, True, False),
+    LANGUAGE: RuleSetting(10, True, False),
+}
+
+SPECIALISMS: dict[str, str] = {
+    "early_years": "early years",
+    "post16": "post-16",
+    "semh": "SEMH",
+    "asd": "autism",
+    "slcn": "speech, language and communication",
+    "sensory": "sensory (hearing, vision, multi-sensory)",
+    "learning": "learning difficulties",
+    "physical": "physical disability",
+    "looked_after": "looked-after children",
+}
+# SEN2 need code -> the specialism that serves it.
+NEED_SPECIALISM: dict[str, str] = {
+    "SEMH": "semh",
+    "ASD": "asd",
+    "SLCN": "slcn",
+    "HI": "sensory",
+    "VI": "sensory",
+    "MSI": "sensory",
+    "SPLD": "learning",
+    "MLD": "learning",
+    "SLD": "learning",
+    "PMLD": "learning",
+    "PD": "physical",
+}
+EARLY_YEARS_BELOW_AGE = 5  # under compulsory school age
+POST16_FROM_AGE = 16
+
+
+@dataclass
+class Candidate:
+    """A caseworker as the rules see them. `open_cases` is updated in memory during bulk runs."""
+
+    user_id: int
+    name: str
+    area_id: int | None
+    area_name: str
+    team_id: int | None
+    open_cases: int
+    fte: float = 1.0
+    target_caseload: int = 40
+    specialisms: frozenset[str] = frozenset()
+    languages: frozenset[str] = frozenset()
+    taking_new_cases: bool = True
+
+    @property
+    def capacity(self) -> int:
+        """The FTE-weighted target caseload."""
+        return int(round(self.fte * self.target_caseload))
+
+    @property
+    def load_ratio(self) -> float:
+        return self.open_cases / self.capacity if self.capacity > 0 else float("inf")
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    area_id: int | None
+    area_name: str
+    needs: tuple[str, ...] = ()
+    age: int | None = None
+    looked_after: bool = False
+    home_language: str = ""
+    sibling_caseworker_ids: frozenset[int] = frozenset()
+    previous_caseworker_ids: frozenset[int] = frozenset()
+    exclude_ids: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class Contribution:
+    rule: str
+    label: str
+    points: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule, "label": self.label, "points": self.points}
+
+
+@dataclass
+class Choice:
+    winner: Candidate | None
+    contributions: list[Contribution] = field(default_factory=list)
+    total: int = 0
+    runners_up: list[dict[str, Any]] = field(default_factory=list)
+    considered: int = 0
+    ineligible: dict[str, int] = field(default_factory=dict)
+
+
+def explanation(contributions: Iterable[Mapping[str, Any] | Contribution]) -> str:
+    """'Area: East (+40); capacity 31/38 (+5); sibling continuity (+30)'."""
+    parts = []
+    for c in contributions:
+        label, points = (
+            (c.label, c.points) if isinstance(c, Contribution) else (c["label"], c["points"])
+        )
+        parts.append(f"{label} ({points:+d})")
+    return "; ".join(parts)
+
+
+def _is_english(language: str) -> bool:
+    return language.strip().casefold() in ("", "english", "en")
+
+
+def ineligible_reason(
+    facts: CaseFacts, cand: Candidate, rules: Mapping[str, RuleSetting]
+) -> str | None:
+    if cand.user_id in facts.exclude_ids:
+        return "being moved off this caseworker"
+    if not cand.taking_new_cases:
+        return "not taking new cases"
+    if cand.capacity <= 0:
+        return "no capacity (FTE or target is zero)"
+    area = rules.get(AREA_MATCH)
+    if area and area.enabled and area.hard and cand.area_id != facts.area_id:
+        return "works in another area"
+    capacity = rules.get(CAPACITY)
+    if capacity and capacity.enabled and capacity.hard and cand.open_cases >= cand.capacity:
+        return "at or over their target caseload"
+    return None
+
+
+def score_area(facts: CaseFacts, cand: Candidate, weight: int) -> Contribution | None:
+    if facts.area_id is not None and cand.area_id == facts.area_id:
+        return Contribution(AREA_MATCH, f"Area: {facts.area_name}", weight)
+    return None
+
+
+def score_capacity(facts: CaseFacts, cand: Candidate, weight: int) -> Contribution:
+    # Not clamped below: among caseworkers who are all over target, the less overloaded one
+    # still scores higher, so the spread keeps narrowing.
+    points = round(weight * (1 - cand.open_cases / cand.capacity)) if cand.capacity else -weight
+    return Contribution(CAPACITY, f"capacity {cand.open_cases}/{cand.capacity}", points)
+
+
+def case_specialisms(facts: CaseFacts) -> tuple[set[str], set[str]]:
+    """(specialisms the case most needs, specialisms that help less): phase, status, needs."""
+    main: set[str] = set()
+    if facts.age is not None and facts.age < EARLY_YEARS_BELOW_AGE:
+        main.add("early_years")
+    if facts.age is not None and facts.age >= POST16_FROM_AGE:
+        main.add("post16")
+    if facts.looked_after:
+        main.add("looked_after")
+    needs = [n.upper() for n in facts.needs]
+    if needs and needs[0] in NEED_SPECIALISM:
+        main.add(NEED_SPECIALISM[needs[0]])
+    secondary = {NEED_SPECIALISM[n] for n in needs[1:] if n in NEED_SPECIALISM} - main
+    return main, secondary
+
+
+def score_specialism(facts: CaseFacts, cand: Candidate, weight: int) -> Contribution | None:
+    main, secondary = case_specialisms(facts)
+    hits_main = sorted(main & cand.specialisms)
+    hits_secondary = sorted(secondary & cand.specialisms)
+    if not hits_main and not hits_secondary:
+        return None
+    names = ", ".join(SPECIALISMS.get(s, s) for s in hits_main + hits_secondary)
+    points = weight if hits_main else weight // 2
+    return Contribution(SPECIALISM, f"specialism {names}", points)
+
+
+def score_continuity(facts: CaseFacts, cand: Candidate, weight: int) -> Contribution | None:
+    if cand.user_id in facts.sibling_caseworker_ids:
+        return Contribution(CONTINUITY, "sibling continuity", weight)
+    if cand.user_id in facts.previous_caseworker_ids:
+        return Contribution(CONTINUITY, "previous caseworker of the child", weight)
+    return None
+
+
+def score_language(facts: CaseFacts, cand: Candidate, weight: int) -> Contribution | None:
+    if _is_english(facts.home_language):
+        return None
+    if facts.home_language.strip().casefold() in cand.languages:
+        return Contribution(LANGUAGE, f"speaks {facts.home_language.strip()}", weight)
+    return None
+
+
+SCORERS = {
+    AREA_MATCH: score_area,
+    CAPACITY: score_capacity,
+    SPECIALISM: score_specialism,
+    CONTINUITY: score_continuity,
+    LANGUAGE: score_language,
+}
+
+
+def score(
+    facts: CaseFacts, cand: Candidate, rules: Mapping[str, RuleSetting]
+) -> list[Contribution]:
+    """Every enabled rule's contribution for this caseworker (rules that add nothing omitted)."""
+    out = []
+    for key, scorer in SCORERS.items():
+        setting = rules.get(key)
+        if setting is None or not setting.enabled:
+            continue
+        contribution = scorer(facts, cand, setting.weight)
+        if contribution is not None:
+            out.append(contribution)
+    return out
+
+
+def choose(
+    facts: CaseFacts,
+    candidates: Sequence[Candidate],
+    rules: Mapping[str, RuleSetting],
+    *,
+    runners_up: int = 3,
+) -> Choice:
+    """The best eligible caseworker for the case, with every rule's points; None if nobody."""
+    scored: list[tuple[int, float, int, Candidate, list[Contribution]]] = []
+    ineligible: dict[str, int] = {}
+    for cand in candidates:
+        reason = ineligible_reason(facts, cand, rules)
+        if reason is not None:
+            ineligible[reason] = ineligible.get(reason, 0) + 1
+            continue
+        contributions = score(facts, cand, rules)
+        total = sum(c.points for c in contributions)
+        scored.append((-total, cand.load_ratio, cand.user_id, cand, contributions))
+    if not scored:
+        return Choice(winner=None, considered=0, ineligible=ineligible)
+    scored.sort(key=lambda row: row[:3])
+    neg_total, _, _, winner, contributions = scored[0]
+    others = [
+        {
+            "caseworker_id": cand.user_id,
+            "name": cand.name,
+            "total": -neg,
+            "explanation": explanation(contribs),
+        }
+        for neg, _, _, cand, contribs in scored[1 : 1 + runners_up]
+    ]
+    return Choice(
+        winner=winner,
+        contributions=contributions,
+        total=-neg_total,
+        runners_up=others,
+        considered=len(scored),
+        ineligible=ineligible,
+    )
+
+
+# -- priority --------------------------------------------------------------------------------
+
+DEADLINE = "deadline"
+LOOKED_AFTER = "looked_after"
+TRANSITION = "transition"
+COMPLEXITY = "complexity"
+WAITING_ON_OTHERS = "waiting_on_others"
+
+INDICATOR_LABELS: dict[str, str] = {
+    DEADLINE: "Next statutory deadline (near or overdue)",
+    LOOKED_AFTER: "Looked-after child",
+    TRANSITION: "Education transition point",
+    COMPLEXITY: "Complexity (needs and agencies involved)",
+    WAITING_ON_OTHERS: "Waiting on other teams' input",
+}
+DEFAULT_PRIORITY_WEIGHTS: dict[str, int] = {
+    DEADLINE: 40,
+    LOOKED_AFTER: 50,
+    TRANSITION: 40,
+    COMPLEXITY: 20,
+    WAITING_ON_OTHERS: 10,
+}
+DEADLINE_HORIZON_DAYS = 30  # a deadline further away than this adds nothing
+COMPLEXITY_FULL_AT = 5  # needs + agencies at which complexity scores its full weight
+
+# The school year a child is in during the year before a phase transfer (Children and Families
+# Act 2014 s.33 / SEND Code 9.179: plans reviewed and amended before these transfers).
+TRANSITIONS: dict[str, str] = {
+    "Nursery": "Nursery to Reception",
+    "Year 6": "Year 6 to Year 7",
+    "Year 11": "Year 11 to post-16",
+    "Year 13": "leaving school after Year 13",
+    "Post-18": "leaving education (post-18)",
+}
+
+
+def school_year(dob: date, today: date) -> str:
+    """English school year from the age on 31 August at the start of the current school year."""
+    start_year = today.year if today.month >= 9 else today.year - 1
+    aug31 = date(start_year, 8, 31)
+    age = aug31.year - dob.year - ((aug31.month, aug31.day) < (dob.month, dob.day))
+    if age < 3:
+        return "Early years"
+    if age == 3:
+        return "Nursery"
+    if age == 4:
+        return "Reception"
+    if age <= 17:
+        return f"Year {age - 4}"
+    return "Post-18"
+
+
+def age_on(dob: date, today: date) -> int:
+    return today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
+
+
+@dataclass(frozen=True)
+class PriorityFacts:
+    days_to_deadline: int | None = None
+    looked_after: bool = False
+    year_group: str = ""
+    needs_count: int = 0
+    agencies_count: int = 0
+    waiting_on_others: bool = False
+    is_open: bool = True
+
+
+def priority_score(
+    facts: PriorityFacts, weights: Mapping[str, int] | None = None
+) -> tuple[int, list[dict[str, Any]]]:
+    """(score, reasons). Indicators absent from `weights` are switched off."""
+    weights = DEFAULT_PRIORITY_WEIGHTS if weights is None else weights
+    if not facts.is_open:
+        return 0, []
+    reasons: list[dict[str, Any]] = []
+
+    def add(key: str, label: str, points: int) -> None:
+        if points:
+            reasons.append({"indicator": key, "label": label, "points": points})
+
+    if DEADLINE in weights and facts.days_to_deadline is not None:
+        w, d = weights[DEADLINE], facts.days_to_deadline
+        if d < 0:
+            # Overdue: the full weight plus a point a day, capped at double.
+            add(
+                DEADLINE,
+                f"next deadline overdue by {-d} day{'s' if d != -1 else ''}",
+                w + min(-d, w),
+            )
+        elif d <= DEADLINE_HORIZON_DAYS:
+            points = round(w * (DEADLINE_HORIZON_DAYS - d) / DEADLINE_HORIZON_DAYS)
+            add(DEADLINE, f"next deadline in {d} day{'s' if d != 1 else ''}", points)
+    if LOOKED_AFTER in weights and facts.looked_after:
+        add(LOOKED_AFTER, "looked-after child", weights[LOOKED_AFTER])
+    if TRANSITION in weights and facts.year_group in TRANSITIONS:
+        add(TRANSITION, f"transition point: {TRANSITIONS[facts.year_group]}", weights[TRANSITION])
+    if COMPLEXITY in weights:
+        items = facts.needs_count + facts.agencies_count
+        if items > 1:
+            points = round(
+                weights[COMPLEXITY] * min(items, COMPLEXITY_FULL_AT) / COMPLEXITY_FULL_AT
+            )
+            add(
+                COMPLEXITY,
+                f"complexity: {facts.needs_count} need{'s' if facts.needs_count != 1 else ''}, "
+                f"{facts.agencies_count} agenc{'ies' if facts.agencies_count != 1 else 'y'}",
+                points,
+            )
+    if WAITING_ON_OTHERS in weights and facts.waiting_on_others:
+        add(WAITING_ON_OTHERS, "waiting on other teams' input", weights[WAITING_ON_OTHERS])
+    return sum(r["points"] for r in reasons), reasons
+
+
+def case_priority(
+    case: Any,
+    *,
+    today: date | None = None,
+    weights: Mapping[str, int] | None = None,
+    agencies: int = 0,
+) -> tuple[int, list[dict[str, Any]]]:
+    """Priority of a case-like object (reads next_deadline_on, child, needs, waiting_on_others).
+
+    Pure: the caller supplies the number of agencies involved and the configured weights.
+    """
+    today = today or date.today()
+    child = case.child
+    days = (case.next_deadline_on - today).days if case.next_deadline_on else None
+    dob = getattr(child, "date_of_birth", None)
+    year = school_year(dob, today) if dob else (getattr(child, "year_group", "") or "")
+    facts = PriorityFacts(
+        days_to_deadline=days,
+        looked_after=bool(getattr(child, "looked_after", False)),
+        year_group=year,
+        needs_count=len(case.needs or []),
+        agencies_count=agencies,
+        waiting_on_others=bool(case.waiting_on_others),
+        is_open=bool(case.is_open),
+    )
+    return priority_score(facts, weights)
+
+
+def priority_explanation(reasons: Iterable[Mapping[str, Any]]) -> str:
+    return "; ".join(f"{r['label']} ({r['points']:+d})" for r in reasons)

@@ -1,0 +1,176 @@
+"""Managers' assignment pages. Every page asks the access policy: a case the manager may not
+reassign, or an area page for anyone but a team manager, is 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from cases.assignment import rules, selectors
+from cases.assignment.cohort import cohort_import
+from cases.assignment.forms import (
+    CohortUploadForm,
+    OverrideForm,
+    RebalanceApplyForm,
+    RebalanceChooseForm,
+)
+from cases.assignment.services import (
+    AssignmentRefused,
+    case_assignment_override,
+    caseload_rebalance,
+    rebalance_plan,
+)
+from cases.models import Area, Case
+from ehcp_portal import access
+from ehcp_portal.accounts.models import User
+
+PAGE_SIZE = 25
+
+
+def _case_for_manager(request: HttpRequest, reference: str) -> Case:
+    return access.case_or_404(
+        request.user,
+        reference,
+        access.CASE_REASSIGN,
+        queryset=Case.objects.select_related("child", "caseworker", "area", "team"),
+    )
+
+
+@login_required
+def assignment_case(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _case_for_manager(request, reference)
+    decisions = selectors.decisions_for_case(case)
+    return render(
+        request,
+        "cases/assignment/case.html",
+        {
+            "case": case,
+            "latest": decisions[0] if decisions else None,
+            "decisions": decisions,
+            "priority_explanation": rules.priority_explanation(case.priority_reasons or []),
+        },
+    )
+
+
+@login_required
+def assignment_override(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _case_for_manager(request, reference)
+    form = OverrideForm(request.POST or None, area_id=case.area_id, current_id=case.caseworker_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_assignment_override(
+                case=case,
+                caseworker=form.cleaned_data["caseworker"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except AssignmentRefused as exc:
+            form.add_error(None, exc.reason)
+        else:
+            messages.success(
+                request, f"{case.reference} is now assigned to {form.cleaned_data['caseworker']}."
+            )
+            return redirect("cases:assignment_case", reference=case.reference)
+    return render(request, "cases/assignment/override.html", {"case": case, "form": form})
+
+
+@login_required
+def assignment_queue(request: HttpRequest) -> HttpResponse:
+    area_id = access.managed_area_id_or_404(request.user)
+    page = Paginator(selectors.unassigned_queue(area_id=area_id), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "cases/assignment/queue.html",
+        {
+            "page": page,
+            "area": Area.objects.get(pk=area_id),
+            "caseworkers": list(selectors.area_caseworkers(area_id=area_id)),
+        },
+    )
+
+
+@login_required
+def assignment_rebalance(request: HttpRequest) -> HttpResponse:
+    area_id = access.managed_area_id_or_404(request.user)
+    choose = RebalanceChooseForm(
+        request.GET if "caseworker" in request.GET else None, area_id=area_id
+    )
+    apply_form = None
+    caseworker: User | None = None
+    if request.method == "POST":
+        apply_form = RebalanceApplyForm(request.POST)
+        caseworker_id = request.POST.get("caseworker", "")
+        caseworker = (
+            selectors.area_caseworkers(area_id=area_id).filter(pk=caseworker_id).first()
+            if caseworker_id.isdigit()
+            else None
+        )
+        if caseworker is None:
+            raise Http404("No such caseworker")
+        choose = RebalanceChooseForm(initial={"caseworker": caseworker.pk}, area_id=area_id)
+        if apply_form.is_valid():
+            try:
+                plan = caseload_rebalance(
+                    caseworker=caseworker,
+                    actor=request.user,
+                    reason=apply_form.cleaned_data["reason"],
+                    not_taking_reason=apply_form.cleaned_data["why"],
+                    expected_fingerprint=apply_form.cleaned_data["fingerprint"],
+                )
+            except AssignmentRefused as exc:
+                apply_form.add_error(None, exc.reason)
+            else:
+                messages.success(
+                    request,
+                    f"{len(plan.moves)} case{'s' if len(plan.moves) != 1 else ''} moved from "
+                    f"{caseworker}.",
+                )
+                return redirect(reverse("cases:assignment_queue"))
+    elif choose.is_bound and choose.is_valid():
+        caseworker = choose.cleaned_data["caseworker"]
+    plan = rebalance_plan(caseworker=caseworker) if caseworker is not None else None
+    if plan is not None and apply_form is None:
+        apply_form = RebalanceApplyForm()
+    return render(
+        request,
+        "cases/assignment/rebalance.html",
+        {"choose": choose, "apply_form": apply_form, "plan": plan, "caseworker": caseworker},
+    )
+
+
+@login_required
+def assignment_cohort(request: HttpRequest) -> HttpResponse:
+    access.managed_area_id_or_404(request.user)
+    form = (
+        CohortUploadForm(request.POST, request.FILES)
+        if request.method == "POST"
+        else CohortUploadForm()
+    )
+    if request.method == "POST" and form.is_valid():
+        record = cohort_import(
+            rows=form.rows, filename=form.cleaned_data["file"].name, actor=request.user
+        )
+        return redirect("cases:assignment_cohort_report", pk=record.pk)
+    imports = selectors.cohort_imports_for(request.user)[:10]
+    return render(request, "cases/assignment/cohort.html", {"form": form, "imports": imports})
+
+
+@login_required
+def assignment_cohort_report(request: HttpRequest, pk: int) -> HttpResponse:
+    access.managed_area_id_or_404(request.user)
+    record = selectors.cohort_imports_for(request.user).defer(None).filter(pk=pk).first()
+    if record is None:
+        raise Http404("No such import")
+    rejected = [r for r in record.report if r["status"] == "rejected"]
+    created = [r for r in record.report if r["status"] == "created"]
+    return render(
+        request,
+        "cases/assignment/cohort_report.html",
+        {"record": record, "rejected": rejected, "created": created[:200]},
+    )
