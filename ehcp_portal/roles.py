@@ -28,3 +28,12 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
     Role.ELECTED_MEMBER: [("Your casework queries", "cases:member_home")],
     Role.ADMIN: [("Configuration", "admin:index")],
 }
+
+# The front door (issue 4): caseworkers and managers key requests that arrive on paper, by phone
+# or by email (assisted digital).
+NAVIGATION[Role.CASEWORKER].append(
+    ("Enter a paper or phone request", "families:assisted_request_start")
+)
+NAVIGATION[Role.TEAM_MANAGER].append(
+    ("Enter a paper or phone request", "families:assisted_request_start")
+)
