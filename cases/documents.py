@@ -68,9 +68,12 @@ HEIC_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"mif1", b"msf1"}
 
 
 def size_label(n: int) -> str:
+    """'10MB', '500KB', '100 bytes' for the GOV.UK 'must be smaller than' message."""
     if n >= 1024 * 1024:
-        return f"{n / (1024 * 1024):g}MB"
-    return f"{n / 1024:g}KB"
+        return f"{round(n / (1024 * 1024), 1):g}MB"
+    if n >= 1024:
+        return f"{round(n / 1024, 1):g}KB"
+    return f"{n} bytes"
 
 
 def _is_docx(upload: UploadedFile) -> bool:

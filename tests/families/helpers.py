@@ -14,7 +14,11 @@ EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x
 
 
 def dob_parts(value: date, name: str = "date_of_birth") -> dict[str, str]:
-    return {f"{name}_0": str(value.day), f"{name}_1": str(value.month), f"{name}_2": str(value.year)}
+    return {
+        f"{name}_0": str(value.day),
+        f"{name}_1": str(value.month),
+        f"{name}_2": str(value.year),
+    }
 
 
 def answers(*, dob: date, postcode: str = "LS6 2AB", setting: str = "none") -> dict[str, dict]:

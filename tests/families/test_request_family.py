@@ -66,13 +66,23 @@ def test_add_child_validates_date_of_birth_and_keeps_what_was_typed(client, db):
     assert "must be 25 or under" in response.content.decode()
     response = client.post(
         reverse("families:child_add"),
-        {"first_name": "Noor", "last_name": "Ali", "date_of_birth_0": "31", "date_of_birth_1": "2",
-         "date_of_birth_2": "2019"},
+        {
+            "first_name": "Noor",
+            "last_name": "Ali",
+            "date_of_birth_0": "31",
+            "date_of_birth_1": "2",
+            "date_of_birth_2": "2019",
+        },
     )
     assert "Date of birth must be a real date" in response.content.decode()
     response = client.post(
         reverse("families:child_add"),
-        {"first_name": "Noor", "last_name": "Ali", "date_of_birth_0": "3", "date_of_birth_2": "2019"},
+        {
+            "first_name": "Noor",
+            "last_name": "Ali",
+            "date_of_birth_0": "3",
+            "date_of_birth_2": "2019",
+        },
     )
     assert "Date of birth must include a month" in response.content.decode()
     response = client.post(
@@ -109,11 +119,11 @@ def test_invalid_postcode_shows_error_and_is_kept_in_the_draft(client, parent_wi
 def test_save_and_come_back_later_keeps_an_unfinished_page(client, parent_with_child):
     parent, child = parent_with_child
     draft = start_draft(client, parent, child)
-    response = client.post(
-        step_url(draft, "parent-views"), {"parent_views": "", "save_later": "1"}
-    )
+    response = client.post(step_url(draft, "parent-views"), {"parent_views": "", "save_later": "1"})
     assert response.status_code == 302
-    client.post(step_url(draft, "child-views"), {"child_views": "Half a thought", "save_later": "1"})
+    client.post(
+        step_url(draft, "child-views"), {"child_views": "Half a thought", "save_later": "1"}
+    )
     home = client.get(reverse("families:home")).content.decode()
     assert "Requests you have not sent yet" in home
     assert reverse("families:request_resume", args=[draft.public_id]) in home
@@ -171,7 +181,9 @@ def test_full_family_request_creates_one_case_in_the_area_queue(client, parent_w
     assert child.postcode == "LS6 2AB"
     assert child.setting == setting
     assert child.home_language == "Urdu"
-    assert CaseEvent.objects.filter(case=case, kind="request_received", family_visible=True).exists()
+    assert CaseEvent.objects.filter(
+        case=case, kind="request_received", family_visible=True
+    ).exists()
     assert set(Consent.objects.filter(child=child).values_list("party", flat=True)) == {
         "ep",
         "health",
