@@ -496,6 +496,9 @@ class DeclarationForm(StepForm):
 # --- Forms outside the question pages ---------------------------------------------------------
 
 
+YOUNG_PERSON_MIN_AGE = 16
+
+
 class ChildAddForm(forms.Form):
     first_name = ChildNameForm.base_fields["first_name"]
     last_name = ChildNameForm.base_fields["last_name"]
@@ -503,9 +506,22 @@ class ChildAddForm(forms.Form):
         thing="Date of birth", label="Date of birth", help_text="For example, 27 3 2015"
     )
 
+    def __init__(self, *args: Any, young_person: bool = False, **kwargs: Any) -> None:
+        self.young_person = young_person
+        super().__init__(*args, **kwargs)
+
     def clean_date_of_birth(self) -> date:
         value = self.cleaned_data["date_of_birth"]
         validate_date_of_birth(value)
+        today = _today()
+        age = today.year - value.year - ((today.month, today.day) < (value.month, value.day))
+        if self.young_person and age < YOUNG_PERSON_MIN_AGE:
+            # s.36(1), s.83(2) CFA 2014: a young person (over compulsory school age) asks for
+            # themselves; for a younger child the parent asks.
+            raise forms.ValidationError(
+                "You must be 16 or over to ask for an assessment for yourself. A parent or carer "
+                "can ask for you"
+            )
         return value
 
 

@@ -276,14 +276,20 @@ def _area_for(postcode: str) -> Area | None:
 
 def _hand_to_assignment(case: Case) -> None:
     """Caseworker assignment belongs to its own module; until it exists, the case waits in the
-    area's unassigned queue (caseworker empty, team set)."""
+    area's unassigned queue (caseworker empty, team set). A failure there must not lose the
+    family's request: the case stays in the queue and the error is logged."""
     try:
         assignment = importlib.import_module("cases.assignment")
     except ImportError:
         return
     assign = getattr(assignment, "case_assign", None)
-    if assign is not None:
-        assign(case=case)
+    if assign is None:
+        return
+    try:
+        with transaction.atomic():
+            assign(case=case)
+    except Exception:  # noqa: BLE001 – the request is received whatever assignment does
+        logger.exception("Assignment failed for %s; it stays in the unassigned queue", case)
 
 
 def _consents_create(

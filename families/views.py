@@ -82,7 +82,7 @@ def school_home(request: HttpRequest) -> HttpResponse:
 @login_required
 def child_add(request: HttpRequest) -> HttpResponse:
     access.role_required(request.user, *FAMILY)
-    form = ChildAddForm(request.POST or None)
+    form = ChildAddForm(request.POST or None, young_person=request.user.role == Role.YOUNG_PERSON)
     if request.method == "POST" and form.is_valid():
         child = services.child_add(user=request.user, **form.cleaned_data)
         messages.success(request, f"{child.full_name} has been added")

@@ -3,7 +3,9 @@ typed, and a submission that makes exactly one case."""
 
 from __future__ import annotations
 
+import sys
 import threading
+import types
 from datetime import date, timedelta
 
 import pytest
@@ -147,7 +149,10 @@ def test_nul_bytes_are_stripped_not_a_server_error(client, parent_with_child):
     assert draft.answers["child-views"]["data"]["child_views"] == ["I like trains"]
 
 
-def test_full_family_request_creates_one_case_in_the_area_queue(client, parent_with_child, leeds):
+def test_full_family_request_creates_one_case_in_the_area_queue(
+    client, parent_with_child, leeds, monkeypatch
+):
+    monkeypatch.setitem(sys.modules, "cases.assignment", None)  # before assignment rules exist
     area, team = leeds
     parent, child = parent_with_child
     setting = SettingFactory(name="Meanwood Primary")
@@ -270,3 +275,60 @@ def test_young_person_requests_for_themselves(client, leeds):
     client.post(reverse("families:request_check", args=[draft.public_id]))
     case = Case.objects.get()
     assert client.get(reverse("families:track", args=[case.reference])).status_code == 200
+
+
+def test_young_person_under_16_is_told_a_parent_asks(client, db):
+    young = UserFactory(role=Role.YOUNG_PERSON)
+    client.force_login(young)
+    dob = timezone.localdate().replace(year=timezone.localdate().year - 14)
+    response = client.post(
+        reverse("families:child_add"), {"first_name": "Jo", "last_name": "B", **dob_parts(dob)}
+    )
+    assert "You must be 16 or over to ask for an assessment for yourself" in (
+        response.content.decode()
+    )
+    assert not young.memberships.exists()
+
+
+def submitted_case(client, parent, child) -> Case:
+    draft = start_draft(client, parent, child)
+    answer_pages(client, draft, answers(dob=child.date_of_birth), FAMILY_SLUGS)
+    assert client.post(reverse("families:request_check", args=[draft.public_id])).status_code == 302
+    return Case.objects.get()
+
+
+def test_without_an_assignment_module_the_case_waits_unassigned(
+    client, parent_with_child, leeds, monkeypatch
+):
+    monkeypatch.setitem(sys.modules, "cases.assignment", None)  # import raises ImportError
+    parent, child = parent_with_child
+    case = submitted_case(client, parent, child)
+    assert case.caseworker is None and case.team == leeds[1]
+
+
+def test_submission_hands_the_case_to_assignment_when_it_exists(
+    client, parent_with_child, leeds, monkeypatch
+):
+    handed: list[Case] = []
+    monkeypatch.setitem(
+        sys.modules,
+        "cases.assignment",
+        types.SimpleNamespace(case_assign=lambda case: handed.append(case)),
+    )
+    parent, child = parent_with_child
+    case = submitted_case(client, parent, child)
+    assert handed == [case]
+
+
+def test_a_failing_assignment_does_not_lose_the_request(
+    client, parent_with_child, leeds, monkeypatch
+):
+    def broken(case: Case) -> None:
+        Case.objects.filter(pk=case.pk).update(priority=99)
+        raise RuntimeError("rules misconfigured")
+
+    monkeypatch.setitem(sys.modules, "cases.assignment", types.SimpleNamespace(case_assign=broken))
+    parent, child = parent_with_child
+    case = submitted_case(client, parent, child)
+    assert case.priority == 0  # the broken assignment's writes were rolled back, the case kept
+    assert case.caseworker is None
