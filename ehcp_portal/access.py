@@ -135,7 +135,18 @@ def documents_for(user: User) -> QuerySet:
     q = Q(case__in=cases_for(user, CASE_VIEW).values("pk")) | Q(
         family_visible=True, case__in=cases_for(user, CASE_TRACK).values("pk")
     )
-    q |= Q(case__isnull=True, request_drafts__in=drafts_for(user).values("pk"))
+    drafts = drafts_for(user)
+    if user.role in (Role.PARENT, Role.YOUNG_PERSON):
+        # A parent invited to a school's request sees the school's files only if marked for them.
+        q |= Q(case__isnull=True, request_drafts__in=drafts.exclude(route="school").values("pk"))
+        q |= Q(case__isnull=True, uploaded_by_id=user.pk, request_drafts__in=drafts.values("pk"))
+        q |= Q(
+            case__isnull=True,
+            family_visible=True,
+            request_drafts__in=drafts.filter(route="school").values("pk"),
+        )
+    else:
+        q |= Q(case__isnull=True, request_drafts__in=drafts.values("pk"))
     return Document.objects.filter(q).distinct()
 
 

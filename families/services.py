@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
@@ -158,18 +159,19 @@ def request_step_save(
 @transaction.atomic
 def request_evidence_add(*, draft: RequestDraft, upload: UploadedFile, user: User) -> Document:
     """Raises django ValidationError with the GOV.UK message when the file is refused."""
+    locked = RequestDraft.objects.select_for_update().get(pk=draft.pk)
+    if locked.case_id:
+        raise ValidationError("This request has already been sent", code="submitted")
     document = document_store(
         upload=upload,
         kind=Document.Kind.EVIDENCE,
         uploaded_by=user,
-        family_visible=draft.route != RequestDraft.Route.SCHOOL or user.is_family,
+        family_visible=locked.route != RequestDraft.Route.SCHOOL or user.is_family,
     )
-    draft.documents.add(document)
-    answers = dict(draft.answers)
-    answers.setdefault("evidence", {"data": {}})
-    answers["evidence"]["at"] = timezone.now().isoformat()
-    RequestDraft.objects.filter(pk=draft.pk).update(answers=answers, updated_at=timezone.now())
-    draft.answers = answers
+    locked.documents.add(document)
+    locked.answers.setdefault("evidence", {"data": {}})["at"] = timezone.now().isoformat()
+    locked.save(update_fields=["answers", "updated_at"])
+    draft.answers = locked.answers
     return document
 
 

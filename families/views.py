@@ -11,6 +11,7 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -47,6 +48,8 @@ from families.tracker import tracker_summary
 FAMILY = (Role.PARENT, Role.YOUNG_PERSON)
 STAFF = (Role.CASEWORKER, Role.TEAM_MANAGER)
 CLAIM_CODE_SESSION_KEY = "claim_code:{}"
+PENDING_KEY = "request_answers_pending_sign_in"
+PENDING_MAX = 100_000  # characters kept in the session for a page sent after a timeout
 
 
 # --- Home pages ---------------------------------------------------------------------------------
@@ -184,14 +187,44 @@ def _next_url(draft: RequestDraft, following: flow.Step | None, back_to_check: b
     return reverse("families:request_step", args=[draft.public_id, following.slug])
 
 
-@login_required
+def _keep_answers_until_signed_in(request: HttpRequest, draft_id: uuid.UUID, step: str) -> None:
+    """A page sent after the session timed out: keep what was typed in this browser's session
+    until the person signs in again (the draft itself is only touched once we know who they
+    are and that they may see it)."""
+    data = {k: v for k, v in request.POST.lists() if k not in ("csrfmiddlewaretoken", "save_later")}
+    if sum(len(k) + sum(len(v) for v in values) for k, values in data.items()) <= PENDING_MAX:
+        request.session[PENDING_KEY] = {"draft": str(draft_id), "step": step, "data": data}
+
+
+def _restore_answers_typed_before_sign_in(
+    request: HttpRequest, draft: RequestDraft, page: flow.Step
+) -> None:
+    pending = request.session.get(PENDING_KEY)
+    if (
+        not pending
+        or pending.get("draft") != str(draft.public_id)
+        or pending.get("step") != page.slug
+    ):
+        return
+    del request.session[PENDING_KEY]
+    services.request_step_save(draft=draft, step=page, data=pending["data"], user=request.user)
+    messages.info(
+        request, "We kept what you typed before you were signed out. Check it and continue."
+    )
+
+
 def request_step(request: HttpRequest, draft_id: uuid.UUID, step: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        if request.method == "POST":
+            _keep_answers_until_signed_in(request, draft_id, step)
+        return redirect_to_login(request.get_full_path())
     draft = _draft(request, draft_id)
     if draft.is_submitted:
         return _after_submission(request, draft)
     page = _step_or_404(draft, request.user, step)
     if page.form is None:
         return redirect("families:request_evidence", draft.public_id)
+    _restore_answers_typed_before_sign_in(request, draft, page)
     previous, following = _neighbours(draft, request.user, page)
     back_to_check = request.GET.get("return") == "check" or request.POST.get("next") == "check"
     if request.method == "POST":
@@ -368,6 +401,12 @@ def request_check(request: HttpRequest, draft_id: uuid.UUID) -> HttpResponse:
             "sections": _check_sections(draft, request.user),
             "problems": problems,
             "family_viewer": family_viewer,
+            "parent_has_answered": draft.route == RequestDraft.Route.SCHOOL
+            and all(
+                flow.is_answered(draft, s)
+                for s in flow.STEPS
+                if s.family_part and draft.route in s.routes
+            ),
             "decision_due": timeline(timezone.localdate())["decision_to_assess"],
         },
     )

@@ -332,3 +332,35 @@ def test_a_failing_assignment_does_not_lose_the_request(
     case = submitted_case(client, parent, child)
     assert case.priority == 0  # the broken assignment's writes were rolled back, the case kept
     assert case.caseworker is None
+
+
+def test_page_sent_after_the_session_timed_out_is_kept_until_sign_in(client, parent_with_child):
+    parent, child = parent_with_child
+    draft = start_draft(client, parent, child)
+    client.logout()  # the session expired while the parent was typing
+    url = step_url(draft, "parent-views")
+    response = client.post(url, {"parent_views": "A long answer I do not want to type again"})
+    assert response.status_code == 302
+    assert reverse("account_login") in response["Location"]
+    draft.refresh_from_db()
+    assert "parent-views" not in draft.answers  # nothing written before we know who it is
+    client.force_login(parent)
+    body = client.get(url).content.decode()
+    assert "A long answer I do not want to type again" in body
+    assert "We kept what you typed before you were signed out" in body
+    draft.refresh_from_db()
+    assert draft.answers["parent-views"]["data"]["parent_views"] == [
+        "A long answer I do not want to type again"
+    ]
+
+
+def test_answers_kept_after_timeout_are_not_given_to_another_account(client, parent_with_child):
+    parent, child = parent_with_child
+    draft = start_draft(client, parent, child)
+    client.logout()
+    client.post(step_url(draft, "parent-views"), {"parent_views": "private"})
+    stranger = UserFactory(role=Role.PARENT)
+    client.force_login(stranger)
+    assert client.get(step_url(draft, "parent-views")).status_code == 404
+    draft.refresh_from_db()
+    assert "parent-views" not in draft.answers

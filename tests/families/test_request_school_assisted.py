@@ -251,3 +251,31 @@ def test_only_staff_start_assisted_requests(client, user_of_role, db):
         client.force_login(user_of_role(role))
         expected = 200 if role in (Role.CASEWORKER, Role.TEAM_MANAGER) else 404
         assert client.get(reverse("families:assisted_request_start")).status_code == expected
+
+
+def test_parent_sees_only_school_files_marked_for_them(client, senco, area):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.families.helpers import PDF_BYTES
+
+    draft = school_draft(client, senco)
+    answer_pages(client, draft, answers(dob=DOB), ["child-name", "child-dob", "parent-contact"])
+    client.post(
+        reverse("families:request_evidence", args=[draft.public_id]),
+        {"upload": "1", "files": [SimpleUploadedFile("iep.pdf", PDF_BYTES)]},
+    )
+    document = draft.documents.get()
+    assert document.family_visible is False
+    url = reverse("cases:document_download", args=[document.public_id])
+    assert client.get(url).status_code == 200  # the school
+    parent = User.objects.get(email="sara@example.test")
+    client.force_login(parent)
+    assert client.get(url).status_code == 404
+    document.family_visible = True
+    document.save()
+    assert client.get(url).status_code == 200
+    check = client.get(reverse("families:request_check", args=[draft.public_id]))
+    assert check.status_code == 200
+    client.force_login(senco)
+    body = client.get(reverse("families:request_check", args=[draft.public_id])).content.decode()
+    assert "They have not added their views and consent yet" in body
