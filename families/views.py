@@ -7,6 +7,7 @@ every form re-shows what was typed with GOV.UK error messages when something is 
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -445,6 +446,8 @@ def request_done(request: HttpRequest, draft_id: uuid.UUID) -> HttpResponse:
             "decision_due": timeline(case.received_on)["decision_to_assess"],
             "final_due": timeline(case.received_on)["final_plan"],
             "claim_code": code,
+            "claim_expires": timezone.localdate() + timedelta(days=services.CLAIM_CODE_DAYS),
+            "site_url": settings.SITE_URL,
             "is_staff": request.user.role in STAFF,
         },
     )

@@ -16,10 +16,6 @@ from cases.models import Case
 from tests.factories import AreaFactory, SettingFactory, TeamFactory
 from tests.families.helpers import PDF_BYTES
 
-# Playwright's sync driver keeps an event loop in this thread; the ORM calls made here between
-# browser steps are ordinary synchronous ones.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -53,7 +49,11 @@ class AxeChecker:
 
 
 @pytest.fixture
-def chromium_page():
+def chromium_page(monkeypatch):
+    # Playwright's sync driver keeps an event loop in this thread; the ORM calls made here between
+    # browser steps are ordinary synchronous ones. Set only for this test (a leaked variable
+    # fails `check --deploy` in later tests, rightly).
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     if not os.path.exists(CHROMIUM):
         pytest.fail("Debian's chromium is required at /usr/bin/chromium (apt-get install chromium)")
     from playwright.sync_api import sync_playwright

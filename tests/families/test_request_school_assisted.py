@@ -175,6 +175,22 @@ def test_assisted_request_starts_the_clock_on_the_date_received(client, casework
     assert len(code) == 14 and code.count("-") == 2
 
 
+def test_confirmation_gives_the_caseworker_the_letter_words(client, caseworker):
+    client.force_login(caseworker)
+    client.post(reverse("families:assisted_request_start"))
+    draft = RequestDraft.objects.get(created_by=caseworker)
+    pages = answers(dob=DOB)
+    pages["received"] = {**dob_parts(timezone.localdate(), "received_on"), "channel": "phone"}
+    answer_pages(client, draft, pages, ASSISTED_SLUGS)
+    client.post(reverse("families:request_check", args=[draft.public_id]))
+    body = client.get(reverse("families:request_done", args=[draft.public_id])).content.decode()
+    case = Case.objects.get()
+    assert "Words for the letter" in body
+    assert f"the reference: {case.reference}" in body
+    expires = timezone.localdate() + timedelta(days=90)
+    assert f"The code works once, until {expires:%-d %B %Y}." in body
+
+
 def test_assisted_received_date_cannot_be_in_the_future(client, caseworker):
     client.force_login(caseworker)
     client.post(reverse("families:assisted_request_start"))
