@@ -295,3 +295,19 @@ def test_parent_sees_only_school_files_marked_for_them(client, senco, area):
     client.force_login(senco)
     body = client.get(reverse("families:request_check", args=[draft.public_id])).content.decode()
     assert "They have not added their views and consent yet" in body
+
+
+@pytest.mark.parametrize("requests", [1, 5])
+def test_school_home_runs_a_fixed_number_of_queries(
+    client, senco, area, django_assert_num_queries, requests
+):
+    from families.services import request_draft_start
+
+    for _ in range(requests):
+        request_draft_start(user=senco, route="school", setting=senco.setting)
+    client.force_login(senco)
+    client.get(reverse("families:school_home"))
+    # session, user, setting, drafts not sent, requests sent
+    with django_assert_num_queries(5):
+        body = client.get(reverse("families:school_home")).content.decode()
+    assert body.count("Parent not told yet") == requests
