@@ -386,11 +386,11 @@ def request_check(request: HttpRequest, draft_id: uuid.UUID) -> HttpResponse:
     problems: list[str] = []
     if request.method == "POST" and not family_viewer:
         try:
-            case, _created = services.request_submit(draft=draft, user=request.user)
+            case, created = services.request_submit(draft=draft, user=request.user)
         except services.RequestIncomplete as exc:
             problems = exc.problems
         else:
-            if draft.route == RequestDraft.Route.ASSISTED:
+            if created and draft.route == RequestDraft.Route.ASSISTED:
                 code = services.claim_code_issue(case=case, user=request.user)
                 request.session[CLAIM_CODE_SESSION_KEY.format(draft.public_id)] = code
             return redirect("families:request_done", draft.public_id)
