@@ -626,8 +626,22 @@ def message_send_from_family(
     return message
 
 
+@transaction.atomic
 def request_withdraw(*, case: Case, user: User, reasons: str) -> Case:
     """The family withdraws their request; the workflow's guards decide if it still can be."""
-    return case_transition(
+    case = case_transition(
         case=case, action="withdraw", actor=user, reasons=_strip_nul(reasons), data={"by": "family"}
     )
+    if case.caseworker_id:
+        caseworker = User.objects.filter(pk=case.caseworker_id, is_active=True).first()
+        if caseworker is not None:
+            notification_queue(
+                recipient=caseworker,
+                purpose="family_withdrew",
+                event_key=f"case:{case.pk}:withdrawn",
+                subject=f"The family withdrew request {case.reference}",
+                body=f"{user.get_full_name()} withdrew the request. Their reasons: {_strip_nul(reasons)}",
+                link=reverse("cases:case_detail", args=[case.reference]),
+                case=case,
+            )
+    return case

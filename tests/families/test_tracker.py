@@ -158,6 +158,12 @@ def test_family_withdraws_the_request(client, case, parent):
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.stage == Stage.WITHDRAWN and not case.is_open
+    assert (
+        "We moved to Scotland"
+        in Notification.objects.get(
+            recipient=case.caseworker, purpose="family_withdrew", channel="in_app"
+        ).body
+    )
     body = client.get(track_url(case)).content.decode()
     assert "This request was withdrawn." in body
     assert url not in body  # no withdraw link any more
