@@ -640,7 +640,10 @@ def request_withdraw(*, case: Case, user: User, reasons: str) -> Case:
                 purpose="family_withdrew",
                 event_key=f"case:{case.pk}:withdrawn",
                 subject=f"The family withdrew request {case.reference}",
-                body=f"{user.get_full_name()} withdrew the request. Their reasons: {_strip_nul(reasons)}",
+                body=(
+                    f"{user.get_full_name()} withdrew the request. "
+                    f"Their reasons: {_strip_nul(reasons)}"
+                ),
                 link=reverse("cases:case_detail", args=[case.reference]),
                 case=case,
             )
