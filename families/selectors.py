@@ -57,3 +57,18 @@ def consents_for_child(child: Child) -> QuerySet[Consent]:
     return child.consents.select_related("given_by", "revoked_by", "setting").order_by(
         "revoked_at", "-given_at"
     )
+
+
+def request_answers_for_case(case: Case, user: User) -> list[dict]:
+    """What the request said (every page, whoever answered it), for the staff case page.
+
+    Empty for cases that did not come through the front door (imports, demo data). Callers check
+    access to the case first; this reads only the request behind it.
+    """
+    from families import steps as flow
+
+    draft = RequestDraft.objects.filter(case=case).prefetch_related("documents").first()
+    if draft is None:
+        return []
+    steps = [s for s in flow.STEPS if draft.route in s.routes]
+    return flow.answer_sections(draft, user, steps)

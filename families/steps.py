@@ -154,3 +154,32 @@ def all_cleaned(draft: RequestDraft, user: User) -> tuple[dict[str, dict[str, An
     """Every page of the request whoever answered it (the school's and the parent's parts)."""
     steps = [s for s in STEPS if draft.route in s.routes]
     return cleaned_answers(draft, user, steps)
+
+
+def answer_sections(draft: RequestDraft, user: User, steps: list[Step]) -> list[dict[str, Any]]:
+    """Each section's questions and answers as a person reads them (check answers, case page)."""
+    sections: list[dict[str, Any]] = []
+    for step in steps:
+        if step.form is None:
+            titles = ", ".join(d.title for d in draft.documents.all())
+            rows = [{"key": "Files uploaded", "value": titles or "None", "ok": True}]
+        else:
+            form = bound_form(draft, step, user)
+            if form.is_valid():
+                rows = [
+                    {
+                        "key": str(field.label),
+                        "value": f.display_value(field, form.cleaned_data.get(name)),
+                        "ok": True,
+                    }
+                    for name, field in form.fields.items()
+                ]
+            else:
+                rows = [{"key": step.title, "value": "Not answered yet", "ok": False}]
+        for row in rows:
+            row["step"] = step.slug
+        if sections and sections[-1]["title"] == step.section:
+            sections[-1]["rows"].extend(rows)
+        else:
+            sections.append({"title": step.section, "rows": rows})
+    return sections

@@ -33,7 +33,6 @@ from families.forms import (
     MessageForm,
     StartRequestForm,
     WithdrawForm,
-    display_value,
 )
 from families.models import RequestDraft
 from families.selectors import (
@@ -341,39 +340,14 @@ def request_evidence_remove(
 
 def _check_sections(draft: RequestDraft, user: object) -> list[dict]:
     """The "check your answers" summary: each page's questions and answers, with Change links."""
-    sections: list[dict] = []
-    for step in flow.steps_for(draft, user):  # type: ignore[arg-type]
-        if step.form is None:
-            rows = [
-                {
-                    "key": "Files uploaded",
-                    "value": ", ".join(d.title for d in draft.documents.all()) or "None",
-                    "ok": True,
-                }
-            ]
-        else:
-            form = flow.bound_form(draft, step, user)  # type: ignore[arg-type]
-            if form.is_valid():
-                rows = [
-                    {
-                        "key": str(field.label),
-                        "value": display_value(field, form.cleaned_data.get(n)),
-                        "ok": True,
-                    }
-                    for n, field in form.fields.items()
-                ]
-            else:
-                rows = [{"key": step.title, "value": "Not answered yet", "ok": False}]
-        for row in rows:
+    sections = flow.answer_sections(draft, user, flow.steps_for(draft, user))  # type: ignore[arg-type]
+    for section in sections:
+        for row in section["rows"]:
             row["url"] = (
-                reverse("families:request_step", args=[draft.public_id, step.slug])
+                reverse("families:request_step", args=[draft.public_id, row["step"]])
                 + "?return=check"
             )
             row["change_label"] = row["key"].lower()
-        if sections and sections[-1]["title"] == step.section:
-            sections[-1]["rows"].extend(rows)
-        else:
-            sections.append({"title": step.section, "rows": rows})
     return sections
 
 

@@ -112,6 +112,17 @@ def test_school_request_invites_parent_and_needs_parent_told_before_submit(clien
     assert client.get(reverse("families:track", args=[case.reference])).status_code == 200
     client.force_login(senco)
     assert case.reference in client.get(reverse("families:school_home")).content.decode()
+    # Staff read the whole request, the school's pages and the parent's.
+    from families.selectors import request_answers_for_case
+
+    rows = {
+        row["key"]: row["value"]
+        for section in request_answers_for_case(case, senco)
+        for row in section["rows"]
+    }
+    assert rows["Your views and hopes"] == "We hope she can stay in her school."
+    assert rows["Describe their needs in your own words"] == "Finds noisy rooms very hard."
+    assert rows["How did you tell them?"] == "In a meeting"
 
 
 def test_school_cannot_invite_a_staff_email(client, senco, area):
