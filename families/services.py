@@ -39,6 +39,7 @@ CLAIM_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 CLAIM_CODE_LENGTH = 12
 CLAIM_CODE_DAYS = 90
 CLAIM_MAX_FAILURES = 5
+INVITE_KEY = "_parent_invitation"  # in draft.answers: who the school's invitation went to
 
 
 class RequestIncomplete(Exception):
@@ -130,7 +131,7 @@ def request_step_save(
     clean = {
         _strip_nul(k): [_strip_nul(v) for v in values]
         for k, values in data.items()
-        if k not in ("csrfmiddlewaretoken", "next")
+        if k not in ("csrfmiddlewaretoken", "next", "save_later")
     }
     with transaction.atomic():
         locked = RequestDraft.objects.select_for_update().get(pk=draft.pk)
@@ -238,13 +239,24 @@ def request_parent_invite(*, draft: RequestDraft, user: User) -> User:
         child.setting = draft.setting
         child.save()
         draft.child = child
-    FamilyMembership.objects.get_or_create(
+    previous = draft.answers.get(INVITE_KEY) or {}
+    if previous.get("email") not in (None, email) and previous.get("membership_created"):
+        # The school corrected the address: whoever the first invitation linked to the child
+        # (a typo can be someone else's account) must not keep access to this child.
+        FamilyMembership.objects.filter(pk=previous.get("membership")).delete()
+    membership, created = FamilyMembership.objects.get_or_create(
         user=parent,
         child=draft.child,
         defaults={"relationship": FamilyMembership.Relationship.PARENT},
     )
+    draft.answers[INVITE_KEY] = {
+        "email": email,
+        "user": parent.pk,
+        "membership": membership.pk,
+        "membership_created": created or previous.get("membership") == membership.pk,
+    }
     draft.parent_invited_at = timezone.now()
-    draft.save(update_fields=["child", "parent_invited_at", "updated_at"])
+    draft.save(update_fields=["child", "answers", "parent_invited_at", "updated_at"])
     school = draft.setting.name if draft.setting_id else "Your child's school"
     first_step = next(s for s in flow.STEPS if s.family_part)
     link = reverse("families:request_step", args=[draft.public_id, first_step.slug])
@@ -648,3 +660,7 @@ def request_withdraw(*, case: Case, user: User, reasons: str) -> Case:
                 case=case,
             )
     return case
+
+
+def request_invited_email(draft: RequestDraft) -> str:
+    return (draft.answers.get(INVITE_KEY) or {}).get("email", "")

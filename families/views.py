@@ -236,7 +236,8 @@ def request_step(request: HttpRequest, draft_id: uuid.UUID, step: str) -> HttpRe
             messages.success(request, "Your answers have been saved. You can come back to them.")
             return redirect("home")
         if form.is_valid():
-            if page.slug == "parent-contact" and draft.parent_invited_at is None:
+            new_email = form.cleaned_data.get("parent_email", "").strip().lower()
+            if page.slug == "parent-contact" and new_email != services.request_invited_email(draft):
                 try:
                     services.request_parent_invite(draft=draft, user=request.user)
                     messages.success(request, "We have emailed the parent or carer")

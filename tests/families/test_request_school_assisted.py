@@ -322,3 +322,43 @@ def test_school_home_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(5):
         body = client.get(reverse("families:school_home")).content.decode()
     assert body.count("Parent not told yet") == requests
+
+
+def test_correcting_the_parent_email_moves_the_invitation(client, senco, area):
+    someone_else = UserFactory(role=Role.PARENT, email="sarah@example.test")
+    draft = school_draft(client, senco)
+    pages = answers(dob=DOB)
+    pages["parent-contact"]["parent_email"] = "sarah@example.test"  # a typo: someone's account
+    answer_pages(client, draft, pages, ["child-name", "child-dob", "parent-contact"])
+    draft.refresh_from_db()
+    assert FamilyMembership.objects.filter(user=someone_else, child=draft.child).exists()
+    pages["parent-contact"]["parent_email"] = "sara@example.test"
+    answer_pages(client, draft, pages, ["parent-contact"])
+    assert not FamilyMembership.objects.filter(user=someone_else, child=draft.child).exists()
+    parent = User.objects.get(email="sara@example.test")
+    assert FamilyMembership.objects.filter(user=parent, child=draft.child).exists()
+    assert Notification.objects.filter(
+        recipient=parent, purpose="school_request_invite", channel="email"
+    ).exists()
+    # Saving the page again with the same address does not email again.
+    answer_pages(client, draft, pages, ["parent-contact"])
+    assert (
+        Notification.objects.filter(recipient=parent, purpose="school_request_invite").count() == 2
+    )  # one in-app, one email
+
+
+def test_an_existing_membership_survives_a_corrected_invitation(client, senco, area):
+    """A parent already linked to the child before the invitation keeps their link."""
+    draft = school_draft(client, senco)
+    pages = answers(dob=DOB)
+    answer_pages(client, draft, pages, ["child-name", "child-dob", "parent-contact"])
+    draft.refresh_from_db()
+    parent = User.objects.get(email="sara@example.test")
+    other_parent = UserFactory(role=Role.PARENT, email="dad@example.test")
+    FamilyMembership.objects.create(user=other_parent, child=draft.child, relationship="parent")
+    pages["parent-contact"]["parent_email"] = "dad@example.test"
+    answer_pages(client, draft, pages, ["parent-contact"])
+    pages["parent-contact"]["parent_email"] = "sara@example.test"
+    answer_pages(client, draft, pages, ["parent-contact"])
+    assert FamilyMembership.objects.filter(user=other_parent, child=draft.child).exists()
+    assert FamilyMembership.objects.filter(user=parent, child=draft.child).exists()
