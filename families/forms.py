@@ -422,6 +422,22 @@ class ConsentForm(StepForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    other_agency = forms.CharField(
+        label="If you chose other agencies, which ones? (optional)",
+        help_text="For example, the hearing support team or CAMHS.",
+        max_length=200,
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        other = (cleaned.get("other_agency") or "").strip()
+        if Consent.Party.OTHER in (cleaned.get("parties") or []) and not other:
+            self.add_error(
+                "other_agency", "Name the other agencies you agree we may share information with"
+            )
+        cleaned["other_agency"] = other
+        return cleaned
 
 
 class ReceivedForm(StepForm):

@@ -307,7 +307,13 @@ def _hand_to_assignment(case: Case) -> None:
 
 
 def _consents_create(
-    *, child: Child, parties: list[str], given_by: User, setting: Setting | None, detail: str
+    *,
+    child: Child,
+    parties: list[str],
+    given_by: User,
+    setting: Setting | None,
+    detail: str,
+    other_agency: str = "",
 ) -> None:
     active = set(
         Consent.objects.filter(child=child, revoked_at__isnull=True).values_list("party", flat=True)
@@ -318,7 +324,9 @@ def _consents_create(
                 child=child,
                 party=party,
                 setting=setting if party == Consent.Party.SETTING else None,
-                detail=detail,
+                detail=(f"{other_agency}. {detail}" if party == Consent.Party.OTHER else detail)[
+                    :200
+                ],
                 given_by=given_by,
             )
             for party in parties
@@ -435,6 +443,7 @@ def request_submit(*, draft: RequestDraft, user: User) -> tuple[Case, bool]:
             given_by=consent_by,
             setting=child.setting,
             detail=detail,
+            other_agency=cleaned["consent"].get("other_agency", ""),
         )
 
     decision_due = timeline(received_on)["decision_to_assess"]

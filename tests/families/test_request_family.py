@@ -364,3 +364,23 @@ def test_answers_kept_after_timeout_are_not_given_to_another_account(client, par
     assert client.get(step_url(draft, "parent-views")).status_code == 404
     draft.refresh_from_db()
     assert "parent-views" not in draft.answers
+
+
+def test_consent_to_other_agencies_names_them(client, parent_with_child, leeds):
+    parent, child = parent_with_child
+    draft = start_draft(client, parent, child)
+    response = client.post(step_url(draft, "consent"), {"parties": ["other"]})
+    assert "Name the other agencies you agree we may share information with" in (
+        response.content.decode()
+    )
+    pages = answers(dob=child.date_of_birth)
+    pages["consent"] = {"parties": ["other", "ep"], "other_agency": "CAMHS"}
+    answer_pages(client, draft, pages, FAMILY_SLUGS)
+    client.post(reverse("families:request_check", args=[draft.public_id]))
+    other = Consent.objects.get(child=child, party="other")
+    assert other.detail.startswith("CAMHS")
+    assert Consent.objects.get(child=child, party="ep").detail == (
+        "Given in the request for an assessment"
+    )
+    body = client.get(reverse("families:track", args=[Case.objects.get().reference])).content
+    assert "Another agency: CAMHS" in body.decode()
