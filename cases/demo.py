@@ -669,6 +669,7 @@ class DemoBuilder:
             self.build_panels()
             self.build_member_enquiries()
             self.build_assignment_profiles()
+            self.build_front_door()
         return self.result
 
     # -- panels ------------------------------------------------------------------------------
@@ -908,6 +909,27 @@ class DemoBuilder:
             profiles[-1].not_taking_reason = CaseworkerProfile.NotTakingReason.ABSENT
             profiles[-1].not_taking_note = "On leave for six weeks"
         CaseworkerProfile.objects.bulk_create(profiles, batch_size=BATCH)
+
+    def build_front_door(self) -> None:
+        """A request the demo parent started and has not sent: it waits on their home page."""
+        from families.models import RequestDraft
+        from families.services import child_add, request_draft_start
+
+        parent = User.objects.filter(email="parent@demo.ehcp.test").first()
+        if parent is None:
+            return
+        child = child_add(
+            user=parent,
+            first_name="Ayo",
+            last_name="Okafor",
+            date_of_birth=self.today - timedelta(days=5 * 365 + 40),
+        )
+        draft = request_draft_start(user=parent, route=RequestDraft.Route.FAMILY, child=child)
+        draft.answers["child-address"] = {
+            "data": {"address": ["14 Chapel Lane, Leeds"], "postcode": ["LS6 3AB"]}
+        }
+        draft.answers["child-language"] = {"data": {"home_language": ["English"]}}
+        draft.save(update_fields=["answers"])
 
 
 def _phase_fits(kind: str, age: int) -> bool:

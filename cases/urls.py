@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import api, views
+from cases import api, documents, views
 from cases.members import views as member_views
 from cases.members.urls import urlpatterns as member_urlpatterns
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("advice/", views.advice_home, name="advice_home"),
     path("members/", member_views.member_home, name="member_home"),
     *member_urlpatterns,
+    path("documents/<uuid:public_id>/", documents.document_download, name="document_download"),
 ]
 
 urlpatterns += [

@@ -286,3 +286,68 @@ def managed_area_id_or_404(user: User) -> int:
     if not area_id:
         raise Http404("Not found")
     return area_id
+
+
+# Documents. Staff who may view a case see all its documents; the family (CASE_TRACK) sees only
+# those marked family_visible; a file not yet on a case (evidence in a draft request) is seen by
+# whoever may work on that draft. Anyone else gets 404, as for cases.
+def documents_for(user: User) -> QuerySet:
+    from cases.models import Document
+
+    if not user.is_authenticated or not user.is_active:
+        return Document.objects.none()
+    q = Q(case__in=cases_for(user, CASE_VIEW).values("pk")) | Q(
+        family_visible=True, case__in=cases_for(user, CASE_TRACK).values("pk")
+    )
+    drafts = drafts_for(user)
+    if user.role in (Role.PARENT, Role.YOUNG_PERSON):
+        # A parent invited to a school's request sees the school's files only if marked for them.
+        q |= Q(case__isnull=True, request_drafts__in=drafts.exclude(route="school").values("pk"))
+        q |= Q(case__isnull=True, uploaded_by_id=user.pk, request_drafts__in=drafts.values("pk"))
+        q |= Q(
+            case__isnull=True,
+            family_visible=True,
+            request_drafts__in=drafts.filter(route="school").values("pk"),
+        )
+    else:
+        q |= Q(case__isnull=True, request_drafts__in=drafts.values("pk"))
+    return Document.objects.filter(q).distinct()
+
+
+def document_or_404(user: User, public_id: object) -> object:
+    document = documents_for(user).filter(public_id=public_id).first()
+    if document is None:
+        raise Http404("No such document")
+    return document
+
+
+# Request drafts (the front door): the person who started one; for a school's request, the
+# setting's staff and (for their own pages) the invited family; for a family's own request, every
+# family member of the child. Submitted drafts stay visible so the confirmation page works.
+def _draft_filter(user: User) -> Q:
+    q = Q(created_by_id=user.pk)
+    if user.role in (Role.PARENT, Role.YOUNG_PERSON):
+        q |= Q(child__memberships__user_id=user.pk)
+    elif user.role == Role.SCHOOL and user.setting_id:
+        q |= Q(route="school", setting_id=user.setting_id)
+    return q
+
+
+def drafts_for(user: User) -> QuerySet:
+    from families.models import RequestDraft
+
+    if not user.is_authenticated or not user.is_active:
+        return RequestDraft.objects.none()
+    return RequestDraft.objects.filter(_draft_filter(user)).distinct()
+
+
+def draft_or_404(user: User, public_id: object) -> object:
+    draft = (
+        drafts_for(user)
+        .select_related("child", "case", "setting")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if draft is None:
+        raise Http404("No such request")
+    return draft

@@ -40,3 +40,11 @@ NAVIGATION[Role.TEAM_MANAGER] += [
     ("Rebalance caseloads", "cases:assignment_rebalance"),
     ("Import a cohort", "cases:assignment_cohort"),
 ]
+# The front door (issue 4): caseworkers and managers key requests that arrive on paper, by phone
+# or by email (assisted digital).
+NAVIGATION[Role.CASEWORKER].append(
+    ("Enter a paper or phone request", "families:assisted_request_start")
+)
+NAVIGATION[Role.TEAM_MANAGER].append(
+    ("Enter a paper or phone request", "families:assisted_request_start")
+)

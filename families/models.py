@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from django.conf import settings
@@ -111,3 +112,89 @@ class Consent(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class RequestDraft(models.Model):
+    """A request for an EHC needs assessment while it is being written: the single front door.
+
+    Answers are kept per question page as the raw text typed (valid or not), so nothing is lost
+    on a validation error, a timeout or sign-out. Submission turns the draft into exactly one
+    case: `case` is one-to-one and is set under a row lock, so a retry finds it already set.
+    """
+
+    class Route(models.TextChoices):
+        FAMILY = "family", "Family (online)"
+        SCHOOL = "school", "School or setting"
+        ASSISTED = "assisted", "Assisted digital (paper, phone or email)"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    route = models.CharField(max_length=20, choices=Route.choices, default=Route.FAMILY)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="request_drafts"
+    )
+    child = models.ForeignKey(
+        Child, null=True, blank=True, on_delete=models.CASCADE, related_name="request_drafts"
+    )
+    # School requests: the setting making the request (the SENCO's school).
+    setting = models.ForeignKey(
+        "cases.Setting", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answers = models.JSONField(default=dict, blank=True)
+    documents = models.ManyToManyField("cases.Document", blank=True, related_name="request_drafts")
+    # CoP 9.9: a school's request should be made with the parent's knowledge.
+    parent_invited_at = models.DateTimeField(null=True, blank=True)
+    parent_told_on = models.DateField(null=True, blank=True)
+    parent_told_how = models.CharField(max_length=40, blank=True)
+    case = models.OneToOneField(
+        "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="request"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        indexes = [models.Index(fields=["created_by", "submitted_at"])]
+
+    def __str__(self) -> str:
+        return f"Request draft {self.public_id}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.case_id is not None
+
+    def answer(self, step: str) -> dict:
+        return (self.answers.get(step) or {}).get("data") or {}
+
+    @property
+    def child_name(self) -> str:
+        data = self.answer("child-name")
+        name = " ".join(v[0] for v in (data.get("first_name"), data.get("last_name")) if v and v[0])
+        if name:
+            return name
+        return self.child.full_name if self.child_id else "New request"
+
+
+class ClaimCode(models.Model):
+    """A one-time code a caseworker posts to a family so they can claim an assisted-digital
+    request with their own account. Only a hash is kept; codes expire and are single-use."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="claim_codes")
+    code_hash = models.CharField(max_length=64)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    voided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Claim code for {self.case_id}"

@@ -4,8 +4,9 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, QuerySet
 
-from cases.models import Case
-from families.models import Child
+from cases.models import Case, Document, Message
+from ehcp_portal import access
+from families.models import Child, Consent, RequestDraft
 
 if TYPE_CHECKING:
     from ehcp_portal.accounts.models import User
@@ -22,3 +23,52 @@ def children_of(user: User) -> QuerySet[Child]:
         )
         .order_by("first_name")
     )
+
+
+def drafts_open_for(user: User) -> QuerySet[RequestDraft]:
+    """Requests this user may still work on, most recently touched first."""
+    return (
+        access.drafts_for(user)
+        .filter(case__isnull=True)
+        .select_related("child", "setting", "created_by")
+        .order_by("-updated_at")
+    )
+
+
+def drafts_submitted_by_setting(user: User) -> QuerySet[RequestDraft]:
+    return (
+        access.drafts_for(user)
+        .filter(case__isnull=False)
+        .select_related("child", "case")
+        .order_by("-submitted_at")
+    )
+
+
+def tracker_documents(case: Case) -> QuerySet[Document]:
+    """Letters, plans and files the family may download (never staff-only papers)."""
+    return case.documents.filter(family_visible=True).order_by("-created_at")
+
+
+def tracker_messages(case: Case) -> QuerySet[Message]:
+    return case.messages.select_related("sender", "attachment").order_by("created_at", "id")
+
+
+def consents_for_child(child: Child) -> QuerySet[Consent]:
+    return child.consents.select_related("given_by", "revoked_by", "setting").order_by(
+        "revoked_at", "-given_at"
+    )
+
+
+def request_answers_for_case(case: Case, user: User) -> list[dict]:
+    """What the request said (every page, whoever answered it), for the staff case page.
+
+    Empty for cases that did not come through the front door (imports, demo data). Callers check
+    access to the case first; this reads only the request behind it.
+    """
+    from families import steps as flow
+
+    draft = RequestDraft.objects.filter(case=case).prefetch_related("documents").first()
+    if draft is None:
+        return []
+    steps = [s for s in flow.STEPS if draft.route in s.routes]
+    return flow.answer_sections(draft, user, steps)
