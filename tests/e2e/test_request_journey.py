@@ -4,7 +4,6 @@ and the 6-week date. axe-core checks every page on the way for WCAG 2.2 A/AA pro
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import date, timedelta
 
@@ -49,25 +48,14 @@ class AxeChecker:
 
 
 @pytest.fixture
-def chromium_page(monkeypatch):
-    # Playwright's sync driver keeps an event loop in this thread; the ORM calls made here between
-    # browser steps are ordinary synchronous ones. Set only for this test (a leaked variable
-    # fails `check --deploy` in later tests, rightly).
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("Debian's chromium is required at /usr/bin/chromium (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context()
-        context.set_default_timeout(15_000)
-        page = context.new_page()
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
+def chromium_page(browser):
+    context = browser.new_context()
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        context.close()
 
 
 def fill_date(page, name: str, value: date) -> None:  # noqa: ANN001
