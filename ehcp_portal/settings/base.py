@@ -198,3 +198,32 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# Notifications and reminders (issue 6).
+# GOV.UK Notify: used instead of SMTP when NOTIFY_API_KEY is set. One generic email template in
+# Notify with ((subject)) and ((body)) placeholders carries every message.
+NOTIFY_BASE_URL = env.str("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
+NOTIFY_EMAIL_TEMPLATE_ID = env.str("NOTIFY_EMAIL_TEMPLATE_ID", default="")
+NOTIFY_TIMEOUT_SECONDS = env.int("NOTIFY_TIMEOUT_SECONDS", default=20)
+# A worker that claimed a message and died leaves it "sending"; after the lease it is retried.
+NOTIFICATION_CLAIM_LEASE_SECONDS = env.int("NOTIFICATION_CLAIM_LEASE_SECONDS", default=300)
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
+# The Celery queue delivery tasks go to (None: the default queue).
+NOTIFICATION_QUEUE = env.str("NOTIFICATION_QUEUE", default="") or None
+# Days before a statutory deadline the caseworker is alerted (within the 10-day horizon).
+DEADLINE_ALERT_OFFSETS_DAYS = tuple(
+    env.list("DEADLINE_ALERT_OFFSETS_DAYS", cast=int, default=[7, 2])
+)
+DEADLINE_ALERT_HORIZON_DAYS = 10
+# Advice reminders: days before the due date (and on the day); weekly once overdue.
+ADVICE_REMINDER_OFFSETS_DAYS = tuple(
+    env.list("ADVICE_REMINDER_OFFSETS_DAYS", cast=int, default=[14, 7, 2, 0])
+)
+# Family reminders: draft comment window closing, annual review coming up.
+DRAFT_COMMENTS_REMINDER_DAYS = tuple(
+    env.list("DRAFT_COMMENTS_REMINDER_DAYS", cast=int, default=[5, 1])
+)
+ANNUAL_REVIEW_REMINDER_DAYS = tuple(env.list("ANNUAL_REVIEW_REMINDER_DAYS", cast=int, default=[28]))
+# Managers' weekly digest of breached deadlines goes out on the first sweep from this weekday.
+BREACH_DIGEST_WEEKDAY = env.int("BREACH_DIGEST_WEEKDAY", default=0)  # Monday
+SIGN_IN_LINK_MINUTES = env.int("SIGN_IN_LINK_MINUTES", default=30)
