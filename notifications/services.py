@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import string
+import time
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -160,11 +161,27 @@ def notification_queue_event(
     )
 
 
+# After the broker refuses once, stop trying for a while: each attempt can block a web request
+# for seconds, and every message is safe in the outbox until the drain sends it.
+BROKER_BACKOFF_SECONDS = 30.0
+_broker_down_until = 0.0
+
+
+def broker_circuit_reset() -> None:
+    global _broker_down_until
+    _broker_down_until = 0.0
+
+
 def _enqueue(task, pk: int) -> None:  # noqa: ANN001
     """Hand the message to the broker; if the broker is down, the beat's drain picks it up."""
+    global _broker_down_until
+    if time.monotonic() < _broker_down_until:
+        logger.info("Broker recently down; notification %s waits in the outbox", pk)
+        return
     try:
         task.apply_async(args=[pk], retry=False, queue=settings.NOTIFICATION_QUEUE)
     except Exception:  # noqa: BLE001 – the row is safe in the outbox; the drain will send it
+        _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
         logger.warning("Broker unavailable; notification %s waits in the outbox", pk)
 
 
