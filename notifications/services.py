@@ -4,7 +4,6 @@ the message; delivery happens after commit, in a Celery task."""
 from __future__ import annotations
 
 import logging
-import string
 import time
 from collections.abc import Mapping
 from datetime import timedelta
@@ -42,8 +41,12 @@ class _KeepUnknown(dict):
 
 
 def wording_render(text: str, context: Mapping[str, Any]) -> str:
-    """Fill {placeholders}; unknown ones stay as typed so a mistake is visible, not a crash."""
-    return string.Formatter().vformat(text, (), _KeepUnknown(context))
+    """Fill {placeholders}; unknown ones stay as typed so a mistake is visible, not a crash.
+    Raises ValueError for wording that cannot be filled (a stray brace, {0}, {a.b})."""
+    try:
+        return text.format_map(_KeepUnknown(context))
+    except (IndexError, KeyError, AttributeError, TypeError) as exc:
+        raise ValueError(str(exc)) from exc
 
 
 def notification_wordings() -> dict[str, Wording]:
