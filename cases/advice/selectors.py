@@ -73,3 +73,15 @@ def advice_addressee_choices(case: Case) -> dict[str, list[tuple[str, str]]]:
             options = options + givers
         choices[source] = options
     return choices
+
+
+def advice_received_for_plan(case: Case) -> list[AdviceRequest]:
+    """The advice received on a case, in the order of the sources, to draft the plan from
+    (needs feed sections B-D, outcomes section E, provision sections F-H; the advice itself is
+    listed in section K)."""
+    return list(
+        AdviceRequest.objects.filter(case=case, state=AdviceRequest.State.RECEIVED)
+        .select_related("addressee", "team", "responded_by")
+        .prefetch_related("attachments")
+        .order_by("source", "responded_on", "id")
+    )

@@ -282,6 +282,9 @@ def advice_decline(
 # -- one-time sign-in links ---------------------------------------------------------------------
 
 SIGN_IN_ROLES = ("advice_giver", "school")
+# At most this many links per person per quarter hour, so the page cannot be used to flood
+# someone's inbox.
+SIGN_IN_LINKS_PER_15_MINUTES = 3
 
 
 def _token_hash(token: str) -> str:
@@ -314,6 +317,11 @@ def sign_in_link_email(*, email: str, base_url: str) -> None:
         email__iexact=_strip(email), is_active=True, role__in=SIGN_IN_ROLES
     ).first()
     if user is None:
+        return
+    recent = SignInLink.objects.filter(
+        user=user, created_at__gte=timezone.now() - timedelta(minutes=15)
+    ).count()
+    if recent >= SIGN_IN_LINKS_PER_15_MINUTES:
         return
     token = sign_in_link_create(user=user)
     url = base_url.rstrip("/") + reverse("cases:advice:sign_in_use", args=[token])
@@ -349,6 +357,6 @@ def sign_in_link_use(*, token: str) -> User | None:
     )
     if link is None or not link.user.is_active:
         return None
-    link.used_at = now
-    link.save(update_fields=["used_at"])
+    # Using one link retires every other unused link of the same person.
+    SignInLink.objects.filter(user=link.user, used_at__isnull=True).update(used_at=now)
     return link.user

@@ -264,3 +264,11 @@ def test_notify_with_a_wrong_key_is_refused(settings):
             template_id="t",
         )
     assert refused.value.status == 403 and notify.accepted == []
+
+
+def test_inbox_links_managers_to_failed_messages_only(client, db):
+    manager = UserFactory(role=Role.TEAM_MANAGER, team=TeamFactory())
+    client.force_login(manager)
+    assert "could not be sent" in client.get(reverse("notifications:inbox")).content.decode()
+    client.force_login(UserFactory(role=Role.PARENT))
+    assert "could not be sent" not in client.get(reverse("notifications:inbox")).content.decode()

@@ -323,3 +323,15 @@ def test_case_panel_shows_each_request_state(client, assessing_case, caseworker)
         "cases/advice/_case_panel.html", {"advice_requests": requests, "case": assessing_case}
     )
     assert "Received" in html and "Overdue" in html and "Request advice" in html
+
+
+def test_received_advice_is_there_to_draft_the_plan_from(db, django_assert_num_queries):
+    from cases.advice.selectors import advice_received_for_plan
+
+    ep_advice = AdviceRequestFactory(state="received", needs="Reading", provision="1:1")
+    case = ep_advice.case
+    AdviceRequestFactory(case=case, source="health")  # not yet received
+    with django_assert_num_queries(2):  # the requests, their attachments
+        advice = advice_received_for_plan(case)
+        assert [(a.source, a.needs, a.provision) for a in advice] == [("ep", "Reading", "1:1")]
+        assert list(advice[0].attachments.all()) == []

@@ -72,3 +72,15 @@ def test_invalid_email_is_an_error_on_the_page(client, db):
     response = client.post(reverse("cases:advice:sign_in"), {"email": "not-an-email\x00"})
     assert response.status_code == 200
     assert "Enter an email address in the correct format" in response.content.decode()
+
+
+def test_links_are_rate_limited_and_using_one_retires_the_others(client, db):
+    UserFactory(role=Role.SCHOOL, email="senco@example.test")
+    paths = [_ask_for_link(client, "senco@example.test") for _ in range(3)]
+    mail.outbox.clear()
+    assert _ask_for_link(client, "senco@example.test") is None  # fourth within 15 minutes
+    assert SignInLink.objects.count() == 3
+    assert client.post(paths[1]).status_code == 302
+    client.logout()
+    assert client.post(paths[0]).status_code == 410
+    assert client.post(paths[2]).status_code == 410
