@@ -227,3 +227,13 @@ ANNUAL_REVIEW_REMINDER_DAYS = tuple(env.list("ANNUAL_REVIEW_REMINDER_DAYS", cast
 # Managers' weekly digest of breached deadlines goes out on the first sweep from this weekday.
 BREACH_DIGEST_WEEKDAY = env.int("BREACH_DIGEST_WEEKDAY", default=0)  # Monday
 SIGN_IN_LINK_MINUTES = env.int("SIGN_IN_LINK_MINUTES", default=30)
+# acks_late: Redis hands an unacknowledged task (its worker died) to another worker after the
+# visibility timeout. It must exceed the longest task and the notification claim lease, so the
+# redelivered task finds the lease expired and sends the message; the outbox drain is the
+# backstop. The restore options say how often a worker looks for such tasks (kombu defaults).
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+        "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+        "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
+    }

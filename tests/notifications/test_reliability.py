@@ -8,6 +8,7 @@ test can count what the provider accepted from the worker process.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import time
 from collections.abc import Iterator
@@ -72,8 +73,16 @@ def _status(pk: int) -> str:
 def test_worker_killed_mid_send_delivers_exactly_once_after_restart(transactional_db, settings):
     recipient = UserFactory(email="family@example.test")
     with FakeNotify(statuses=["hang"]) as notify:
-        with celery_worker(extra_env=_worker_env(notify)) as worker:
-            settings.NOTIFICATION_QUEUE = worker.queue
+        env = {
+            **_worker_env(notify),
+            # Redis gives the dead worker's unacknowledged task back after 4 s (> the lease).
+            "CELERY_VISIBILITY_TIMEOUT": str(LEASE_SECONDS * 2),
+            "CELERY_UNACKED_RESTORE_INTERVAL": "1",
+            "CELERY_UNACKED_RESTORE_THROTTLE": "1",
+        }
+        with celery_worker(extra_env=env) as worker:
+            queue = worker.queue
+            settings.NOTIFICATION_QUEUE = queue
             email = notification_queue(
                 recipient=recipient,
                 purpose="decision",
@@ -86,23 +95,27 @@ def test_worker_killed_mid_send_delivers_exactly_once_after_restart(transactiona
             # The worker claimed the message and is waiting on the provider: kill it there.
             assert notify.hanging.wait(60), worker.log.read_text()[-2000:]
             assert _status(email.pk) == "sending"
+            (task_id,) = re.findall(
+                r"notification_deliver\[([^\]]+)\] received", worker.log.read_text()
+            )
             os.killpg(worker.pid, signal.SIGKILL)
             worker.wait(10)
         assert notify.accepted == []
         assert _status(email.pk) == "sending"  # nothing lost, nothing marked sent
 
-        with celery_worker(extra_env=_worker_env(notify)) as worker:
-            # Once the dead worker's claim lease has run out, the drain sends it.
-            def drained() -> bool:
-                outbox_drain.apply_async(queue=worker.queue)
-                return wait_until(lambda: _status(email.pk) == "sent", timeout=3)
-
-            assert wait_until(drained, timeout=60), worker.log.read_text()[-3000:]
-            # A redelivered task and further drains find nothing to send.
-            notification_deliver.apply_async(args=[email.pk], queue=worker.queue)
-            outbox_drain.apply_async(queue=worker.queue)
-            outbox_drain.apply_async(queue=worker.queue)
-            assert wait_until(lambda: worker.log.read_text().count("succeeded") >= 4, timeout=30)
+        # Restart on the same queue: the task was never acknowledged (acks_late), so Redis
+        # redelivers it, and with the dead worker's lease expired it claims and sends.
+        with celery_worker(queue=queue, extra_env=env) as worker:
+            assert wait_until(lambda: _status(email.pk) == "sent", timeout=60), (
+                worker.log.read_text()[-3000:]
+            )
+            # It was the same task, redelivered, that sent it (not a drain).
+            assert f"notification_deliver[{task_id}] succeeded" in worker.log.read_text()
+            # A second delivery of the task and the beat's drains find nothing to send.
+            notification_deliver.apply_async(args=[email.pk], queue=queue)
+            outbox_drain.apply_async(queue=queue)
+            assert wait_until(lambda: worker.log.read_text().count("succeeded") >= 3, timeout=30)
+            assert "'not-claimed'" in worker.log.read_text()
     assert len(notify.accepted) == 1
     # Both attempts carried the same reference, so the provider can match a lost answer too.
     assert {body["reference"] for body in notify.seen} == {email.idempotency_key}
