@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from cases.advice.models import AdviceRequest, AdviceTeam
 from cases.deadlines import case_deadlines
-from cases.models import Case
+from cases.models import Case, CaseEvent
 from ehcp_portal.accounts.models import User
 from families.models import FamilyMembership
 from notifications.defaults import Wording
@@ -148,6 +148,13 @@ class _Outbox:
             return {row[0] for row in cursor.fetchall()}
 
 
+@dataclass(frozen=True)
+class _Reminder:
+    request_id: int
+    case_id: int
+    summary: str
+
+
 @dataclass
 class SweepResult:
     queued: int = 0
@@ -166,15 +173,30 @@ def statutory_sweep(*, today: date | None = None) -> SweepResult:
     reminder_keys = _sweep_advice(outbox, today)
     with transaction.atomic():
         new_keys = outbox.write()
-        reminded = [pk for key, pk in reminder_keys.items() if key in new_keys]
+        # Only requests that got a new reminder today become "reminded", with a timeline line.
+        reminded = {
+            reminder.request_id: reminder
+            for key, reminder in reminder_keys.items()
+            if key in new_keys
+        }
         if reminded:
-            # Only requests that got a new reminder today become "reminded".
             AdviceRequest.objects.filter(
-                pk__in=reminded, state__in=AdviceRequest.OPEN_STATES
+                pk__in=list(reminded), state__in=AdviceRequest.OPEN_STATES
             ).update(state=AdviceRequest.State.REMINDED, last_reminded_on=today)
+            CaseEvent.objects.bulk_create(
+                [
+                    CaseEvent(
+                        case_id=r.case_id,
+                        kind="advice_reminded",
+                        summary=r.summary[:300],
+                        data={"request": r.request_id, "on": today.isoformat()},
+                    )
+                    for r in reminded.values()
+                ]
+            )
         if any(k.endswith(":email") for k in new_keys):
             transaction.on_commit(outbox_drain_soon)
-    return SweepResult(queued=len(new_keys), advice_reminded=len(set(reminded)))
+    return SweepResult(queued=len(new_keys), advice_reminded=len(reminded))
 
 
 def _sweep_cases(outbox: _Outbox, today: date) -> None:
@@ -321,9 +343,9 @@ def _sweep_cases(outbox: _Outbox, today: date) -> None:
             )
 
 
-def _sweep_advice(outbox: _Outbox, today: date) -> dict[str, int]:
+def _sweep_advice(outbox: _Outbox, today: date) -> dict[str, _Reminder]:
     """Remind advice givers before the due date and on the day, weekly once overdue, and then
-    tell their team lead and the caseworker. Returns {email key: request id} for reminders."""
+    tell their team lead and the caseworker. Returns {email key: reminder} for reminders."""
     offsets = tuple(settings.ADVICE_REMINDER_OFFSETS_DAYS)
     team_members: dict[int, list[int]] = defaultdict(list)
     leads_of_user: dict[int, set[int]] = defaultdict(set)
@@ -359,7 +381,7 @@ def _sweep_advice(outbox: _Outbox, today: date) -> dict[str, int]:
     sources = dict(AdviceRequest._meta.get_field("source").choices)
     advice_url = _Url("cases:advice:detail", "00000000-0000-0000-0000-000000000000")
     case_url = _Url("cases:case_detail")
-    reminder_keys: dict[str, int] = {}
+    reminder_keys: dict[str, _Reminder] = {}
     for (
         pk,
         public_id,
@@ -397,7 +419,9 @@ def _sweep_advice(outbox: _Outbox, today: date) -> dict[str, int]:
                     link=link,
                     case_id=case_id,
                 )
-                reminder_keys[key] = pk
+                reminder_keys[key] = _Reminder(
+                    pk, case_id, f"Reminder sent: {context['source']} advice due {_when(days)}"
+                )
             continue
         # Overdue: once in each overdue week (days 1-7 late are week 0), with escalation.
         week = (-days - 1) // 7
@@ -410,7 +434,9 @@ def _sweep_advice(outbox: _Outbox, today: date) -> dict[str, int]:
                 link=link,
                 case_id=case_id,
             )
-            reminder_keys[key] = pk
+            reminder_keys[key] = _Reminder(
+                pk, case_id, f"Overdue {context['source']} advice chased ({-days} days late)"
+            )
         escalate_to = set()
         if addressee_id:
             escalate_to |= leads_of_user.get(addressee_id, set())

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cases.advice.models import AdviceRequest
-from cases.models import Case, Stage
+from cases.models import Case, CaseEvent, Stage
 from cases.services import case_refresh_deadline
 from cases.sweep import statutory_sweep, statutory_sweep_run
 from ehcp_portal.accounts.models import Role
@@ -107,6 +107,8 @@ def test_advice_reminders_before_on_and_after_the_due_date_with_escalation(casew
     statutory_sweep_run(today=MONDAY)
     request.refresh_from_db()
     assert request.state == "reminded" and request.last_reminded_on == MONDAY
+    event = CaseEvent.objects.get(case=case, kind="advice_reminded")
+    assert event.summary == "Reminder sent: educational psychologist advice due in 14 days"
     assert [n.subject.split(" is due ")[1] for n in _emails(purpose="advice_reminder")] == [
         "in 14 days"
     ]
@@ -217,6 +219,7 @@ def _snapshot() -> tuple:
     return (
         sorted(Notification.objects.values_list("idempotency_key", "status")),
         sorted(AdviceRequest.objects.values_list("pk", "state", "last_reminded_on")),
+        CaseEvent.objects.count(),
     )
 
 
@@ -237,8 +240,9 @@ def test_query_count_does_not_grow_with_the_number_of_cases(
     for size, day in ((4, 0), (40, 1)):
         _world(size, team, caseworker, manager)
         # templates, cases, family members, advice teams, advice requests, the single INSERT,
-        # the "reminded" UPDATE, and the savepoint pair: the same for 4 cases as for 44.
-        with django_assert_max_num_queries(9), CaptureQueriesContext(connection) as queries:
+        # the "reminded" UPDATE, its timeline events, and the savepoint pair: the same for 4
+        # cases as for 44.
+        with django_assert_max_num_queries(10), CaptureQueriesContext(connection) as queries:
             result = statutory_sweep(today=MONDAY + timedelta(days=day))
         assert result.queued > size  # every new case produced messages
         counts.append(len(queries))
