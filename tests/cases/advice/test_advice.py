@@ -335,3 +335,15 @@ def test_received_advice_is_there_to_draft_the_plan_from(db, django_assert_num_q
         advice = advice_received_for_plan(case)
         assert [(a.source, a.needs, a.provision) for a in advice] == [("ep", "Reading", "1:1")]
         assert list(advice[0].attachments.all()) == []
+
+
+def test_refused_request_is_explained_on_the_page(client, caseworker, team, ep):
+    case = CaseFactory(team=team, caseworker=caseworker, stage=Stage.DRAFTING)
+    client.force_login(caseworker)
+    url = reverse("cases:advice:request_new", args=[case.reference])
+    response = client.post(url, {"to_ep": f"u{ep.pk}"})
+    assert response.status_code == 200
+    assert "Advice can only be requested while the case is being assessed" in (
+        response.content.decode()
+    )
+    assert not AdviceRequest.objects.exists()
