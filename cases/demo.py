@@ -661,6 +661,66 @@ class DemoBuilder:
             deciding, ["next_deadline_key", "next_deadline_on"], batch_size=BATCH
         )
 
+    def build_advice(self) -> None:
+        """Advice requests for the cases being assessed (issue 6): the EP by name, health and
+        social care through their team inboxes; answered unless the case still waits."""
+        from cases.advice.models import AdviceRequest, AdviceTeam
+
+        rng = self.rng
+        givers = {u.email.split("@")[0]: u for u in User.objects.filter(role=Role.ADVICE_GIVER)}
+        if not {"ep", "health", "socialcare"} <= set(givers):
+            return
+        teams = {}
+        for key, name, source in [
+            ("ep", "Educational Psychology Service", "ep"),
+            ("health", "Health: Designated Clinical Officer", "health"),
+            ("socialcare", "Children's Social Work Service", "social_care"),
+        ]:
+            team = AdviceTeam.objects.create(name=name, source=source, lead=givers[key])
+            team.members.add(givers[key])
+            teams[key] = team
+        rows: list[AdviceRequest] = []
+        cases = Case.objects.filter(stage=Stage.ASSESSING, advice_requested_on__isnull=False)
+        for case_id, requested, waiting, caseworker_id in cases.values_list(
+            "id", "advice_requested_on", "waiting_on_others", "caseworker_id"
+        ).iterator(chunk_size=BATCH):
+            due = requested + timedelta(weeks=6)  # reg 8(1)
+            open_index = rng.randrange(3) if waiting else -1
+            for i, (source, addressee, team) in enumerate(
+                [
+                    ("ep", givers["ep"], None),
+                    ("health", None, teams["health"]),
+                    ("social_care", None, teams["socialcare"]),
+                ]
+            ):
+                answered = i != open_index and (not waiting or rng.random() < 0.5)
+                responded = min(self.today, requested + timedelta(days=rng.randint(10, 45)))
+                rows.append(
+                    AdviceRequest(
+                        case_id=case_id,
+                        source=source,
+                        addressee=addressee,
+                        team=team,
+                        requested_by_id=caseworker_id,
+                        requested_on=requested,
+                        due_on=due,
+                        state="received" if answered else "sent",
+                        responded_on=responded if answered else None,
+                        responded_by=(addressee or givers["health" if i == 1 else "socialcare"])
+                        if answered
+                        else None,
+                        needs="Difficulties with reading and attention." if answered else "",
+                        outcomes="Reads age-appropriate texts by the end of Key Stage 2."
+                        if answered
+                        else "",
+                        provision="Weekly 1:1 literacy support." if answered else "",
+                    )
+                )
+            if len(rows) >= BATCH:
+                AdviceRequest.objects.bulk_create(rows, batch_size=BATCH)
+                rows = []
+        AdviceRequest.objects.bulk_create(rows, batch_size=BATCH)
+
     def build(self) -> DemoResult:
         with transaction.atomic():
             self.build_council()
@@ -670,6 +730,7 @@ class DemoBuilder:
             self.build_member_enquiries()
             self.build_assignment_profiles()
             self.build_front_door()
+            self.build_advice()
         return self.result
 
     # -- panels ------------------------------------------------------------------------------
@@ -972,6 +1033,9 @@ def demo_reset() -> None:
         MemberEnquiry.objects.all().delete()
         CaseEvent.objects.all().delete()
         Case.objects.all().delete()
+        from cases.advice.models import AdviceTeam
+
+        AdviceTeam.objects.all().delete()
         CaseReferenceCounter.objects.all().delete()
         Consent.objects.all().delete()
         FamilyMembership.objects.all().delete()

@@ -292,6 +292,7 @@ class Message(models.Model):
         return f"{self.case_id}: {self.body[:40]}"
 
 
+from cases.advice.models import *  # noqa: E402,F403
 from cases.assignment.models import *  # noqa: E402,F403
 from cases.casework.models import *  # noqa: E402,F403
 from cases.members.models import *  # noqa: E402,F403

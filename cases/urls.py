@@ -1,6 +1,7 @@
-from django.urls import path
+from django.urls import include, path
 
 from cases import api, documents, views
+from cases.advice import views as advice_views
 from cases.members import views as member_views
 from cases.members.urls import urlpatterns as member_urlpatterns
 
@@ -10,10 +11,11 @@ urlpatterns = [
     path("caseload/", views.caseload, name="caseload"),
     path("team/", views.team_overview, name="team"),
     path("cases/<str:reference>/", views.case_detail, name="case_detail"),
-    path("advice/", views.advice_home, name="advice_home"),
+    path("advice/", advice_views.advice_home, name="advice_home"),
     path("members/", member_views.member_home, name="member_home"),
     *member_urlpatterns,
     path("documents/<uuid:public_id>/", documents.document_download, name="document_download"),
+    path("", include("cases.advice.urls")),
 ]
 
 urlpatterns += [

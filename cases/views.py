@@ -333,18 +333,3 @@ def timeliness(request: HttpRequest) -> HttpResponse:
         "cases/timeliness.html",
         {"form": form, "report": report, "year": year, "area": area},
     )
-
-
-# -- Other roles' home pages (placeholders owned elsewhere) ---------------------------------------
-
-
-@login_required
-def advice_home(request: HttpRequest) -> HttpResponse:
-    access.role_required(request.user, Role.ADVICE_GIVER)
-    return render(request, "cases/advice_home.html", {})
-
-
-@login_required
-def member_home(request: HttpRequest) -> HttpResponse:
-    access.role_required(request.user, Role.ELECTED_MEMBER)
-    return render(request, "cases/member_home.html", {})

@@ -351,3 +351,60 @@ def draft_or_404(user: User, public_id: object) -> object:
     if draft is None:
         raise Http404("No such request")
     return draft
+
+
+# -- Notifications (issue 6) ---------------------------------------------------------------------
+
+
+def failed_notifications_filter(user: User) -> Q:
+    """Who may see (and retry) failed deliveries: administrators all; a team manager those
+    about their area's cases or to people in their area's teams."""
+    if not user.is_authenticated or not user.is_active:
+        return NOTHING
+    if user.role == Role.ADMIN:
+        return Q()
+    if user.role == Role.TEAM_MANAGER:
+        area_id = _area_id(user)
+        if not area_id:
+            return NOTHING
+        return Q(case__area_id=area_id) | Q(recipient__team__area_id=area_id)
+    return NOTHING
+
+
+# -- Advice requests (issue 6) -------------------------------------------------------------------
+
+ADVICE_VIEW = "advice.view"  # read the request (and the advice once given)
+ADVICE_RESPOND = "advice.respond"  # submit or decline: only whoever it is addressed to
+
+
+def advice_request_filter(user: User, action: str = ADVICE_VIEW) -> Q:
+    """Advice givers (and parents or settings asked for advice) see only the requests addressed
+    to them or to a team inbox they belong to; caseworkers and managers see the requests on
+    the cases they may view. Everyone else sees none."""
+    if not user.is_authenticated or not user.is_active:
+        return NOTHING
+    from cases.advice.models import AdviceTeam
+
+    addressed = Q(addressee_id=user.pk) | Q(
+        team_id__in=AdviceTeam.objects.filter(members=user).values("pk")
+    )
+    if action == ADVICE_RESPOND:
+        return addressed
+    if user.role in (Role.CASEWORKER, Role.TEAM_MANAGER):
+        return Q(case__in=cases_for(user, CASE_VIEW).values("pk"))
+    if user.role == Role.ADMIN:
+        return NOTHING
+    return addressed
+
+
+def advice_request_or_404(user: User, public_id: object, action: str = ADVICE_VIEW):  # noqa: ANN201
+    from cases.advice.models import AdviceRequest
+
+    request = (
+        AdviceRequest.objects.filter(advice_request_filter(user, action), public_id=public_id)
+        .select_related("case", "case__child", "case__caseworker", "addressee", "team")
+        .first()
+    )
+    if request is None:
+        raise Http404("No such advice request")
+    return request

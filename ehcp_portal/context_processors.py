@@ -11,6 +11,7 @@ from ehcp_portal.roles import NAVIGATION
 
 def portal(request: HttpRequest) -> dict[str, Any]:
     nav_items: list[dict[str, Any]] = []
+    unread = 0
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         for label, name in NAVIGATION.get(user.role, []):
@@ -20,9 +21,13 @@ def portal(request: HttpRequest) -> dict[str, Any]:
                 continue
             active = request.path == url or (url != "/" and request.path.startswith(url))
             nav_items.append({"label": label, "url": url, "active": active})
+        from notifications.selectors import notifications_unread_count
+
+        unread = notifications_unread_count(user)  # one COUNT query per page
         nav_items.append(
             {
-                "label": "Notifications",
+                "label": f"Notifications ({unread} unread)" if unread else "Notifications",
+                "unread": unread,
                 "url": reverse("notifications:inbox"),
                 "active": request.path.startswith(reverse("notifications:inbox")),
             }
@@ -31,4 +36,5 @@ def portal(request: HttpRequest) -> dict[str, Any]:
         "SERVICE_NAME": settings.SERVICE_NAME,
         "COUNCIL_NAME": settings.COUNCIL_NAME,
         "nav_items": nav_items,
+        "notifications_unread": unread,
     }

@@ -54,3 +54,29 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} → {self.recipient_id} ({self.channel})"
+
+
+class NotificationTemplate(models.Model):
+    """The plain-English wording of one kind of message, editable by administrators.
+
+    `subject` and `body` use {placeholders} filled from the event (e.g. {reference},
+    {due_date}); the message always carries a link to the page where the reader can act.
+    """
+
+    purpose = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=120)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    statutory = models.BooleanField(
+        default=False, help_text="Statutory notices are emailed even to people who opted out."
+    )
+    placeholders = models.CharField(
+        max_length=300, blank=True, help_text="The {placeholders} this message can use."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -3,23 +3,87 @@ the message; delivery happens after commit, in a Celery task."""
 
 from __future__ import annotations
 
+import logging
+import time
+from collections.abc import Mapping
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from notifications.models import Notification
+from notifications.defaults import DEFAULTS, Wording
+from notifications.models import Notification, NotificationTemplate
 
 if TYPE_CHECKING:
     from cases.models import Case
     from ehcp_portal.accounts.models import User
 
+logger = logging.getLogger(__name__)
+
+# Kept for callers that read it; the setting NOTIFICATION_MAX_ATTEMPTS is what counts.
 MAX_ATTEMPTS = 5
-# A worker that claimed a message and died leaves it "sending"; after the lease it is retried.
-CLAIM_LEASE = timedelta(minutes=5)
+
+
+def claim_lease() -> timedelta:
+    """How long a claimed message stays "sending" before another worker may take it."""
+    return timedelta(seconds=settings.NOTIFICATION_CLAIM_LEASE_SECONDS)
+
+
+# -- wording ------------------------------------------------------------------------------------
+
+
+class _KeepUnknown(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def wording_render(text: str, context: Mapping[str, Any]) -> str:
+    """Fill {placeholders}; unknown ones stay as typed so a mistake is visible, not a crash.
+    Raises ValueError for wording that cannot be filled (a stray brace, {0}, {a.b})."""
+    try:
+        return text.format_map(_KeepUnknown(context))
+    except (IndexError, KeyError, AttributeError, TypeError) as exc:
+        raise ValueError(str(exc)) from exc
+
+
+def notification_wordings() -> dict[str, Wording]:
+    """Every purpose's wording: the administrators' edits over the defaults (one query)."""
+    wordings = dict(DEFAULTS)
+    for t in NotificationTemplate.objects.all():
+        wordings[t.purpose] = Wording(
+            t.purpose, t.name, t.subject, t.body, t.statutory, t.placeholders
+        )
+    return wordings
+
+
+def notification_wording(
+    purpose: str, context: Mapping[str, Any], wordings: Mapping[str, Wording] | None = None
+) -> tuple[str, str, bool]:
+    """(subject, body, statutory) for one message."""
+    if wordings is None:
+        template = NotificationTemplate.objects.filter(purpose=purpose).first()
+        wording = (
+            Wording(purpose, template.name, template.subject, template.body, template.statutory, "")
+            if template
+            else DEFAULTS[purpose]
+        )
+    else:
+        wording = wordings[purpose]
+    try:
+        subject = wording_render(wording.subject, context)
+        body = wording_render(wording.body, context)
+    except (ValueError, IndexError):
+        # An administrator's edit with a stray brace: fall back to the default wording.
+        default = DEFAULTS[purpose]
+        subject = wording_render(default.subject, context)
+        body = wording_render(default.body, context)
+    return " ".join(subject.split())[:200], body, wording.statutory
+
+
+# -- queueing -----------------------------------------------------------------------------------
 
 
 def notification_queue(
@@ -77,14 +141,64 @@ def notification_queue(
     return created
 
 
+def notification_queue_event(
+    *,
+    recipient: User,
+    purpose: str,
+    event_key: str,
+    context: Mapping[str, Any],
+    link: str = "",
+    case: Case | None = None,
+) -> list[Notification]:
+    """Queue a message in the administrators' wording for `purpose`."""
+    subject, body, statutory = notification_wording(purpose, context)
+    return notification_queue(
+        recipient=recipient,
+        purpose=purpose,
+        event_key=event_key,
+        subject=subject,
+        body=body,
+        link=link,
+        statutory=statutory,
+        case=case,
+    )
+
+
+# After the broker refuses once, stop trying for a while: each attempt can block a web request
+# for seconds, and every message is safe in the outbox until the drain sends it.
+BROKER_BACKOFF_SECONDS = 30.0
+_broker_down_until = 0.0
+
+
+def broker_circuit_reset() -> None:
+    global _broker_down_until
+    _broker_down_until = 0.0
+
+
 def _enqueue(task, pk: int) -> None:  # noqa: ANN001
     """Hand the message to the broker; if the broker is down, the beat's drain picks it up."""
+    global _broker_down_until
+    if time.monotonic() < _broker_down_until:
+        logger.info("Broker recently down; notification %s waits in the outbox", pk)
+        return
     try:
-        task.apply_async(args=[pk], retry=False)
+        task.apply_async(args=[pk], retry=False, queue=settings.NOTIFICATION_QUEUE)
     except Exception:  # noqa: BLE001 – the row is safe in the outbox; the drain will send it
-        import logging
+        _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
+        logger.warning("Broker unavailable; notification %s waits in the outbox", pk)
 
-        logging.getLogger(__name__).warning("Broker unavailable; notification %s waits", pk)
+
+def outbox_drain_soon() -> None:
+    """After a batch write (the sweep), ask a worker to drain; the beat does it anyway."""
+    from notifications.tasks import outbox_drain
+
+    try:
+        outbox_drain.apply_async(retry=False, queue=settings.NOTIFICATION_QUEUE)
+    except Exception:  # noqa: BLE001
+        logger.warning("Broker unavailable; the outbox drains when it returns")
+
+
+# -- delivery -----------------------------------------------------------------------------------
 
 
 def notification_claim(*, notification_id: int) -> Notification | None:
@@ -94,10 +208,28 @@ def notification_claim(*, notification_id: int) -> Notification | None:
         pk=notification_id,
         status__in=[Notification.Status.PENDING, Notification.Status.SENDING],
         next_attempt_at__lte=now,
-    ).update(status=Notification.Status.SENDING, next_attempt_at=now + CLAIM_LEASE)
+    ).update(status=Notification.Status.SENDING, next_attempt_at=now + claim_lease())
     if not claimed:
         return None
     return Notification.objects.select_related("recipient").get(pk=notification_id)
+
+
+def _deliver_email(notification: Notification) -> None:
+    link = f"{settings.SITE_URL}{notification.link}" if notification.link else ""
+    body = notification.body + (f"\n\n{link}\n" if link else "")
+    if settings.NOTIFY_API_KEY:
+        from notifications.notify import notify_send_email
+
+        notify_send_email(
+            email_address=notification.recipient.email,
+            subject=notification.subject,
+            body=body,
+            reference=notification.idempotency_key,
+        )
+        return
+    send_mail(
+        notification.subject, body, settings.DEFAULT_FROM_EMAIL, [notification.recipient.email]
+    )
 
 
 def notification_send(*, notification_id: int) -> str:
@@ -105,22 +237,16 @@ def notification_send(*, notification_id: int) -> str:
     notification = notification_claim(notification_id=notification_id)
     if notification is None:
         return "not-claimed"
-    link = f"{settings.SITE_URL}{notification.link}" if notification.link else ""
-    body = notification.body + (f"\n\n{link}\n" if link else "")
     try:
-        send_mail(
-            notification.subject,
-            body,
-            settings.DEFAULT_FROM_EMAIL,
-            [notification.recipient.email],
-        )
+        _deliver_email(notification)
     except Exception as exc:  # noqa: BLE001 – any transport failure is retried, then shown
         attempts = notification.attempts + 1
-        failed = attempts >= MAX_ATTEMPTS
+        failed = attempts >= settings.NOTIFICATION_MAX_ATTEMPTS or getattr(exc, "permanent", False)
         Notification.objects.filter(pk=notification.pk).update(
             attempts=attempts,
-            last_error=f"{type(exc).__name__}: {exc}"[:1000],
+            last_error=f"{type(exc).__name__}: {exc}"[:1000].replace("\x00", ""),
             status=Notification.Status.FAILED if failed else Notification.Status.PENDING,
+            # Backoff: 2, 4, 8, 16 minutes between attempts.
             next_attempt_at=timezone.now() + timedelta(minutes=2**attempts),
         )
         return "failed" if failed else "retry"
@@ -144,7 +270,25 @@ def notifications_due_ids(*, limit: int = 500) -> list[int]:
     )
 
 
+@transaction.atomic
+def notification_retry(*, notification: Notification) -> bool:
+    """Staff send a failed message again: it goes back to the outbox with fresh attempts."""
+    updated = Notification.objects.filter(
+        pk=notification.pk, status=Notification.Status.FAILED
+    ).update(status=Notification.Status.PENDING, attempts=0, next_attempt_at=timezone.now())
+    if updated:
+        from notifications.tasks import notification_deliver
+
+        transaction.on_commit(lambda: _enqueue(notification_deliver, notification.pk))
+    return bool(updated)
+
+
 def notifications_mark_read(*, user: User) -> int:
     return Notification.objects.filter(
         recipient=user, channel=Notification.Channel.IN_APP, read_at__isnull=True
     ).update(read_at=timezone.now())
+
+
+def user_email_preference_set(*, user: User, email_opt_in: bool) -> None:
+    user.email_opt_in = email_opt_in
+    user.save(update_fields=["email_opt_in"])

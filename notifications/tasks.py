@@ -10,9 +10,10 @@ def notification_deliver(notification_id: int) -> str:
     return services.notification_send(notification_id=notification_id)
 
 
-@shared_task(name="notifications.tasks.outbox_drain")
+@shared_task(name="notifications.tasks.outbox_drain", acks_late=True)
 def outbox_drain() -> int:
-    """Send everything due: catches messages queued while the broker was down, and retries."""
+    """Send everything due: catches messages queued while the broker was down, retries, and
+    messages whose worker died mid-send (their claim lease has expired)."""
     ids = services.notifications_due_ids()
     for pk in ids:
         services.notification_send(notification_id=pk)

@@ -6,4 +6,7 @@ app_name = "notifications"
 
 urlpatterns = [
     path("", views.inbox, name="inbox"),
+    path("preferences/", views.preferences, name="preferences"),
+    path("failed/", views.failed, name="failed"),
+    path("failed/<int:notification_id>/retry/", views.retry, name="retry"),
 ]

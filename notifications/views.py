@@ -1,12 +1,23 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
-from notifications.models import Notification
-from notifications.services import notifications_mark_read
+from ehcp_portal import access
+from ehcp_portal.accounts.models import Role
+from notifications.forms import EmailPreferenceForm
+from notifications.selectors import notifications_failed_for, notifications_in_app_for
+from notifications.services import (
+    notification_retry,
+    notifications_mark_read,
+    user_email_preference_set,
+)
+
+PAGE_SIZE = 25
 
 
 @login_required
@@ -14,9 +25,45 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         notifications_mark_read(user=request.user)
         return redirect("notifications:inbox")
-    qs = Notification.objects.filter(
-        recipient=request.user, channel=Notification.Channel.IN_APP
-    ).order_by("-created_at")
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
-    unread = qs.filter(read_at__isnull=True).count()
-    return render(request, "notifications/inbox.html", {"page": page, "unread": unread})
+    page = Paginator(notifications_in_app_for(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "notifications/inbox.html", {"page": page})
+
+
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = EmailPreferenceForm(request.POST)
+        if form.is_valid():
+            user_email_preference_set(
+                user=request.user, email_opt_in=form.cleaned_data["email_opt_in"]
+            )
+            messages.success(request, "Your email preferences have been saved.")
+            return redirect("notifications:preferences")
+    else:
+        form = EmailPreferenceForm(
+            initial={"email_opt_in": "yes" if request.user.email_opt_in else "no"}
+        )
+    return render(request, "notifications/preferences.html", {"form": form})
+
+
+@login_required
+def failed(request: HttpRequest) -> HttpResponse:
+    access.role_required(request.user, Role.ADMIN, Role.TEAM_MANAGER)
+    page = Paginator(notifications_failed_for(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "notifications/failed.html", {"page": page})
+
+
+@login_required
+@require_POST
+def retry(request: HttpRequest, notification_id: int) -> HttpResponse:
+    access.role_required(request.user, Role.ADMIN, Role.TEAM_MANAGER)
+    notification = notifications_failed_for(request.user).filter(pk=notification_id).first()
+    if notification is None:
+        raise Http404("No such failed notification")
+    notification_retry(notification=notification)
+    messages.success(request, f"'{notification.subject}' will be sent again.")
+    return redirect("notifications:failed")

@@ -98,3 +98,32 @@ def family_for(case: Case, user: User | None = None) -> User:
         user=user, child=case.child, relationship=FamilyMembership.Relationship.PARENT
     )
     return user
+
+
+# -- Advice (issue 6) ----------------------------------------------------------------------------
+
+
+class AdviceTeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cases.AdviceTeam"
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Advice service {n}")
+
+    @factory.post_generation
+    def members(obj, create, extracted, **kwargs):  # noqa: N805
+        if create and extracted:
+            obj.members.add(*extracted)
+
+
+class AdviceRequestFactory(factory.django.DjangoModelFactory):
+    """An advice request sent today to a named advice giver, due in 6 weeks (reg 8(1))."""
+
+    class Meta:
+        model = "cases.AdviceRequest"
+
+    case = factory.SubFactory(CaseFactory, assessing=True)
+    source = "ep"
+    addressee = factory.SubFactory(UserFactory, role=Role.ADVICE_GIVER)
+    requested_on = factory.LazyFunction(timezone.localdate)
+    due_on = factory.LazyAttribute(lambda o: o.requested_on + timedelta(weeks=6))

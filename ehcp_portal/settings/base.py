@@ -220,3 +220,41 @@ CELERY_BEAT_SCHEDULE["member-enquiries-sweep"] = {
     "task": "cases.members.tasks.member_enquiries_sweep",
     "schedule": MEMBER_ENQUIRY_SWEEP_SECONDS,
 }
+# Notifications and reminders (issue 6).
+# GOV.UK Notify: used instead of SMTP when NOTIFY_API_KEY is set. One generic email template in
+# Notify with ((subject)) and ((body)) placeholders carries every message.
+NOTIFY_BASE_URL = env.str("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
+NOTIFY_EMAIL_TEMPLATE_ID = env.str("NOTIFY_EMAIL_TEMPLATE_ID", default="")
+NOTIFY_TIMEOUT_SECONDS = env.int("NOTIFY_TIMEOUT_SECONDS", default=20)
+# A worker that claimed a message and died leaves it "sending"; after the lease it is retried.
+NOTIFICATION_CLAIM_LEASE_SECONDS = env.int("NOTIFICATION_CLAIM_LEASE_SECONDS", default=300)
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
+# The Celery queue delivery tasks go to (None: the default queue).
+NOTIFICATION_QUEUE = env.str("NOTIFICATION_QUEUE", default="") or None
+# Days before a statutory deadline the caseworker is alerted (within the 10-day horizon).
+DEADLINE_ALERT_OFFSETS_DAYS = tuple(
+    env.list("DEADLINE_ALERT_OFFSETS_DAYS", cast=int, default=[7, 2])
+)
+DEADLINE_ALERT_HORIZON_DAYS = 10
+# Advice reminders: days before the due date (and on the day); weekly once overdue.
+ADVICE_REMINDER_OFFSETS_DAYS = tuple(
+    env.list("ADVICE_REMINDER_OFFSETS_DAYS", cast=int, default=[14, 7, 2, 0])
+)
+# Family reminders: draft comment window closing, annual review coming up.
+DRAFT_COMMENTS_REMINDER_DAYS = tuple(
+    env.list("DRAFT_COMMENTS_REMINDER_DAYS", cast=int, default=[5, 1])
+)
+ANNUAL_REVIEW_REMINDER_DAYS = tuple(env.list("ANNUAL_REVIEW_REMINDER_DAYS", cast=int, default=[28]))
+# Managers' weekly digest of breached deadlines goes out on the first sweep from this weekday.
+BREACH_DIGEST_WEEKDAY = env.int("BREACH_DIGEST_WEEKDAY", default=0)  # Monday
+SIGN_IN_LINK_MINUTES = env.int("SIGN_IN_LINK_MINUTES", default=30)
+# acks_late: Redis hands an unacknowledged task (its worker died) to another worker after the
+# visibility timeout. It must exceed the longest task and the notification claim lease, so the
+# redelivered task finds the lease expired and sends the message; the outbox drain is the
+# backstop. The restore options say how often a worker looks for such tasks (kombu defaults).
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+        "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+        "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
+    }

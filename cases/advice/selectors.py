@@ -1,0 +1,87 @@
+"""Reads on advice requests."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Case as SqlCase
+from django.db.models import IntegerField, QuerySet, Value, When
+
+from cases.advice.models import AdviceRequest, AdviceSource, AdviceTeam
+from ehcp_portal import access
+from ehcp_portal.accounts.models import Role, User
+
+if TYPE_CHECKING:
+    from cases.models import Case
+
+
+def advice_requests_for_case(case: Case) -> list[AdviceRequest]:
+    """Every request on a case, for the caseworker's case page (one query)."""
+    return list(
+        AdviceRequest.objects.filter(case=case)
+        .select_related("addressee", "team")
+        .order_by("source", "id")
+    )
+
+
+def advice_requests_addressed_to(user: User) -> QuerySet[AdviceRequest]:
+    """An advice giver's inbox: open requests first, soonest due first."""
+    return (
+        AdviceRequest.objects.filter(access.advice_request_filter(user, access.ADVICE_RESPOND))
+        .select_related("case", "case__child", "team")
+        .annotate(
+            answered=SqlCase(
+                When(state__in=AdviceRequest.OPEN_STATES, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("answered", "due_on", "id")
+    )
+
+
+def advice_addressee_choices(case: Case) -> dict[str, list[tuple[str, str]]]:
+    """Who each kind of advice may be asked of: team inboxes and advice givers; the family for
+    parental advice; the child's setting's staff for the setting's advice."""
+    teams = [(f"t{t.pk}", f"{t.name} (team inbox)") for t in AdviceTeam.objects.all()]
+    givers = [
+        (f"u{u.pk}", f"{u}{', ' + u.organisation if u.organisation else ''}")
+        for u in User.objects.filter(role=Role.ADVICE_GIVER, is_active=True)
+    ]
+    family = [
+        (f"u{u.pk}", f"{u} (family)")
+        for u in User.objects.filter(memberships__child_id=case.child_id, is_active=True)
+    ]
+    setting_staff = (
+        [
+            (f"u{u.pk}", f"{u} ({case.child.setting})")
+            for u in User.objects.filter(
+                role=Role.SCHOOL, setting_id=case.child.setting_id, is_active=True
+            )
+        ]
+        if case.child.setting_id
+        else []
+    )
+    choices: dict[str, list[tuple[str, str]]] = {}
+    for source in AdviceSource.values:
+        options = list(teams)
+        if source == AdviceSource.PARENT:
+            options = family + options
+        elif source == AdviceSource.SETTING:
+            options = setting_staff + options
+        else:
+            options = options + givers
+        choices[source] = options
+    return choices
+
+
+def advice_received_for_plan(case: Case) -> list[AdviceRequest]:
+    """The advice received on a case, in the order of the sources, to draft the plan from
+    (needs feed sections B-D, outcomes section E, provision sections F-H; the advice itself is
+    listed in section K)."""
+    return list(
+        AdviceRequest.objects.filter(case=case, state=AdviceRequest.State.RECEIVED)
+        .select_related("addressee", "team", "responded_by")
+        .prefetch_related("attachments")
+        .order_by("source", "responded_on", "id")
+    )

@@ -1,0 +1,192 @@
+"""Advice requests: the caseworker asks, the advice giver answers or declines.
+
+Every page asks the access policy; a request that is not addressed to the user (or on a case
+they may see) does not exist for them (404)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from cases.advice.forms import (
+    AdviceDeclineForm,
+    AdviceRequestForm,
+    AdviceSubmitForm,
+    SignInLinkForm,
+)
+from cases.advice.models import AdviceRequest
+from cases.advice.selectors import (
+    advice_addressee_choices,
+    advice_requests_addressed_to,
+    advice_requests_for_case,
+)
+from cases.advice.services import (
+    AdviceRefused,
+    advice_decline,
+    advice_requests_send,
+    advice_submit,
+    preparation_for_adulthood_applies,
+    sign_in_link_email,
+    sign_in_link_peek,
+    sign_in_link_use,
+)
+from ehcp_portal import access
+from ehcp_portal.accounts.models import Role
+
+PAGE_SIZE = 25
+
+
+@login_required
+def advice_home(request: HttpRequest) -> HttpResponse:
+    access.role_required(request.user, Role.ADVICE_GIVER)
+    page = Paginator(advice_requests_addressed_to(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "cases/advice_home.html", {"page": page, "today": timezone.localdate()})
+
+
+@login_required
+def advice_request_new(request: HttpRequest, reference: str) -> HttpResponse:
+    access.role_required(request.user, Role.CASEWORKER, Role.TEAM_MANAGER)
+    case = access.case_or_404(
+        request.user,
+        reference,
+        access.CASE_WORK,
+        queryset=access.cases_for(request.user, access.CASE_WORK).select_related(
+            "child", "child__setting"
+        ),
+    )
+    pfa = preparation_for_adulthood_applies(case.child, timezone.localdate())
+    form = AdviceRequestForm(
+        request.POST if request.method == "POST" else None,
+        choices=advice_addressee_choices(case),
+        pfa=pfa,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            sent = advice_requests_send(case=case, actor=request.user, asks=form.asks())
+        except AdviceRefused as refused:
+            form.add_error(None, refused.reason)
+        else:
+            messages.success(
+                request, f"{len(sent)} advice requests sent, due {sent[0].due_on:%-d %B %Y}."
+            )
+            return redirect("cases:case_detail", reference=case.reference)
+    return render(
+        request,
+        "cases/advice/request_new.html",
+        {"case": case, "form": form, "pfa": pfa, "existing": advice_requests_for_case(case)},
+    )
+
+
+@login_required
+def advice_request_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    advice_request = access.advice_request_or_404(request.user, public_id, access.ADVICE_VIEW)
+    may_respond = (
+        advice_request.is_open
+        and AdviceRequest.objects.filter(
+            access.advice_request_filter(request.user, access.ADVICE_RESPOND),
+            pk=advice_request.pk,
+        ).exists()
+    )
+    return render(
+        request,
+        "cases/advice/detail.html",
+        {
+            "advice_request": advice_request,
+            "case": advice_request.case,
+            "attachments": list(advice_request.attachments.all()),
+            "may_respond": may_respond,
+        },
+    )
+
+
+@login_required
+def advice_request_submit(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    advice_request = access.advice_request_or_404(request.user, public_id, access.ADVICE_RESPOND)
+    if not advice_request.is_open:
+        messages.info(request, "This request has already been answered.")
+        return redirect("cases:advice:detail", public_id=public_id)
+    form = AdviceSubmitForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
+    if request.method == "POST" and form.is_valid():
+        try:
+            advice_submit(
+                advice_request=advice_request,
+                actor=request.user,
+                needs=form.cleaned_data["needs"],
+                outcomes=form.cleaned_data["outcomes"],
+                provision=form.cleaned_data["provision"],
+                files=form.cleaned_data["attachments"],
+            )
+        except AdviceRefused as refused:
+            form.add_error(None, refused.reason)
+        else:
+            messages.success(request, f"Advice sent for {advice_request.case.reference}.")
+            return redirect("cases:advice:detail", public_id=public_id)
+    return render(
+        request,
+        "cases/advice/submit.html",
+        {"advice_request": advice_request, "case": advice_request.case, "form": form},
+    )
+
+
+@login_required
+def advice_request_decline(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    advice_request = access.advice_request_or_404(request.user, public_id, access.ADVICE_RESPOND)
+    if not advice_request.is_open:
+        messages.info(request, "This request has already been answered.")
+        return redirect("cases:advice:detail", public_id=public_id)
+    form = AdviceDeclineForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            advice_decline(
+                advice_request=advice_request,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                detail=form.cleaned_data["detail"],
+            )
+        except AdviceRefused as refused:
+            form.add_error(None, refused.reason)
+        else:
+            messages.success(request, "You told the council you cannot give this advice.")
+            return redirect("cases:advice:detail", public_id=public_id)
+    return render(
+        request,
+        "cases/advice/decline.html",
+        {"advice_request": advice_request, "case": advice_request.case, "form": form},
+    )
+
+
+# -- one-time sign-in links for professionals ---------------------------------------------------
+
+
+def sign_in_link_request(request: HttpRequest) -> HttpResponse:
+    form = SignInLinkForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        sign_in_link_email(
+            email=form.cleaned_data["email"], base_url=request.build_absolute_uri("/")
+        )
+        return render(
+            request, "cases/advice/sign_in_sent.html", {"email": form.cleaned_data["email"]}
+        )
+    return render(request, "cases/advice/sign_in_request.html", {"form": form})
+
+
+def sign_in_link_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button and uses nothing (mail scanners follow links); POST signs in once."""
+    if request.method == "POST":
+        user = sign_in_link_use(token=token)
+        if user is not None:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect("home")
+        return render(request, "cases/advice/sign_in_invalid.html", status=410)
+    if sign_in_link_peek(token=token) is None:
+        return render(request, "cases/advice/sign_in_invalid.html", status=410)
+    return render(request, "cases/advice/sign_in_confirm.html", {})
