@@ -51,6 +51,7 @@ CASE_FIELDS = (
     "review_meeting_on",
     "last_review_decision_on",
     "amendments_sent_on",
+    "advice_completed_on",
     "child_id",
     "caseworker_id",
 )
