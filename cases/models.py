@@ -288,3 +288,6 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.body[:40]}"
+
+
+from cases.plans.models import *  # noqa: E402,F403

@@ -16,3 +16,8 @@ urlpatterns += [
     path("api/cases/", api.CaseList.as_view(), name="api_case_list"),
     path("api/cases/<str:reference>/", api.CaseDetail.as_view(), name="api_case_detail"),
 ]
+
+# The EHC plan: drafting, co-production, consultation, final plan and reviews (cases/plans/).
+from cases.plans.urls import urlpatterns as plan_urlpatterns  # noqa: E402
+
+urlpatterns += plan_urlpatterns
