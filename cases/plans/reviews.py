@@ -97,7 +97,11 @@ def _infant_school(case: Case) -> bool:
 @transaction.atomic
 def review_schedule(*, plan: Plan, actor: User | None, today: date | None = None) -> Review:
     """Schedule the next review within 12 months of the plan or the last review (s.44(1))."""
-    plan = Plan.objects.select_for_update().select_related("case__child__setting").get(pk=plan.pk)
+    plan = (
+        Plan.objects.select_for_update(of=("self",))
+        .select_related("case__child__setting")
+        .get(pk=plan.pk)
+    )
     case = plan.case
     if plan.status != Plan.Status.FINAL or case.final_issued_on is None:
         raise PlanError("Only a final plan is reviewed.")
@@ -135,7 +139,11 @@ def review_set_meeting(
     *, review: Review, meeting_on: date, actor: User, invitations_sent_on: date | None = None
 ) -> Review:
     """Fix the meeting date: invitations and advice go out at least 2 weeks before (reg 20)."""
-    review = Review.objects.select_for_update().select_related("plan__case").get(pk=review.pk)
+    review = (
+        Review.objects.select_for_update(of=("self",))
+        .select_related("plan__case")
+        .get(pk=review.pk)
+    )
     if review.decision_on:
         raise PlanError("This review has been decided.")
     case = review.plan.case
@@ -164,7 +172,11 @@ def review_set_meeting(
 
 @transaction.atomic
 def review_record_report(*, review: Review, received_on: date, actor: User) -> Review:
-    review = Review.objects.select_for_update().select_related("plan__case").get(pk=review.pk)
+    review = (
+        Review.objects.select_for_update(of=("self",))
+        .select_related("plan__case")
+        .get(pk=review.pk)
+    )
     if review.meeting_on is None or received_on < review.meeting_on:
         raise PlanError("The report comes after the meeting.")
     review.report_received_on = received_on
@@ -191,7 +203,9 @@ def review_decide(
     from cases.plans.pdf import cease_letter_render
 
     review = (
-        Review.objects.select_for_update().select_related("plan__case__child").get(pk=review.pk)
+        Review.objects.select_for_update(of=("self",))
+        .select_related("plan__case__child")
+        .get(pk=review.pk)
     )
     plan = review.plan
     case = plan.case
@@ -266,7 +280,9 @@ def review_issue_amended_plan(*, review: Review, actor: User, on: date | None = 
     from cases.plans.pdf import plan_pdf_render
 
     review = (
-        Review.objects.select_for_update().select_related("plan__case__child").get(pk=review.pk)
+        Review.objects.select_for_update(of=("self",))
+        .select_related("plan__case__child")
+        .get(pk=review.pk)
     )
     on = on or timezone.localdate()
     if review.decision != Review.Decision.AMEND or review.amendments_sent_on is None:

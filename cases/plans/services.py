@@ -279,7 +279,7 @@ def _ready_problems(sections: dict[str, Any]) -> list[str]:
 @transaction.atomic
 def plan_issue_draft(*, plan: Plan, actor: User, on: date | None = None) -> Plan:
     """Send the draft to the family: opens their 15 days (reg 13(1))."""
-    plan = Plan.objects.select_for_update().select_related("case").get(pk=plan.pk)
+    plan = Plan.objects.select_for_update(of=("self",)).select_related("case").get(pk=plan.pk)
     version = plan_latest_version(plan)
     problems = _ready_problems(version.sections)
     if problems:
@@ -373,7 +373,7 @@ def consultation_send(
     """Consult settings about being named (s.39(2), s.40(2)); answers due in 15 days (CoP 9.83)."""
     from notifications.services import notification_queue
 
-    plan = Plan.objects.select_for_update().select_related("case").get(pk=plan.pk)
+    plan = Plan.objects.select_for_update(of=("self",)).select_related("case").get(pk=plan.pk)
     if plan.status != Plan.Status.DRAFT_ISSUED:
         raise PlanError("Settings are consulted once the draft plan has been sent to the family.")
     if not settings:
@@ -478,7 +478,9 @@ def plan_issue_final(
     """
     from cases.plans.pdf import plan_pdf_render
 
-    plan = Plan.objects.select_for_update().select_related("case__child").get(pk=plan.pk)
+    plan = (
+        Plan.objects.select_for_update(of=("self",)).select_related("case__child").get(pk=plan.pk)
+    )
     if plan.status != Plan.Status.DRAFT_ISSUED:
         raise PlanError("The draft plan has not been issued to the family yet.")
     version = plan_latest_version(plan)
