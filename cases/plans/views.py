@@ -65,6 +65,11 @@ def _plan_of(case: Case) -> Plan:
     return plan
 
 
+def _posted(request: HttpRequest) -> Any:
+    # An empty POST is still a submission (a form with nothing chosen must show its errors).
+    return request.POST if request.method == "POST" else None
+
+
 def _failed(form: forms.Form, error: PlanError) -> None:
     form.add_error(None, error.message)
 
@@ -231,7 +236,7 @@ def plan_preview(request: HttpRequest, reference: str) -> HttpResponse:
 def plan_issue_draft(request: HttpRequest, reference: str) -> HttpResponse:
     case = _staff_case(request, reference, access.CASE_WORK)
     plan = _plan_of(case)
-    form = forms.Form(request.POST or None)
+    form = forms.Form(_posted(request))
     today = timezone.localdate()
     if request.method == "POST" and form.is_valid():
         try:
@@ -266,7 +271,7 @@ def consultation_choose(request: HttpRequest, reference: str) -> HttpResponse:
             list(case.needs or []), setting_type=setting_type, cover_all=cover_all
         )[:50]
     )
-    form = ConsultForm(request.POST or None, settings=ranked)
+    form = ConsultForm(_posted(request), settings=ranked)
     if writing and form.is_valid():
         try:
             sent = services.consultation_send(plan=plan, settings=form.chosen(), actor=request.user)
@@ -305,7 +310,7 @@ def plan_issue_final(request: HttpRequest, reference: str) -> HttpResponse:
             pk__in=[*consulted, preferred.preferred_setting_id]
         ).order_by("name")
     initial = {"named_setting": preferred.preferred_setting_id if preferred else None}
-    form = FinalPlanForm(request.POST or None, settings_qs=settings_qs, initial=initial)
+    form = FinalPlanForm(_posted(request), settings_qs=settings_qs, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.plan_issue_final(
@@ -387,7 +392,7 @@ def _family_plan(request: HttpRequest, reference: str) -> Plan:
 def plan_family(request: HttpRequest, reference: str) -> HttpResponse:
     plan = _family_plan(request, reference)
     case = plan.case
-    form = CommentForm(request.POST or None)
+    form = CommentForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.plan_comment_add(
@@ -425,7 +430,7 @@ def plan_family_respond(request: HttpRequest, reference: str) -> HttpResponse:
     plan = _family_plan(request, reference)
     if plan.status != Plan.Status.DRAFT_ISSUED:
         raise Http404("The draft is not open")
-    form = FamilyResponseForm(request.POST or None)
+    form = FamilyResponseForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -470,7 +475,7 @@ def consultation_respond(request: HttpRequest, public_id: str) -> HttpResponse:
     if consultation is None or not access.plan_visible_to_setting(request.user, consultation.plan):
         raise Http404("No such consultation")
     plan = consultation.plan
-    form = ConsultationResponseForm(request.POST or None)
+    form = ConsultationResponseForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -513,7 +518,7 @@ def review_list(request: HttpRequest, reference: str) -> HttpResponse:
     writing = request.method == "POST"
     case = _staff_case(request, reference, access.CASE_WORK if writing else access.CASE_VIEW)
     plan = _plan_of(case)
-    form = forms.Form(request.POST or None)
+    form = forms.Form(_posted(request))
     if writing and form.is_valid():
         try:
             review = review_schedule(plan=plan, actor=request.user)
