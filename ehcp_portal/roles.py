@@ -28,3 +28,6 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
     Role.ELECTED_MEMBER: [("Your casework queries", "cases:member_home")],
     Role.ADMIN: [("Configuration", "admin:index")],
 }
+
+# School users answer consultations about naming their setting and read plans that name it.
+NAVIGATION[Role.SCHOOL].append(("Consultations and plans", "cases:consultation_list"))

@@ -17,7 +17,10 @@ GOOD = {
 
 
 def _check(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in GOOD and k != "DEBUG"}
+    # DJANGO_ALLOW_ASYNC_UNSAFE is set by tests/e2e/conftest.py for the live server whenever
+    # the e2e directory is collected; a production process never has it.
+    local_only = {"DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in GOOD and k not in local_only}
     return subprocess.run(
         [sys.executable, "manage.py", "check", *args],
         cwd=ROOT,
