@@ -135,6 +135,14 @@ class FamilyResponseForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
     )
+    share_with_setting = forms.BooleanField(
+        label="Share the draft plan with the school or setting you asked for",
+        required=False,
+        help_text=(
+            "We will consult the school or setting anyway before naming it. Tick this only if you "
+            "want them to read the plan now. You can withdraw this at any time."
+        ),
+    )
     wants_meeting = forms.ChoiceField(
         label="Would you like a meeting with us about the draft plan?",
         choices=[("yes", "Yes"), ("no", "No")],

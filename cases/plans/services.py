@@ -299,7 +299,36 @@ def plan_issue_draft(*, plan: Plan, actor: User, on: date | None = None) -> Plan
     plan.draft_version = version.number
     plan.save(update_fields=["status", "draft_version"])
     plan.case.refresh_from_db()
+    case = plan.case
+    last_day = timeline(case.received_on, draft_issued=case.draft_issued_on)["draft_comments"]
+    _notify_family(
+        plan=plan,
+        purpose="draft_plan",
+        subject="Your child's draft EHC plan is ready to read",
+        body=(
+            f"Please read the draft plan. You can comment on it, ask for a meeting and tell us "
+            f"which school or setting you would like until {last_day:%-d %B %Y}."
+        ),
+    )
     return plan
+
+
+def _notify_family(*, plan: Plan, purpose: str, subject: str, body: str) -> None:
+    from families.models import FamilyMembership
+    from notifications.services import notification_queue
+
+    members = FamilyMembership.objects.filter(child_id=plan.case.child_id).select_related("user")
+    for membership in members:
+        notification_queue(
+            recipient=membership.user,
+            purpose=purpose,
+            event_key=f"plan:{plan.pk}:{purpose}:{timezone.localdate().isoformat()}",
+            subject=subject,
+            body=body,
+            link=reverse("cases:plan_family", args=[plan.case.reference]),
+            statutory=True,
+            case=plan.case,
+        )
 
 
 def _require_draft_open(plan: Plan) -> None:
@@ -336,11 +365,33 @@ def plan_family_respond(
     preferred_setting: Setting | None,
     preference_reasons: str = "",
     wants_meeting: bool = False,
+    share_with_setting: bool = False,
     on: date | None = None,
 ) -> FamilyResponse:
-    """The family's response to the draft: ends their window early (reg 13(1), s.38(2))."""
+    """The family's response to the draft: ends their window early (reg 13(1), s.38(2)).
+
+    `share_with_setting` records the family's consent to share the plan with the setting they
+    asked for; without it, that setting sees the plan only if it is consulted (seed 000 rec 5).
+    """
+    from families.models import Consent
+
     _require_draft_open(plan)
     on = on or timezone.localdate()
+    if share_with_setting and preferred_setting is not None:
+        already = Consent.objects.filter(
+            child_id=plan.case.child_id,
+            party=Consent.Party.SETTING,
+            setting=preferred_setting,
+            revoked_at__isnull=True,
+        ).exists()
+        if not already:
+            Consent.objects.create(
+                child_id=plan.case.child_id,
+                party=Consent.Party.SETTING,
+                setting=preferred_setting,
+                detail="The EHC plan, given with the response to the draft plan",
+                given_by=actor,
+            )
     response = FamilyResponse.objects.create(
         plan=plan,
         version=plan.draft_version or 0,
@@ -516,6 +567,15 @@ def plan_issue_final(
     plan.save()
     # From now only the named setting keeps access (s.43): other consultations close.
     plan.consultations.filter(closed_on__isnull=True).update(closed_on=on)
+    _notify_family(
+        plan=plan,
+        purpose="final_plan",
+        subject="Your child's final EHC plan has been issued",
+        body=(
+            "The final plan is ready to read and download. It explains your right to appeal "
+            "and the last day to do so."
+        ),
+    )
     case_event_record(
         case=case,
         kind="plan_twenty_weeks",

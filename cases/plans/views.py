@@ -440,6 +440,7 @@ def plan_family_respond(request: HttpRequest, reference: str) -> HttpResponse:
                 preferred_setting=data["preferred_setting"],
                 preference_reasons=data["preference_reasons"],
                 wants_meeting=data["wants_meeting"] == "yes",
+                share_with_setting=data["share_with_setting"],
             )
         except PlanError as error:
             _failed(form, error)

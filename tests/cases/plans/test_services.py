@@ -248,3 +248,28 @@ def test_the_family_cannot_comment_once_the_final_plan_is_issued(plan, caseworke
         plan_comment_add(plan=plan, section="A", body="Too late", author=family)
     with pytest.raises(PlanError, match="review"):
         plan_section_update(plan=plan, key="A", text="changed", actor=caseworker)
+
+
+def test_family_is_told_of_the_draft_with_its_last_day_and_of_the_final(plan, caseworker, family):
+    plan = plan_issue_draft(plan=plan, actor=caseworker, on=days_ago(20))
+    draft_note = Notification.objects.get(recipient=family, purpose="draft_plan", channel="email")
+    assert f"until {days_ago(6):%-d %B %Y}" in draft_note.body
+    assert draft_note.statutory
+    plan_issue_final(plan=plan, actor=caseworker, named_setting=None)
+    assert Notification.objects.filter(recipient=family, purpose="final_plan").exists()
+
+
+def test_sharing_with_the_named_school_is_the_familys_choice(
+    plan, caseworker, family, setting, senco
+):
+    from ehcp_portal.access import plan_visible_to_setting
+    from families.models import Consent
+
+    plan = plan_issue_draft(plan=plan, actor=caseworker, on=days_ago(3))
+    plan_family_respond(plan=plan, actor=family, preferred_setting=setting)
+    assert not Consent.objects.exists()
+    assert not plan_visible_to_setting(senco, plan)
+    plan_family_respond(plan=plan, actor=family, preferred_setting=setting, share_with_setting=True)
+    consent = Consent.objects.get()
+    assert (consent.party, consent.setting, consent.given_by) == ("setting", setting, family)
+    assert plan_visible_to_setting(senco, plan)
