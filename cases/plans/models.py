@@ -40,6 +40,8 @@ class Plan(models.Model):
     )
     draft_version = models.PositiveIntegerField(null=True, blank=True)
     final_version = models.PositiveIntegerField(null=True, blank=True)
+    # The date of the plan now in force: the final plan, then each amended plan (reg 22(3)).
+    issued_on = models.DateField(null=True, blank=True)
     final_document = models.ForeignKey(
         "cases.Document", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -15,7 +15,13 @@ from django.utils import timezone
 
 from cases.models import Case, Document, Stage
 from cases.plans.models import Plan, Review
-from cases.plans.services import PlanError, clean_text, plan_document_store, plan_latest_version
+from cases.plans.services import (
+    PlanError,
+    _notify_family,
+    clean_text,
+    plan_document_store,
+    plan_latest_version,
+)
 from cases.services import case_event_record, case_refresh_deadline
 from cases.statutory import phase_transfer_deadline, timeline
 from cases.workflow import TransitionRefused, case_transition
@@ -246,6 +252,12 @@ def review_decide(
         plan.ceased_on = on
         plan.cease_reason = reasons
         plan.save(update_fields=["status", "ceased_on", "cease_reason"])
+        _notify_family(
+            plan=plan,
+            purpose="plan_ceased",
+            subject="We have decided to cease your child's EHC plan",
+            body="Our letter explains the reasons, your right to appeal and the last day to do so.",
+        )
     else:
         if case.stage == Stage.FINAL_ISSUED:
             try:
@@ -301,7 +313,14 @@ def review_issue_amended_plan(*, review: Review, actor: User, on: date | None = 
         plan=plan, pdf=pdf, title=f"Amended EHC plan, version {version.number}", actor=actor
     )
     plan.final_version = version.number
-    plan.save(update_fields=["final_document", "final_version"])
+    plan.issued_on = on
+    plan.save(update_fields=["final_document", "final_version", "issued_on"])
+    _notify_family(
+        plan=plan,
+        purpose="amended_plan",
+        subject="Your child's amended EHC plan has been issued",
+        body="The amended plan is ready to read. It explains your right to appeal.",
+    )
     review.amended_issued_on = on
     review.save(update_fields=["amended_issued_on"])
     case_event_record(

@@ -552,10 +552,15 @@ def plan_issue_final(
         )
     except TransitionRefused as refused:
         raise PlanError(refused.reason) from refused
+    # Checked after the family's window (the more basic refusal); raising here rolls back.
+    if named_setting is not None and not plan.consultations.filter(setting=named_setting).exists():
+        # s.39(2)/s.40(2): the council consults a school or setting before naming it.
+        raise PlanError(f"Consult {named_setting.name} before naming it in the plan.")
     plan.case = case
     plan.status = Plan.Status.FINAL
     plan.final_version = version.number
     plan.named_setting = named_setting
+    plan.issued_on = on
     due = timeline(case.received_on)["final_plan"]
     plan.twenty_week_due = due
     plan.twenty_week_met = on <= due

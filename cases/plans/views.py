@@ -70,6 +70,15 @@ def _posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
+def _shown(plan: Plan) -> dict[str, Any]:
+    """The plan as issued: the final (or amended) plan once there is one, else the draft."""
+    if plan.final_version:
+        version = plan.versions.get(number=plan.final_version)
+        return plan_context(plan=plan, version=version, issued_on=plan.issued_on)
+    version = plan.versions.get(number=plan.draft_version)
+    return plan_context(plan=plan, version=version, issued_on=None)
+
+
 def _failed(form: forms.Form, error: PlanError) -> None:
     form.add_error(None, error.message)
 
@@ -220,9 +229,9 @@ def plan_diff(request: HttpRequest, reference: str) -> HttpResponse:
 def plan_preview(request: HttpRequest, reference: str) -> HttpResponse:
     case = _staff_case(request, reference)
     plan = _plan_of(case)
-    if plan.status == Plan.Status.FINAL and plan.final_version:
+    if plan.final_version:
         version = plan.versions.get(number=plan.final_version)
-        issued_on = case.final_issued_on
+        issued_on = plan.issued_on
     else:
         version, issued_on = services.plan_latest_version(plan), None
     return render(
@@ -302,14 +311,16 @@ def plan_issue_final(request: HttpRequest, reference: str) -> HttpResponse:
     plan = _plan_of(case)
     from cases.models import Setting
 
-    preferred = plan.responses.select_related("preferred_setting").first()
-    consulted = plan.consultations.values_list("setting_id", flat=True)
-    settings_qs = Setting.objects.filter(pk__in=list(consulted)).order_by("name")
-    if preferred and preferred.preferred_setting_id:
-        settings_qs = Setting.objects.filter(
-            pk__in=[*consulted, preferred.preferred_setting_id]
-        ).order_by("name")
-    initial = {"named_setting": preferred.preferred_setting_id if preferred else None}
+    # Only a consulted setting can be named (s.39(2), s.40(2)); the family's choice is
+    # preselected when it was consulted.
+    preferred = plan.responses.first()
+    consulted = list(plan.consultations.values_list("setting_id", flat=True))
+    settings_qs = Setting.objects.filter(pk__in=consulted).order_by("name")
+    initial = {
+        "named_setting": preferred.preferred_setting_id
+        if preferred and preferred.preferred_setting_id in consulted
+        else None
+    }
     form = FinalPlanForm(_posted(request), settings_qs=settings_qs, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -406,12 +417,7 @@ def plan_family(request: HttpRequest, reference: str) -> HttpResponse:
         else:
             messages.success(request, "Your comment was saved")
             return redirect("cases:plan_family", reference=reference)
-    if plan.status == Plan.Status.FINAL and plan.final_version:
-        version = plan.versions.get(number=plan.final_version)
-        context = plan_context(plan=plan, version=version, issued_on=case.final_issued_on)
-    else:
-        version = plan.versions.get(number=plan.draft_version)
-        context = plan_context(plan=plan, version=version, issued_on=None)
+    context = _shown(plan)
     context.update(
         form=form,
         comments=plan.comments.select_related("author"),
@@ -501,13 +507,7 @@ def consultation_respond(request: HttpRequest, public_id: str) -> HttpResponse:
 @login_required
 def plan_setting(request: HttpRequest, reference: str) -> HttpResponse:
     plan = access.plan_for_setting_or_404(request.user, reference)
-    case = plan.case
-    if plan.status == Plan.Status.FINAL and plan.final_version:
-        version = plan.versions.get(number=plan.final_version)
-        context = plan_context(plan=plan, version=version, issued_on=case.final_issued_on)
-    else:
-        version = plan.versions.get(number=plan.draft_version)
-        context = plan_context(plan=plan, version=version, issued_on=None)
+    context = _shown(plan)
     return render(request, "cases/plans/school_plan.html", context)
 
 

@@ -12,6 +12,7 @@ import time_machine
 from cases.models import Stage
 from cases.plans.sections import SECTIONS
 from cases.plans.services import (
+    consultation_send,
     plan_create,
     plan_issue_draft,
     plan_issue_final,
@@ -52,6 +53,7 @@ def final_plan(team, caseworker):
         plan_prefill_from_advice(plan=plan, advice=ADVICE, actor=caseworker)
         plan = plan_issue_draft(plan=plan, actor=caseworker, on=date(2026, 7, 1))
         setting = SettingFactory(name="Riverside Primary School", urn="123456")
+        consultation_send(plan=plan, settings=[setting], actor=caseworker, on=date(2026, 7, 2))
         plan = plan_issue_final(plan=plan, actor=caseworker, named_setting=setting)
     return plan
 

@@ -156,10 +156,17 @@ def test_final_plan_after_the_family_responds(plan, caseworker, family, setting)
     )
     plan.case.refresh_from_db()
     assert plan.case.family_responded_on == days_ago(2)
+    # s.39(2): the setting the family asked for is consulted before it is named.
+    with pytest.raises(PlanError, match="Consult Oakfield Primary School before naming it"):
+        plan_issue_final(plan=plan, actor=caseworker, named_setting=setting)
+    plan.case.refresh_from_db()
+    assert plan.case.stage == Stage.DRAFT_WITH_FAMILY and plan.case.final_issued_on is None
+    consultation_send(plan=plan, settings=[setting], actor=caseworker, on=days_ago(2))
     plan = plan_issue_final(plan=plan, actor=caseworker, named_setting=setting)
     case = plan.case
     assert case.stage == Stage.FINAL_ISSUED
     assert case.final_issued_on == timezone.localdate()
+    assert plan.issued_on == timezone.localdate()
     # Received 100 days ago: the 20-week date (140 days) is met.
     assert plan.twenty_week_due == case.received_on + timedelta(weeks=20)
     assert plan.twenty_week_met is True
