@@ -359,3 +359,43 @@ def test_review_pages_record_meeting_and_decision(client, final, caseworker):
     assert final.case.review_meeting_on == meeting
     page = client.get(url).content.decode()
     assert f"{meeting - timedelta(weeks=2):%-d %B %Y}" in page
+
+
+def staff_posts(plan: Plan) -> list[tuple[str, dict]]:
+    ref = plan.case.reference
+    return [
+        (reverse("cases:plan_start", args=[ref]), {}),
+        (reverse("cases:plan_section", args=[ref, "A"]), {"form": "text", "text": "changed"}),
+        (reverse("cases:plan_issue_draft", args=[ref]), {}),
+        (reverse("cases:consultation_choose", args=[ref]), {"settings": ["1"]}),
+        (reverse("cases:plan_issue_final", args=[ref]), {}),
+        (reverse("cases:review_list", args=[ref]), {}),
+    ]
+
+
+@pytest.mark.parametrize("role", [Role.PARENT, Role.SCHOOL, Role.ADVICE_GIVER, Role.CASEWORKER])
+def test_staff_writes_do_not_exist_for_other_roles_or_areas(client, plan, role, user_of_role):
+    client.force_login(user_of_role(role))
+    before = plan.versions.count()
+    for url, data in staff_posts(plan):
+        assert client.post(url, data).status_code == 404, url
+    assert plan.versions.count() == before
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.DRAFTING
+
+
+def test_the_familys_own_parent_cannot_use_staff_pages(client, plan, family):
+    client.force_login(family)
+    for url, data in staff_posts(plan):
+        assert client.post(url, data).status_code == 404, url
+
+
+def test_review_list_has_a_fixed_number_of_queries(
+    client, final, caseworker, django_assert_num_queries
+):
+    client.force_login(caseworker)
+    url = reverse("cases:review_list", args=[final.case.reference])
+    # session, user, case (access rule), plan, reviews
+    with django_assert_num_queries(5):
+        response = client.get(url)
+    assert "Not decided" in response.content.decode()
