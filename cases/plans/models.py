@@ -183,6 +183,8 @@ class Review(models.Model):
     decision_on = models.DateField(null=True, blank=True)
     reasons = models.TextField(blank=True)
     amendments_sent_on = models.DateField(null=True, blank=True)
+    # The plan version sent as the proposed amendments (reg 22(2)).
+    proposed_version = models.PositiveIntegerField(null=True, blank=True)
     amended_issued_on = models.DateField(null=True, blank=True)
     letter = models.ForeignKey(
         "cases.Document", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -47,7 +47,10 @@ def plan_sections_for_display(sections: dict[str, Any]) -> list[dict[str, Any]]:
     return shown
 
 
-def plan_context(*, plan: Plan, version: PlanVersion, issued_on: date | None) -> dict[str, Any]:
+def plan_context(
+    *, plan: Plan, version: PlanVersion, issued_on: date | None, proposed: bool = False
+) -> dict[str, Any]:
+    """What the plan include renders. `proposed`: amendments proposed at a review (reg 22)."""
     case = plan.case
     dates: dict[str, date] = {}
     if issued_on is not None:
@@ -61,7 +64,8 @@ def plan_context(*, plan: Plan, version: PlanVersion, issued_on: date | None) ->
         "sections": plan_sections_for_display(version.sections),
         "issued_on": issued_on,
         "is_final": issued_on is not None,
-        "named_setting": plan.named_setting if issued_on is not None else None,
+        "named_setting": plan.named_setting if issued_on is not None or proposed else None,
+        "proposed": proposed,
         "dates": dates,
         "section_i": BY_KEY["I"],
     }

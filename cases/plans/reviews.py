@@ -267,10 +267,27 @@ def review_decide(
         case.last_review_decision_on = on
         fields = ["last_review_decision_on"]
         if decision == Review.Decision.AMEND:
+            latest = plan_latest_version(plan).number
+            if latest == plan.final_version:
+                raise PlanError(
+                    "Edit the sections to propose the amendments before deciding to amend: "
+                    "they are sent to the family with the decision (reg 22(2))."
+                )
+            review.proposed_version = latest
             review.amendments_sent_on = on
             case.amendments_sent_on = on
             fields.append("amendments_sent_on")
         _save_case(case, *fields)
+        if decision == Review.Decision.AMEND:
+            _notify_family(
+                plan=plan,
+                purpose="amendments",
+                subject="Proposed amendments to your child's EHC plan",
+                body=(
+                    "Please read the proposed amendments. You can comment on them until "
+                    f"{on + timedelta(days=14):%-d %B %Y}."
+                ),
+            )
         case_event_record(
             case=case,
             kind="review_decision",

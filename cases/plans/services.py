@@ -4,13 +4,13 @@ statutory steps go through `case_transition`, so the clock and the timeline see 
 from __future__ import annotations
 
 import copy
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -68,8 +68,26 @@ def _editable(plan: Plan) -> None:
 
 
 def plan_amendment_open(plan: Plan) -> bool:
-    # reg 22: after a review decision to amend, the plan is edited until the amended plan issues.
-    return plan.reviews.filter(decision="amend", amended_issued_on__isnull=True).exists()
+    # reg 22: amendments are proposed once the review meeting is set (they go out with the
+    # decision) and may change after the family's comments until the amended plan issues.
+    return plan.reviews.filter(
+        Q(decision="", meeting_on__isnull=False)
+        | Q(decision="amend", amended_issued_on__isnull=True)
+    ).exists()
+
+
+def amendment_comments_open(plan: Plan, on: date | None = None) -> Any:
+    """The review whose proposed amendments the family may comment on today, if any."""
+    on = on or timezone.localdate()
+    review = (
+        plan.reviews.filter(decision="amend", amended_issued_on__isnull=True)
+        .exclude(amendments_sent_on__isnull=True)
+        .first()
+    )
+    # reg 22(2): at least 15 days beginning with the day the amendments were sent.
+    if review and on <= review.amendments_sent_on + timedelta(days=14):
+        return review
+    return None
 
 
 def setting_named_in(text: str) -> Setting | None:
@@ -338,19 +356,25 @@ def _require_draft_open(plan: Plan) -> None:
 
 @transaction.atomic
 def plan_comment_add(*, plan: Plan, section: str, body: str, author: User) -> PlanComment:
-    _require_draft_open(plan)
+    amending = amendment_comments_open(plan) if plan.status == Plan.Status.FINAL else None
+    if amending is None:
+        _require_draft_open(plan)
     body = clean_text(body)
     if section not in SECTION_KEYS:
         raise PlanError("Choose the section your comment is about.")
     if not body:
         raise PlanError("Enter your comment.")
+    version = amending.proposed_version if amending else plan.draft_version
     comment = PlanComment.objects.create(
-        plan=plan, version=plan.draft_version or 0, section=section, body=body, author=author
+        plan=plan, version=version or 0, section=section, body=body, author=author
     )
     case_event_record(
         case=plan.case,
         kind="plan_comment",
-        summary=f"You commented on section {section} of the draft plan",
+        summary=(
+            f"You commented on section {section} of the "
+            + ("proposed amendments" if amending else "draft plan")
+        ),
         actor=author,
         family_visible=True,
     )

@@ -6,6 +6,7 @@ Staff pages use CASE_VIEW (read) and CASE_WORK (write); family pages CASE_TRACK;
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django import forms
@@ -31,7 +32,7 @@ from cases.plans.forms import (
     ReviewReportForm,
     SectionTextForm,
 )
-from cases.plans.models import Consultation, Plan
+from cases.plans.models import Consultation, Plan, Review
 from cases.plans.pdf import plan_context, plan_sections_for_display
 from cases.plans.reviews import (
     review_chain,
@@ -417,16 +418,38 @@ def plan_family(request: HttpRequest, reference: str) -> HttpResponse:
         else:
             messages.success(request, "Your comment was saved")
             return redirect("cases:plan_family", reference=reference)
-    context = _shown(plan)
+    amending = (
+        plan.reviews.filter(
+            decision=Review.Decision.AMEND,
+            amended_issued_on__isnull=True,
+            proposed_version__isnull=False,
+        ).first()
+        if plan.status == Plan.Status.FINAL
+        else None
+    )
+    if amending is not None:
+        version = plan.versions.get(number=amending.proposed_version)
+        context = plan_context(plan=plan, version=version, issued_on=None, proposed=True)
+        comments_until = amending.amendments_sent_on + timedelta(days=14)
+        comments_open = services.amendment_comments_open(plan) is not None
+        context["amended_due"] = timeline(
+            case.received_on, amendments_sent=amending.amendments_sent_on
+        )["amended_plan"]
+    else:
+        context = _shown(plan)
+        comments_until = (
+            timeline(case.received_on, draft_issued=case.draft_issued_on)["draft_comments"]
+            if case.draft_issued_on
+            else None
+        )
+        comments_open = plan.status == Plan.Status.DRAFT_ISSUED
     context.update(
         form=form,
         comments=plan.comments.select_related("author"),
         response=plan.responses.select_related("preferred_setting").first(),
-        comments_until=(
-            timeline(case.received_on, draft_issued=case.draft_issued_on)["draft_comments"]
-            if case.draft_issued_on
-            else None
-        ),
+        comments_until=comments_until,
+        comments_open=comments_open,
+        amending=amending,
     )
     return render(request, "cases/plans/family.html", context)
 

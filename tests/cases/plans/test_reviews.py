@@ -24,13 +24,15 @@ from cases.plans.reviews import (
 )
 from cases.plans.services import (
     PlanError,
+    plan_comment_add,
     plan_create,
     plan_issue_draft,
     plan_issue_final,
     plan_prefill_from_advice,
+    plan_section_update,
 )
 from tests.cases.plans.conftest import ADVICE
-from tests.factories import CaseFactory
+from tests.factories import CaseFactory, family_for
 
 pytestmark = pytest.mark.django_db
 
@@ -137,6 +139,7 @@ def _final_plan(team, caseworker, *, year_group: str = "Year 6") -> Plan:
 
 def test_review_amend_chain_sets_the_case_clock(team, caseworker):
     plan = _final_plan(team, caseworker)
+    parent = family_for(plan.case)
     with time_machine.travel(date(2026, 11, 22)):
         review = review_schedule(plan=plan, actor=caseworker)
         assert review.review_from == date(2026, 3, 10)
@@ -157,9 +160,21 @@ def test_review_amend_chain_sets_the_case_clock(team, caseworker):
 
     with time_machine.travel(date(2027, 2, 1)):
         review_record_report(review=review, received_on=date(2027, 2, 1), actor=caseworker)
+        # reg 22(2): the proposed amendments go with the decision, so they come first.
+        with pytest.raises(PlanError, match="Edit the sections"):
+            review_decide(review=review, decision=Review.Decision.AMEND, actor=caseworker)
+        proposed = plan_section_update(
+            plan=plan, key="I", text="A secondary school with a resourced base", actor=caseworker
+        )
         review = review_decide(
             review=review, decision=Review.Decision.AMEND, actor=caseworker, reasons="New SALT"
         )
+        assert review.proposed_version == proposed.number
+        # The family comments on the proposed amendments within their 15 days.
+        comment = plan_comment_add(plan=plan, section="I", body="We agree", author=parent)
+        assert comment.version == proposed.number
+    with time_machine.travel(date(2027, 2, 16)), pytest.raises(PlanError, match="not open"):
+        plan_comment_add(plan=plan, section="I", body="Too late", author=parent)
     case.refresh_from_db()
     assert case.stage == Stage.MAINTAINED
     assert case.last_review_decision_on == date(2027, 2, 1)
@@ -178,6 +193,9 @@ def test_review_amend_chain_sets_the_case_clock(team, caseworker):
         review = review_issue_amended_plan(review=review, actor=caseworker)
     assert review.amended_issued_on == date(2027, 2, 16)
     assert case.documents.filter(kind=Document.Kind.PLAN, title__startswith="Amended").exists()
+    plan.refresh_from_db()
+    assert plan.issued_on == date(2027, 2, 16)
+    assert plan.final_version == proposed.number
 
     with time_machine.travel(date(2027, 2, 20)):
         nxt = review_schedule(plan=plan, actor=caseworker)

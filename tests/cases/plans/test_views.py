@@ -399,3 +399,28 @@ def test_review_list_has_a_fixed_number_of_queries(
     with django_assert_num_queries(5):
         response = client.get(url)
     assert "Not decided" in response.content.decode()
+
+
+def test_family_reads_and_comments_on_proposed_amendments(client, final, caseworker, family):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cases.plans.reviews import review_decide
+    from cases.plans.services import plan_section_update
+
+    review = final.reviews.get()
+    review.meeting_on = timezone.localdate() - timedelta(days=3)
+    review.save()
+    plan_section_update(plan=final, key="J", text="A personal budget for respite", actor=caseworker)
+    review_decide(review=review, decision="amend", actor=caseworker)
+    client.force_login(family)
+    url = reverse("cases:plan_family", args=[final.case.reference])
+    page = client.get(url).content.decode()
+    assert "Proposed amendments to" in page
+    assert "A personal budget for respite" in page
+    last_day = timezone.localdate() + timedelta(days=14)
+    assert f"until <strong>{last_day:%-d %B %Y}</strong>" in page
+    response = client.post(url, {"section": "J", "body": "Thank you"})
+    assert response.status_code == 302
+    assert final.comments.get().body == "Thank you"
