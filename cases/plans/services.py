@@ -283,7 +283,7 @@ def plan_item_remove(*, plan: Plan, key: str, item_id: str, actor: User) -> Plan
     return _save_version(plan=plan, sections=sections, change=f"{item_id} removed", actor=actor)
 
 
-def _ready_problems(sections: dict[str, Any]) -> list[str]:
+def plan_readiness_problems(sections: dict[str, Any]) -> list[str]:
     problems = validate_sections(sections)
     if not any(sections[k]["items"] for k in NEED_SECTIONS):
         problems.append("Section B, C or D must describe at least one need.")
@@ -299,7 +299,7 @@ def plan_issue_draft(*, plan: Plan, actor: User, on: date | None = None) -> Plan
     """Send the draft to the family: opens their 15 days (reg 13(1))."""
     plan = Plan.objects.select_for_update(of=("self",)).select_related("case").get(pk=plan.pk)
     version = plan_latest_version(plan)
-    problems = _ready_problems(version.sections)
+    problems = plan_readiness_problems(version.sections)
     if problems:
         raise PlanError(problems[0])
     _check_no_school_named(version.sections)
@@ -559,7 +559,7 @@ def plan_issue_final(
     if plan.status != Plan.Status.DRAFT_ISSUED:
         raise PlanError("The draft plan has not been issued to the family yet.")
     version = plan_latest_version(plan)
-    problems = _ready_problems(version.sections)
+    problems = plan_readiness_problems(version.sections)
     if problems:
         raise PlanError(problems[0])
     on = on or timezone.localdate()

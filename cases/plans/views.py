@@ -103,7 +103,7 @@ def plan_summary(request: HttpRequest, reference: str) -> HttpResponse:
         context.update(
             version=version,
             sections=SECTIONS,
-            problems=services._ready_problems(version.sections),
+            problems=services.plan_readiness_problems(version.sections),
             final_plan_due=t["final_plan"],
             draft_comments_due=t.get("draft_comments"),
             comments=plan.comments.select_related("author"),
