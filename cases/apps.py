@@ -6,7 +6,6 @@ class CasesConfig(AppConfig):
     verbose_name = "Cases"
 
     def ready(self) -> None:
-        from cases.assignment import admin as assignment_admin  # noqa: F401  (registers)
         from cases.assignment import tasks as assignment_tasks  # noqa: F401  (celery finds them)
         from cases.assignment.services import case_priority_after_transition
         from cases.letters import decision_letter_after_transition

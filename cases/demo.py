@@ -731,6 +731,7 @@ class DemoBuilder:
             self.build_assignment_profiles()
             self.build_front_door()
             self.build_advice()
+            self.build_plans()
         return self.result
 
     # -- panels ------------------------------------------------------------------------------
@@ -991,6 +992,71 @@ class DemoBuilder:
         }
         draft.answers["child-language"] = {"data": {"home_language": ["English"]}}
         draft.save(update_fields=["answers"])
+
+    def build_plans(self) -> None:
+        """Plans for the demo caseworker's cases past drafting (a few dozen rows, no PDFs)."""
+        from cases.plans.models import Consultation, Plan, PlanVersion
+        from cases.plans.services import _prefilled_sections
+        from cases.statutory import timeline
+
+        status_for = {
+            Stage.DRAFTING: Plan.Status.DRAFTING,
+            Stage.DRAFT_WITH_FAMILY: Plan.Status.DRAFT_ISSUED,
+            Stage.CONSULTING: Plan.Status.DRAFT_ISSUED,
+            Stage.FINAL_ISSUED: Plan.Status.FINAL,
+            Stage.MAINTAINED: Plan.Status.FINAL,
+        }
+        senco_setting = (
+            User.objects.filter(email="senco@demo.ehcp.test")
+            .values_list("setting", flat=True)
+            .first()
+        )
+        cases = list(
+            Case.objects.filter(
+                caseworker__email="caseworker@demo.ehcp.test", stage__in=list(status_for)
+            ).select_related("child")[:30]
+        )
+        for case in cases:
+            sections = _prefilled_sections(case)
+            if sections["B"]["items"]:
+                sections["E"]["items"].append(
+                    {
+                        "id": "E1",
+                        "text": "Takes part in lessons with growing independence",
+                        "need": "B1",
+                    }
+                )
+                sections["F"]["items"].append(
+                    {
+                        "id": "F1",
+                        "text": "Small-group teaching for 5 hours a week from a trained assistant",
+                        "need": "B1",
+                        "outcome": "E1",
+                    }
+                )
+            sections["I"]["text"] = "A mainstream school with access to specialist support"
+            status = status_for[case.stage]
+            final = status == Plan.Status.FINAL and case.final_issued_on
+            due = timeline(case.received_on)["final_plan"]
+            plan = Plan.objects.create(
+                case=case,
+                status=status,
+                named_setting_id=case.child.setting_id if final else None,
+                draft_version=1 if status != Plan.Status.DRAFTING else None,
+                final_version=1 if final else None,
+                twenty_week_due=due if final else None,
+                twenty_week_met=(case.final_issued_on <= due) if final else None,
+            )
+            PlanVersion.objects.create(plan=plan, number=1, sections=sections, change="Demo plan")
+            if case.stage == Stage.CONSULTING and senco_setting and case.consultation_sent_on:
+                Consultation.objects.create(
+                    plan=plan,
+                    setting_id=senco_setting,
+                    sent_on=case.consultation_sent_on,
+                    response_due=timeline(
+                        case.received_on, consultation_sent=case.consultation_sent_on
+                    )["consultation_response"],
+                )
 
 
 def _phase_fits(kind: str, age: int) -> bool:

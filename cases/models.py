@@ -296,3 +296,4 @@ from cases.advice.models import *  # noqa: E402,F403
 from cases.assignment.models import *  # noqa: E402,F403
 from cases.casework.models import *  # noqa: E402,F403
 from cases.members.models import *  # noqa: E402,F403
+from cases.plans.models import *  # noqa: E402,F403

@@ -50,3 +50,7 @@ urlpatterns += [
 from django.urls import include  # noqa: E402
 
 urlpatterns += [path("", include("cases.assignment.urls"))]
+# The EHC plan: drafting, co-production, consultation, final plan and reviews (cases/plans/).
+from cases.plans.urls import urlpatterns as plan_urlpatterns  # noqa: E402
+
+urlpatterns += plan_urlpatterns

@@ -20,6 +20,7 @@ from ehcp_portal.accounts.models import Role
 
 if TYPE_CHECKING:
     from cases.models import Case
+    from cases.plans.models import Plan
     from ehcp_portal.accounts.models import User
 
 # Actions on a case.
@@ -408,3 +409,49 @@ def advice_request_or_404(user: User, public_id: object, action: str = ADVICE_VI
     if request is None:
         raise Http404("No such advice request")
     return request
+
+
+# --- the EHC plan and settings ---
+
+
+def plan_visible_to_setting(user: User, plan: Plan) -> bool:
+    """May this school user read this plan? (seed 000 recommendation 5)
+
+    Nothing from a plan reaches a setting before the draft is issued, and then only through:
+    the statutory consultation route (an open Consultation of that setting, s.39(2)/s.40(2)),
+    the family's recorded, unrevoked consent to share with that setting, or, once final, being
+    the setting named in section I (which must admit the child, s.43).
+    """
+    if not user.is_authenticated or not user.is_active or user.role != Role.SCHOOL:
+        return False
+    if not user.setting_id or plan.status == "drafting":
+        return False
+    from cases.plans.models import Consultation
+    from families.models import Consent
+
+    if plan.status == "final" and plan.named_setting_id == user.setting_id:
+        return True
+    if Consultation.objects.filter(
+        plan_id=plan.pk, setting_id=user.setting_id, closed_on__isnull=True
+    ).exists():
+        return True
+    return Consent.objects.filter(
+        child_id=plan.case.child_id,
+        party=Consent.Party.SETTING,
+        setting_id=user.setting_id,
+        revoked_at__isnull=True,
+    ).exists()
+
+
+def plan_for_setting_or_404(user: User, reference: str) -> Plan:
+    from cases.plans.models import Plan
+
+    role_required(user, Role.SCHOOL)
+    plan = (
+        Plan.objects.select_related("case__child", "named_setting")
+        .filter(case__reference=reference)
+        .first()
+    )
+    if plan is None or not plan_visible_to_setting(user, plan):
+        raise Http404("No such plan")
+    return plan

@@ -48,3 +48,5 @@ NAVIGATION[Role.CASEWORKER].append(
 NAVIGATION[Role.TEAM_MANAGER].append(
     ("Enter a paper or phone request", "families:assisted_request_start")
 )
+# School users answer consultations about naming their setting and read plans that name it.
+NAVIGATION[Role.SCHOOL].append(("Consultations and plans", "cases:consultation_list"))

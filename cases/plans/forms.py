@@ -1,0 +1,258 @@
+"""Forms of the plan pages: GOV.UK question pages with error summaries."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from cases.models import Setting
+from cases.plans.models import Review
+from cases.plans.sections import NEED_SECTIONS, SECTIONS
+
+
+def _no_nul(value: str) -> str:
+    return (value or "").replace("\x00", "")
+
+
+class GovUKDateWidget(forms.MultiWidget):
+    """Day, month, year boxes (GOV.UK date input); rendered by includes/field.html."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__([forms.TextInput(), forms.TextInput(), forms.TextInput()], attrs)
+
+    def decompress(self, value: date | None) -> list[Any]:
+        if isinstance(value, date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+
+class GovUKDateField(forms.MultiValueField):
+    widget = GovUKDateWidget
+
+    def __init__(self, **kwargs: Any) -> None:
+        fields = (forms.CharField(), forms.CharField(), forms.CharField())
+        kwargs.setdefault(
+            "error_messages", {"required": "Enter the date", "incomplete": "Enter a full date"}
+        )
+        super().__init__(fields=fields, require_all_fields=False, **kwargs)
+
+    def compress(self, data_list: list[str]) -> date | None:
+        if not data_list or not any(data_list):
+            return None
+        try:
+            day, month, year = (int(_no_nul(str(v)).strip()) for v in data_list)
+            if year < 1900:
+                raise ValueError
+            return date(year, month, day)
+        except (TypeError, ValueError):
+            raise ValidationError("The date must be a real date, like 27 3 2027") from None
+
+
+class SectionTextForm(forms.Form):
+    text = forms.CharField(
+        label="Text of the section", widget=forms.Textarea(attrs={"rows": 8}), required=False
+    )
+
+    def clean_text(self) -> str:
+        return _no_nul(self.cleaned_data["text"])
+
+
+class ItemForm(forms.Form):
+    """An item of a need, outcome or provision section, linked to what it serves."""
+
+    item_text = forms.CharField(
+        label="Item",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the text of the item"},
+    )
+    need = forms.ChoiceField(label="The need it meets", required=False)
+    outcome = forms.ChoiceField(label="The outcome it works towards", required=False)
+
+    def __init__(self, *args: Any, kind: str, sections: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        needs = [
+            (i["id"], f"{i['id']}: {i['text'][:80]}")
+            for key in NEED_SECTIONS
+            for i in sections[key]["items"]
+        ]
+        outcomes = [(i["id"], f"{i['id']}: {i['text'][:80]}") for i in sections["E"]["items"]]
+        self.fields["need"].choices = [("", "Choose a need")] + needs
+        self.fields["outcome"].choices = [("", "Choose an outcome")] + outcomes
+        if kind == "need":
+            del self.fields["need"], self.fields["outcome"]
+        elif kind == "outcome":
+            del self.fields["outcome"]
+
+    def clean_item_text(self) -> str:
+        return _no_nul(self.cleaned_data["item_text"]).strip()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if "need" in self.fields and not data.get("need"):
+            self.add_error("need", "Choose the need this item meets")
+        if "outcome" in self.fields and not data.get("outcome"):
+            self.add_error("outcome", "Choose the outcome this provision works towards")
+        return data
+
+
+class CommentForm(forms.Form):
+    section = forms.ChoiceField(
+        label="Which section is your comment about?",
+        choices=[("", "Choose a section")] + [(s.key, s.title) for s in SECTIONS],
+        error_messages={"required": "Choose the section your comment is about"},
+    )
+    body = forms.CharField(
+        label="Your comment",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Enter your comment"},
+    )
+
+    def clean_body(self) -> str:
+        body = _no_nul(self.cleaned_data["body"]).strip()
+        if not body:
+            raise ValidationError("Enter your comment")
+        return body
+
+
+class FamilyResponseForm(forms.Form):
+    preferred_setting = forms.ModelChoiceField(
+        label="Which school or setting would you like named in the plan?",
+        queryset=Setting.objects.order_by("name"),
+        required=False,
+        empty_label="No preference",
+        help_text=(
+            "You have the right to ask for a particular school or setting "
+            "(section 38 of the Children and Families Act 2014)."
+        ),
+    )
+    preference_reasons = forms.CharField(
+        label="Why would you like this school or setting? (optional)",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+    share_with_setting = forms.BooleanField(
+        label="Share the draft plan with the school or setting you asked for",
+        required=False,
+        help_text=(
+            "We will consult the school or setting anyway before naming it. Tick this only if you "
+            "want them to read the plan now. You can withdraw this at any time."
+        ),
+    )
+    wants_meeting = forms.ChoiceField(
+        label="Would you like a meeting with us about the draft plan?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select yes if you would like a meeting"},
+    )
+
+    def clean_preference_reasons(self) -> str:
+        return _no_nul(self.cleaned_data["preference_reasons"]).strip()
+
+
+class ConsultForm(forms.Form):
+    settings = forms.MultipleChoiceField(
+        label="Settings to consult",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one setting to consult"},
+    )
+
+    def __init__(self, *args: Any, settings: list[Setting], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["settings"].choices = [(str(s.pk), s.name) for s in settings]
+        self._by_pk = {str(s.pk): s for s in settings}
+
+    def chosen(self) -> list[Setting]:
+        return [self._by_pk[pk] for pk in self.cleaned_data["settings"]]
+
+
+class ConsultationResponseForm(forms.Form):
+    can_meet_needs = forms.ChoiceField(
+        label="Can your setting meet the child's needs set out in the draft plan?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select yes if your setting can meet the needs"},
+    )
+    reasons = forms.CharField(
+        label="Your reasons",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Give the reasons for your answer"},
+    )
+    annual_cost = forms.DecimalField(
+        label="Extra cost per year, in pounds (optional)",
+        required=False,
+        min_value=Decimal("0"),
+        max_digits=10,
+        decimal_places=2,
+        error_messages={
+            "invalid": "Enter the cost as a number, like 4500 or 4500.50",
+            "min_value": "The cost cannot be negative",
+            "max_digits": "Enter a cost under £100,000,000",
+            "max_decimal_places": "Enter the cost in pounds and pence, like 4500.50",
+        },
+    )
+
+    def clean_reasons(self) -> str:
+        reasons = _no_nul(self.cleaned_data["reasons"]).strip()
+        if not reasons:
+            raise ValidationError("Give the reasons for your answer")
+        return reasons
+
+
+class FinalPlanForm(forms.Form):
+    named_setting = forms.ModelChoiceField(
+        label="School or setting to name in section I",
+        queryset=Setting.objects.none(),
+        required=False,
+        empty_label="No school or setting named",
+    )
+    exception = forms.CharField(
+        label="If the 20 weeks are missed, the recorded exception (optional)",
+        required=False,
+        max_length=300,
+        help_text="SEND Regulations 2014, reg 13(3) and reg 10(4).",
+    )
+
+    def __init__(self, *args: Any, settings_qs: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["named_setting"].queryset = settings_qs
+
+    def clean_exception(self) -> str:
+        return _no_nul(self.cleaned_data["exception"]).strip()
+
+
+class ReviewMeetingForm(forms.Form):
+    meeting_on = GovUKDateField(
+        label="Date of the review meeting", help_text="For example, 27 3 2027"
+    )
+
+
+class ReviewReportForm(forms.Form):
+    received_on = GovUKDateField(
+        label="Date the report was received", help_text="For example, 27 3 2027"
+    )
+
+
+class ReviewDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="What did we decide?",
+        choices=Review.Decision.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to keep, amend or cease the plan"},
+    )
+    reasons = forms.CharField(
+        label="Reasons (the family will read them)",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        data["reasons"] = _no_nul(data.get("reasons", "")).strip()
+        if data.get("decision") == Review.Decision.CEASE and not data["reasons"]:
+            self.add_error("reasons", "Give the reasons for ceasing the plan")
+        return data

@@ -1,0 +1,622 @@
+"""Plan pages: thin views that ask the access policy, call services and render.
+
+Staff pages use CASE_VIEW (read) and CASE_WORK (write); family pages CASE_TRACK; school pages
+`access.plan_visible_to_setting`. Anything a user may not see is a 404.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from cases.models import Case, Document, SettingType
+from cases.plans import selectors, services
+from cases.plans.forms import (
+    CommentForm,
+    ConsultationResponseForm,
+    ConsultForm,
+    FamilyResponseForm,
+    FinalPlanForm,
+    ItemForm,
+    ReviewDecisionForm,
+    ReviewMeetingForm,
+    ReviewReportForm,
+    SectionTextForm,
+)
+from cases.plans.models import Consultation, Plan, Review
+from cases.plans.pdf import plan_context, plan_sections_for_display
+from cases.plans.reviews import (
+    review_chain,
+    review_decide,
+    review_issue_amended_plan,
+    review_record_report,
+    review_schedule,
+    review_set_meeting,
+)
+from cases.plans.sections import BY_KEY, SECTIONS
+from cases.plans.services import PlanError
+from cases.statutory import timeline
+from ehcp_portal import access
+from ehcp_portal.accounts.models import Role
+
+
+def _staff_case(request: HttpRequest, reference: str, action: str = access.CASE_VIEW) -> Case:
+    return access.case_or_404(
+        request.user,
+        reference,
+        action,
+        queryset=access.cases_for(request.user, action).select_related("child"),
+    )
+
+
+def _plan_of(case: Case) -> Plan:
+    plan = selectors.plan_of(case)
+    if plan is None:
+        raise Http404("No plan yet")
+    plan.case = case
+    return plan
+
+
+def _posted(request: HttpRequest) -> Any:
+    # An empty POST is still a submission (a form with nothing chosen must show its errors).
+    return request.POST if request.method == "POST" else None
+
+
+def _shown(plan: Plan) -> dict[str, Any]:
+    """The plan as issued: the final (or amended) plan once there is one, else the draft."""
+    if plan.final_version:
+        version = plan.versions.get(number=plan.final_version)
+        return plan_context(plan=plan, version=version, issued_on=plan.issued_on)
+    version = plan.versions.get(number=plan.draft_version)
+    return plan_context(plan=plan, version=version, issued_on=None)
+
+
+def _failed(form: forms.Form, error: PlanError) -> None:
+    form.add_error(None, error.message)
+
+
+# --- caseworker: drafting ---
+
+
+@login_required
+def plan_summary(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _staff_case(request, reference)
+    plan = selectors.plan_of(case)
+    context: dict[str, Any] = {"case": case, "plan": plan}
+    if plan is not None:
+        plan.case = case
+        version = services.plan_latest_version(plan)
+        t = timeline(
+            case.received_on,
+            draft_issued=case.draft_issued_on,
+            consultation_sent=case.consultation_sent_on,
+        )
+        context.update(
+            version=version,
+            sections=SECTIONS,
+            problems=services.plan_readiness_problems(version.sections),
+            final_plan_due=t["final_plan"],
+            draft_comments_due=t.get("draft_comments"),
+            comments=plan.comments.select_related("author"),
+            responses=plan.responses.select_related("preferred_setting", "submitted_by"),
+            consultations=plan.consultations.select_related("setting"),
+            reviews=plan.reviews.all(),
+        )
+    return render(request, "cases/plans/summary.html", context)
+
+
+@login_required
+@require_POST
+def plan_start(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _staff_case(request, reference, access.CASE_WORK)
+    services.plan_create(case=case, actor=request.user)
+    return redirect("cases:plan_summary", reference=case.reference)
+
+
+@login_required
+def plan_section(request: HttpRequest, reference: str, key: str) -> HttpResponse:
+    writing = request.method == "POST"
+    case = _staff_case(request, reference, access.CASE_WORK if writing else access.CASE_VIEW)
+    plan = _plan_of(case)
+    section = BY_KEY.get(key)
+    if section is None:
+        raise Http404("No such section")
+    version = services.plan_latest_version(plan)
+    content = version.sections[key]
+    text_form = SectionTextForm(initial={"text": content["text"]})
+    item_form = None
+    if section.kind != "text":
+        item_form = ItemForm(kind=section.kind, sections=version.sections)
+    if writing:
+        which = request.POST.get("form")
+        try:
+            if which == "text":
+                text_form = SectionTextForm(request.POST)
+                if text_form.is_valid():
+                    services.plan_section_update(
+                        plan=plan, key=key, text=text_form.cleaned_data["text"], actor=request.user
+                    )
+                    messages.success(request, f"Section {key} saved")
+                    return redirect("cases:plan_section", reference=reference, key=key)
+            elif which == "item" and item_form is not None:
+                item_form = ItemForm(request.POST, kind=section.kind, sections=version.sections)
+                if item_form.is_valid():
+                    data = item_form.cleaned_data
+                    services.plan_item_add(
+                        plan=plan,
+                        key=key,
+                        text=data["item_text"],
+                        need=data.get("need", ""),
+                        outcome=data.get("outcome", ""),
+                        actor=request.user,
+                    )
+                    messages.success(request, "Item added")
+                    return redirect("cases:plan_section", reference=reference, key=key)
+            elif which == "remove":
+                services.plan_item_remove(
+                    plan=plan, key=key, item_id=request.POST.get("item", ""), actor=request.user
+                )
+                messages.success(request, "Item removed")
+                return redirect("cases:plan_section", reference=reference, key=key)
+            else:
+                return HttpResponse("Unknown form", status=400)
+        except PlanError as error:
+            _failed(text_form if which == "text" else (item_form or text_form), error)
+    return render(
+        request,
+        "cases/plans/section.html",
+        {
+            "case": case,
+            "plan": plan,
+            "section": section,
+            "content": content,
+            "items": [
+                i
+                for s in plan_sections_for_display(version.sections)
+                if s["key"] == key
+                for i in s["items"]
+            ],
+            "text_form": text_form,
+            "item_form": item_form,
+            "editable": plan.status in (Plan.Status.DRAFTING, Plan.Status.DRAFT_ISSUED)
+            or services.plan_amendment_open(plan),
+        },
+    )
+
+
+@login_required
+def plan_versions(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _staff_case(request, reference)
+    plan = _plan_of(case)
+    page = Paginator(selectors.plan_versions(plan), 25).get_page(request.GET.get("page"))
+    return render(request, "cases/plans/versions.html", {"case": case, "plan": plan, "page": page})
+
+
+@login_required
+def plan_diff(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _staff_case(request, reference)
+    plan = _plan_of(case)
+    try:
+        older_n, newer_n = int(request.GET.get("from", "")), int(request.GET.get("to", ""))
+    except ValueError:
+        latest = services.plan_latest_version(plan).number
+        older_n, newer_n = max(latest - 1, 1), latest
+    older = get_object_or_404(plan.versions.select_related("created_by"), number=older_n)
+    newer = get_object_or_404(plan.versions.select_related("created_by"), number=newer_n)
+    return render(
+        request,
+        "cases/plans/diff.html",
+        {
+            "case": case,
+            "plan": plan,
+            "older": older,
+            "newer": newer,
+            "changes": selectors.version_diff(older, newer),
+            "titles": {s.key: s.title for s in SECTIONS},
+        },
+    )
+
+
+@login_required
+def plan_preview(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _staff_case(request, reference)
+    plan = _plan_of(case)
+    if plan.final_version:
+        version = plan.versions.get(number=plan.final_version)
+        issued_on = plan.issued_on
+    else:
+        version, issued_on = services.plan_latest_version(plan), None
+    return render(
+        request,
+        "cases/plans/preview.html",
+        plan_context(plan=plan, version=version, issued_on=issued_on),
+    )
+
+
+@login_required
+def plan_issue_draft(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _staff_case(request, reference, access.CASE_WORK)
+    plan = _plan_of(case)
+    form = forms.Form(_posted(request))
+    today = timezone.localdate()
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_issue_draft(plan=plan, actor=request.user, on=today)
+        except PlanError as error:
+            _failed(form, error)
+        else:
+            messages.success(request, "The draft plan was sent to the family")
+            return redirect("cases:plan_summary", reference=reference)
+    comments_until = timeline(case.received_on, draft_issued=today)["draft_comments"]
+    return render(
+        request,
+        "cases/plans/issue_draft.html",
+        {"case": case, "plan": plan, "form": form, "comments_until": comments_until},
+    )
+
+
+# --- caseworker: consultation and final plan ---
+
+
+@login_required
+def consultation_choose(request: HttpRequest, reference: str) -> HttpResponse:
+    writing = request.method == "POST"
+    case = _staff_case(request, reference, access.CASE_WORK if writing else access.CASE_VIEW)
+    plan = _plan_of(case)
+    setting_type = request.GET.get("type", "")
+    if setting_type not in SettingType.values:
+        setting_type = ""
+    cover_all = request.GET.get("cover") == "all"
+    ranked = list(
+        selectors.settings_ranked_for(
+            list(case.needs or []), setting_type=setting_type, cover_all=cover_all
+        )[:50]
+    )
+    form = ConsultForm(_posted(request), settings=ranked)
+    if writing and form.is_valid():
+        try:
+            sent = services.consultation_send(plan=plan, settings=form.chosen(), actor=request.user)
+        except PlanError as error:
+            _failed(form, error)
+        else:
+            messages.success(request, f"{len(sent)} setting(s) consulted")
+            return redirect("cases:plan_summary", reference=reference)
+    return render(
+        request,
+        "cases/plans/consult.html",
+        {
+            "case": case,
+            "plan": plan,
+            "form": form,
+            "ranked": ranked,
+            "needs": case.needs or [],
+            "setting_types": SettingType.choices,
+            "setting_type": setting_type,
+            "cover_all": cover_all,
+        },
+    )
+
+
+@login_required
+def plan_issue_final(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _staff_case(request, reference, access.CASE_WORK)
+    plan = _plan_of(case)
+    from cases.models import Setting
+
+    # Only a consulted setting can be named (s.39(2), s.40(2)); the family's choice is
+    # preselected when it was consulted.
+    preferred = plan.responses.first()
+    consulted = list(plan.consultations.values_list("setting_id", flat=True))
+    settings_qs = Setting.objects.filter(pk__in=consulted).order_by("name")
+    initial = {
+        "named_setting": preferred.preferred_setting_id
+        if preferred and preferred.preferred_setting_id in consulted
+        else None
+    }
+    form = FinalPlanForm(_posted(request), settings_qs=settings_qs, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_issue_final(
+                plan=plan,
+                actor=request.user,
+                named_setting=form.cleaned_data["named_setting"],
+                exception=form.cleaned_data["exception"],
+            )
+        except PlanError as error:
+            _failed(form, error)
+        else:
+            messages.success(request, "The final plan was issued")
+            return redirect("cases:plan_summary", reference=reference)
+    return render(
+        request,
+        "cases/plans/issue_final.html",
+        {
+            "case": case,
+            "plan": plan,
+            "form": form,
+            "final_plan_due": timeline(case.received_on)["final_plan"],
+        },
+    )
+
+
+# --- files: final plan and letters ---
+
+
+@login_required
+def plan_file(request: HttpRequest, reference: str, public_id: str) -> HttpResponse:
+    """A plan PDF or plan letter, for staff, the family, or the named/consenting setting."""
+    user = request.user
+    doc = (
+        Document.objects.select_related("case__plan")
+        .filter(
+            public_id=public_id,
+            case__reference=reference,
+            kind__in=[Document.Kind.PLAN, Document.Kind.LETTER],
+        )
+        .first()
+    )
+    if doc is None or doc.case is None:
+        raise Http404("No such document")
+    case = doc.case
+    allowed = access.may(user, access.CASE_VIEW, case) or (
+        doc.family_visible and access.may(user, access.CASE_TRACK, case)
+    )
+    if not allowed and doc.kind == Document.Kind.PLAN and hasattr(case, "plan"):
+        allowed = access.plan_visible_to_setting(user, case.plan)
+    if not allowed:
+        raise Http404("No such document")
+    return FileResponse(
+        doc.file.open("rb"),
+        content_type=doc.content_type,
+        as_attachment=False,
+        filename=f"{case.reference}-{doc.kind}.pdf",
+    )
+
+
+# --- family: the draft, comments and response ---
+
+
+def _family_plan(request: HttpRequest, reference: str) -> Plan:
+    case = access.case_or_404(
+        request.user,
+        reference,
+        access.CASE_TRACK,
+        queryset=access.cases_for(request.user, access.CASE_TRACK).select_related("child"),
+    )
+    plan = selectors.plan_of(case)
+    # The family sees the plan from the day the draft is sent to them, not while it is drafted.
+    if plan is None or plan.status == Plan.Status.DRAFTING:
+        raise Http404("No plan yet")
+    plan.case = case
+    return plan
+
+
+@login_required
+def plan_family(request: HttpRequest, reference: str) -> HttpResponse:
+    plan = _family_plan(request, reference)
+    case = plan.case
+    form = CommentForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_comment_add(
+                plan=plan,
+                section=form.cleaned_data["section"],
+                body=form.cleaned_data["body"],
+                author=request.user,
+            )
+        except PlanError as error:
+            _failed(form, error)
+        else:
+            messages.success(request, "Your comment was saved")
+            return redirect("cases:plan_family", reference=reference)
+    amending = (
+        plan.reviews.filter(
+            decision=Review.Decision.AMEND,
+            amended_issued_on__isnull=True,
+            proposed_version__isnull=False,
+        ).first()
+        if plan.status == Plan.Status.FINAL
+        else None
+    )
+    if amending is not None:
+        version = plan.versions.get(number=amending.proposed_version)
+        context = plan_context(plan=plan, version=version, issued_on=None, proposed=True)
+        comments_until = amending.amendments_sent_on + timedelta(days=14)
+        comments_open = services.amendment_comments_open(plan) is not None
+        context["amended_due"] = timeline(
+            case.received_on, amendments_sent=amending.amendments_sent_on
+        )["amended_plan"]
+    else:
+        context = _shown(plan)
+        comments_until = (
+            timeline(case.received_on, draft_issued=case.draft_issued_on)["draft_comments"]
+            if case.draft_issued_on
+            else None
+        )
+        comments_open = plan.status == Plan.Status.DRAFT_ISSUED
+    context.update(
+        form=form,
+        comments=plan.comments.select_related("author"),
+        response=plan.responses.select_related("preferred_setting").first(),
+        comments_until=comments_until,
+        comments_open=comments_open,
+        amending=amending,
+    )
+    return render(request, "cases/plans/family.html", context)
+
+
+@login_required
+def plan_family_respond(request: HttpRequest, reference: str) -> HttpResponse:
+    plan = _family_plan(request, reference)
+    if plan.status != Plan.Status.DRAFT_ISSUED:
+        raise Http404("The draft is not open")
+    form = FamilyResponseForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.plan_family_respond(
+                plan=plan,
+                actor=request.user,
+                preferred_setting=data["preferred_setting"],
+                preference_reasons=data["preference_reasons"],
+                wants_meeting=data["wants_meeting"] == "yes",
+                share_with_setting=data["share_with_setting"],
+            )
+        except PlanError as error:
+            _failed(form, error)
+        else:
+            messages.success(request, "Your response to the draft plan was sent")
+            return redirect("cases:plan_family", reference=reference)
+    return render(
+        request, "cases/plans/family_respond.html", {"plan": plan, "case": plan.case, "form": form}
+    )
+
+
+# --- school: consultations and named plans ---
+
+
+@login_required
+def consultation_list(request: HttpRequest) -> HttpResponse:
+    access.role_required(request.user, Role.SCHOOL)
+    page = Paginator(selectors.consultations_for_setting(request.user), 25).get_page(
+        request.GET.get("page")
+    )
+    named = selectors.named_plans_for_setting(request.user)[:50]
+    return render(request, "cases/plans/school_list.html", {"page": page, "named": named})
+
+
+@login_required
+def consultation_respond(request: HttpRequest, public_id: str) -> HttpResponse:
+    access.role_required(request.user, Role.SCHOOL)
+    consultation = (
+        Consultation.objects.select_related("plan__case__child", "setting")
+        .filter(public_id=public_id, setting_id=request.user.setting_id or -1)
+        .first()
+    )
+    if consultation is None or not access.plan_visible_to_setting(request.user, consultation.plan):
+        raise Http404("No such consultation")
+    plan = consultation.plan
+    form = ConsultationResponseForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.consultation_respond(
+                consultation=consultation,
+                actor=request.user,
+                can_meet_needs=data["can_meet_needs"] == "yes",
+                reasons=data["reasons"],
+                annual_cost=data["annual_cost"],
+            )
+        except PlanError as error:
+            _failed(form, error)
+        else:
+            messages.success(request, "Your answer was sent to the council")
+            return redirect("cases:consultation_list")
+    version = plan.versions.get(number=plan.draft_version)
+    context = plan_context(plan=plan, version=version, issued_on=None)
+    context.update(consultation=consultation, form=form)
+    return render(request, "cases/plans/school_respond.html", context)
+
+
+@login_required
+def plan_setting(request: HttpRequest, reference: str) -> HttpResponse:
+    plan = access.plan_for_setting_or_404(request.user, reference)
+    context = _shown(plan)
+    return render(request, "cases/plans/school_plan.html", context)
+
+
+# --- caseworker: annual reviews ---
+
+
+@login_required
+def review_list(request: HttpRequest, reference: str) -> HttpResponse:
+    writing = request.method == "POST"
+    case = _staff_case(request, reference, access.CASE_WORK if writing else access.CASE_VIEW)
+    plan = _plan_of(case)
+    form = forms.Form(_posted(request))
+    if writing and form.is_valid():
+        try:
+            review = review_schedule(plan=plan, actor=request.user)
+        except PlanError as error:
+            _failed(form, error)
+        else:
+            return redirect("cases:review_detail", reference=reference, review_id=review.pk)
+    return render(
+        request,
+        "cases/plans/reviews.html",
+        {"case": case, "plan": plan, "reviews": plan.reviews.all(), "form": form},
+    )
+
+
+@login_required
+def review_detail(request: HttpRequest, reference: str, review_id: int) -> HttpResponse:
+    writing = request.method == "POST"
+    case = _staff_case(request, reference, access.CASE_WORK if writing else access.CASE_VIEW)
+    plan = _plan_of(case)
+    review = get_object_or_404(plan.reviews.select_related("letter"), pk=review_id)
+    review.plan = plan
+    forms_: dict[str, forms.Form] = {
+        "meeting": ReviewMeetingForm(prefix="meeting", initial={"meeting_on": review.meeting_on}),
+        "report": ReviewReportForm(prefix="report"),
+        "decision": ReviewDecisionForm(prefix="decision"),
+        "amended": forms.Form(prefix="amended"),
+    }
+    if writing:
+        which = request.POST.get("form", "")
+        classes = {
+            "meeting": ReviewMeetingForm,
+            "report": ReviewReportForm,
+            "decision": ReviewDecisionForm,
+            "amended": forms.Form,
+        }
+        if which not in classes:
+            return HttpResponse("Unknown form", status=400)
+        form = classes[which](request.POST, prefix=which)
+        forms_[which] = form
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if which == "meeting":
+                    review_set_meeting(
+                        review=review, meeting_on=data["meeting_on"], actor=request.user
+                    )
+                elif which == "report":
+                    review_record_report(
+                        review=review, received_on=data["received_on"], actor=request.user
+                    )
+                elif which == "decision":
+                    review_decide(
+                        review=review,
+                        decision=data["decision"],
+                        reasons=data["reasons"],
+                        actor=request.user,
+                    )
+                else:
+                    review_issue_amended_plan(review=review, actor=request.user)
+            except PlanError as error:
+                _failed(form, error)
+            else:
+                messages.success(request, "Review updated")
+                return redirect("cases:review_detail", reference=reference, review_id=review.pk)
+    case.refresh_from_db()
+    return render(
+        request,
+        "cases/plans/review.html",
+        {
+            "case": case,
+            "plan": plan,
+            "review": review,
+            "dates": review_chain(review),
+            "forms": forms_,
+            "errors_form": next((f for f in forms_.values() if f.is_bound and f.errors), None),
+        },
+    )
