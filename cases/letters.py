@@ -131,8 +131,8 @@ def decision_letter_after_transition(
     case: Case, action: Action, actor: Any, payload: dict[str, Any]
 ) -> None:
     """Workflow hook: a decision with appeal rights gets its letter in the same transaction."""
-    if action.name not in LETTERS or payload.get("source") == "panel":
-        return  # panel decisions send the panel's own letter
+    if action.name not in LETTERS or payload.get("source") in ("panel", "plans"):
+        return  # panels and the annual review send their own letter for their decisions
     decision_letter_create(
         case=case,
         action=action.name,

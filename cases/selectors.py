@@ -35,8 +35,11 @@ def caseload_for(user: UserT) -> QuerySet[Case]:
     qs = access.cases_for(user, access.CASE_WORK).filter(is_open=True)
     if user.role == Role.CASEWORKER:
         qs = qs.filter(caseworker_id=user.pk)
+    # Priority already weighs the days to the next statutory deadline with the looked-after,
+    # transition, complexity and waiting indicators (cases.assignment.rules); ties go to the
+    # nearer deadline.
     return qs.select_related("child", "caseworker", "area").order_by(
-        F("next_deadline_on").asc(nulls_last=True), "-priority", "reference"
+        "-priority", F("next_deadline_on").asc(nulls_last=True), "reference"
     )
 
 

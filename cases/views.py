@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cases import selectors
+from cases.advice.selectors import advice_requests_for_case
 from cases.casework.models import EXCEPTABLE_KEYS, CaseTask, Dispute
 from cases.casework.services import (
     DISPUTABLE_EVENT_KINDS,
@@ -40,6 +41,7 @@ from cases.models import Case
 from cases.workflow import TransitionRefused, allowed_actions, case_transition
 from ehcp_portal import access
 from ehcp_portal.accounts.models import Role
+from families.selectors import request_answers_for_case
 
 PAGE_SIZE = 25
 UNASSIGNED_SHOWN = 50
@@ -110,6 +112,8 @@ def _case_page(request: HttpRequest, case: Case, status: int = 200, **forms: Any
         "actions": actions,
         "disputable": any(e.kind in DISPUTABLE_EVENT_KINDS for e in data.events),
         "today": today,
+        "advice_requests": advice_requests_for_case(case),
+        "request_sections": request_answers_for_case(case, user),
     }
     return render(request, "cases/case_detail.html", context, status=status)
 

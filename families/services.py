@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import importlib
 import logging
 import secrets
 from datetime import date, timedelta
@@ -289,19 +288,14 @@ def _area_for(postcode: str) -> Area | None:
 
 
 def _hand_to_assignment(case: Case) -> None:
-    """Caseworker assignment belongs to its own module; until it exists, the case waits in the
-    area's unassigned queue (caseworker empty, team set). A failure there must not lose the
-    family's request: the case stays in the queue and the error is logged."""
-    try:
-        assignment = importlib.import_module("cases.assignment")
-    except ImportError:
-        return
-    assign = getattr(assignment, "case_assign", None)
-    if assign is None:
-        return
+    """Assign a caseworker by the business rules (cases.assignment) at once. A failure there
+    must not lose the family's request: the case stays in the area's unassigned queue, the error
+    is logged, and the assignment sweep picks the case up again."""
+    from cases.assignment import case_assign
+
     try:
         with transaction.atomic():
-            assign(case=case)
+            case_assign(case=case)
     except Exception:  # noqa: BLE001 – the request is received whatever assignment does
         logger.exception("Assignment failed for %s; it stays in the unassigned queue", case)
 

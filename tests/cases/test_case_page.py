@@ -42,7 +42,9 @@ def test_case_page_runs_a_fixed_number_of_queries(
     client.force_login(caseworker)
     # session, user, the case, may-work check, exceptions, messages, disputes, events, tasks,
     # documents, caseworkers of the area (task form's choices)
-    with django_assert_num_queries(11):
+    # + the unread notifications count in the header, the advice requests, the plan and
+    # the request behind the case (shown under 'What the request said')
+    with django_assert_num_queries(15):
         response = client.get(_url(case))
     assert response.status_code == 200
     body = response.content.decode()

@@ -31,7 +31,7 @@ def test_public_pages_have_no_axe_violations(live_server, page, path):
 
 def test_sign_in_errors_have_no_axe_violations(live_server, page):
     page.goto(live_server.url + "/accounts/login/")
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
     assert page.locator(".govuk-error-summary").is_visible()
     assert axe_violations(page) == []
 

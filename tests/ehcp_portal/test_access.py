@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from ehcp_portal.accounts.models import Role
 from tests.factories import CaseFactory, TeamFactory, UserFactory, family_for
@@ -62,7 +63,7 @@ def test_case_page_for_own_caseworker_team_and_area_manager(client, case, casewo
         client.force_login(user)
         response = client.get(url)
         assert response.status_code == 200
-        assert case.child.full_name in response.content.decode()
+        assert escape(case.child.full_name) in response.content.decode()
 
 
 @pytest.mark.parametrize("role", [r for r in Role if r not in (Role.CASEWORKER, Role.TEAM_MANAGER)])

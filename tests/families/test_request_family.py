@@ -3,9 +3,7 @@ typed, and a submission that makes exactly one case."""
 
 from __future__ import annotations
 
-import sys
 import threading
-import types
 from datetime import date, timedelta
 
 import pytest
@@ -13,6 +11,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.assignment.models import AssignmentDecision
 from cases.models import Case, CaseEvent, Route, Stage
 from ehcp_portal.accounts.models import Role
 from families.models import Consent, FamilyMembership, RequestDraft
@@ -152,7 +151,6 @@ def test_nul_bytes_are_stripped_not_a_server_error(client, parent_with_child):
 def test_full_family_request_creates_one_case_in_the_area_queue(
     client, parent_with_child, leeds, monkeypatch
 ):
-    monkeypatch.setitem(sys.modules, "cases.assignment", None)  # before assignment rules exist
     area, team = leeds
     parent, child = parent_with_child
     setting = SettingFactory(name="Meanwood Primary")
@@ -297,37 +295,31 @@ def submitted_case(client, parent, child) -> Case:
     return Case.objects.get()
 
 
-def test_without_an_assignment_module_the_case_waits_unassigned(
-    client, parent_with_child, leeds, monkeypatch
-):
-    monkeypatch.setitem(sys.modules, "cases.assignment", None)  # import raises ImportError
+def test_with_nobody_eligible_the_case_waits_in_the_area_queue(client, parent_with_child, leeds):
     parent, child = parent_with_child
     case = submitted_case(client, parent, child)
     assert case.caseworker is None and case.team == leeds[1]
+    assert AssignmentDecision.objects.filter(case=case, caseworker__isnull=True).exists()
 
 
-def test_submission_hands_the_case_to_assignment_when_it_exists(
-    client, parent_with_child, leeds, monkeypatch
-):
-    handed: list[Case] = []
-    monkeypatch.setitem(
-        sys.modules,
-        "cases.assignment",
-        types.SimpleNamespace(case_assign=lambda case: handed.append(case)),
-    )
+def test_submission_assigns_a_caseworker_by_the_rules_at_once(client, parent_with_child, leeds):
+    worker = UserFactory(role=Role.CASEWORKER, team=leeds[1], full_name="Chris Caseworker")
     parent, child = parent_with_child
     case = submitted_case(client, parent, child)
-    assert handed == [case]
+    assert case.caseworker == worker
+    decision = AssignmentDecision.objects.get(case=case)
+    assert decision.caseworker == worker
+    assert "Area: Inner North West" in decision.explanation
 
 
 def test_a_failing_assignment_does_not_lose_the_request(
     client, parent_with_child, leeds, monkeypatch
 ):
-    def broken(case: Case) -> None:
+    def broken(*, case: Case, **kwargs: object) -> None:
         Case.objects.filter(pk=case.pk).update(priority=99)
         raise RuntimeError("rules misconfigured")
 
-    monkeypatch.setitem(sys.modules, "cases.assignment", types.SimpleNamespace(case_assign=broken))
+    monkeypatch.setattr("cases.assignment.services.case_assign", broken)
     parent, child = parent_with_child
     case = submitted_case(client, parent, child)
     assert case.priority == 0  # the broken assignment's writes were rolled back, the case kept

@@ -182,7 +182,8 @@ def test_tracker_runs_a_fixed_number_of_queries(
     client.force_login(parent)
     client.get(track_url(case))  # warm the session
     # session, user, case, family-visible events, documents, messages, consents
-    with django_assert_num_queries(7):
+    # + the unread notifications count in the header, + the plan panel
+    with django_assert_num_queries(9):
         assert client.get(track_url(case)).status_code == 200
 
 
@@ -195,5 +196,6 @@ def test_family_home_runs_a_fixed_number_of_queries(
         family_for(CaseFactory(), parent)
     client.force_login(parent)
     # session, user, children, their cases (prefetch), open drafts
-    with django_assert_num_queries(5):
+    # + the unread notifications count in the header
+    with django_assert_num_queries(6):
         assert client.get(reverse("families:home")).status_code == 200

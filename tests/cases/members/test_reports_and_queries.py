@@ -95,7 +95,8 @@ def test_report_runs_a_fixed_number_of_queries(client, manager, case, django_ass
     client.force_login(manager)
     # session, user, manager's area, the four report queries (ward×category; open, overdue
     # and median; repeat count; repeat list).
-    with django_assert_num_queries(7):
+    # + the unread notifications count in the header
+    with django_assert_num_queries(8):
         assert client.get(reverse("cases:member_reports")).status_code == 200
 
 
@@ -109,10 +110,12 @@ def test_inbox_query_count_does_not_grow_with_the_queries(
     client.force_login(manager)
     make(2)
     # session, user, manager's area, count, page (enquiries with member, officer, case, area).
-    with django_assert_num_queries(5):
+    # + the unread notifications count in the header
+    with django_assert_num_queries(6):
         assert client.get(reverse("cases:member_inbox")).status_code == 200
     make(20)
-    with django_assert_num_queries(5):
+    # + the unread notifications count in the header
+    with django_assert_num_queries(6):
         response = client.get(reverse("cases:member_inbox"), {"show": "all"})
     assert response.context["page"].paginator.count == 22
 
@@ -123,10 +126,12 @@ def test_member_list_query_count_does_not_grow_with_the_queries(
     client.force_login(member)
     MemberEnquiryFactory(member=member, case=case, assigned_officer=caseworker)
     # session, user, count, page (officer joined; consented case facts as subqueries).
-    with django_assert_num_queries(4):
+    # + the unread notifications count in the header
+    with django_assert_num_queries(5):
         assert client.get(reverse("cases:member_home")).status_code == 200
     MemberEnquiryFactory.create_batch(15, member=member, case=case, assigned_officer=caseworker)
-    with django_assert_num_queries(4):
+    # + the unread notifications count in the header
+    with django_assert_num_queries(5):
         response = client.get(reverse("cases:member_home"))
     assert len(response.context["page"].object_list) == 16
 
