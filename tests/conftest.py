@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import os
+
 import pytest
+from django.conf import settings
 
 from ehcp_portal.accounts.models import Role
 from tests.factories import CaseFactory, TeamFactory, UserFactory, family_for
@@ -44,3 +47,64 @@ def user_of_role(db):
         return UserFactory(role=role, **extra)
 
     return make
+
+
+# --- Browser tests: one Playwright driver and one Chromium for the whole session ----------
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists("/usr/bin/chromium"):
+        pytest.fail("Debian's chromium is required at /usr/bin/chromium (apt-get install chromium)")
+    # Playwright's sync driver keeps an event loop in the test thread; the ORM calls the tests
+    # make between browser steps are ordinary synchronous ones.
+    with pytest.MonkeyPatch.context() as mp, sync_playwright() as p:
+        mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def sign_in_as(client, live_server, page):
+    """Put a signed-in session for `user` into the browser."""
+
+    def sign_in(user) -> None:
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        page.context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
+        )
+
+    return sign_in
+
+
+def axe_violations(page) -> list[str]:
+    """WCAG 2.2 A/AA violations axe-core finds on the current page, as readable lines."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes, e.g. {v['nodes'][0]['target']})"
+        for v in results.response["violations"]
+    ]

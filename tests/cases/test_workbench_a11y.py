@@ -31,9 +31,10 @@ AXE_CONTEXT = {"exclude": [[".govuk-phase-banner"], [".govuk-back-link"]]}
 
 
 @pytest.mark.e2e
-def test_caseload_case_page_and_team_page_have_no_axe_violations(live_server, transactional_db):
+def test_caseload_case_page_and_team_page_have_no_axe_violations(
+    browser, live_server, transactional_db
+):
     from axe_playwright_python.sync_playwright import Axe
-    from playwright.sync_api import sync_playwright
 
     team = TeamFactory()
     caseworker = UserFactory(role=Role.CASEWORKER, team=team)
@@ -68,30 +69,25 @@ def test_caseload_case_page_and_team_page_have_no_axe_violations(live_server, tr
         (manager, "/team/timeliness/"),
         (manager, f"/cases/{case.reference}/reassign/"),
     ]
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        try:
-            for user, path in pages:
-                context = browser.new_context()
-                context.add_cookies([cookies[user.pk]])
-                page = context.new_page()
-                response = page.goto(live_server.url + path)
-                assert response.status == 200, path
-                results = axe.run(page, context=AXE_CONTEXT)
-                violations = [
-                    (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-                    for v in results.response["violations"]
-                ]
-                assert violations == [], (path, violations)
-                context.close()
-            # An error page too: the form re-rendered with the GOV.UK error summary.
-            context = browser.new_context()
-            context.add_cookies([cookies[caseworker.pk]])
-            page = context.new_page()
-            page.goto(f"{live_server.url}/cases/{case.reference}/deadlines/final_plan/exception/")
-            page.click("button.govuk-button")
-            assert page.locator(".govuk-error-summary").is_visible()
-            violations = axe.run(page, context=AXE_CONTEXT).response["violations"]
-            assert [v["id"] for v in violations] == []
-        finally:
-            browser.close()
+    for user, path in pages:
+        context = browser.new_context()
+        context.add_cookies([cookies[user.pk]])
+        page = context.new_page()
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, path
+        results = axe.run(page, context=AXE_CONTEXT)
+        violations = [
+            (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+            for v in results.response["violations"]
+        ]
+        assert violations == [], (path, violations)
+        context.close()
+    # An error page too: the form re-rendered with the GOV.UK error summary.
+    context = browser.new_context()
+    context.add_cookies([cookies[caseworker.pk]])
+    page = context.new_page()
+    page.goto(f"{live_server.url}/cases/{case.reference}/deadlines/final_plan/exception/")
+    page.click("button.govuk-button")
+    assert page.locator(".govuk-error-summary").is_visible()
+    violations = axe.run(page, context=AXE_CONTEXT).response["violations"]
+    assert [v["id"] for v in violations] == []

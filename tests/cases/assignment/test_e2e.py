@@ -6,7 +6,6 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.test import Client
-from playwright.sync_api import sync_playwright
 
 from cases.assignment import case_assign
 from cases.assignment.cohort import cohort_import, cohort_rows_read
@@ -30,7 +29,7 @@ ARGS = [
 
 
 @pytest.mark.e2e
-def test_assignment_pages_have_no_axe_violations(live_server, make_worker, monkeypatch):
+def test_assignment_pages_have_no_axe_violations(browser, live_server, make_worker, monkeypatch):
     team = TeamFactory()
     manager = UserFactory(role=Role.TEAM_MANAGER, team=team)
     leaving = make_worker(team, open_cases=2)
@@ -61,26 +60,23 @@ def test_assignment_pages_have_no_axe_violations(live_server, make_worker, monke
     # Playwright's sync API runs an event loop; Django's ORM refuses to run beside one unless
     # told. Set for this test only (a leaked value fails `check --deploy` elsewhere).
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        context = browser.new_context()
-        context.add_cookies(
-            [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
-        )
-        page = context.new_page()
-        problems = {}
-        for path in pages:
-            response = page.goto(live_server.url + path)
-            assert response.status == 200, path
-            results = Axe().run(page, options=WCAG)
-            if results.violations_count:
-                problems[path] = results.generate_report()
-        # The override form with errors is a page too.
-        page.goto(live_server.url + pages[1])
-        page.get_by_role("button", name="Change caseworker").click()
-        assert page.locator(".govuk-error-summary").is_visible()
+    context = browser.new_context()
+    context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+    )
+    page = context.new_page()
+    problems = {}
+    for path in pages:
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, path
         results = Axe().run(page, options=WCAG)
         if results.violations_count:
-            problems["override with errors"] = results.generate_report()
-        browser.close()
+            problems[path] = results.generate_report()
+    # The override form with errors is a page too.
+    page.goto(live_server.url + pages[1])
+    page.get_by_role("button", name="Change caseworker").click()
+    assert page.locator(".govuk-error-summary").is_visible()
+    results = Axe().run(page, options=WCAG)
+    if results.violations_count:
+        problems["override with errors"] = results.generate_report()
     assert not problems, "\n\n".join(f"{k}\n{v}" for k, v in problems.items())

@@ -39,9 +39,8 @@ def _session_cookie(user, live_server) -> dict:
 
 
 @pytest.mark.e2e
-def test_member_pages_have_no_axe_violations(live_server, transactional_db):
+def test_member_pages_have_no_axe_violations(browser, live_server, transactional_db):
     from axe_playwright_python.sync_playwright import Axe
-    from playwright.sync_api import sync_playwright
 
     case = CaseFactory()
     parent = family_for(case)
@@ -69,21 +68,16 @@ def test_member_pages_have_no_axe_violations(live_server, transactional_db):
     pages = [(_session_cookie(user, live_server), path, submit) for user, path, submit in pages]
     axe = Axe()
     failures = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        try:
-            for cookie, path, submit in pages:
-                context = browser.new_context()
-                context.add_cookies([cookie])
-                page = context.new_page()
-                page.goto(live_server.url + path)
-                if submit:
-                    page.get_by_role("button", name=submit).click()
-                    page.wait_for_selector(".govuk-error-summary")
-                results = axe.run(page, options=WCAG_AA)
-                if results.violations_count:
-                    failures.append(f"{path}:\n{results.generate_report()}")
-                context.close()
-        finally:
-            browser.close()
+    for cookie, path, submit in pages:
+        context = browser.new_context()
+        context.add_cookies([cookie])
+        page = context.new_page()
+        page.goto(live_server.url + path)
+        if submit:
+            page.get_by_role("button", name=submit).click()
+            page.wait_for_selector(".govuk-error-summary")
+        results = axe.run(page, options=WCAG_AA)
+        if results.violations_count:
+            failures.append(f"{path}:\n{results.generate_report()}")
+        context.close()
     assert not failures, "\n\n".join(failures)
