@@ -122,6 +122,8 @@ class _Outbox:
         """Insert every new row in one statement; returns the keys that were new."""
         if not self.rows:
             return set()
+        if connection.vendor != "postgresql":
+            return self._write_portable()
         columns = list(zip(*self.rows.values(), strict=True))
         now = timezone.now()
         table = Notification._meta.db_table
@@ -147,6 +149,62 @@ class _Outbox:
         with connection.cursor() as cursor:
             cursor.execute(sql, [now, now, now, *(list(c) for c in columns)])
             return {row[0] for row in cursor.fetchall()}
+
+    def _write_portable(self) -> set[str]:
+        """The same insert for the embedded SQLite default (`make run`): the keys already in the
+        outbox and the recipients' email choices in two queries, then one bulk insert."""
+        keys = list(self.rows)
+        existing: set[str] = set()
+        for start in range(0, len(keys), 500):
+            existing.update(
+                Notification.objects.filter(
+                    idempotency_key__in=keys[start : start + 500]
+                ).values_list("idempotency_key", flat=True)
+            )
+        new = {k: row for k, row in self.rows.items() if k not in existing}
+        opted_in = dict(
+            User.objects.filter(pk__in={row[0] for row in new.values()}).values_list(
+                "pk", "email_opt_in"
+            )
+        )
+        now = timezone.now()
+        rows = []
+        for (
+            recipient_id,
+            channel,
+            purpose,
+            key,
+            subject,
+            body,
+            link,
+            statutory,
+            case_id,
+        ) in new.values():
+            if channel == Notification.Channel.IN_APP:
+                status = Notification.Status.SENT
+            elif not statutory and not opted_in.get(recipient_id, True):
+                status = Notification.Status.SKIPPED
+            else:
+                status = Notification.Status.PENDING
+            rows.append(
+                Notification(
+                    recipient_id=recipient_id,
+                    channel=channel,
+                    purpose=purpose,
+                    idempotency_key=key,
+                    subject=subject,
+                    body=body,
+                    link=link,
+                    statutory=statutory,
+                    case_id=case_id,
+                    status=status,
+                    next_attempt_at=now,
+                    created_at=now,
+                    sent_at=now if status == Notification.Status.SENT else None,
+                )
+            )
+        Notification.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+        return set(new)
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from cases.services import case_event_record, case_reference_next, case_refresh_
 from cases.statutory import timeline
 from cases.workflow import case_transition
 from ehcp_portal.accounts.models import FAMILY_ROLES, Role, User
+from ehcp_portal.db import json_list_has
 from families import steps as flow
 from families.forms import SETTING_HOME, SETTING_NONE, postcode_district
 from families.models import Child, ClaimCode, Consent, FamilyMembership, RequestDraft
@@ -284,7 +285,9 @@ def _area_for(postcode: str) -> Area | None:
     district = postcode_district(postcode)
     if not district:
         return None
-    return Area.objects.filter(postcode_districts__contains=[district]).order_by("name").first()
+    return (
+        Area.objects.filter(json_list_has("postcode_districts", district)).order_by("name").first()
+    )
 
 
 def _hand_to_assignment(case: Case) -> None:

@@ -11,6 +11,7 @@ from django.db.models import F, IntegerField, Q, QuerySet, Value, When
 from cases.models import Setting
 from cases.plans.models import Consultation, Plan, PlanVersion
 from cases.plans.sections import SECTION_KEYS, section_text
+from ehcp_portal.db import json_list_has
 
 if TYPE_CHECKING:
     from cases.models import Case
@@ -36,7 +37,7 @@ def settings_ranked_for(
     score: Any = Value(0)
     for code in needs:
         score = score + When_(
-            When(needs_met__contains=[code], then=Value(1)),
+            When(json_list_has("needs_met", code), then=Value(1)),
             default=Value(0),
             output_field=IntegerField(),
         )
@@ -44,7 +45,8 @@ def settings_ranked_for(
     if setting_type:
         qs = qs.filter(setting_type=setting_type)
     if cover_all and needs:
-        qs = qs.filter(needs_met__contains=list(needs))
+        for code in needs:
+            qs = qs.filter(json_list_has("needs_met", code))
     return qs.order_by("-needs_covered", "name")
 
 

@@ -1,0 +1,127 @@
+"""The embedded default of `make run`: SQLite and the file-system broker, with no server.
+
+The suite runs on PostgreSQL and Redis; this test proves the same code also runs on the demo's
+embedded default: the demo seeds, every role's pages answer, and a real Celery worker on the
+file-system broker runs the statutory sweep and delivers the reminders it queues.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PAGES_SCRIPT = r"""
+from django.test import Client
+from ehcp_portal.accounts.models import User
+from cases.models import Case
+from families.services import _area_for
+from cases.plans.selectors import settings_ranked_for
+
+assert _area_for("LS6 1AA").name == "North West", _area_for("LS6 1AA")
+assert settings_ranked_for(["ASD", "SLD"], cover_all=True).count() >= 1
+pages = {
+    "parent@demo.ehcp.test": ["/family/"],
+    "senco@demo.ehcp.test": ["/school/"],
+    "ep@demo.ehcp.test": ["/advice/"],
+    "caseworker@demo.ehcp.test": ["/caseload/", "/caseload/?due=week"],
+    "manager.east@demo.ehcp.test": ["/team/", "/members/inbox/", "/members/reports/"],
+    "panel.education@demo.ehcp.test": ["/panels/"],
+    "councillor@demo.ehcp.test": ["/members/"],
+}
+worker = User.objects.get(email="caseworker@demo.ehcp.test")
+case = Case.objects.filter(caseworker=worker).first()
+pages["caseworker@demo.ehcp.test"].append(f"/cases/{case.reference}/")
+for email, paths in pages.items():
+    client = Client()
+    client.force_login(User.objects.get(email=email))
+    for path in paths:
+        status = client.get(path).status_code
+        assert status == 200, (email, path, status)
+print("PAGES OK")
+"""
+
+
+def _run(args: list[str], env: dict[str, str], timeout: int = 300) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return result.stdout
+
+
+@pytest.mark.worker
+def test_demo_runs_on_sqlite_with_a_worker_on_the_file_system_broker(tmp_path):
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
+    env.update(DJANGO_SETTINGS_MODULE="ehcp_portal.settings.local", EHCP_VAR_DIR=str(tmp_path))
+    _run(["migrate", "--no-input", "-v0"], env)
+    assert "Demo sign-ins" in _run(["seed_demo", "--cases", "120", "--seed", "5"], env)
+    assert "PAGES OK" in _run(["shell", "-c", PAGES_SCRIPT], env)
+
+    log = tmp_path / "worker.log"
+    with log.open("w") as out:
+        worker = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "ehcp_portal",
+                "worker",
+                "--pool=solo",
+                "--without-mingle",
+                "--without-gossip",
+                "--loglevel=INFO",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        # SWEEP_ON_WORKER_START: the worker sweeps as soon as it is ready; then drain the outbox
+        # through the broker as beat would.
+        deadline = time.monotonic() + 120
+        while "cases.tasks.statutory_sweep" not in log.read_text() or "succeeded" not in (
+            log.read_text()
+        ):
+            assert worker.poll() is None, log.read_text()[-3000:]
+            assert time.monotonic() < deadline, log.read_text()[-3000:]
+            time.sleep(0.5)
+        _run(
+            ["shell", "-c", "from notifications.tasks import outbox_drain; outbox_drain.delay()"],
+            env,
+        )
+        check = (
+            "from notifications.models import Notification as N; "
+            "print('SENT', N.objects.filter(channel='email', status='sent').count())"
+        )
+        while True:
+            out = _run(["shell", "-c", check], env)
+            sent = int(out.split("SENT")[-1].split()[0])
+            if sent > 0:
+                break
+            assert time.monotonic() < deadline, log.read_text()[-3000:]
+            time.sleep(1)
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=30)
+    assert "Traceback" not in log.read_text(), log.read_text()[-3000:]
+    assert any((tmp_path / "mail").iterdir())  # the reminders went out as email files
