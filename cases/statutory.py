@@ -43,8 +43,12 @@ __all__ = [
     "add_working_days",
     "explain",
     "is_working_day",
+    "mediation_deadlines",
     "phase_transfer_deadline",
+    "reassessment_final_plan",
     "timeline",
+    "transfer_deadlines",
+    "tribunal_order_deadlines",
 ]
 
 # The facts about a case that determine its deadlines (keyword arguments of ``timeline``).
@@ -316,3 +320,96 @@ def phase_transfer_deadline(transfer_year: int, post16: bool) -> date:
         return date(transfer_year, 3, 31)
     # reg 18(1): any other phase transfer, by 15 February of the transfer year.
     return date(transfer_year, 2, 15)
+
+
+def reassessment_final_plan(notified: date) -> date:
+    """Re-assessment of a child with a plan: the final (amended) plan within 14 weeks of the
+    LA notifying the family that it will re-assess (reg 27(2); exceptions reg 27(3))."""
+    _require_date("notified", notified)
+    return add_weeks(notified, 14)
+
+
+def transfer_deadlines(
+    *, old_la_knew: date, transferred: date | None = None, plan_or_last_review: date | None = None
+) -> dict[str, date]:
+    """A family with a plan moves to another council (reg 15).
+
+    - ``transfer``: the old LA transfers the plan on the day of the move, or if it learns of the
+      move less than 15 working days before, within 15 working days of learning of it (reg 15).
+    - ``tell_family``: the new LA tells the family within 6 weeks of the transfer whether it
+      will re-assess or review (reg 15).
+    - ``review``: the new LA reviews by the later of 12 months from the plan (or its last
+      review) and 3 months from the transfer (reg 15).
+    An assessment not yet finished does not transfer; the new LA starts again.
+    """
+    _require_date("old_la_knew", old_la_knew)
+    result = {"transfer": add_working_days(old_la_knew, 15)}
+    if transferred is not None:
+        _require_date("transferred", transferred)
+        result["tell_family"] = add_weeks(transferred, 6)
+        if plan_or_last_review is not None:
+            _require_date("plan_or_last_review", plan_or_last_review)
+            result["review"] = max(add_months(plan_or_last_review, 12), add_months(transferred, 3))
+    return result
+
+
+def mediation_deadlines(
+    *,
+    decision_notice: date,
+    adviser_told_no_mediation: date | None = None,
+    mediation_wanted: date | None = None,
+    mediation_ended: date | None = None,
+) -> dict[str, date]:
+    """Mediation before an appeal (SEND Regulations 2014, regs 33-39; CoP 11.28-11.35).
+
+    - ``contact_adviser``: the family must contact the mediation adviser within 2 months of the
+      decision notice to keep the right of appeal (s.55; regs 33-39).
+    - ``certificate_no_mediation``: when the family says they do not want mediation, the
+      adviser issues a certificate within 3 working days (regs 33-39).
+    - ``mediation_arranged``: when the family wants mediation, the LA arranges it within 30
+      days of being told (regs 33-39).
+    - ``certificate_after_mediation``: the mediator issues a certificate within 3 working days
+      of the mediation ending (regs 33-39).
+    A placement-only (section I) appeal needs no certificate.
+    """
+    _require_date("decision_notice", decision_notice)
+    result = {"contact_adviser": add_months(decision_notice, 2)}
+    if adviser_told_no_mediation is not None:
+        result["certificate_no_mediation"] = add_working_days(adviser_told_no_mediation, 3)
+    if mediation_wanted is not None:
+        result["mediation_arranged"] = mediation_wanted + timedelta(days=30)
+    if mediation_ended is not None:
+        result["certificate_after_mediation"] = add_working_days(mediation_ended, 3)
+    return result
+
+
+TRIBUNAL_ORDERS: Mapping[str, Mapping[str, int]] = MappingProxyType(
+    {
+        # reg 44(2): an order to cease the plan is complied with at once (0 weeks).
+        "cease": MappingProxyType({"cease": 0}),
+        # reg 44(2): assess: decision notified 2 weeks; no-plan decision 10 weeks;
+        # final plan 14 weeks.
+        "assess": MappingProxyType({"decision": 2, "no_plan_decision": 10, "final_plan": 14}),
+        # reg 44(2): make and maintain a plan: draft 5 weeks, final 11 weeks.
+        "make_plan": MappingProxyType({"draft_plan": 5, "final_plan": 11}),
+        # reg 44(2): amend the plan's content (sections B-F etc.): 5 weeks.
+        "amend": MappingProxyType({"amended_plan": 5}),
+        # reg 44(2): change only the school or type of school named: 2 weeks.
+        "school_only": MappingProxyType({"amended_plan": 2}),
+    }
+)
+
+
+def tribunal_order_deadlines(order_kind: str, order_date: date) -> dict[str, date]:
+    """Complying with a First-tier Tribunal (SEND) order (reg 44(2); exceptions reg 44(3)).
+
+    ``order_date`` is the date the order was sent to the LA; each period runs from it.
+    """
+    _require_date("order_date", order_date)
+    try:
+        periods = TRIBUNAL_ORDERS[order_kind]
+    except KeyError:
+        raise ValueError(
+            f"Unknown tribunal order {order_kind!r}; expected one of {', '.join(TRIBUNAL_ORDERS)}"
+        ) from None
+    return {name: add_weeks(order_date, weeks) for name, weeks in periods.items()}

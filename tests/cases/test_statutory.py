@@ -22,8 +22,12 @@ from cases.statutory import (
     add_working_days,
     explain,
     is_working_day,
+    mediation_deadlines,
     phase_transfer_deadline,
+    reassessment_final_plan,
     timeline,
+    transfer_deadlines,
+    tribunal_order_deadlines,
 )
 
 # --- rows 2, 4, 7: the clocks started by the request ---
@@ -444,3 +448,94 @@ def test_add_working_days_lands_on_a_working_day_and_grows_with_days(
     day0 = add_working_days(start, 0)
     between = (day0 + timedelta(days=i) for i in range(1, (result - day0).days + 1))
     assert sum(is_working_day(d) for d in between) == days
+
+
+# --- row 14: re-assessment ---
+
+
+def test_reassessment_final_plan_fourteen_weeks_after_notification() -> None:
+    # Mon 2 Nov 2026 + 98 days = Mon 8 Feb 2027 (reg 27(2)).
+    assert reassessment_final_plan(date(2026, 11, 2)) == date(2027, 2, 8)
+
+
+# --- row 15: moving to another council ---
+
+
+def test_transfer_to_another_council() -> None:
+    # Old LA learns on Mon 14 Dec 2026. 15 working days, skipping 25 and 28 Dec 2026 and
+    # 1 Jan 2027: 15,16,17,18,21,22,23,24,29,30,31 Dec, 4,5,6,7 Jan = Thu 7 Jan 2027.
+    # Transferred Fri 8 Jan 2027: tell the family by Fri 19 Feb 2027 (+6 weeks).
+    # Plan made 20 Mar 2026: review by the later of 20 Mar 2027 and 8 Apr 2027 (+3 months).
+    dates = transfer_deadlines(
+        old_la_knew=date(2026, 12, 14),
+        transferred=date(2027, 1, 8),
+        plan_or_last_review=date(2026, 3, 20),
+    )
+    assert dates == {
+        "transfer": date(2027, 1, 7),
+        "tell_family": date(2027, 2, 19),
+        "review": date(2027, 4, 8),
+    }
+
+
+def test_transfer_review_keeps_twelve_months_when_that_is_later() -> None:
+    dates = transfer_deadlines(
+        old_la_knew=date(2026, 6, 1),
+        transferred=date(2026, 6, 10),
+        plan_or_last_review=date(2026, 1, 31),
+    )
+    # 31 Jan 2027 is later than 10 Sep 2026.
+    assert dates["review"] == date(2027, 1, 31)
+
+
+# --- row 16: mediation ---
+
+
+def test_mediation_deadlines() -> None:
+    # Notice Mon 31 Aug 2026: contact the adviser by Sat 31 Oct 2026 (2 months, no August rule
+    # here: that applies to the tribunal's own time limit). Told "no mediation" Thu 24 Dec 2026:
+    # 3 working days after it, skipping 25 and 28 Dec: 29, 30, 31 Dec = Thu 31 Dec 2026. Mediation wanted Mon 7 Sep 2026:
+    # arranged by Wed 7 Oct 2026 (+30 days). Mediation ended Fri 2 Apr 2027 (Easter: Good Friday
+    # 26 Mar, Easter Monday 29 Mar 2027 are past): + 3 working days = Wed 7 Apr 2027.
+    dates = mediation_deadlines(
+        decision_notice=date(2026, 8, 31),
+        adviser_told_no_mediation=date(2026, 12, 24),
+        mediation_wanted=date(2026, 9, 7),
+        mediation_ended=date(2027, 4, 2),
+    )
+    assert dates == {
+        "contact_adviser": date(2026, 10, 31),
+        "certificate_no_mediation": date(2026, 12, 31),
+        "mediation_arranged": date(2026, 10, 7),
+        "certificate_after_mediation": date(2027, 4, 7),
+    }
+
+
+# --- row 18: complying with tribunal orders ---
+
+
+@pytest.mark.parametrize(
+    "kind,expected",
+    [
+        ("cease", {"cease": date(2026, 11, 2)}),
+        (
+            "assess",
+            {
+                "decision": date(2026, 11, 16),
+                "no_plan_decision": date(2027, 1, 11),
+                "final_plan": date(2027, 2, 8),
+            },
+        ),
+        ("make_plan", {"draft_plan": date(2026, 12, 7), "final_plan": date(2027, 1, 18)}),
+        ("amend", {"amended_plan": date(2026, 12, 7)}),
+        ("school_only", {"amended_plan": date(2026, 11, 16)}),
+    ],
+)
+def test_tribunal_order_deadlines(kind: str, expected: dict[str, date]) -> None:
+    # Order sent Mon 2 Nov 2026; each period in whole weeks from it (reg 44(2)).
+    assert tribunal_order_deadlines(kind, date(2026, 11, 2)) == expected
+
+
+def test_unknown_tribunal_order_is_refused() -> None:
+    with pytest.raises(ValueError, match="Unknown tribunal order"):
+        tribunal_order_deadlines("apologise", date(2026, 11, 2))
