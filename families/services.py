@@ -131,7 +131,7 @@ def request_step_save(
     clean = {
         _strip_nul(k): [_strip_nul(v) for v in values]
         for k, values in data.items()
-        if k not in ("csrfmiddlewaretoken", "next", "save_later")
+        if k not in ("csrfmiddlewaretoken", "next", "save_later", "signout")
     }
     with transaction.atomic():
         locked = RequestDraft.objects.select_for_update().get(pk=draft.pk)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
+from allauth.account.adapter import get_adapter as get_account_adapter
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -191,7 +192,11 @@ def _keep_answers_until_signed_in(request: HttpRequest, draft_id: uuid.UUID, ste
     """A page sent after the session timed out: keep what was typed in this browser's session
     until the person signs in again (the draft itself is only touched once we know who they
     are and that they may see it)."""
-    data = {k: v for k, v in request.POST.lists() if k not in ("csrfmiddlewaretoken", "save_later")}
+    data = {
+        k: v
+        for k, v in request.POST.lists()
+        if k not in ("csrfmiddlewaretoken", "save_later", "signout")
+    }
     if sum(len(k) + sum(len(v) for v in values) for k, values in data.items()) <= PENDING_MAX:
         request.session[PENDING_KEY] = {"draft": str(draft_id), "step": step, "data": data}
 
@@ -235,6 +240,8 @@ def request_step(request: HttpRequest, draft_id: uuid.UUID, step: str) -> HttpRe
         if "save_later" in request.POST:
             messages.success(request, "Your answers have been saved. You can come back to them.")
             return redirect("home")
+        if "signout" in request.POST:
+            return _sign_out_keeping_answers(request)
         if form.is_valid():
             new_email = form.cleaned_data.get("parent_email", "").strip().lower()
             if page.slug == "parent-contact" and new_email != services.request_invited_email(draft):
@@ -268,6 +275,19 @@ def request_step(request: HttpRequest, draft_id: uuid.UUID, step: str) -> HttpRe
             "back_to_check": back_to_check,
         },
     )
+
+
+def _sign_out_keeping_answers(request: HttpRequest) -> HttpResponse:
+    """ "Sign out" from a question page: the answers are already saved in the draft, so the
+    person can sign out without losing what they typed (the header button sends the page's
+    form here with signout=1; see static/js/app.js)."""
+    adapter = get_account_adapter(request)
+    url = adapter.get_logout_redirect_url(request)
+    adapter.logout(request)
+    messages.success(
+        request, "Your answers have been saved and you have signed out. Sign in to continue."
+    )
+    return redirect(url)
 
 
 def _home_url(request: HttpRequest) -> str:

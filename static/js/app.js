@@ -23,3 +23,21 @@ if (script && document.body.classList.contains("govuk-frontend-supported")) {
     initialise(script.dataset.mojFrontendSrc, "MOJ Frontend"),
   );
 }
+
+// Nothing typed is lost on sign-out (issue 4). On a question page the answers form is marked
+// data-save-on-sign-out: "Sign out" in the header then sends that form with signout=1 to its own
+// page, whose view keeps the answers in the draft (valid or not, as "Save and come back later"
+// does) and then signs the person out. Without JavaScript the header button signs out directly.
+const answers = document.querySelector("form[data-save-on-sign-out]");
+const signOut = document.querySelector("form[data-sign-out]");
+if (answers && signOut) {
+  signOut.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const flag = document.createElement("input");
+    flag.type = "hidden";
+    flag.name = "signout";
+    flag.value = "1";
+    answers.append(flag);
+    answers.submit();
+  });
+}

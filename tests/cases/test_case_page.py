@@ -3,17 +3,21 @@ stage allows; and the forms posted from it."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from cases.casework.models import CaseTask
+from cases.documents import document_store
 from cases.models import CaseEvent, Document, Message, Stage
 from ehcp_portal.accounts.models import Role
 from notifications.models import Notification
 from tests.factories import CaseFactory, UserFactory, family_for
+from tests.families.helpers import PDF_BYTES
 
 
 def _url(case, name: str = "cases:case_detail", *args) -> str:
@@ -239,3 +243,34 @@ def test_timeline_shows_the_reasons_given(client, case, caseworker):
     client.force_login(caseworker)
     body = client.get(_url(case)).content.decode()
     assert "Covering long-term leave" in body and "not shown to the family" in body
+
+
+def test_caseworker_downloads_a_case_document_from_the_link_on_the_page(
+    client, case, caseworker, django_assert_num_queries
+):
+    document = document_store(
+        upload=SimpleUploadedFile("ep-report.pdf", PDF_BYTES, content_type="application/pdf"),
+        kind=Document.Kind.EVIDENCE,
+        uploaded_by=caseworker,
+        case=case,
+        title="Educational psychology report",
+    )
+    _fill(case, 3, caseworker)
+    client.force_login(caseworker)
+    with django_assert_num_queries(15):  # the links cost no query: same as without documents
+        body = client.get(_url(case)).content.decode()
+    links = re.findall(r'<a class="govuk-link" href="([^"]+)">([^<]+)<', body)
+    linked = {title: url for url, title in links}
+    href = linked["Educational psychology report"]
+    assert href == reverse("cases:document_download", args=[document.public_id])
+    response = client.get(href)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content) == PDF_BYTES
+    # Every document on the page is linked.
+    for doc in Document.objects.filter(case=case, title__startswith="Doc "):
+        assert linked[doc.title] == reverse("cases:document_download", args=[doc.public_id])
+
+    # The family of the case does not get the staff-only document through that link.
+    client.force_login(family_for(case))
+    assert client.get(href).status_code == 404
