@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils import timezone
+
 from cases.deadlines import case_milestones
 from cases.models import Case, Stage
 from cases.statutory import timeline
@@ -172,6 +174,13 @@ def tracker_summary(case: Case) -> TrackerSummary:
     else:
         headline = f"{case.get_stage_display()}."
         next_steps = ""
+    if must_on is not None and case.is_open and must_on < timezone.localdate():
+        # Families should hear plainly when the council is late, not read a date in the past as
+        # if it were still to come (seed 000: families did not know where their case stood).
+        must += (
+            " That date has passed and we are late. We are sorry. Your caseworker will tell you "
+            "when to expect us to act; you can message them below."
+        )
     return TrackerSummary(
         steps=steps, headline=headline, next_steps=next_steps, must_act_by=must, must_act_on=must_on
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +25,7 @@ def track_url(case) -> str:  # noqa: ANN001
     return reverse("families:track", args=[case.reference])
 
 
+@time_machine.travel(date(2027, 2, 3))
 def test_received_case_says_when_the_decision_to_assess_is_due(db):
     case = CaseFactory(received_on=date(2027, 2, 2), stage=Stage.RECEIVED)
     summary = tracker_summary(case)
@@ -32,6 +34,17 @@ def test_received_case_says_when_the_decision_to_assess_is_due(db):
         == "We must tell you whether we will carry out an assessment by 16 March 2027."
     )
     assert [s.status for s in summary.steps][:2] == ["current", "to do"]
+
+
+@time_machine.travel(date(2027, 3, 17))
+def test_a_late_council_says_so_plainly(db):
+    # Received Tue 2 Feb 2027: the decision was due Tue 16 Mar 2027; today is the 17th.
+    case = CaseFactory(received_on=date(2027, 2, 2), stage=Stage.DECIDING_ASSESS)
+    summary = tracker_summary(case)
+    assert summary.must_act_by.startswith(
+        "We must tell you whether we will carry out an assessment by 16 March 2027."
+    )
+    assert "That date has passed and we are late. We are sorry." in summary.must_act_by
 
 
 def test_steps_follow_the_workflow(db, caseworker):
