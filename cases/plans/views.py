@@ -110,8 +110,28 @@ def plan_summary(request: HttpRequest, reference: str) -> HttpResponse:
             responses=plan.responses.select_related("preferred_setting", "submitted_by"),
             consultations=plan.consultations.select_related("setting"),
             reviews=plan.reviews.all(),
+            advice_waiting=services.advice_not_in_plan(plan, version)
+            if plan.status in (Plan.Status.DRAFTING, Plan.Status.DRAFT_ISSUED)
+            else [],
         )
     return render(request, "cases/plans/summary.html", context)
+
+
+@login_required
+@require_POST
+def plan_bring_in_advice(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _staff_case(request, reference, access.CASE_WORK)
+    plan = _plan_of(case)
+    try:
+        version = services.plan_bring_in_advice(plan=plan, actor=request.user)
+    except PlanError as error:
+        messages.error(request, error.message)
+    else:
+        if version is None:
+            messages.info(request, "There is no new advice to bring in")
+        else:
+            messages.success(request, f"Advice brought into the plan as version {version.number}")
+    return redirect("cases:plan_summary", reference=case.reference)
 
 
 @login_required
