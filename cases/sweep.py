@@ -55,6 +55,8 @@ CASE_FIELDS = (
     "last_review_decision_on",
     "amendments_sent_on",
     "advice_completed_on",
+    "review_report_received_on",
+    "amended_plan_issued_on",
     "child_id",
     "caseworker_id",
 )
