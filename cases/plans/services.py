@@ -627,7 +627,6 @@ def plan_issue_final(
     actor: User,
     named_setting: Setting | None,
     on: date | None = None,
-    exception: str = "",
 ) -> Plan:
     """Issue the final plan (reg 13(2)): PDF stored as a plan document for the family.
 
@@ -668,10 +667,12 @@ def plan_issue_final(
     plan.final_version = version.number
     plan.named_setting = named_setting
     plan.issued_on = on
+    # reg 13(3): the exceptions to the 20 weeks are the case's own records, the same ones the
+    # case page and the reports read, never a second free-text copy.
+    exceptions = final_plan_exceptions(case)
     due = timeline(case.received_on)["final_plan"]
     plan.twenty_week_due = due
     plan.twenty_week_met = on <= due
-    plan.twenty_week_exception = clean_text(exception)[:300]
     pdf = plan_pdf_render(plan=plan, version=version, issued_on=on)
     plan.final_document = plan_document_store(
         plan=plan, pdf=pdf, title=f"Final EHC plan, version {version.number}", actor=actor
@@ -694,7 +695,13 @@ def plan_issue_final(
         summary=(
             f"20-week date {due:%-d %B %Y} "
             + ("met" if plan.twenty_week_met else "missed")
-            + (f" (exception: {plan.twenty_week_exception})" if plan.twenty_week_exception else "")
+            + (
+                " (exception recorded: "
+                + "; ".join(e.get_reason_display() for e in exceptions)
+                + ")"
+                if exceptions and not plan.twenty_week_met
+                else ""
+            )
         ),
         actor=actor,
         data={"due": due.isoformat(), "met": plan.twenty_week_met},
@@ -712,4 +719,40 @@ def plan_document_store(*, plan: Plan, pdf: bytes, title: str, actor: User | Non
         size=len(pdf),
         family_visible=True,
         uploaded_by=actor,
+    )
+
+
+def final_plan_exceptions(case: Case) -> list[Any]:
+    """The reg 10(4) exceptions recorded against the 20-week limit (reg 13(3)) of a case."""
+    from cases.casework.models import DeadlineException
+
+    return list(
+        DeadlineException.objects.filter(case=case, deadline_key="final_plan").order_by(
+            "recorded_at", "id"
+        )
+    )
+
+
+@transaction.atomic
+def plan_draft_meeting_record(
+    *, plan: Plan, met_on: date, with_whom: str, notes: str, actor: User
+) -> Any:
+    """The meeting the family asked for about the draft (CoP 9.77), on the case timeline."""
+    if plan.status == Plan.Status.DRAFTING:
+        raise PlanError("The draft plan has not been sent to the family yet.")
+    if plan.case.draft_issued_on and met_on < plan.case.draft_issued_on:
+        raise PlanError(
+            f"The meeting cannot be before the draft was sent on "
+            f"{plan.case.draft_issued_on:%-d %B %Y}."
+        )
+    with_whom = clean_text(with_whom)[:200]
+    if not with_whom:
+        raise PlanError("Enter who was at the meeting.")
+    return case_event_record(
+        case=plan.case,
+        kind="draft_meeting",
+        summary=f"Meeting about the draft plan on {met_on:%-d %B %Y} with {with_whom}"[:300],
+        actor=actor,
+        family_visible=True,
+        data={"met_on": met_on.isoformat(), "with_whom": with_whom, "notes": clean_text(notes)},
     )

@@ -13,6 +13,11 @@ urlpatterns = [
         views.plan_bring_in_advice,
         name="plan_bring_in_advice",
     ),
+    path(
+        "cases/<str:reference>/plan/draft-meeting/",
+        views.plan_draft_meeting,
+        name="plan_draft_meeting",
+    ),
     path("cases/<str:reference>/plan/versions/", views.plan_versions, name="plan_versions"),
     path("cases/<str:reference>/plan/diff/", views.plan_diff, name="plan_diff"),
     path("cases/<str:reference>/plan/preview/", views.plan_preview, name="plan_preview"),
