@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from cases.statutory import explain, timeline
@@ -64,7 +64,9 @@ STAGE_KEYS: dict[str, tuple[str, ...]] = {
         "consultation_response",
         "final_plan",
     ),
-    "final_issued": ("final_plan", "annual_review"),
+    # The first review happens while the case is still "final issued": its meeting's report
+    # and decision dates apply then too (they appear once a meeting is set).
+    "final_issued": ("final_plan", "annual_review", "review_report", "review_decision"),
     "maintained": (
         "annual_review",
         "review_report",
@@ -141,16 +143,46 @@ def _met_on(case: Case, key: str) -> date | None:
         )
     # annual_review is always counted from the latest review decision, so the one shown is
     # the next review: it is met by the next decision, which moves it on.
-    if key == "review_decision":
-        return (
-            case.last_review_decision_on
-            if (
-                case.review_meeting_on
-                and case.last_review_decision_on
-                and case.last_review_decision_on >= case.review_meeting_on
-            )
-            else None
+    decided_after_meeting = (
+        case.last_review_decision_on
+        if (
+            case.review_meeting_on
+            and case.last_review_decision_on
+            and case.last_review_decision_on >= case.review_meeting_on
         )
+        else None
+    )
+    if key == "review_decision":
+        return decided_after_meeting
+    if key == "review_report":
+        # reg 20(7)-(8): the report of this meeting (received on or after it). The council
+        # decides on the report (reg 20(10)), so a decision after the meeting means it was in:
+        # cases recorded without the report date are met by the decision.
+        report = getattr(case, "review_report_received_on", None)
+        if report and case.review_meeting_on and report >= case.review_meeting_on:
+            return report
+        return decided_after_meeting
+    if key == "amended_plan":
+        # reg 22(3): the amended plan issued for the amendments most recently sent.
+        issued = getattr(case, "amended_plan_issued_on", None)
+        if issued and case.amendments_sent_on and issued >= case.amendments_sent_on:
+            return issued
+        return None
+    if key == "amendment_comments":
+        # The family's 15 days (reg 22(2)) are theirs to use whole, and they may comment more
+        # than once, so nothing they do closes the window early: it is done when it closes,
+        # and issuing the amended plan (allowed only after it closed) shows it done.
+        issued = getattr(case, "amended_plan_issued_on", None)
+        if issued and case.amendments_sent_on and issued >= case.amendments_sent_on:
+            return case.amendments_sent_on + timedelta(days=14)
+        return None
+    return None
+
+
+def _window_closed(key: str, due: date, today: date) -> date | None:
+    # The family's amendment comment window is met by closing (see _met_on): never "missed".
+    if key == "amendment_comments" and today > due:
+        return due
     return None
 
 
@@ -168,7 +200,7 @@ def case_deadlines(
             due=due_dates[key],
             owner=OWNER.get(key, "council"),
             explanation=explain(key),
-            met_on=_met_on(case, key),
+            met_on=_met_on(case, key) or _window_closed(key, due_dates[key], today),
             excepted=key in excepted,
             today=today,
         )

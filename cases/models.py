@@ -167,6 +167,9 @@ class Case(models.Model):
     closed_on = models.DateField(null=True, blank=True)
     # reg 8(1): the date the last advice asked for was in, so the advice deadline shows met.
     advice_completed_on = models.DateField(null=True, blank=True)
+    # reg 20(7)-(8): the review report received; reg 22(3): the amended plan issued.
+    review_report_received_on = models.DateField(null=True, blank=True)
+    amended_plan_issued_on = models.DateField(null=True, blank=True)
 
     # Denormalised from the clock on every event so lists sort and filter at scale.
     next_deadline_key = models.CharField(max_length=40, blank=True)

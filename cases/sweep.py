@@ -19,11 +19,14 @@ from datetime import date, timedelta
 from types import SimpleNamespace
 
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection, transaction
+from django.db.models import OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
 from cases.advice.models import AdviceRequest, AdviceTeam
+from cases.casework.models import DeadlineException
 from cases.deadlines import case_deadlines
 from cases.models import Case, CaseEvent
 from ehcp_portal.accounts.models import User
@@ -52,6 +55,8 @@ CASE_FIELDS = (
     "last_review_decision_on",
     "amendments_sent_on",
     "advice_completed_on",
+    "review_report_received_on",
+    "amended_plan_issued_on",
     "child_id",
     "caseworker_id",
 )
@@ -269,25 +274,33 @@ def _sweep_cases(outbox: _Outbox, today: date) -> None:
 
     # next_deadline_on is the earliest open deadline, so a case whose next deadline is beyond
     # the horizon has no deadline inside it: the index narrows 100,000 cases to the few due.
+    # reg 10(4) (and 5(4), 8(2), 13(3)): where an exception applies the council need not comply
+    # with the time limit, so an excepted deadline that passes is not a breach. The keys come
+    # with each case row (an array subquery), so no query is added.
+    excepted_keys = ArraySubquery(
+        DeadlineException.objects.filter(case_id=OuterRef("pk")).order_by().values("deadline_key")
+    )
     cases = (
         Case.objects.filter(is_open=True, next_deadline_on__lte=today + timedelta(days=horizon))
         .order_by()
-        .values_list(*CASE_FIELDS, "team__manager_id", "caseworker__full_name")
+        .annotate(excepted_keys=excepted_keys)
+        .values_list(*CASE_FIELDS, "team__manager_id", "caseworker__full_name", "excepted_keys")
     )
     case_url = _Url("cases:case_detail")
     track_url = _Url("families:track")
     digests: dict[int, dict[str, list[str]]] = defaultdict(lambda: {"today": [], "week": []})
     breaches: dict[int, list[str]] = defaultdict(list)
+    excepted: dict[int, list[str]] = defaultdict(list)
     family_reminders: list[tuple[int, str, str, dict, str, int]] = []
 
     for values in cases.iterator(chunk_size=CHUNK):
         facts = dict(zip(CASE_FIELDS, values[: len(CASE_FIELDS)], strict=True))
-        manager_id, caseworker_name = values[len(CASE_FIELDS) :]
+        manager_id, caseworker_name, case_exceptions = values[len(CASE_FIELDS) :]
         # A plain record, not a model instance: case_deadlines reads attributes only, and
         # building 100,000 model instances costs more than the rest of the pass.
         case = SimpleNamespace(pk=facts["id"], **facts)
         link = case_url(case.reference)
-        for deadline in case_deadlines(case, today=today):
+        for deadline in case_deadlines(case, today=today, excepted_keys=case_exceptions or ()):
             if not deadline.is_open:
                 continue
             days = deadline.days_left
@@ -301,6 +314,12 @@ def _sweep_cases(outbox: _Outbox, today: date) -> None:
             }
             if days < 0:
                 if deadline.owner != "council" or not manager_id:
+                    continue
+                if deadline.excepted:
+                    if -days > 7:
+                        excepted[manager_id].append(
+                            f"- {case.reference}: {deadline.label}, due {due_date} (excepted)"
+                        )
                     continue
                 # A breach alerts the team manager once; then it is in the weekly digest.
                 outbox.add(
@@ -392,11 +411,17 @@ def _sweep_cases(outbox: _Outbox, today: date) -> None:
     if send_breach_digest:
         team_page = reverse("cases:team")
         for user_id, items in breaches.items():
+            listed = "\n".join(items)
+            if excepted.get(user_id):
+                listed += (
+                    "\n\nAlso passed, with a recorded exception (reg 10(4): the council need "
+                    "not comply with the time limit):\n" + "\n".join(excepted[user_id])
+                )
             outbox.add(
                 recipient_id=user_id,
                 purpose="breach_digest",
                 event_key=f"breach-digest:{digest_week.year}-W{digest_week.week:02d}",
-                context={"count": len(items), "items": "\n".join(items)},
+                context={"count": len(items), "items": listed},
                 link=team_page,
                 case_id=None,
             )

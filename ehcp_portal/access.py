@@ -312,7 +312,26 @@ def documents_for(user: User) -> QuerySet:
         )
     else:
         q |= Q(case__isnull=True, request_drafts__in=drafts.values("pk"))
+    q |= _own_advice_attachments(user)
     return Document.objects.filter(q).distinct()
+
+
+def _own_advice_attachments(user: User) -> Q:
+    """Whoever gave a piece of advice (reg 6) may read back the files they sent with it: the
+    person who submitted it, or anyone the request is addressed to (named or team inbox).
+    Staff already see them through CASE_VIEW; families through family_visible only."""
+    if user.role in (Role.CASEWORKER, Role.TEAM_MANAGER, Role.ADMIN):
+        return NOTHING
+    from cases.advice.models import AdviceRequest
+
+    answered = AdviceRequest.objects.filter(
+        advice_request_filter(user, ADVICE_RESPOND) | Q(responded_by_id=user.pk)
+    )
+    return Q(
+        pk__in=AdviceRequest.attachments.through.objects.filter(
+            advicerequest__in=answered.values("pk")
+        ).values("document_id")
+    )
 
 
 def document_or_404(user: User, public_id: object) -> object:

@@ -210,19 +210,42 @@ class FinalPlanForm(forms.Form):
         required=False,
         empty_label="No school or setting named",
     )
-    exception = forms.CharField(
-        label="If the 20 weeks are missed, the recorded exception (optional)",
-        required=False,
-        max_length=300,
-        help_text="SEND Regulations 2014, reg 13(3) and reg 10(4).",
-    )
 
     def __init__(self, *args: Any, settings_qs: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["named_setting"].queryset = settings_qs
 
-    def clean_exception(self) -> str:
-        return _no_nul(self.cleaned_data["exception"]).strip()
+
+class DraftMeetingForm(forms.Form):
+    """The meeting the family asked for about the draft plan (CoP 9.77)."""
+
+    met_on = GovUKDateField(label="Date of the meeting", help_text="For example, 27 3 2027")
+    with_whom = forms.CharField(
+        label="Who was at the meeting",
+        help_text="For example, both parents and the SENCO",
+        max_length=200,
+        error_messages={"required": "Enter who was at the meeting"},
+    )
+    notes = forms.CharField(
+        label="What was discussed and agreed",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+    )
+
+    def clean_met_on(self) -> date:
+        met_on = self.cleaned_data["met_on"]
+        if met_on > date.today():
+            raise ValidationError("The date of the meeting must be today or in the past")
+        return met_on
+
+    def clean_with_whom(self) -> str:
+        value = _no_nul(self.cleaned_data["with_whom"]).strip()
+        if not value:
+            raise ValidationError("Enter who was at the meeting")
+        return value
+
+    def clean_notes(self) -> str:
+        return _no_nul(self.cleaned_data["notes"]).strip()
 
 
 class ReviewMeetingForm(forms.Form):

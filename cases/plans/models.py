@@ -48,7 +48,7 @@ class Plan(models.Model):
     # reg 13(2): the 20-week date and whether it was met, recorded when the final plan issues.
     twenty_week_due = models.DateField(null=True, blank=True)
     twenty_week_met = models.BooleanField(null=True, blank=True)
-    twenty_week_exception = models.CharField(max_length=300, blank=True)
+    # Any exception (reg 13(3)) is a cases.DeadlineException for "final_plan" on the case.
     ceased_on = models.DateField(null=True, blank=True)
     cease_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)

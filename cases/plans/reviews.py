@@ -187,6 +187,9 @@ def review_record_report(*, review: Review, received_on: date, actor: User) -> R
         raise PlanError("The report comes after the meeting.")
     review.report_received_on = received_on
     review.save(update_fields=["report_received_on"])
+    case = review.plan.case
+    case.review_report_received_on = received_on
+    _save_case(case, "review_report_received_on")
     case_event_record(
         case=review.plan.case,
         kind="review_report",
@@ -340,6 +343,8 @@ def review_issue_amended_plan(*, review: Review, actor: User, on: date | None = 
     )
     review.amended_issued_on = on
     review.save(update_fields=["amended_issued_on"])
+    plan.case.amended_plan_issued_on = on
+    _save_case(plan.case, "amended_plan_issued_on")
     case_event_record(
         case=plan.case,
         kind="amended_plan",

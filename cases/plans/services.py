@@ -131,11 +131,62 @@ def _prefilled_sections(case: Case) -> dict[str, Any]:
         sections["B"]["items"].append(
             {"id": f"B{n}", "text": f"{labels.get(code, code)} ({code})", "code": code}
         )
-    advice = case.documents.filter(kind=Document.Kind.ADVICE).order_by("created_at")
+    # Advice documents that came with an advice request are listed with that advice (by
+    # plan_prefill_from_advice); only files added to the case some other way are listed here.
+    from cases.advice.models import AdviceRequest
+
+    attached = AdviceRequest.attachments.through.objects.filter(advicerequest__case=case).values(
+        "document_id"
+    )
+    advice = (
+        case.documents.filter(kind=Document.Kind.ADVICE)
+        .exclude(pk__in=attached)
+        .order_by("created_at")
+    )
     sections["K"]["text"] = "\n".join(
         f"{doc.title}, received {timezone.localdate(doc.created_at):%-d %B %Y}" for doc in advice
     )
     return sections
+
+
+def _lines(text: str) -> list[str]:
+    """One plan item per line of the adviser's text, without list bullets."""
+    lines = []
+    for line in (text or "").splitlines():
+        line = line.strip().lstrip("-*•").strip()
+        if line:
+            lines.append(line)
+    return lines
+
+
+def advice_for_plan(case: Case) -> list[dict[str, Any]]:
+    """The advice received on a case in the shape `plan_prefill_from_advice` takes."""
+    from cases.advice.selectors import advice_received_for_plan
+
+    advice = []
+    for r in advice_received_for_plan(case):
+        needs = _lines(r.needs)
+        outcomes = _lines(r.outcomes) if needs else []
+        advice.append(
+            {
+                "request": str(r.public_id),
+                "source": r.get_source_display().split(" (")[0],
+                "given_by": str(r.responded_by or r.addressed_to),
+                "needs": needs,
+                "outcomes": outcomes,
+                "provision": _lines(r.provision) if outcomes else [],
+                "received_on": r.responded_on,
+                "attachments": [d.title for d in r.attachments.all()],
+            }
+        )
+    return advice
+
+
+def advice_not_in_plan(plan: Plan, version: PlanVersion | None = None) -> list[dict[str, Any]]:
+    """Advice received that no version of the plan has brought in yet."""
+    version = version or plan_latest_version(plan)
+    used = set(version.sections.get("K", {}).get("advice", []))
+    return [a for a in advice_for_plan(plan.case) if a["request"] not in used]
 
 
 @transaction.atomic
@@ -146,13 +197,31 @@ def plan_create(*, case: Case, actor: User | None) -> Plan:
         _save_version(
             plan=plan,
             sections=_prefilled_sections(case),
-            change="Plan started from the request and advice received",
+            change="Plan started from the request",
             actor=actor,
         )
+        advice = advice_for_plan(case)
+        if advice:
+            # reg 12(1)(k) / CoP 9.61: the plan draws on, and lists, the advice received.
+            plan_prefill_from_advice(plan=plan, advice=advice, actor=actor)
         case_event_record(
             case=case, kind="plan_started", summary="Drafting of the plan started", actor=actor
         )
     return plan
+
+
+@transaction.atomic
+def plan_bring_in_advice(*, plan: Plan, actor: User | None) -> PlanVersion | None:
+    """Add advice received since the plan was started, as a new version (None if nothing new).
+
+    A caseworker's action rather than automatic: a new version of a draft the family is
+    already reading would change what they are commenting on without anyone deciding it.
+    """
+    _editable(plan)
+    new = advice_not_in_plan(plan)
+    if not new:
+        return None
+    return plan_prefill_from_advice(plan=plan, advice=new, actor=actor)
 
 
 def _next_id(sections: dict[str, Any], key: str) -> str:
@@ -178,16 +247,21 @@ def plan_prefill_from_advice(
 ) -> PlanVersion:
     """Add the needs, outcomes and provision advisers gave (reg 6 advice) as linked items.
 
-    Each dict: {source, needs: [str], outcomes: [str], provision: [str], received_on: date}.
+    Each dict: {source, needs: [str], outcomes: [str], provision: [str], received_on: date},
+    optionally request (the advice request's public id, so it is brought in only once),
+    given_by (named in section K) and attachments (their titles, listed in section K).
     Outcomes are linked to the adviser's first need, provision to their first need and outcome.
     """
     _editable(plan)
     sections = copy.deepcopy(plan_latest_version(plan).sections)
     k_lines = [line for line in sections["K"]["text"].splitlines() if line]
+    used = list(sections["K"].get("advice", []))
     for adv in advice:
         source = clean_text(str(adv.get("source", "")))
         if not source:
             raise PlanError("Each piece of advice must say who gave it.")
+        if adv.get("request") and adv["request"] in used:
+            continue
         need_key = _section_for_source(source, "need")
         provision_key = _section_for_source(source, "provision")
         first_need = first_outcome = None
@@ -213,12 +287,21 @@ def plan_prefill_from_advice(
                 }
             )
         received = adv.get("received_on")
-        line = f"Advice from {source}" + (
-            f", received {received:%-d %B %Y}" if isinstance(received, date) else ""
+        given_by = clean_text(str(adv.get("given_by", "")))
+        line = (
+            f"Advice from {source}"
+            + (f" ({given_by})" if given_by else "")
+            + (f", received {received:%-d %B %Y}" if isinstance(received, date) else "")
         )
+        if adv.get("attachments"):
+            line += "; attached: " + ", ".join(clean_text(t) for t in adv["attachments"])
         if line not in k_lines:
             k_lines.append(line)
+        if adv.get("request"):
+            used.append(adv["request"])
     sections["K"]["text"] = "\n".join(k_lines)
+    if used:
+        sections["K"]["advice"] = used
     return _save_version(
         plan=plan,
         sections=sections,
@@ -544,7 +627,6 @@ def plan_issue_final(
     actor: User,
     named_setting: Setting | None,
     on: date | None = None,
-    exception: str = "",
 ) -> Plan:
     """Issue the final plan (reg 13(2)): PDF stored as a plan document for the family.
 
@@ -585,10 +667,12 @@ def plan_issue_final(
     plan.final_version = version.number
     plan.named_setting = named_setting
     plan.issued_on = on
+    # reg 13(3): the exceptions to the 20 weeks are the case's own records, the same ones the
+    # case page and the reports read, never a second free-text copy.
+    exceptions = final_plan_exceptions(case)
     due = timeline(case.received_on)["final_plan"]
     plan.twenty_week_due = due
     plan.twenty_week_met = on <= due
-    plan.twenty_week_exception = clean_text(exception)[:300]
     pdf = plan_pdf_render(plan=plan, version=version, issued_on=on)
     plan.final_document = plan_document_store(
         plan=plan, pdf=pdf, title=f"Final EHC plan, version {version.number}", actor=actor
@@ -611,7 +695,13 @@ def plan_issue_final(
         summary=(
             f"20-week date {due:%-d %B %Y} "
             + ("met" if plan.twenty_week_met else "missed")
-            + (f" (exception: {plan.twenty_week_exception})" if plan.twenty_week_exception else "")
+            + (
+                " (exception recorded: "
+                + "; ".join(e.get_reason_display() for e in exceptions)
+                + ")"
+                if exceptions and not plan.twenty_week_met
+                else ""
+            )
         ),
         actor=actor,
         data={"due": due.isoformat(), "met": plan.twenty_week_met},
@@ -629,4 +719,40 @@ def plan_document_store(*, plan: Plan, pdf: bytes, title: str, actor: User | Non
         size=len(pdf),
         family_visible=True,
         uploaded_by=actor,
+    )
+
+
+def final_plan_exceptions(case: Case) -> list[Any]:
+    """The reg 10(4) exceptions recorded against the 20-week limit (reg 13(3)) of a case."""
+    from cases.casework.models import DeadlineException
+
+    return list(
+        DeadlineException.objects.filter(case=case, deadline_key="final_plan").order_by(
+            "recorded_at", "id"
+        )
+    )
+
+
+@transaction.atomic
+def plan_draft_meeting_record(
+    *, plan: Plan, met_on: date, with_whom: str, notes: str, actor: User
+) -> Any:
+    """The meeting the family asked for about the draft (CoP 9.77), on the case timeline."""
+    if plan.status == Plan.Status.DRAFTING:
+        raise PlanError("The draft plan has not been sent to the family yet.")
+    if plan.case.draft_issued_on and met_on < plan.case.draft_issued_on:
+        raise PlanError(
+            f"The meeting cannot be before the draft was sent on "
+            f"{plan.case.draft_issued_on:%-d %B %Y}."
+        )
+    with_whom = clean_text(with_whom)[:200]
+    if not with_whom:
+        raise PlanError("Enter who was at the meeting.")
+    return case_event_record(
+        case=plan.case,
+        kind="draft_meeting",
+        summary=f"Meeting about the draft plan on {met_on:%-d %B %Y} with {with_whom}"[:300],
+        actor=actor,
+        family_visible=True,
+        data={"met_on": met_on.isoformat(), "with_whom": with_whom, "notes": clean_text(notes)},
     )

@@ -8,6 +8,16 @@ urlpatterns = [
     path("cases/<str:reference>/plan/", views.plan_summary, name="plan_summary"),
     path("cases/<str:reference>/plan/start/", views.plan_start, name="plan_start"),
     path("cases/<str:reference>/plan/sections/<str:key>/", views.plan_section, name="plan_section"),
+    path(
+        "cases/<str:reference>/plan/bring-in-advice/",
+        views.plan_bring_in_advice,
+        name="plan_bring_in_advice",
+    ),
+    path(
+        "cases/<str:reference>/plan/draft-meeting/",
+        views.plan_draft_meeting,
+        name="plan_draft_meeting",
+    ),
     path("cases/<str:reference>/plan/versions/", views.plan_versions, name="plan_versions"),
     path("cases/<str:reference>/plan/diff/", views.plan_diff, name="plan_diff"),
     path("cases/<str:reference>/plan/preview/", views.plan_preview, name="plan_preview"),

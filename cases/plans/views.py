@@ -24,6 +24,7 @@ from cases.plans.forms import (
     CommentForm,
     ConsultationResponseForm,
     ConsultForm,
+    DraftMeetingForm,
     FamilyResponseForm,
     FinalPlanForm,
     ItemForm,
@@ -110,8 +111,30 @@ def plan_summary(request: HttpRequest, reference: str) -> HttpResponse:
             responses=plan.responses.select_related("preferred_setting", "submitted_by"),
             consultations=plan.consultations.select_related("setting"),
             reviews=plan.reviews.all(),
+            final_plan_exceptions=services.final_plan_exceptions(case),
+            draft_meetings=case.events.filter(kind="draft_meeting").order_by("created_at"),
+            advice_waiting=services.advice_not_in_plan(plan, version)
+            if plan.status in (Plan.Status.DRAFTING, Plan.Status.DRAFT_ISSUED)
+            else [],
         )
     return render(request, "cases/plans/summary.html", context)
+
+
+@login_required
+@require_POST
+def plan_bring_in_advice(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _staff_case(request, reference, access.CASE_WORK)
+    plan = _plan_of(case)
+    try:
+        version = services.plan_bring_in_advice(plan=plan, actor=request.user)
+    except PlanError as error:
+        messages.error(request, error.message)
+    else:
+        if version is None:
+            messages.info(request, "There is no new advice to bring in")
+        else:
+            messages.success(request, f"Advice brought into the plan as version {version.number}")
+    return redirect("cases:plan_summary", reference=case.reference)
 
 
 @login_required
@@ -329,7 +352,6 @@ def plan_issue_final(request: HttpRequest, reference: str) -> HttpResponse:
                 plan=plan,
                 actor=request.user,
                 named_setting=form.cleaned_data["named_setting"],
-                exception=form.cleaned_data["exception"],
             )
         except PlanError as error:
             _failed(form, error)
@@ -344,7 +366,29 @@ def plan_issue_final(request: HttpRequest, reference: str) -> HttpResponse:
             "plan": plan,
             "form": form,
             "final_plan_due": timeline(case.received_on)["final_plan"],
+            "exceptions": services.final_plan_exceptions(case),
         },
+    )
+
+
+@login_required
+def plan_draft_meeting(request: HttpRequest, reference: str) -> HttpResponse:
+    """Record the meeting the family asked for about the draft (CoP 9.77)."""
+    case = _staff_case(request, reference, access.CASE_WORK)
+    plan = _plan_of(case)
+    if plan.status == Plan.Status.DRAFTING:
+        raise Http404("The draft has not been sent")
+    form = DraftMeetingForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_draft_meeting_record(plan=plan, actor=request.user, **form.cleaned_data)
+        except PlanError as error:
+            _failed(form, error)
+        else:
+            messages.success(request, "The meeting was recorded on the case timeline")
+            return redirect("cases:plan_summary", reference=reference)
+    return render(
+        request, "cases/plans/draft_meeting.html", {"case": case, "plan": plan, "form": form}
     )
 
 

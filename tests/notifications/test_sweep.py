@@ -247,3 +247,29 @@ def test_query_count_does_not_grow_with_the_number_of_cases(
         assert result.queued > size  # every new case produced messages
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_missed_deadline_with_a_recorded_exception_is_not_a_breach(caseworker, manager, team):
+    from cases.casework.models import DeadlineException, ExceptionReason
+
+    excepted = _decision_due_in(-1, team=team, caseworker=caseworker)
+    DeadlineException.objects.create(
+        case=excepted,
+        deadline_key="decision_to_assess",
+        reason=ExceptionReason.SCHOOL_CLOSURE,
+        starts_on=MONDAY - timedelta(days=30),
+        evidence="School closed for the summer",
+        family_told_on=MONDAY - timedelta(days=20),
+    )
+    breached = _decision_due_in(-1, team=team, caseworker=caseworker)
+    statutory_sweep_run(today=MONDAY)
+    # reg 10(4): the council need not comply where an exception applies: no breach alert.
+    assert [n.case_id for n in _emails(purpose="deadline_breach")] == [breached.pk]
+    statutory_sweep_run(today=MONDAY + timedelta(days=8))
+    assert [n.case_id for n in _emails(purpose="deadline_breach")] == [breached.pk]
+    (digest,) = _emails(purpose="breach_digest")
+    assert digest.subject.startswith("1 statutory deadline")
+    missed_part, excepted_part = digest.body.split("with a recorded exception")
+    assert breached.reference in missed_part and excepted.reference not in missed_part
+    assert f"{excepted.reference}: Decision whether to assess" in excepted_part
+    assert "(excepted)" in excepted_part

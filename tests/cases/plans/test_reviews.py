@@ -203,6 +203,54 @@ def test_review_amend_chain_sets_the_case_clock(team, caseworker):
     assert nxt.due_on == date(2028, 2, 1)
 
 
+def _statuses(case, today):
+    case.refresh_from_db()
+    return {d.key: d.status for d in case_deadlines(case, today=today)}
+
+
+def test_review_report_amendment_comments_and_amended_plan_are_marked_met(team, caseworker):
+    plan = _final_plan(team, caseworker)
+    case = plan.case
+    with time_machine.travel(date(2026, 11, 22)):
+        review = review_schedule(plan=plan, actor=caseworker)
+        review = review_set_meeting(review=review, meeting_on=date(2027, 1, 20), actor=caseworker)
+    assert _statuses(case, date(2027, 2, 4))["review_report"] == "missed"
+    with time_machine.travel(date(2027, 2, 1)):
+        review_record_report(review=review, received_on=date(2027, 2, 1), actor=caseworker)
+        plan_section_update(plan=plan, key="J", text="None requested", actor=caseworker)
+        review = review_decide(review=review, decision=Review.Decision.AMEND, actor=caseworker)
+    case.refresh_from_db()
+    assert case.review_report_received_on == date(2027, 2, 1)
+    during = _statuses(case, date(2027, 2, 10))
+    assert during["review_report"] == "met" and during["review_decision"] == "met"
+    assert during["amendment_comments"] == "due soon"
+    assert during["amended_plan"] == "upcoming"
+    # The family's window closed without more comments: closed, not "missed".
+    assert _statuses(case, date(2027, 2, 16))["amendment_comments"] == "met"
+    with time_machine.travel(date(2027, 2, 16)):
+        review_issue_amended_plan(review=review, actor=caseworker)
+    case.refresh_from_db()
+    assert case.amended_plan_issued_on == date(2027, 2, 16)
+    after = _statuses(case, date(2027, 6, 1))
+    assert after["amended_plan"] == "met"
+    assert after["amendment_comments"] == "met"
+    assert after["review_report"] == "met"
+    assert case.next_deadline_key == "annual_review"
+
+
+def test_a_decision_after_the_meeting_implies_the_report_was_in(team, caseworker):
+    # Cases recorded without the report date: the decision (made on the report) meets it.
+    plan = _final_plan(team, caseworker)
+    with time_machine.travel(date(2026, 11, 22)):
+        review = review_schedule(plan=plan, actor=caseworker)
+        review = review_set_meeting(review=review, meeting_on=date(2027, 1, 20), actor=caseworker)
+    with time_machine.travel(date(2027, 2, 10)):
+        review_decide(review=review, decision=Review.Decision.MAINTAIN, actor=caseworker)
+    statuses = _statuses(plan.case, date(2027, 3, 1))
+    assert statuses["review_report"] == "met late"
+    assert statuses["review_decision"] == "met"
+
+
 def test_invitations_must_go_out_two_weeks_before_the_meeting(team, caseworker):
     plan = _final_plan(team, caseworker, year_group="Year 4")
     with time_machine.travel(date(2027, 1, 10)):
