@@ -494,9 +494,10 @@ def test_transfer_review_keeps_twelve_months_when_that_is_later() -> None:
 def test_mediation_deadlines() -> None:
     # Notice Mon 31 Aug 2026: contact the adviser by Sat 31 Oct 2026 (2 months, no August rule
     # here: that applies to the tribunal's own time limit). Told "no mediation" Thu 24 Dec 2026:
-    # 3 working days after it, skipping 25 and 28 Dec: 29, 30, 31 Dec = Thu 31 Dec 2026. Mediation wanted Mon 7 Sep 2026:
-    # arranged by Wed 7 Oct 2026 (+30 days). Mediation ended Fri 2 Apr 2027 (Easter: Good Friday
-    # 26 Mar, Easter Monday 29 Mar 2027 are past): + 3 working days = Wed 7 Apr 2027.
+    # 3 working days after it, skipping 25 and 28 Dec: 29, 30, 31 Dec = Thu 31 Dec 2026.
+    # Mediation wanted Mon 7 Sep 2026: arranged by Wed 7 Oct 2026 (+30 days).
+    # Mediation ended Fri 2 Apr 2027 (Good Friday 26 Mar and Easter Monday 29 Mar 2027 are
+    # past): + 3 working days = Wed 7 Apr 2027.
     dates = mediation_deadlines(
         decision_notice=date(2026, 8, 31),
         adviser_told_no_mediation=date(2026, 12, 24),
