@@ -277,15 +277,34 @@ def _sweep_cases(outbox: _Outbox, today: date) -> None:
     # reg 10(4) (and 5(4), 8(2), 13(3)): where an exception applies the council need not comply
     # with the time limit, so an excepted deadline that passes is not a breach. The keys come
     # with each case row (an array subquery), so no query is added.
-    excepted_keys = ArraySubquery(
-        DeadlineException.objects.filter(case_id=OuterRef("pk")).order_by().values("deadline_key")
-    )
-    cases = (
-        Case.objects.filter(is_open=True, next_deadline_on__lte=today + timedelta(days=horizon))
-        .order_by()
-        .annotate(excepted_keys=excepted_keys)
-        .values_list(*CASE_FIELDS, "team__manager_id", "caseworker__full_name", "excepted_keys")
-    )
+    due_soon = Case.objects.filter(
+        is_open=True, next_deadline_on__lte=today + timedelta(days=horizon)
+    ).order_by()
+    if connection.vendor == "postgresql":
+        rows = (
+            due_soon.annotate(
+                excepted_keys=ArraySubquery(
+                    DeadlineException.objects.filter(case_id=OuterRef("pk"))
+                    .order_by()
+                    .values("deadline_key")
+                )
+            )
+            .values_list(*CASE_FIELDS, "team__manager_id", "caseworker__full_name", "excepted_keys")
+            .iterator(chunk_size=CHUNK)
+        )
+    else:
+        # The embedded SQLite demo has no array subquery: one more query gives the same keys.
+        keys_by_case: dict[int, list[str]] = defaultdict(list)
+        for case_id, key in DeadlineException.objects.filter(case__in=due_soon).values_list(
+            "case_id", "deadline_key"
+        ):
+            keys_by_case[case_id].append(key)
+        rows = (
+            (*row, keys_by_case.get(row[0], []))
+            for row in due_soon.values_list(
+                *CASE_FIELDS, "team__manager_id", "caseworker__full_name"
+            ).iterator(chunk_size=CHUNK)
+        )
     case_url = _Url("cases:case_detail")
     track_url = _Url("families:track")
     digests: dict[int, dict[str, list[str]]] = defaultdict(lambda: {"today": [], "week": []})
@@ -293,7 +312,7 @@ def _sweep_cases(outbox: _Outbox, today: date) -> None:
     excepted: dict[int, list[str]] = defaultdict(list)
     family_reminders: list[tuple[int, str, str, dict, str, int]] = []
 
-    for values in cases.iterator(chunk_size=CHUNK):
+    for values in rows:
         facts = dict(zip(CASE_FIELDS, values[: len(CASE_FIELDS)], strict=True))
         manager_id, caseworker_name, case_exceptions = values[len(CASE_FIELDS) :]
         # A plain record, not a model instance: case_deadlines reads attributes only, and
