@@ -58,6 +58,7 @@ def test_raise_match_assign_reply_and_the_member_reads_the_reply(
     assert Notification.objects.filter(
         recipient=manager, purpose="member_enquiry_received"
     ).exists()
+    client.force_login(member)  # a fresh session: the one made on 21 Dec 2026 may have expired
     page = client.get(response["Location"]).content.decode()
     assert "7 January 2027" in page
     assert "We are assigning an officer" in page
