@@ -272,3 +272,20 @@ def test_inbox_links_managers_to_failed_messages_only(client, db):
     assert "could not be sent" in client.get(reverse("notifications:inbox")).content.decode()
     client.force_login(UserFactory(role=Role.PARENT))
     assert "could not be sent" not in client.get(reverse("notifications:inbox")).content.decode()
+
+
+def test_the_notification_list_shows_only_the_users_own_messages(client, db):
+    from notifications.services import notification_queue
+    from tests.factories import UserFactory
+
+    mine, theirs = UserFactory(), UserFactory()
+    notification_queue(recipient=mine, purpose="p", event_key="e1", subject="For me", body="x")
+    notification_queue(recipient=theirs, purpose="p", event_key="e2", subject="Not mine", body="y")
+    client.force_login(mine)
+    body = client.get(reverse("notifications:inbox")).content.decode()
+    assert "For me" in body
+    assert "Not mine" not in body
+    client.logout()
+    response = client.get(reverse("notifications:inbox"))
+    assert response.status_code == 302
+    assert reverse("account_login") in response["Location"]
