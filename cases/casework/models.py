@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from cases.statutory import add_months, timeline
+from cases.statutory import mediation_deadlines, timeline
 
 __all__ = ["CaseTask", "DeadlineException", "Dispute", "ExceptionReason"]
 
@@ -119,8 +119,8 @@ class Dispute(models.Model):
 
     @property
     def mediation_contact_by(self) -> date:
-        # reg 33/34: the family must contact the mediation adviser within 2 months of the decision.
-        return add_months(self.decision_on, 2)
+        # The family must contact the mediation adviser within 2 months of the decision.
+        return mediation_deadlines(decision_notice=self.decision_on)["contact_adviser"]
 
     @property
     def appeal_deadline(self) -> date:
