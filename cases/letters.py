@@ -17,7 +17,7 @@ from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 
 from cases.models import Case, Document
-from cases.statutory import add_months, timeline
+from cases.statutory import mediation_deadlines, timeline
 
 if TYPE_CHECKING:
     from cases.workflow import Action
@@ -76,11 +76,13 @@ LETTERS: dict[str, LetterText] = {
 
 
 def letter_dates(decision_on: date) -> dict[str, date]:
-    """The dates a decision letter gives the family."""
+    """The dates every decision letter with appeal rights gives the family (case-core, panel
+    and ceasing letters alike), from the statutory clock."""
     return {
-        # reg 33(1)/34(1): contact the mediation adviser within 2 months of the decision.
-        "mediation_contact_by": add_months(decision_on, 2),
+        # s.55, regs 33-39: contact the mediation adviser within 2 months of the decision.
+        "mediation_contact_by": mediation_deadlines(decision_notice=decision_on)["contact_adviser"],
         # HESC r.20(1): appeal within 2 months of the decision notice (with r.12's extensions).
+        # The appeal runs from the notice alone, so the notice date stands in for "received".
         "appeal_by": timeline(decision_on, decision_notice=decision_on)["appeal"],
     }
 

@@ -15,8 +15,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 
+from cases.letters import letter_dates
 from cases.models import Document
-from cases.statutory import add_months, timeline
 
 if TYPE_CHECKING:
     from ehcp_portal.accounts.models import User
@@ -36,11 +36,8 @@ def _pdf(template: str, context: dict[str, Any]) -> bytes:
 
 def decision_letter_dates(decision: Decision, letter_date: date) -> dict[str, date]:
     """The dates a refusal or cessation letter must give the family."""
-    case = decision.item.case
-    return {
-        "mediation": add_months(letter_date, 2),
-        "appeal": timeline(case.received_on, decision_notice=letter_date)["appeal"],
-    }
+    dates = letter_dates(letter_date)
+    return {"mediation": dates["mediation_contact_by"], "appeal": dates["appeal_by"]}
 
 
 def decision_letter_context(decision: Decision, letter_date: date) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.template.loader import render_to_string
 
+from cases.letters import letter_dates
 from cases.plans.sections import BY_KEY, SECTIONS
 from cases.statutory import timeline
 
@@ -88,7 +89,7 @@ def cease_letter_render(*, plan: Plan, ceased_on: date, reasons: str) -> bytes:
     case = plan.case
     # regs 29-31 and s.51: the family may appeal against a decision to cease; the plan is kept
     # until any appeal is decided.
-    appeal = timeline(case.received_on, decision_notice=ceased_on)["appeal"]
+    dates = letter_dates(ceased_on)
     html = render_to_string(
         "cases/plans/cease_letter_pdf.html",
         {
@@ -97,7 +98,8 @@ def cease_letter_render(*, plan: Plan, ceased_on: date, reasons: str) -> bytes:
             "child": case.child,
             "on": ceased_on,
             "reasons": reasons,
-            "appeal": appeal,
+            "appeal": dates["appeal_by"],
+            "mediation_contact_by": dates["mediation_contact_by"],
         },
     )
     return _write_pdf(html)
