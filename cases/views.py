@@ -38,6 +38,7 @@ from cases.forms import (
     TimelinessForm,
 )
 from cases.models import Case
+from cases.plans.selectors import plan_of
 from cases.workflow import TransitionRefused, allowed_actions, case_transition
 from ehcp_portal import access
 from ehcp_portal.accounts.models import Role
@@ -113,6 +114,7 @@ def _case_page(request: HttpRequest, case: Case, status: int = 200, **forms: Any
         "disputable": any(e.kind in DISPUTABLE_EVENT_KINDS for e in data.events),
         "today": today,
         "advice_requests": advice_requests_for_case(case),
+        "plan": plan_of(case),
         "request_sections": request_answers_for_case(case, user),
     }
     return render(request, "cases/case_detail.html", context, status=status)

@@ -500,18 +500,22 @@ def _tracked_case(request: HttpRequest, reference: str):  # noqa: ANN202
 
 def _track_context(case, message_form: MessageForm | None = None) -> dict:  # noqa: ANN001
     from cases.deadlines import case_deadlines
+    from cases.plans.selectors import plan_of
 
     withdraw = ACTIONS["withdraw"]
+    deadlines = [d for d in case_deadlines(case) if d.owner in ("council", "family")]
     return {
         "case": case,
         "summary": tracker_summary(case),
-        "deadlines": [d for d in case_deadlines(case) if d.owner in ("council", "family")],
+        "deadlines": deadlines,
         "events": case.events.filter(family_visible=True).select_related("actor")[:50],
         "documents": tracker_documents(case),
         "messages_thread": tracker_messages(case),
         "consents": consents_for_child(case.child),
         "message_form": message_form or MessageForm(),
         "can_withdraw": refusal_reason(case, withdraw, timezone.localdate()) is None,
+        "plan": plan_of(case),
+        "comments_until": next((d.due for d in deadlines if d.key == "draft_comments"), None),
     }
 
 
