@@ -29,7 +29,7 @@ ARGS = [
 
 
 @pytest.mark.e2e
-def test_assignment_pages_have_no_axe_violations(browser, live_server, make_worker, monkeypatch):
+def test_assignment_pages_have_no_axe_violations(browser, live_server, make_worker):
     team = TeamFactory()
     manager = UserFactory(role=Role.TEAM_MANAGER, team=team)
     leaving = make_worker(team, open_cases=2)
@@ -57,9 +57,6 @@ def test_assignment_pages_have_no_axe_violations(browser, live_server, make_work
         "/assignment/cohort/",
         f"/assignment/cohort/{record.pk}/",
     ]
-    # Playwright's sync API runs an event loop; Django's ORM refuses to run beside one unless
-    # told. Set for this test only (a leaked value fails `check --deploy` elsewhere).
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     context = browser.new_context()
     context.add_cookies(
         [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
