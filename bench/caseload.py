@@ -120,7 +120,7 @@ def main() -> None:
 
     client = Client()
     client.force_login(busy)
-    caseload = reverse("cases:caseload")
+    caseload = reverse("casework:caseload")
     variants = [
         {},
         {"page": "2"},
@@ -135,7 +135,9 @@ def main() -> None:
     _time(
         "case page (the caseworker's cases in turn)",
         n,
-        lambda i: client.get(reverse("cases:case_detail", args=[references[i % len(references)]])),
+        lambda i: client.get(
+            reverse("casework:case_detail", args=[references[i % len(references)]])
+        ),
     )
 
     manager_client = Client()
@@ -145,7 +147,7 @@ def main() -> None:
     _time(
         "team overview (manager)",
         max(20, n // 10),
-        lambda i: manager_client.get(reverse("cases:team")),
+        lambda i: manager_client.get(reverse("casework:team")),
     )
     _time(
         "caseload (manager: whole area)", max(20, n // 10), lambda i: manager_client.get(caseload)

@@ -34,9 +34,9 @@ def main() -> None:
     from django.utils import timezone
 
     from cases.advice.models import AdviceRequest
+    from cases.casework.sweep import statutory_sweep
     from cases.demo import DemoBuilder
     from cases.models import Case
-    from cases.sweep import statutory_sweep
     from notifications.models import Notification
 
     if connection.vendor != "postgresql":

@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
 
 
@@ -6,12 +8,8 @@ class CasesConfig(AppConfig):
     verbose_name = "Cases"
 
     def ready(self) -> None:
-        from cases.assignment import tasks as assignment_tasks  # noqa: F401  (celery finds them)
-        from cases.assignment.services import case_priority_after_transition
         from cases.letters import decision_letter_after_transition
         from cases.workflow import register_after_transition
 
         # Decision letters (not assessing, not issuing, ceasing) follow the decision itself.
         register_after_transition(decision_letter_after_transition)
-        # Priority is recomputed on every case event (seed 001 §1.10).
-        register_after_transition(case_priority_after_transition)

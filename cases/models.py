@@ -295,8 +295,66 @@ class Message(models.Model):
         return f"{self.case_id}: {self.body[:40]}"
 
 
-from cases.advice.models import *  # noqa: E402,F403
-from cases.assignment.models import *  # noqa: E402,F403
-from cases.casework.models import *  # noqa: E402,F403
-from cases.members.models import *  # noqa: E402,F403
-from cases.plans.models import *  # noqa: E402,F403
+class ExceptionReason(models.TextChoices):
+    """The four reasons the council "need not comply with the time limit" (reg 10(4)).
+
+    Applied to the 20-week limit by reg 13(3), to the 6-week decision by reg 5(4) and to advice
+    by reg 8(2)."""
+
+    SCHOOL_CLOSURE = (
+        "school_closure",
+        "(a) A school or post-16 institution was closed for at least 4 weeks when advice was asked",
+    )
+    EARLY_YEARS_CLOSURE = (
+        "early_years_closure",
+        "(b) An early years provider was closed for at least 4 weeks when advice was asked",
+    )
+    PERSONAL_CIRCUMSTANCES = (
+        "personal_circumstances",
+        "(c) Exceptional personal circumstances of the child, young person or parent",
+    )
+    ABSENCE = (
+        "absence",
+        "(d) The child, young person or parent was away from the area for at least 4 weeks",
+    )
+
+
+# Reasons that describe a closure or an absence, so their period must be at least 4 weeks.
+FOUR_WEEK_REASONS = frozenset(
+    {ExceptionReason.SCHOOL_CLOSURE, ExceptionReason.EARLY_YEARS_CLOSURE, ExceptionReason.ABSENCE}
+)
+
+# Deadlines a reg 10(4) exception can apply to.
+EXCEPTABLE_KEYS: tuple[str, ...] = (
+    "decision_to_assess",  # reg 5(4)
+    "advice",  # reg 8(2)
+    "decision_not_to_issue",  # reg 10(4)
+    "final_plan",  # reg 13(3)
+)
+
+
+class DeadlineException(models.Model):
+    """An exception to a statutory time limit, recorded against one deadline of a case.
+
+    It never moves the due date: the deadline shows as "excepted" and reports count the case
+    both with and without its exceptions (CoP 9.42-9.43: the family must be told).
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadline_exceptions")
+    deadline_key = models.CharField(max_length=40)
+    reason = models.CharField(max_length=30, choices=ExceptionReason.choices)
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    evidence = models.TextField()
+    family_told_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        indexes = [models.Index(fields=["deadline_key", "case"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.deadline_key}: {self.reason}"

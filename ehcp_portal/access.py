@@ -261,7 +261,7 @@ def member_enquiry_filter(user: User, action: str) -> Q:
 
 
 def member_enquiries_for(user: User, action: str) -> QuerySet[MemberEnquiry]:
-    from cases.members.models import MemberEnquiry  # noqa: F811
+    from cases.members.models import MemberEnquiry
 
     return MemberEnquiry.objects.filter(member_enquiry_filter(user, action))
 
@@ -270,7 +270,7 @@ def member_enquiry_or_404(
     user: User, public_id: object, action: str, queryset: QuerySet[MemberEnquiry] | None = None
 ) -> MemberEnquiry:
     """The enquiry with this public id if the user may do `action` to it; otherwise 404."""
-    from cases.members.models import MemberEnquiry  # noqa: F811
+    from cases.members.models import MemberEnquiry
 
     qs = queryset if queryset is not None else MemberEnquiry.objects.all()
     enquiry = qs.filter(member_enquiry_filter(user, action), public_id=public_id).first()

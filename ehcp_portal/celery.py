@@ -21,7 +21,4 @@ def _sweep_on_start(sender: object = None, **kwargs: object) -> None:
     from django.conf import settings
 
     if getattr(settings, "SWEEP_ON_WORKER_START", False):
-        app.send_task("cases.tasks.statutory_sweep")
-
-
-app.autodiscover_tasks(["cases.members"])
+        app.send_task("cases.casework.tasks.statutory_sweep")

@@ -8,11 +8,11 @@ HOME_URL_NAME: dict[str, str] = {
     Role.PARENT: "families:home",
     Role.YOUNG_PERSON: "families:home",
     Role.SCHOOL: "families:school_home",
-    Role.ADVICE_GIVER: "cases:advice_home",
-    Role.CASEWORKER: "cases:caseload",
-    Role.TEAM_MANAGER: "cases:team",
+    Role.ADVICE_GIVER: "advice:home",
+    Role.CASEWORKER: "casework:caseload",
+    Role.TEAM_MANAGER: "casework:team",
     Role.PANEL_MEMBER: "panels:home",
-    Role.ELECTED_MEMBER: "cases:member_home",
+    Role.ELECTED_MEMBER: "members:home",
     Role.ADMIN: "admin:index",
 }
 
@@ -21,24 +21,27 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
     Role.PARENT: [("Your children and requests", "families:home")],
     Role.YOUNG_PERSON: [("Your requests", "families:home")],
     Role.SCHOOL: [("Your pupils", "families:school_home")],
-    Role.ADVICE_GIVER: [("Advice requests", "cases:advice_home")],
-    Role.CASEWORKER: [("My caseload", "cases:caseload")],
-    Role.TEAM_MANAGER: [("Team caseloads", "cases:team"), ("Caseload list", "cases:caseload")],
+    Role.ADVICE_GIVER: [("Advice requests", "advice:home")],
+    Role.CASEWORKER: [("My caseload", "casework:caseload")],
+    Role.TEAM_MANAGER: [
+        ("Team caseloads", "casework:team"),
+        ("Caseload list", "casework:caseload"),
+    ],
     Role.PANEL_MEMBER: [("Panels", "panels:home")],
-    Role.ELECTED_MEMBER: [("Your casework queries", "cases:member_home")],
+    Role.ELECTED_MEMBER: [("Your casework queries", "members:home")],
     Role.ADMIN: [("Configuration", "admin:index")],
 }
 
 # Panels: team managers oversee their area's meetings (agendas, ratification, minutes).
 NAVIGATION[Role.TEAM_MANAGER].append(("Panels", "panels:meetings"))
 # The council's casework inbox for elected members' queries (issue 9).
-NAVIGATION[Role.TEAM_MANAGER].append(("Member queries", "cases:member_inbox"))
-NAVIGATION[Role.TEAM_MANAGER].append(("Scrutiny report", "cases:member_reports"))
-NAVIGATION[Role.CASEWORKER].append(("Member queries", "cases:member_inbox"))
+NAVIGATION[Role.TEAM_MANAGER].append(("Member queries", "members:inbox"))
+NAVIGATION[Role.TEAM_MANAGER].append(("Scrutiny report", "members:reports"))
+NAVIGATION[Role.CASEWORKER].append(("Member queries", "members:inbox"))
 NAVIGATION[Role.TEAM_MANAGER] += [
-    ("Unassigned queue", "cases:assignment_queue"),
-    ("Rebalance caseloads", "cases:assignment_rebalance"),
-    ("Import a cohort", "cases:assignment_cohort"),
+    ("Unassigned queue", "assignment:queue"),
+    ("Rebalance caseloads", "assignment:rebalance"),
+    ("Import a cohort", "assignment:cohort"),
 ]
 # The front door (issue 4): caseworkers and managers key requests that arrive on paper, by phone
 # or by email (assisted digital).
@@ -49,4 +52,4 @@ NAVIGATION[Role.TEAM_MANAGER].append(
     ("Enter a paper or phone request", "families:assisted_request_start")
 )
 # School users answer consultations about naming their setting and read plans that name it.
-NAVIGATION[Role.SCHOOL].append(("Consultations and plans", "cases:consultation_list"))
+NAVIGATION[Role.SCHOOL].append(("Consultations and plans", "plans:consultation_list"))

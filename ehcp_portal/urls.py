@@ -15,7 +15,13 @@ urlpatterns = [
     path("contact/", views.static_page, {"template": "contact"}, name="contact"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    # Each app keeps its own namespace; the public paths are unchanged (people bookmark them).
     path("", include("cases.urls")),
+    path("", include("cases.casework.urls")),
+    path("", include("cases.advice.urls")),
+    path("", include("cases.assignment.urls")),
+    path("", include("cases.plans.urls")),
+    path("", include("cases.members.urls")),
     path("", include("families.urls")),
     path("panels/", include("panels.urls")),
     path("notifications/", include("notifications.urls")),

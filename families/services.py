@@ -294,7 +294,7 @@ def _hand_to_assignment(case: Case) -> None:
     """Assign a caseworker by the business rules (cases.assignment) at once. A failure there
     must not lose the family's request: the case stays in the area's unassigned queue, the error
     is logged, and the assignment sweep picks the case up again."""
-    from cases.assignment import case_assign
+    from cases.assignment.services import case_assign
 
     try:
         with transaction.atomic():
@@ -638,7 +638,7 @@ def message_send_from_family(
             event_key=f"message:{message.pk}",
             subject=f"New message from the family on {case.reference}",
             body=f"{user.get_full_name()} sent a message about {case.reference}.",
-            link=reverse("cases:case_detail", args=[case.reference]),
+            link=reverse("casework:case_detail", args=[case.reference]),
             case=case,
         )
     return message
@@ -662,7 +662,7 @@ def request_withdraw(*, case: Case, user: User, reasons: str) -> Case:
                     f"{user.get_full_name()} withdrew the request. "
                     f"Their reasons: {_strip_nul(reasons)}"
                 ),
-                link=reverse("cases:case_detail", args=[case.reference]),
+                link=reverse("casework:case_detail", args=[case.reference]),
                 case=case,
             )
     return case

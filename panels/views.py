@@ -393,5 +393,5 @@ def paper_put_forward(request: HttpRequest, reference: str) -> HttpResponse:
                 request,
                 f"{case.reference} put forward to the {data['panel_type'].name} panel.",
             )
-            return redirect(reverse("cases:case_detail", args=[case.reference]))
+            return redirect(reverse("casework:case_detail", args=[case.reference]))
     return render(request, "panels/paper_form.html", {"case": case, "form": form})

@@ -105,7 +105,7 @@ def family_for(case: Case, user: User | None = None) -> User:
 
 class AdviceTeamFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "cases.AdviceTeam"
+        model = "advice.AdviceTeam"
         skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Advice service {n}")
@@ -120,7 +120,7 @@ class AdviceRequestFactory(factory.django.DjangoModelFactory):
     """An advice request sent today to a named advice giver, due in 6 weeks (reg 8(1))."""
 
     class Meta:
-        model = "cases.AdviceRequest"
+        model = "advice.AdviceRequest"
 
     case = factory.SubFactory(CaseFactory, assessing=True)
     source = "ep"

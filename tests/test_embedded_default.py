@@ -99,7 +99,7 @@ def test_demo_runs_on_sqlite_with_a_worker_on_the_file_system_broker(tmp_path):
         # SWEEP_ON_WORKER_START: the worker sweeps as soon as it is ready; then drain the outbox
         # through the broker as beat would.
         deadline = time.monotonic() + 120
-        while "cases.tasks.statutory_sweep" not in log.read_text() or "succeeded" not in (
+        while "cases.casework.tasks.statutory_sweep" not in log.read_text() or "succeeded" not in (
             log.read_text()
         ):
             assert worker.poll() is None, log.read_text()[-3000:]

@@ -13,8 +13,6 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-__all__ = ["AdviceRequest", "AdviceSource", "AdviceTeam", "SignInLink"]
-
 
 class AdviceSource(models.TextChoices):
     """The advice the council must seek for an EHC needs assessment (reg 6(1))."""

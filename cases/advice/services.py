@@ -61,7 +61,7 @@ def _strip(text: str) -> str:
 
 
 def advice_request_link(advice_request: AdviceRequest) -> str:
-    return reverse("cases:advice:detail", args=[advice_request.public_id])
+    return reverse("advice:detail", args=[advice_request.public_id])
 
 
 def _recipients(advice_request: AdviceRequest) -> list[User]:
@@ -324,7 +324,7 @@ def sign_in_link_email(*, email: str, base_url: str) -> None:
     if recent >= SIGN_IN_LINKS_PER_15_MINUTES:
         return
     token = sign_in_link_create(user=user)
-    url = base_url.rstrip("/") + reverse("cases:advice:sign_in_use", args=[token])
+    url = base_url.rstrip("/") + reverse("advice:sign_in_use", args=[token])
     send_mail(
         f"Sign in to {settings.SERVICE_NAME}",
         f"Use this link to sign in. It works once, within {settings.SIGN_IN_LINK_MINUTES} "

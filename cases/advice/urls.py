@@ -5,6 +5,7 @@ from cases.advice import views
 app_name = "advice"
 
 urlpatterns = [
+    path("advice/", views.advice_home, name="home"),
     path("cases/<str:reference>/advice/request/", views.advice_request_new, name="request_new"),
     path("advice/<uuid:public_id>/", views.advice_request_detail, name="detail"),
     path("advice/<uuid:public_id>/submit/", views.advice_request_submit, name="submit"),

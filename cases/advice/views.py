@@ -78,7 +78,7 @@ def advice_request_new(request: HttpRequest, reference: str) -> HttpResponse:
             messages.success(
                 request, f"{len(sent)} advice requests sent, due {sent[0].due_on:%-d %B %Y}."
             )
-            return redirect("cases:case_detail", reference=case.reference)
+            return redirect("casework:case_detail", reference=case.reference)
     return render(
         request,
         "cases/advice/request_new.html",
@@ -113,7 +113,7 @@ def advice_request_submit(request: HttpRequest, public_id: UUID) -> HttpResponse
     advice_request = access.advice_request_or_404(request.user, public_id, access.ADVICE_RESPOND)
     if not advice_request.is_open:
         messages.info(request, "This request has already been answered.")
-        return redirect("cases:advice:detail", public_id=public_id)
+        return redirect("advice:detail", public_id=public_id)
     form = AdviceSubmitForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
     if request.method == "POST" and form.is_valid():
         try:
@@ -129,7 +129,7 @@ def advice_request_submit(request: HttpRequest, public_id: UUID) -> HttpResponse
             form.add_error(None, refused.reason)
         else:
             messages.success(request, f"Advice sent for {advice_request.case.reference}.")
-            return redirect("cases:advice:detail", public_id=public_id)
+            return redirect("advice:detail", public_id=public_id)
     return render(
         request,
         "cases/advice/submit.html",
@@ -142,7 +142,7 @@ def advice_request_decline(request: HttpRequest, public_id: UUID) -> HttpRespons
     advice_request = access.advice_request_or_404(request.user, public_id, access.ADVICE_RESPOND)
     if not advice_request.is_open:
         messages.info(request, "This request has already been answered.")
-        return redirect("cases:advice:detail", public_id=public_id)
+        return redirect("advice:detail", public_id=public_id)
     form = AdviceDeclineForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -156,7 +156,7 @@ def advice_request_decline(request: HttpRequest, public_id: UUID) -> HttpRespons
             form.add_error(None, refused.reason)
         else:
             messages.success(request, "You told the council you cannot give this advice.")
-            return redirect("cases:advice:detail", public_id=public_id)
+            return redirect("advice:detail", public_id=public_id)
     return render(
         request,
         "cases/advice/decline.html",

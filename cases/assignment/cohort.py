@@ -438,6 +438,6 @@ def cohort_import(
                 + ", ".join(refs[:20])
                 + (" …" if len(refs) > 20 else "")
             ),
-            link=reverse("cases:assignment_queue"),
+            link=reverse("assignment:queue"),
         )
     return record

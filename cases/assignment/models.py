@@ -16,14 +16,6 @@ from django.utils import timezone
 
 from cases.assignment import rules
 
-__all__ = [
-    "AssignmentDecision",
-    "AssignmentRule",
-    "CaseworkerProfile",
-    "CohortImport",
-    "PriorityIndicator",
-]
-
 SPECIALISM_CHOICES = list(rules.SPECIALISMS.items())
 
 

@@ -233,7 +233,7 @@ def _alert_managers_unassigned(*, case: Case, decision: AssignmentDecision) -> N
                 + (f"Caseworkers considered: {why}. " if why else "No caseworkers in the area. ")
                 + "It is waiting in your area's unassigned queue."
             ),
-            link=reverse("cases:assignment_case", args=[case.reference]),
+            link=reverse("assignment:case", args=[case.reference]),
             case=case,
         )
 
@@ -358,7 +358,7 @@ def case_assignment_override(
         event_key=f"assignment-decision:{decision.pk}",
         subject=f"{case.reference} has been assigned to you",
         body=f"{actor} assigned case {case.reference} to you: {reason}",
-        link=reverse("cases:case_detail", args=[case.reference]),
+        link=reverse("casework:case_detail", args=[case.reference]),
         case=case,
         channels=(Notification.Channel.IN_APP,),
     )
@@ -541,7 +541,7 @@ def caseload_rebalance(
             event_key=f"rebalance:{caseworker.pk}:{plan.fingerprint}:{now.isoformat()}",
             subject=f"{counts[user.pk]} case{'s' if counts[user.pk] != 1 else ''} moved to you",
             body=f"{actor} moved {counts[user.pk]} of {caseworker}'s cases to you: {reason}",
-            link=reverse("cases:caseload"),
+            link=reverse("casework:caseload"),
             channels=(Notification.Channel.IN_APP,),
         )
     return plan

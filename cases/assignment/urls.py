@@ -1,24 +1,28 @@
+"""Assignment: the unassigned queue, reasons, overrides, rebalancing and cohort import."""
+
 from django.urls import path
 
 from cases.assignment import views
+
+app_name = "assignment"
 
 urlpatterns = [
     path(
         "cases/<str:reference>/assignment/",
         views.assignment_case,
-        name="assignment_case",
+        name="case",
     ),
     path(
         "cases/<str:reference>/assignment/override/",
         views.assignment_override,
-        name="assignment_override",
+        name="override",
     ),
-    path("assignment/queue/", views.assignment_queue, name="assignment_queue"),
-    path("assignment/rebalance/", views.assignment_rebalance, name="assignment_rebalance"),
-    path("assignment/cohort/", views.assignment_cohort, name="assignment_cohort"),
+    path("assignment/queue/", views.assignment_queue, name="queue"),
+    path("assignment/rebalance/", views.assignment_rebalance, name="rebalance"),
+    path("assignment/cohort/", views.assignment_cohort, name="cohort"),
     path(
         "assignment/cohort/<int:pk>/",
         views.assignment_cohort_report,
-        name="assignment_cohort_report",
+        name="cohort_report",
     ),
 ]

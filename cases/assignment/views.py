@@ -74,7 +74,7 @@ def assignment_override(request: HttpRequest, reference: str) -> HttpResponse:
             messages.success(
                 request, f"{case.reference} is now assigned to {form.cleaned_data['caseworker']}."
             )
-            return redirect("cases:assignment_case", reference=case.reference)
+            return redirect("assignment:case", reference=case.reference)
     return render(request, "cases/assignment/override.html", {"case": case, "form": form})
 
 
@@ -131,7 +131,7 @@ def assignment_rebalance(request: HttpRequest) -> HttpResponse:
                     f"{len(plan.moves)} case{'s' if len(plan.moves) != 1 else ''} moved from "
                     f"{caseworker}.",
                 )
-                return redirect(reverse("cases:assignment_queue"))
+                return redirect(reverse("assignment:queue"))
     elif choose.is_bound and choose.is_valid():
         caseworker = choose.cleaned_data["caseworker"]
     plan = rebalance_plan(caseworker=caseworker) if caseworker is not None else None
@@ -156,7 +156,7 @@ def assignment_cohort(request: HttpRequest) -> HttpResponse:
         record = cohort_import(
             rows=form.rows, filename=form.cleaned_data["file"].name, actor=request.user
         )
-        return redirect("cases:assignment_cohort_report", pk=record.pk)
+        return redirect("assignment:cohort_report", pk=record.pk)
     imports = selectors.cohort_imports_for(request.user)[:10]
     return render(request, "cases/assignment/cohort.html", {"form": form, "imports": imports})
 

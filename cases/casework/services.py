@@ -9,15 +9,16 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.casework.models import (
+from cases.casework.models import CaseTask, Dispute
+from cases.deadlines import LABELS
+from cases.models import (
     EXCEPTABLE_KEYS,
     FOUR_WEEK_REASONS,
-    CaseTask,
+    Case,
+    CaseEvent,
     DeadlineException,
-    Dispute,
+    Message,
 )
-from cases.deadlines import LABELS
-from cases.models import Case, CaseEvent, Message
 from cases.services import case_event_record
 from ehcp_portal.accounts.models import Role
 

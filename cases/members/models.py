@@ -9,8 +9,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-__all__ = ["EnquiryCategory", "EnquiryStatus", "MemberEnquiry", "MemberEnquiryEvent"]
-
 
 class EnquiryCategory(models.TextChoices):
     DELAY = "delay", "Delay"

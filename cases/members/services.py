@@ -128,11 +128,11 @@ def _managers_for(area_id: int | None) -> list[User]:
 
 
 def _staff_link(enquiry: MemberEnquiry) -> str:
-    return reverse("cases:member_inbox_detail", args=[enquiry.public_id])
+    return reverse("members:inbox_detail", args=[enquiry.public_id])
 
 
 def _member_link(enquiry: MemberEnquiry) -> str:
-    return reverse("cases:member_enquiry", args=[enquiry.public_id])
+    return reverse("members:enquiry", args=[enquiry.public_id])
 
 
 def _queue(
@@ -247,7 +247,7 @@ def member_enquiry_match(*, enquiry: MemberEnquiry, case: Case, actor: User) -> 
             "We reply to them, but we only show them how your request is going if you agree. "
             "You can decide, and change your mind, on your request's page."
         ),
-        link=reverse("cases:member_family", args=[case.reference]),
+        link=reverse("members:family", args=[case.reference]),
     )
     return enquiry
 

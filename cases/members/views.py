@@ -77,7 +77,7 @@ def member_enquiry_new(request: HttpRequest) -> HttpResponse:
                 request,
                 f"Query sent. We aim to reply by {enquiry.target_reply_on:%-d %B %Y}.",
             )
-            return redirect("cases:member_enquiry", public_id=enquiry.public_id)
+            return redirect("members:enquiry", public_id=enquiry.public_id)
     return render(
         request,
         "cases/members/enquiry_form.html",
@@ -182,7 +182,7 @@ def _triage_enquiry(request: HttpRequest, public_id: str) -> MemberEnquiry:
 
 
 def _back(enquiry: MemberEnquiry) -> HttpResponse:
-    return redirect("cases:member_inbox_detail", public_id=enquiry.public_id)
+    return redirect("members:inbox_detail", public_id=enquiry.public_id)
 
 
 @login_required
@@ -222,7 +222,7 @@ def member_inbox_route(request: HttpRequest, public_id: str) -> HttpResponse:
             form.add_error(None, refused.reason)
         else:
             messages.success(request, f"Query sent to the {area.name} team.")
-            return redirect("cases:member_inbox")
+            return redirect("members:inbox")
     return _staff_page(request, enquiry, route_form=form)
 
 
@@ -341,7 +341,7 @@ def member_family(request: HttpRequest, reference: str) -> HttpResponse:
                 request,
                 f"{member.get_full_name()} can no longer see how this request is going.",
             )
-        return redirect(reverse("cases:member_family", args=[case.reference]))
+        return redirect(reverse("members:family", args=[case.reference]))
     consented = set(
         Consent.objects.filter(
             child_id=case.child_id,

@@ -13,15 +13,6 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-__all__ = [
-    "Consultation",
-    "FamilyResponse",
-    "Plan",
-    "PlanComment",
-    "PlanVersion",
-    "Review",
-]
-
 
 class Plan(models.Model):
     """One EHC plan for one case. Its content lives in PlanVersion rows, newest last."""

@@ -426,7 +426,7 @@ def _notify_family(*, plan: Plan, purpose: str, subject: str, body: str) -> None
             event_key=f"plan:{plan.pk}:{purpose}:{timezone.localdate().isoformat()}",
             subject=subject,
             body=body,
-            link=reverse("cases:plan_family", args=[plan.case.reference]),
+            link=reverse("plans:family", args=[plan.case.reference]),
             statutory=True,
             case=plan.case,
         )
@@ -568,7 +568,7 @@ def consultation_send(
             actor=actor,
             data={"setting": setting.urn, "response_due": due.isoformat()},
         )
-        link = reverse("cases:consultation_respond", args=[consultation.public_id])
+        link = reverse("plans:consultation_respond", args=[consultation.public_id])
         for staff in setting.staff.filter(is_active=True):
             notification_queue(
                 recipient=staff,
@@ -724,7 +724,7 @@ def plan_document_store(*, plan: Plan, pdf: bytes, title: str, actor: User | Non
 
 def final_plan_exceptions(case: Case) -> list[Any]:
     """The reg 10(4) exceptions recorded against the 20-week limit (reg 13(3)) of a case."""
-    from cases.casework.models import DeadlineException
+    from cases.models import DeadlineException
 
     return list(
         DeadlineException.objects.filter(case=case, deadline_key="final_plan").order_by(

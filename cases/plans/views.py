@@ -134,7 +134,7 @@ def plan_bring_in_advice(request: HttpRequest, reference: str) -> HttpResponse:
             messages.info(request, "There is no new advice to bring in")
         else:
             messages.success(request, f"Advice brought into the plan as version {version.number}")
-    return redirect("cases:plan_summary", reference=case.reference)
+    return redirect("plans:summary", reference=case.reference)
 
 
 @login_required
@@ -142,7 +142,7 @@ def plan_bring_in_advice(request: HttpRequest, reference: str) -> HttpResponse:
 def plan_start(request: HttpRequest, reference: str) -> HttpResponse:
     case = _staff_case(request, reference, access.CASE_WORK)
     services.plan_create(case=case, actor=request.user)
-    return redirect("cases:plan_summary", reference=case.reference)
+    return redirect("plans:summary", reference=case.reference)
 
 
 @login_required
@@ -169,7 +169,7 @@ def plan_section(request: HttpRequest, reference: str, key: str) -> HttpResponse
                         plan=plan, key=key, text=text_form.cleaned_data["text"], actor=request.user
                     )
                     messages.success(request, f"Section {key} saved")
-                    return redirect("cases:plan_section", reference=reference, key=key)
+                    return redirect("plans:section", reference=reference, key=key)
             elif which == "item" and item_form is not None:
                 item_form = ItemForm(request.POST, kind=section.kind, sections=version.sections)
                 if item_form.is_valid():
@@ -183,13 +183,13 @@ def plan_section(request: HttpRequest, reference: str, key: str) -> HttpResponse
                         actor=request.user,
                     )
                     messages.success(request, "Item added")
-                    return redirect("cases:plan_section", reference=reference, key=key)
+                    return redirect("plans:section", reference=reference, key=key)
             elif which == "remove":
                 services.plan_item_remove(
                     plan=plan, key=key, item_id=request.POST.get("item", ""), actor=request.user
                 )
                 messages.success(request, "Item removed")
-                return redirect("cases:plan_section", reference=reference, key=key)
+                return redirect("plans:section", reference=reference, key=key)
             else:
                 return HttpResponse("Unknown form", status=400)
         except PlanError as error:
@@ -278,7 +278,7 @@ def plan_issue_draft(request: HttpRequest, reference: str) -> HttpResponse:
             _failed(form, error)
         else:
             messages.success(request, "The draft plan was sent to the family")
-            return redirect("cases:plan_summary", reference=reference)
+            return redirect("plans:summary", reference=reference)
     comments_until = timeline(case.received_on, draft_issued=today)["draft_comments"]
     return render(
         request,
@@ -312,7 +312,7 @@ def consultation_choose(request: HttpRequest, reference: str) -> HttpResponse:
             _failed(form, error)
         else:
             messages.success(request, f"{len(sent)} setting(s) consulted")
-            return redirect("cases:plan_summary", reference=reference)
+            return redirect("plans:summary", reference=reference)
     return render(
         request,
         "cases/plans/consult.html",
@@ -357,7 +357,7 @@ def plan_issue_final(request: HttpRequest, reference: str) -> HttpResponse:
             _failed(form, error)
         else:
             messages.success(request, "The final plan was issued")
-            return redirect("cases:plan_summary", reference=reference)
+            return redirect("plans:summary", reference=reference)
     return render(
         request,
         "cases/plans/issue_final.html",
@@ -386,7 +386,7 @@ def plan_draft_meeting(request: HttpRequest, reference: str) -> HttpResponse:
             _failed(form, error)
         else:
             messages.success(request, "The meeting was recorded on the case timeline")
-            return redirect("cases:plan_summary", reference=reference)
+            return redirect("plans:summary", reference=reference)
     return render(
         request, "cases/plans/draft_meeting.html", {"case": case, "plan": plan, "form": form}
     )
@@ -461,7 +461,7 @@ def plan_family(request: HttpRequest, reference: str) -> HttpResponse:
             _failed(form, error)
         else:
             messages.success(request, "Your comment was saved")
-            return redirect("cases:plan_family", reference=reference)
+            return redirect("plans:family", reference=reference)
     amending = (
         plan.reviews.filter(
             decision=Review.Decision.AMEND,
@@ -519,7 +519,7 @@ def plan_family_respond(request: HttpRequest, reference: str) -> HttpResponse:
             _failed(form, error)
         else:
             messages.success(request, "Your response to the draft plan was sent")
-            return redirect("cases:plan_family", reference=reference)
+            return redirect("plans:family", reference=reference)
     return render(
         request, "cases/plans/family_respond.html", {"plan": plan, "case": plan.case, "form": form}
     )
@@ -564,7 +564,7 @@ def consultation_respond(request: HttpRequest, public_id: str) -> HttpResponse:
             _failed(form, error)
         else:
             messages.success(request, "Your answer was sent to the council")
-            return redirect("cases:consultation_list")
+            return redirect("plans:consultation_list")
     version = plan.versions.get(number=plan.draft_version)
     context = plan_context(plan=plan, version=version, issued_on=None)
     context.update(consultation=consultation, form=form)
@@ -593,7 +593,7 @@ def review_list(request: HttpRequest, reference: str) -> HttpResponse:
         except PlanError as error:
             _failed(form, error)
         else:
-            return redirect("cases:review_detail", reference=reference, review_id=review.pk)
+            return redirect("plans:review_detail", reference=reference, review_id=review.pk)
     return render(
         request,
         "cases/plans/reviews.html",
@@ -650,7 +650,7 @@ def review_detail(request: HttpRequest, reference: str, review_id: int) -> HttpR
                 _failed(form, error)
             else:
                 messages.success(request, "Review updated")
-                return redirect("cases:review_detail", reference=reference, review_id=review.pk)
+                return redirect("plans:review_detail", reference=reference, review_id=review.pk)
     case.refresh_from_db()
     return render(
         request,

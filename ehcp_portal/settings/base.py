@@ -37,10 +37,15 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "ehcp_portal.accounts",
     "ehcp_portal",
+    "notifications",
     "cases",
+    "cases.advice",
+    "cases.assignment",
+    "cases.plans",
+    "cases.casework",
     "families",
     "panels",
-    "notifications",
+    "cases.members",
 ]
 
 MIDDLEWARE = [
@@ -176,7 +181,10 @@ OUTBOX_DRAIN_SECONDS = env.int("OUTBOX_DRAIN_SECONDS", default=30)
 STATUTORY_SWEEP_SECONDS = env.int("STATUTORY_SWEEP_SECONDS", default=24 * 60 * 60)
 CELERY_BEAT_SCHEDULE = {
     "drain-outbox": {"task": "notifications.tasks.outbox_drain", "schedule": OUTBOX_DRAIN_SECONDS},
-    "statutory-sweep": {"task": "cases.tasks.statutory_sweep", "schedule": STATUTORY_SWEEP_SECONDS},
+    "statutory-sweep": {
+        "task": "cases.casework.tasks.statutory_sweep",
+        "schedule": STATUTORY_SWEEP_SECONDS,
+    },
 }
 # Priorities move with the calendar (days to deadlines), so they are recomputed daily; open
 # cases that never had an assignment decision are picked up within a minute.

@@ -166,7 +166,7 @@ def unseed(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("panels", "0001_panel_types_meetings_decisions"),
+        ("panels", "0001_initial"),
     ]
 
     operations = [migrations.RunPython(seed, unseed)]

@@ -20,7 +20,7 @@ from tests.factories import CaseFactory, UserFactory, family_for
 from tests.families.helpers import PDF_BYTES
 
 
-def _url(case, name: str = "cases:case_detail", *args) -> str:
+def _url(case, name: str = "casework:case_detail", *args) -> str:
     return reverse(name, args=[case.reference, *args])
 
 
@@ -71,7 +71,7 @@ def test_recording_an_action_moves_the_stage(client, case, caseworker):
     client.force_login(caseworker)
     today = timezone.localdate()
     response = client.post(
-        _url(case, "cases:case_action"),
+        _url(case, "casework:case_action"),
         {"action": "agree_to_assess", "on_0": today.day, "on_1": today.month, "on_2": today.year},
     )
     assert response.status_code == 302
@@ -84,7 +84,7 @@ def test_a_refused_transition_is_shown_in_the_error_summary(client, case, casewo
     client.force_login(caseworker)
     today = timezone.localdate()
     response = client.post(
-        _url(case, "cases:case_action"),
+        _url(case, "casework:case_action"),
         {
             "action": "refuse_to_assess",
             "on_0": today.day,
@@ -105,7 +105,7 @@ def test_a_future_date_is_refused_with_the_workflows_reason(client, case, casewo
     client.force_login(caseworker)
     tomorrow = timezone.localdate() + timedelta(days=1)
     response = client.post(
-        _url(case, "cases:case_action"),
+        _url(case, "casework:case_action"),
         {
             "action": "agree_to_assess",
             "on_0": tomorrow.day,
@@ -123,7 +123,7 @@ def test_an_action_not_allowed_at_this_stage_and_a_bad_date_are_form_errors(
 ):
     client.force_login(caseworker)
     response = client.post(
-        _url(case, "cases:case_action"),
+        _url(case, "casework:case_action"),
         {"action": "issue_final", "on_0": "31", "on_1": "2", "on_2": "2026"},
     )
     body = response.content.decode()
@@ -135,11 +135,11 @@ def test_an_action_not_allowed_at_this_stage_and_a_bad_date_are_form_errors(
 
 def test_add_and_complete_a_task(client, case, caseworker):
     client.force_login(caseworker)
-    response = client.post(_url(case, "cases:case_task_add"), {"title": "Ring the school"})
+    response = client.post(_url(case, "casework:case_task_add"), {"title": "Ring the school"})
     assert response.status_code == 302
     task = case.tasks.get()
     assert task.assignee == caseworker and not task.is_done
-    client.post(_url(case, "cases:case_task_done", task.pk))
+    client.post(_url(case, "casework:case_task_done", task.pk))
     task.refresh_from_db()
     assert task.is_done
     assert list(case.events.values_list("kind", flat=True)) == ["task_done", "task_added"]
@@ -147,10 +147,10 @@ def test_add_and_complete_a_task(client, case, caseworker):
 
 def test_a_task_needs_a_title(client, case, caseworker):
     client.force_login(caseworker)
-    response = client.post(_url(case, "cases:case_task_add"), {"title": "   "})
+    response = client.post(_url(case, "casework:case_task_add"), {"title": "   "})
     assert response.status_code == 200
     assert "Enter what needs doing" in response.content.decode()
-    response = client.post(_url(case, "cases:case_task_add"), {"title": "a\x00b"})
+    response = client.post(_url(case, "casework:case_task_add"), {"title": "a\x00b"})
     assert response.status_code == 200
     assert "govuk-error-summary" in response.content.decode()
     assert not case.tasks.exists()
@@ -161,7 +161,7 @@ def test_reply_to_the_family_marks_their_messages_read_and_notifies_them(client,
     Message.objects.create(case=case, sender=parent, from_family=True, body="Any news?")
     client.force_login(caseworker)
     assert "1 unread" in client.get(_url(case)).content.decode()
-    response = client.post(_url(case, "cases:case_message_send"), {"body": "We are on it."})
+    response = client.post(_url(case, "casework:case_message_send"), {"body": "We are on it."})
     assert response.status_code == 302
     assert case.messages.filter(from_family=True, read_at__isnull=True).count() == 0
     reply = case.messages.get(from_family=False)
@@ -173,15 +173,15 @@ def test_reply_to_the_family_marks_their_messages_read_and_notifies_them(client,
 
 def test_an_empty_reply_is_an_error(client, case, caseworker):
     client.force_login(caseworker)
-    response = client.post(_url(case, "cases:case_message_send"), {"body": ""})
+    response = client.post(_url(case, "casework:case_message_send"), {"body": ""})
     assert response.status_code == 200
     assert "Enter your message" in response.content.decode()
 
 
 POSTS = [
-    ("cases:case_action", (), {"action": "agree_to_assess"}),
-    ("cases:case_task_add", (), {"title": "x"}),
-    ("cases:case_message_send", (), {"body": "x"}),
+    ("casework:case_action", (), {"action": "agree_to_assess"}),
+    ("casework:case_task_add", (), {"title": "x"}),
+    ("casework:case_message_send", (), {"body": "x"}),
 ]
 
 
@@ -192,7 +192,7 @@ def test_case_forms_are_404_for_non_staff_roles(client, case, user_of_role, role
     for name, args, data in POSTS:
         assert client.post(_url(case, name, *args), data).status_code == 404
     task = CaseTask.objects.create(case=case, title="t")
-    assert client.post(_url(case, "cases:case_task_done", task.pk)).status_code == 404
+    assert client.post(_url(case, "casework:case_task_done", task.pk)).status_code == 404
     case.refresh_from_db()
     assert case.stage == Stage.DECIDING_ASSESS and not case.messages.exists()
 
@@ -204,7 +204,7 @@ def test_case_forms_are_404_for_staff_of_another_area(client, case, user_of_role
         assert client.get(_url(case)).status_code == 404
         for name, args, data in POSTS:
             assert client.post(_url(case, name, *args), data).status_code == 404
-        assert client.post(_url(case, "cases:case_task_done", task.pk)).status_code == 404
+        assert client.post(_url(case, "casework:case_task_done", task.pk)).status_code == 404
     task.refresh_from_db()
     assert not task.is_done
 
@@ -213,19 +213,19 @@ def test_a_task_of_another_case_is_404(client, case, caseworker, team):
     other = CaseFactory(team=team, caseworker=caseworker)
     task = CaseTask.objects.create(case=other, title="t")
     client.force_login(caseworker)
-    assert client.post(_url(case, "cases:case_task_done", task.pk)).status_code == 404
+    assert client.post(_url(case, "casework:case_task_done", task.pk)).status_code == 404
 
 
 def test_area_manager_and_team_colleague_may_work_the_case(client, case, manager, team):
     for user in (manager, UserFactory(role=Role.CASEWORKER, team=team)):
         client.force_login(user)
-        response = client.post(_url(case, "cases:case_task_add"), {"title": f"by {user.pk}"})
+        response = client.post(_url(case, "casework:case_task_add"), {"title": f"by {user.pk}"})
         assert response.status_code == 302
     assert case.tasks.count() == 2
 
 
 def test_reassign_link_only_for_the_area_manager(client, case, caseworker, manager):
-    reassign = reverse("cases:reassign", args=[case.reference])
+    reassign = reverse("casework:reassign", args=[case.reference])
     client.force_login(caseworker)
     assert reassign not in client.get(_url(case)).content.decode()
     client.force_login(manager)

@@ -12,7 +12,7 @@ from cases.models import Stage
 from ehcp_portal.accounts.models import Role
 from tests.factories import CaseFactory, ChildFactory, TeamFactory, UserFactory
 
-URL = reverse("cases:caseload")
+URL = reverse("casework:caseload")
 
 
 def _rows(response) -> list[str]:

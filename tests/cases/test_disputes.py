@@ -36,7 +36,7 @@ def test_appeal_deadline_runs_over_christmas_then_from_the_certificate(
     client, case, caseworker, refused
 ):
     client.force_login(caseworker)
-    url = reverse("cases:dispute_add", args=[case.reference])
+    url = reverse("casework:dispute_add", args=[case.reference])
     assert "Decision not to assess, 31 October 2025" in client.get(url).content.decode()
     response = client.post(
         url,
@@ -52,11 +52,11 @@ def test_appeal_deadline_runs_over_christmas_then_from_the_certificate(
     # 31 Oct + 2 months = 31 Dec; 25 Dec-31 Dec and 1 Jan are not counted: 8 Jan 2026 (HESC r.12)
     assert dispute.mediation_contact_by == date(2025, 12, 31)
     assert dispute.appeal_deadline == date(2026, 1, 8)
-    page = client.get(reverse("cases:case_detail", args=[case.reference])).content.decode()
+    page = client.get(reverse("casework:case_detail", args=[case.reference])).content.decode()
     assert "8 January 2026" in page and "31 December 2025" in page
 
     # A certificate on 3 Feb 2026: one month later (3 Mar) is later, so it wins.
-    edit = reverse("cases:dispute_edit", args=[case.reference, dispute.pk])
+    edit = reverse("casework:dispute_edit", args=[case.reference, dispute.pk])
     response = client.post(
         edit,
         {
@@ -82,7 +82,7 @@ def test_an_outcome_needs_its_date_and_dates_cannot_be_in_the_future(
     client, case, caseworker, refused
 ):
     client.force_login(caseworker)
-    url = reverse("cases:dispute_add", args=[case.reference])
+    url = reverse("casework:dispute_add", args=[case.reference])
     response = client.post(
         url,
         {
@@ -101,7 +101,7 @@ def test_an_outcome_needs_its_date_and_dates_cannot_be_in_the_future(
 def test_only_disputable_decisions_of_this_case_can_be_chosen(client, case, caseworker, refused):
     other = CaseEvent.objects.create(case=case, kind="agree_to_assess", summary="x")
     client.force_login(caseworker)
-    url = reverse("cases:dispute_add", args=[case.reference])
+    url = reverse("casework:dispute_add", args=[case.reference])
     response = client.post(url, {"decision_event": other.pk, "outcome": "pending"})
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
@@ -111,7 +111,7 @@ def test_only_disputable_decisions_of_this_case_can_be_chosen(client, case, case
 def test_a_date_before_the_decision_is_refused(client, case, caseworker, refused):
     client.force_login(caseworker)
     response = client.post(
-        reverse("cases:dispute_add", args=[case.reference]),
+        reverse("casework:dispute_add", args=[case.reference]),
         {
             "decision_event": refused.pk,
             "outcome": "pending",
@@ -129,8 +129,8 @@ def test_dispute_pages_are_404_for_other_roles(client, case, refused, user_of_ro
     family_for(case)
     client.force_login(user_of_role(role))
     for url in (
-        reverse("cases:dispute_add", args=[case.reference]),
-        reverse("cases:dispute_edit", args=[case.reference, dispute.pk]),
+        reverse("casework:dispute_add", args=[case.reference]),
+        reverse("casework:dispute_edit", args=[case.reference, dispute.pk]),
     ):
         assert client.get(url).status_code == 404
         assert (
@@ -145,15 +145,15 @@ def test_dispute_pages_are_404_for_staff_of_another_area(client, case, refused, 
     )
     for role in (Role.CASEWORKER, Role.TEAM_MANAGER):
         client.force_login(user_of_role(role))
-        assert client.get(reverse("cases:dispute_add", args=[case.reference])).status_code == 404
-        edit = reverse("cases:dispute_edit", args=[case.reference, dispute.pk])
+        assert client.get(reverse("casework:dispute_add", args=[case.reference])).status_code == 404
+        edit = reverse("casework:dispute_edit", args=[case.reference, dispute.pk])
         assert client.get(edit).status_code == 404
 
 
 def test_manager_of_the_area_may_record_a_dispute(client, case, manager, refused):
     client.force_login(manager)
     response = client.post(
-        reverse("cases:dispute_add", args=[case.reference]),
+        reverse("casework:dispute_add", args=[case.reference]),
         {"decision_event": refused.pk, "outcome": "pending"},
     )
     assert response.status_code == 302

@@ -8,17 +8,17 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.casework.models import DeadlineException, ExceptionReason
+from cases.casework.selectors import timeliness_report
 from cases.casework.services import CaseworkRefused, deadline_exception_record
 from cases.deadlines import case_deadlines
-from cases.selectors import timeliness_report
+from cases.models import DeadlineException, ExceptionReason
 from cases.services import case_refresh_deadline
 from ehcp_portal.accounts.models import Role
 from tests.factories import CaseFactory, TeamFactory, family_for
 
 
 def _url(case, key: str = "final_plan") -> str:
-    return reverse("cases:deadline_exception_add", args=[case.reference, key])
+    return reverse("casework:deadline_exception_add", args=[case.reference, key])
 
 
 def _date(prefix: str, d: date) -> dict[str, str]:
@@ -46,7 +46,7 @@ def test_an_excepted_deadline_keeps_its_due_date_and_shows_excepted(client, case
     exception = DeadlineException.objects.get(case=case)
     assert exception.deadline_key == "final_plan" and exception.recorded_by == caseworker
     assert exception.family_told_on == today - timedelta(days=5)
-    page = client.get(reverse("cases:case_detail", args=[case.reference]))
+    page = client.get(reverse("casework:case_detail", args=[case.reference]))
     deadlines = {d.key: d for d in page.context["deadlines"]}
     assert deadlines["final_plan"].status == "excepted"
     assert deadlines["final_plan"].due == before["final_plan"]
@@ -209,7 +209,7 @@ def test_timeliness_including_and_excluding_exceptions_by_hand(db, team):
 
 
 def test_dfe_2019_national_figures_reproduce():
-    from cases.selectors import Timeliness
+    from cases.casework.selectors import Timeliness
 
     report = Timeliness(issued=53_327, on_time=31_313, issued_excl=49_519, on_time_excl=29_895)
     assert report.percent_including == 58.7
@@ -222,7 +222,7 @@ def test_timeliness_page_for_a_manager(client, manager, team):
     _final(team, received, received + timedelta(weeks=20))
     _final(team, received, received + timedelta(weeks=25), excepted=True)
     client.force_login(manager)
-    response = client.get(reverse("cases:timeliness"), {"year": year})
+    response = client.get(reverse("casework:timeliness"), {"year": year})
     assert response.status_code == 200
     body = response.content.decode()
     assert "50.0% (1 of 2)" in body
@@ -231,7 +231,7 @@ def test_timeliness_page_for_a_manager(client, manager, team):
 
 def test_timeliness_page_with_no_plans_and_bad_year(client, manager):
     client.force_login(manager)
-    response = client.get(reverse("cases:timeliness"), {"year": "abc"})
+    response = client.get(reverse("casework:timeliness"), {"year": "abc"})
     assert response.status_code == 200
     assert "No final plans issued" in response.content.decode()
 
@@ -239,12 +239,12 @@ def test_timeliness_page_with_no_plans_and_bad_year(client, manager):
 @pytest.mark.parametrize("role", [r for r in Role if r != Role.TEAM_MANAGER])
 def test_timeliness_page_is_404_for_other_roles(client, user_of_role, role):
     client.force_login(user_of_role(role))
-    assert client.get(reverse("cases:timeliness")).status_code == 404
+    assert client.get(reverse("casework:timeliness")).status_code == 404
 
 
 def test_timeliness_page_counts_only_the_managers_area(client, user_of_role, team):
     year = timezone.localdate().year
     _final(team, date(year, 1, 5), date(year, 2, 1))
     client.force_login(user_of_role(Role.TEAM_MANAGER))  # another area
-    body = client.get(reverse("cases:timeliness")).content.decode()
+    body = client.get(reverse("casework:timeliness")).content.decode()
     assert "No final plans issued" in body

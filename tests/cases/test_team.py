@@ -11,7 +11,7 @@ from django.utils import timezone
 from ehcp_portal.accounts.models import Role
 from tests.factories import CaseFactory, TeamFactory, UserFactory, family_for
 
-URL = reverse("cases:team")
+URL = reverse("casework:team")
 
 
 def _due(days: int) -> dict:
@@ -67,7 +67,7 @@ def test_team_page_runs_a_fixed_number_of_queries(
 def test_reassign_with_a_recorded_reason(client, manager, team, case, caseworker):
     colleague = UserFactory(role=Role.CASEWORKER, team=TeamFactory(area=team.area))
     client.force_login(manager)
-    url = reverse("cases:reassign", args=[case.reference])
+    url = reverse("casework:reassign", args=[case.reference])
     assert client.get(url).status_code == 200
     response = client.post(url, {"caseworker": colleague.pk, "reason": "Balancing caseloads"})
     assert response.status_code == 302
@@ -81,7 +81,7 @@ def test_reassign_with_a_recorded_reason(client, manager, team, case, caseworker
 def test_reassign_needs_a_reason_and_a_caseworker_of_the_area(client, manager, case):
     outsider = UserFactory(role=Role.CASEWORKER, team=TeamFactory())
     client.force_login(manager)
-    url = reverse("cases:reassign", args=[case.reference])
+    url = reverse("casework:reassign", args=[case.reference])
     response = client.post(url, {"caseworker": outsider.pk, "reason": ""})
     body = response.content.decode()
     assert response.status_code == 200
@@ -97,14 +97,14 @@ def test_reassign_is_404_for_every_other_role(client, case, user_of_role, role, 
     family_for(case)
     user = caseworker if role == Role.CASEWORKER else user_of_role(role)
     client.force_login(user)  # even the case's own caseworker may not reassign
-    url = reverse("cases:reassign", args=[case.reference])
+    url = reverse("casework:reassign", args=[case.reference])
     assert client.get(url).status_code == 404
     assert client.post(url, {"caseworker": caseworker.pk, "reason": "x"}).status_code == 404
 
 
 def test_reassign_is_404_for_a_manager_of_another_area(client, case, user_of_role):
     client.force_login(user_of_role(Role.TEAM_MANAGER))
-    assert client.get(reverse("cases:reassign", args=[case.reference])).status_code == 404
+    assert client.get(reverse("casework:reassign", args=[case.reference])).status_code == 404
 
 
 def test_team_page_for_a_manager_of_another_area_shows_nothing_of_this_area(

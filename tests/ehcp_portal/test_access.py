@@ -13,16 +13,16 @@ from tests.factories import CaseFactory, TeamFactory, UserFactory, family_for
 ROLE_HOMES = {
     Role.PARENT: "families:home",
     Role.SCHOOL: "families:school_home",
-    Role.ADVICE_GIVER: "cases:advice_home",
-    Role.CASEWORKER: "cases:caseload",
-    Role.TEAM_MANAGER: "cases:team",
+    Role.ADVICE_GIVER: "advice:home",
+    Role.CASEWORKER: "casework:caseload",
+    Role.TEAM_MANAGER: "casework:team",
     Role.PANEL_MEMBER: "panels:home",
-    Role.ELECTED_MEMBER: "cases:member_home",
+    Role.ELECTED_MEMBER: "members:home",
 }
 # Pages several roles share.
 ALSO_ALLOWED = {
     "families:home": {Role.YOUNG_PERSON},
-    "cases:caseload": {Role.TEAM_MANAGER},
+    "casework:caseload": {Role.TEAM_MANAGER},
 }
 
 
@@ -58,7 +58,7 @@ def test_admin_lands_on_configuration(client, db):
 
 
 def test_case_page_for_own_caseworker_team_and_area_manager(client, case, caseworker, manager):
-    url = reverse("cases:case_detail", args=[case.reference])
+    url = reverse("casework:case_detail", args=[case.reference])
     for user in (caseworker, manager, UserFactory(role=Role.CASEWORKER, team=case.team)):
         client.force_login(user)
         response = client.get(url)
@@ -70,20 +70,20 @@ def test_case_page_for_own_caseworker_team_and_area_manager(client, case, casewo
 def test_case_page_is_404_for_non_staff_roles(client, case, user_of_role, role):
     family_for(case)  # the case has a family; even they do not see the staff page
     client.force_login(user_of_role(role))
-    assert client.get(reverse("cases:case_detail", args=[case.reference])).status_code == 404
+    assert client.get(reverse("casework:case_detail", args=[case.reference])).status_code == 404
 
 
 def test_case_page_is_404_for_staff_of_another_area(client, case, user_of_role):
     for role in (Role.CASEWORKER, Role.TEAM_MANAGER):
         client.force_login(user_of_role(role))  # in a new team in a new area
-        response = client.get(reverse("cases:case_detail", args=[case.reference]))
+        response = client.get(reverse("casework:case_detail", args=[case.reference]))
         assert response.status_code == 404
 
 
 def test_unknown_and_forbidden_references_look_the_same(client, case, user_of_role):
     client.force_login(user_of_role(Role.CASEWORKER))
-    forbidden = client.get(reverse("cases:case_detail", args=[case.reference]))
-    unknown = client.get(reverse("cases:case_detail", args=["EHC-2099-999999"]))
+    forbidden = client.get(reverse("casework:case_detail", args=[case.reference]))
+    unknown = client.get(reverse("casework:case_detail", args=["EHC-2099-999999"]))
     assert forbidden.status_code == unknown.status_code == 404
 
 
@@ -104,6 +104,6 @@ def test_tracker_is_404_for_every_non_family_role(client, case, parent, user_of_
 def test_caseload_lists_only_own_and_team_cases(client, case, caseworker):
     elsewhere = CaseFactory(team=TeamFactory())
     client.force_login(caseworker)
-    body = client.get(reverse("cases:caseload")).content.decode()
+    body = client.get(reverse("casework:caseload")).content.decode()
     assert case.reference in body
     assert elsewhere.reference not in body

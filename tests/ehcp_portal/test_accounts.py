@@ -111,7 +111,7 @@ def test_staff_and_members_must_set_up_totp_before_seeing_anything(client, user_
     response = client.post(response.redirect_chain[-1][0], {"password": PASSWORD}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("mfa_activate_totp")
     assert "Authenticator code" in response.content.decode()
-    assert client.get(reverse("cases:caseload")).status_code == 302  # still held at set-up
+    assert client.get(reverse("casework:caseload")).status_code == 302  # still held at set-up
     Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={})
     response = client.get(reverse("home"), follow=True)
     assert response.redirect_chain[-1][0] != reverse("mfa_activate_totp")
@@ -128,7 +128,7 @@ def test_families_are_not_forced_to_use_mfa(client, db):
 def test_signed_in_header_shows_who_and_which_role(client, db):
     user = UserFactory(role=Role.CASEWORKER, full_name="Casey Worker")
     client.force_login(user)
-    body = client.get(reverse("cases:caseload")).content.decode()
+    body = client.get(reverse("casework:caseload")).content.decode()
     assert "Casey Worker" in body
     assert "(Caseworker)" in body
     assert "Sign out" in body

@@ -21,8 +21,8 @@ from django.utils import timezone
 
 from cases.advice.models import AdviceRequest
 from cases.advice.services import AdviceAsk, advice_requests_send, advice_submit
+from cases.casework.sweep import statutory_sweep_run
 from cases.models import CaseEvent, Stage
-from cases.sweep import statutory_sweep_run
 from ehcp_portal.accounts.models import Role
 from ehcp_portal.celery import app as celery_app
 from notifications import services

@@ -9,9 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cases.advice.models import AdviceRequest
+from cases.casework.sweep import statutory_sweep, statutory_sweep_run
 from cases.models import Case, CaseEvent, Stage
 from cases.services import case_refresh_deadline
-from cases.sweep import statutory_sweep, statutory_sweep_run
 from ehcp_portal.accounts.models import Role
 from notifications.models import Notification
 from tests.factories import (
@@ -250,7 +250,7 @@ def test_query_count_does_not_grow_with_the_number_of_cases(
 
 
 def test_missed_deadline_with_a_recorded_exception_is_not_a_breach(caseworker, manager, team):
-    from cases.casework.models import DeadlineException, ExceptionReason
+    from cases.models import DeadlineException, ExceptionReason
 
     excepted = _decision_due_in(-1, team=team, caseworker=caseworker)
     DeadlineException.objects.create(

@@ -145,7 +145,7 @@ def test_status_shows_overdue_when_due_date_passed_without_advice(db):
 def test_caseworker_requests_advice_in_one_form(client, assessing_case, caseworker, ep):
     team = AdviceTeamFactory(name="Social care inbox")
     client.force_login(caseworker)
-    url = reverse("cases:advice:request_new", args=[assessing_case.reference])
+    url = reverse("advice:request_new", args=[assessing_case.reference])
     page = client.get(url)
     assert page.status_code == 200
     assert "Dr Ada Psych" in page.content.decode()
@@ -159,7 +159,7 @@ def test_caseworker_requests_advice_in_one_form(client, assessing_case, casework
 
 def test_request_form_errors_are_shown_and_nothing_is_sent(client, assessing_case, caseworker):
     client.force_login(caseworker)
-    url = reverse("cases:advice:request_new", args=[assessing_case.reference])
+    url = reverse("advice:request_new", args=[assessing_case.reference])
     empty = client.post(url, {})
     assert empty.status_code == 200
     assert "Choose who to ask for at least one kind of advice" in empty.content.decode()
@@ -174,20 +174,20 @@ def test_request_form_errors_are_shown_and_nothing_is_sent(client, assessing_cas
 )
 def test_only_caseworkers_and_managers_may_request_advice(client, assessing_case, role):
     client.force_login(UserFactory(role=role))
-    url = reverse("cases:advice:request_new", args=[assessing_case.reference])
+    url = reverse("advice:request_new", args=[assessing_case.reference])
     assert client.get(url).status_code == 404
 
 
 def test_caseworker_of_another_area_cannot_request_advice(client, assessing_case):
     client.force_login(UserFactory(role=Role.CASEWORKER, team=TeamFactory()))
-    url = reverse("cases:advice:request_new", args=[assessing_case.reference])
+    url = reverse("advice:request_new", args=[assessing_case.reference])
     assert client.get(url).status_code == 404
 
 
 def test_advice_giver_submits_advice_through_the_form(client, ep):
     request = AdviceRequestFactory(addressee=ep)
     client.force_login(ep)
-    url = reverse("cases:advice:submit", args=[request.public_id])
+    url = reverse("advice:submit", args=[request.public_id])
     invalid = client.post(url, {"needs": "Reading", "outcomes": "", "provision": ""})
     assert invalid.status_code == 200
     body = invalid.content.decode()
@@ -218,7 +218,7 @@ def test_advice_giver_submits_advice_through_the_form(client, ep):
     assert ok.status_code == 302
     request.refresh_from_db()
     assert request.state == "received" and request.attachments.count() == 2
-    detail = client.get(reverse("cases:advice:detail", args=[request.public_id]))
+    detail = client.get(reverse("advice:detail", args=[request.public_id]))
     assert (
         "Received" in detail.content.decode() and "Send your advice" not in detail.content.decode()
     )
@@ -227,7 +227,7 @@ def test_advice_giver_submits_advice_through_the_form(client, ep):
 def test_advice_giver_declines_with_a_reason(client, ep):
     request = AdviceRequestFactory(addressee=ep)
     client.force_login(ep)
-    url = reverse("cases:advice:decline", args=[request.public_id])
+    url = reverse("advice:decline", args=[request.public_id])
     missing = client.post(url, {"detail": ""})
     assert "Select why you cannot give this advice" in missing.content.decode()
     response = client.post(url, {"reason": "existing_advice", "detail": "Report of 3 May 2026"})
@@ -245,14 +245,14 @@ def test_advice_home_lists_own_and_team_inbox_requests_only(client, ep, django_a
     client.force_login(ep)
     # session, user, count for pagination, the page of requests, the unread count
     with django_assert_num_queries(5):
-        response = client.get(reverse("cases:advice_home"))
+        response = client.get(reverse("advice:home"))
     body = response.content.decode()
     assert mine.case.reference in body and team_request.case.reference in body
     assert someone_elses.case.reference not in body
     for _ in range(5):
         AdviceRequestFactory(addressee=ep)
     with django_assert_num_queries(5):
-        client.get(reverse("cases:advice_home"))
+        client.get(reverse("advice:home"))
 
 
 # -- permissions: an advice giver sees nothing but their own requests ---------------------------
@@ -260,9 +260,9 @@ def test_advice_home_lists_own_and_team_inbox_requests_only(client, ep, django_a
 
 def _request_urls(request: AdviceRequest) -> list[str]:
     return [
-        reverse("cases:advice:detail", args=[request.public_id]),
-        reverse("cases:advice:submit", args=[request.public_id]),
-        reverse("cases:advice:decline", args=[request.public_id]),
+        reverse("advice:detail", args=[request.public_id]),
+        reverse("advice:submit", args=[request.public_id]),
+        reverse("advice:decline", args=[request.public_id]),
     ]
 
 
@@ -285,7 +285,8 @@ def test_advice_giver_cannot_see_the_case_page(client, ep):
     request = AdviceRequestFactory(addressee=ep)
     client.force_login(ep)
     assert (
-        client.get(reverse("cases:case_detail", args=[request.case.reference])).status_code == 404
+        client.get(reverse("casework:case_detail", args=[request.case.reference])).status_code
+        == 404
     )
 
 
@@ -293,9 +294,9 @@ def test_caseworker_reads_the_advice_but_cannot_answer_it(client, db):
     request = AdviceRequestFactory()
     caseworker = UserFactory(role=Role.CASEWORKER, team=request.case.team)
     client.force_login(caseworker)
-    detail = client.get(reverse("cases:advice:detail", args=[request.public_id]))
+    detail = client.get(reverse("advice:detail", args=[request.public_id]))
     assert detail.status_code == 200 and "Send your advice" not in detail.content.decode()
-    assert client.get(reverse("cases:advice:submit", args=[request.public_id])).status_code == 404
+    assert client.get(reverse("advice:submit", args=[request.public_id])).status_code == 404
 
 
 def test_team_inbox_member_may_answer_and_leaver_may_not(client, db):
@@ -303,9 +304,9 @@ def test_team_inbox_member_may_answer_and_leaver_may_not(client, db):
     inbox = AdviceTeamFactory(members=[member])
     request = AdviceRequestFactory(addressee=None, team=inbox)
     client.force_login(member)
-    assert client.get(reverse("cases:advice:submit", args=[request.public_id])).status_code == 200
+    assert client.get(reverse("advice:submit", args=[request.public_id])).status_code == 200
     inbox.members.remove(member)
-    assert client.get(reverse("cases:advice:detail", args=[request.public_id])).status_code == 404
+    assert client.get(reverse("advice:detail", args=[request.public_id])).status_code == 404
 
 
 def test_case_panel_shows_each_request_state(client, assessing_case, caseworker):
@@ -340,7 +341,7 @@ def test_received_advice_is_there_to_draft_the_plan_from(db, django_assert_num_q
 def test_refused_request_is_explained_on_the_page(client, caseworker, team, ep):
     case = CaseFactory(team=team, caseworker=caseworker, stage=Stage.DRAFTING)
     client.force_login(caseworker)
-    url = reverse("cases:advice:request_new", args=[case.reference])
+    url = reverse("advice:request_new", args=[case.reference])
     response = client.post(url, {"to_ep": f"u{ep.pk}"})
     assert response.status_code == 200
     assert "Advice can only be requested while the case is being assessed" in (

@@ -45,13 +45,13 @@ def test_advice_giver_pages(live_server, page, sign_in_as, team, caseworker):
         _notify(giver, case, "sent", n)
     sign_in_as(giver)
     base = live_server.url
-    _check(page, base + reverse("cases:advice_home"))
-    _check(page, base + reverse("cases:advice:detail", args=[request.public_id]))
-    _check(page, base + reverse("cases:advice:submit", args=[request.public_id]))
+    _check(page, base + reverse("advice:home"))
+    _check(page, base + reverse("advice:detail", args=[request.public_id]))
+    _check(page, base + reverse("advice:submit", args=[request.public_id]))
     page.locator("main form button[type=submit]").click()
     assert page.locator(".govuk-error-summary").is_visible()
     assert axe_violations(page) == []
-    _check(page, base + reverse("cases:advice:decline", args=[request.public_id]))
+    _check(page, base + reverse("advice:decline", args=[request.public_id]))
     page.locator("main form button[type=submit]").click()
     assert page.locator(".govuk-error-summary").is_visible()
     assert axe_violations(page) == []
@@ -63,14 +63,14 @@ def test_caseworker_request_advice_form(live_server, page, sign_in_as, team, cas
     case = CaseFactory(team=team, caseworker=caseworker, stage=Stage.ASSESSING)
     UserFactory(role=Role.ADVICE_GIVER)
     sign_in_as(caseworker)
-    _check(page, live_server.url + reverse("cases:advice:request_new", args=[case.reference]))
+    _check(page, live_server.url + reverse("advice:request_new", args=[case.reference]))
     page.locator("main form button[type=submit]").click()
     assert page.locator(".govuk-error-summary").is_visible()
     assert axe_violations(page) == []
 
 
 def test_sign_in_link_request_page(live_server, page):
-    _check(page, live_server.url + reverse("cases:advice:sign_in"))
+    _check(page, live_server.url + reverse("advice:sign_in"))
     page.locator("main form button[type=submit]").click()
     assert page.locator(".govuk-error-summary").is_visible()
     assert axe_violations(page) == []

@@ -41,7 +41,7 @@ def test_advice_giver_downloads_their_own_attachment_from_the_request_page(clien
     request = AdviceRequestFactory(addressee=ep)
     document = _answered(request, ep)
     client.force_login(ep)
-    page = client.get(reverse("cases:advice:detail", args=[request.public_id])).content.decode()
+    page = client.get(reverse("advice:detail", args=[request.public_id])).content.decode()
     link = reverse("cases:document_download", args=[document.public_id])
     assert f'href="{link}"' in page and "ep-report.pdf" in page
     response = client.get(link)
@@ -60,7 +60,7 @@ def test_caseworker_of_the_case_downloads_and_sees_the_link(client, ep, casework
     request = AdviceRequestFactory(addressee=ep, case__team=team, case__caseworker=caseworker)
     document = _answered(request, ep)
     assert _download(client, caseworker, document).status_code == 200
-    page = client.get(reverse("cases:advice:detail", args=[request.public_id])).content.decode()
+    page = client.get(reverse("advice:detail", args=[request.public_id])).content.decode()
     assert reverse("cases:document_download", args=[document.public_id]) in page
 
 

@@ -19,5 +19,5 @@ def test_demo_has_advice_requests_consistent_with_waiting_cases(client, db):
         assert still_open == case.waiting_on_others, case.reference
     ep = User.objects.get(email="ep@demo.ehcp.test")
     client.force_login(ep)
-    page = client.get(reverse("cases:advice_home")).content.decode()
+    page = client.get(reverse("advice:home")).content.decode()
     assert AdviceRequest.objects.filter(addressee=ep).first().case.reference in page

@@ -18,7 +18,7 @@ from tests.factories import UserFactory
 
 
 def _ask_for_link(client, email: str) -> str | None:
-    response = client.post(reverse("cases:advice:sign_in"), {"email": email})
+    response = client.post(reverse("advice:sign_in"), {"email": email})
     assert response.status_code == 200
     assert "Check your email" in response.content.decode()
     if not mail.outbox:
@@ -38,7 +38,7 @@ def test_link_signs_an_advice_giver_in_once(client, db):
     assert client.get(path).status_code == 200
     response = client.post(path)
     assert response.status_code == 302
-    assert client.get(reverse("cases:advice_home")).status_code == 200
+    assert client.get(reverse("advice:home")).status_code == 200
     client.logout()
     again = client.post(path)
     assert again.status_code == 410
@@ -63,13 +63,13 @@ def test_no_link_for_other_roles_and_the_page_does_not_say_so(client, db, role):
 
 
 def test_a_made_up_token_signs_nobody_in(client, db):
-    response = client.post(reverse("cases:advice:sign_in_use", args=["made-up-token"]))
+    response = client.post(reverse("advice:sign_in_use", args=["made-up-token"]))
     assert response.status_code == 410
     assert "_auth_user_id" not in client.session
 
 
 def test_invalid_email_is_an_error_on_the_page(client, db):
-    response = client.post(reverse("cases:advice:sign_in"), {"email": "not-an-email\x00"})
+    response = client.post(reverse("advice:sign_in"), {"email": "not-an-email\x00"})
     assert response.status_code == 200
     assert "Enter an email address in the correct format" in response.content.decode()
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from cases.assignment import case_assign
 from cases.assignment.models import AssignmentRule, CaseworkerProfile, PriorityIndicator
-from cases.assignment.services import AssignmentRefused
+from cases.assignment.services import AssignmentRefused, case_assign
 from ehcp_portal.accounts.models import Role
 from tests.factories import CaseFactory, UserFactory
 
@@ -42,12 +41,12 @@ def test_every_install_has_the_default_rules_and_indicators():
     "model", ["caseworkerprofile", "assignmentrule", "priorityindicator", "assignmentdecision"]
 )
 def test_admin_lists_render(admin_client, model):
-    assert admin_client.get(reverse(f"admin:cases_{model}_changelist")).status_code == 200
+    assert admin_client.get(reverse(f"admin:assignment_{model}_changelist")).status_code == 200
 
 
 def test_admin_edits_a_profile_with_specialisms_and_languages(admin_client, caseworker):
     response = admin_client.post(
-        reverse("admin:cases_caseworkerprofile_add"),
+        reverse("admin:assignment_caseworkerprofile_add"),
         {
             "user": caseworker.pk,
             "fte": "0.6",
@@ -62,7 +61,7 @@ def test_admin_edits_a_profile_with_specialisms_and_languages(admin_client, case
     assert response.status_code == 200  # not taking new cases needs a reason
     assert "Say why this caseworker is not taking new cases." in response.content.decode()
     response = admin_client.post(
-        reverse("admin:cases_caseworkerprofile_add"),
+        reverse("admin:assignment_caseworkerprofile_add"),
         {
             "user": caseworker.pk,
             "fte": "0.6",
@@ -84,7 +83,7 @@ def test_admin_edits_a_profile_with_specialisms_and_languages(admin_client, case
 def test_only_area_and_capacity_rules_can_be_hard(admin_client):
     rule = AssignmentRule.objects.get(key="language")
     response = admin_client.post(
-        reverse("admin:cases_assignmentrule_change", args=[rule.pk]),
+        reverse("admin:assignment_assignmentrule_change", args=[rule.pk]),
         {"key": "language", "weight": "10", "enabled": "on", "hard": "on", "description": ""},
     )
     assert "Only the area and capacity rules can be hard." in response.content.decode()

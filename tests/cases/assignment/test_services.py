@@ -10,11 +10,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from cases.assignment import case_assign
 from cases.assignment.models import AssignmentDecision, AssignmentRule, CaseworkerProfile
 from cases.assignment.services import (
     AssignmentRefused,
     RebalanceChanged,
+    case_assign,
     case_assignment_override,
     caseload_rebalance,
     cases_priorities_recompute,

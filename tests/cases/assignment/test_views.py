@@ -9,8 +9,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from cases.assignment import case_assign
 from cases.assignment.models import CohortImport
+from cases.assignment.services import case_assign
 from cases.models import Case, Route, Stage
 from ehcp_portal.accounts.models import Role
 from tests.factories import CaseFactory, TeamFactory, UserFactory, family_for
@@ -18,7 +18,7 @@ from tests.factories import CaseFactory, TeamFactory, UserFactory, family_for
 pytestmark = pytest.mark.django_db
 
 OTHER_ROLES = [r for r in Role if r != Role.TEAM_MANAGER]
-AREA_PAGES = ["cases:assignment_queue", "cases:assignment_rebalance", "cases:assignment_cohort"]
+AREA_PAGES = ["assignment:queue", "assignment:rebalance", "assignment:cohort"]
 
 
 @pytest.fixture
@@ -37,7 +37,7 @@ def test_manager_of_the_area_sees_why_the_case_went_to_its_caseworker(
     client, manager, assigned_case
 ):
     client.force_login(manager)
-    response = client.get(reverse("cases:assignment_case", args=[assigned_case.reference]))
+    response = client.get(reverse("assignment:case", args=[assigned_case.reference]))
     assert response.status_code == 200
     body = response.content.decode()
     assert str(assigned_case.caseworker) in body
@@ -50,16 +50,16 @@ def test_case_assignment_page_is_404_for_every_other_role(
     client, user_of_role, assigned_case, role
 ):
     client.force_login(user_of_role(role))
-    url = reverse("cases:assignment_case", args=[assigned_case.reference])
+    url = reverse("assignment:case", args=[assigned_case.reference])
     assert client.get(url).status_code == 404
-    override = reverse("cases:assignment_override", args=[assigned_case.reference])
+    override = reverse("assignment:override", args=[assigned_case.reference])
     assert client.get(override).status_code == 404
 
 
 def test_case_assignment_page_is_404_for_its_own_caseworker_family_and_other_area_manager(
     client, assigned_case, user_of_role
 ):
-    url = reverse("cases:assignment_case", args=[assigned_case.reference])
+    url = reverse("assignment:case", args=[assigned_case.reference])
     for user in (
         assigned_case.caseworker,
         family_for(assigned_case),
@@ -67,11 +67,11 @@ def test_case_assignment_page_is_404_for_its_own_caseworker_family_and_other_are
     ):
         client.force_login(user)
         assert client.get(url).status_code == 404
-    assert client.get(reverse("cases:assignment_case", args=["EHC-2099-000001"])).status_code == 404
+    assert client.get(reverse("assignment:case", args=["EHC-2099-000001"])).status_code == 404
 
 
 def test_assignment_pages_need_sign_in(client, assigned_case):
-    url = reverse("cases:assignment_case", args=[assigned_case.reference])
+    url = reverse("assignment:case", args=[assigned_case.reference])
     assert reverse("account_login") in client.get(url)["Location"]
     for name in AREA_PAGES:
         assert client.get(reverse(name)).status_code == 302
@@ -83,14 +83,14 @@ def test_assignment_pages_need_sign_in(client, assigned_case):
 def test_manager_overrides_with_a_reason(client, manager, assigned_case, make_worker):
     other = make_worker(assigned_case.team)
     client.force_login(manager)
-    url = reverse("cases:assignment_override", args=[assigned_case.reference])
+    url = reverse("assignment:override", args=[assigned_case.reference])
     response = client.post(url, {"caseworker": other.pk, "reason": "Speaks with the family"})
     assert response.status_code == 302
     assigned_case.refresh_from_db()
     assert assigned_case.caseworker == other
-    page = client.get(reverse("cases:assignment_case", args=[assigned_case.reference]))
+    page = client.get(reverse("assignment:case", args=[assigned_case.reference]))
     assert "Manager override: Speaks with the family" in page.content.decode()
-    timeline = client.get(reverse("cases:case_detail", args=[assigned_case.reference]))
+    timeline = client.get(reverse("casework:case_detail", args=[assigned_case.reference]))
     assert "Speaks with the family" in timeline.content.decode()
 
 
@@ -98,7 +98,7 @@ def test_override_errors_are_shown_and_input_kept(client, manager, assigned_case
     other = make_worker(assigned_case.team)
     elsewhere = make_worker(TeamFactory())
     client.force_login(manager)
-    url = reverse("cases:assignment_override", args=[assigned_case.reference])
+    url = reverse("assignment:override", args=[assigned_case.reference])
 
     response = client.post(url, {"caseworker": other.pk, "reason": "   "})
     body = response.content.decode()
@@ -127,7 +127,7 @@ def test_queue_lists_the_areas_unassigned_cases_in_a_fixed_number_of_queries(
     mine = [CaseFactory(team=team, caseworker=None, priority=p) for p in (5, 90)]
     elsewhere = CaseFactory(team=TeamFactory(), caseworker=None)
     client.force_login(manager)
-    url = reverse("cases:assignment_queue")
+    url = reverse("assignment:queue")
     # session, user, manager's area id, count, page of cases, the area, caseworkers with their
     # open-case counts and profiles
     # + the unread notifications count in the header
@@ -178,7 +178,7 @@ def test_rebalance_preview_then_apply_moves_exactly_what_was_shown(
     for _ in range(4):
         CaseFactory(team=team, caseworker=leaving)
     client.force_login(manager)
-    url = reverse("cases:assignment_rebalance")
+    url = reverse("assignment:rebalance")
 
     preview = client.get(url, {"caseworker": leaving.pk})
     body = preview.content.decode()
@@ -209,7 +209,7 @@ def test_rebalance_stale_preview_and_missing_note_are_shown_as_errors(
     make_worker(team)
     CaseFactory(team=team, caseworker=leaving)
     client.force_login(manager)
-    url = reverse("cases:assignment_rebalance")
+    url = reverse("assignment:rebalance")
 
     response = client.post(url, {"caseworker": leaving.pk, "fingerprint": "stale", "reason": "x"})
     assert response.status_code == 200
@@ -222,7 +222,7 @@ def test_rebalance_stale_preview_and_missing_note_are_shown_as_errors(
 def test_rebalance_of_another_areas_caseworker_is_404(client, manager, make_worker):
     elsewhere = make_worker(TeamFactory())
     client.force_login(manager)
-    url = reverse("cases:assignment_rebalance")
+    url = reverse("assignment:rebalance")
     response = client.post(url, {"caseworker": elsewhere.pk, "fingerprint": "x", "reason": "y"})
     assert response.status_code == 404
     response = client.get(url, {"caseworker": elsewhere.pk})
@@ -240,7 +240,7 @@ def test_manager_uploads_a_cohort_and_sees_the_row_report(client, manager, team,
     csv = HEADER + f"Amira,Khan,2018-04-02,{d} 1AA,,no,SEMH\nLily,Wood,,{d} 2AB,,no,ASD\n"
     client.force_login(manager)
     response = client.post(
-        reverse("cases:assignment_cohort"),
+        reverse("assignment:cohort"),
         {"file": SimpleUploadedFile("fif.csv", csv.encode(), content_type="text/csv")},
     )
     assert response.status_code == 302
@@ -267,7 +267,7 @@ def test_manager_uploads_a_cohort_and_sees_the_row_report(client, manager, team,
 def test_cohort_upload_errors_are_govuk_errors(client, manager, upload, message):
     client.force_login(manager)
     data = {"file": upload} if upload is not None else {}
-    response = client.post(reverse("cases:assignment_cohort"), data)
+    response = client.post(reverse("assignment:cohort"), data)
     assert response.status_code == 200
     body = response.content.decode()
     assert "There is a problem" in body and message in body

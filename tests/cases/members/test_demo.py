@@ -19,7 +19,7 @@ def test_demo_member_enquiries(client, db):
     assert len(set(MemberEnquiry.objects.values_list("member_ward", flat=True))) > 3
 
     client.force_login(councillor)
-    home = client.get(reverse("cases:member_home"))
+    home = client.get(reverse("members:home"))
     shared = [e for e in home.context["page"].object_list if e.shared_stage]
     assert len(shared) == 1  # the family of one case consented, the other did not
     matched = [e for e in home.context["page"].object_list if e.case_id]
@@ -27,8 +27,8 @@ def test_demo_member_enquiries(client, db):
 
     manager = User.objects.get(email="manager.east@demo.ehcp.test")
     client.force_login(manager)
-    assert client.get(reverse("cases:member_inbox")).status_code == 200
-    assert client.get(reverse("cases:member_reports")).status_code == 200
+    assert client.get(reverse("members:inbox")).status_code == 200
+    assert client.get(reverse("members:reports")).status_code == 200
     # --reset removes them with everything else.
     call_command("seed_demo", "--cases", "60", "--seed", "5", "--reset", stdout=StringIO())
     assert MemberEnquiry.objects.filter(member__email="councillor@demo.ehcp.test").count() == 3

@@ -54,14 +54,14 @@ def test_member_pages_have_no_axe_violations(browser, live_server, transactional
         child_date_of_birth=case.child.date_of_birth,
     )
     pages = [
-        (member, reverse("cases:member_home"), None),
-        (member, reverse("cases:member_enquiry_new"), "Send query"),  # submitted empty
-        (member, reverse("cases:member_enquiry", args=[enquiry.public_id]), None),
-        (manager, reverse("cases:member_inbox"), None),
-        (manager, reverse("cases:member_inbox_detail", args=[unmatched.public_id]), None),
-        (manager, reverse("cases:member_reports"), None),
-        (parent, reverse("cases:member_family", args=[case.reference]), None),
-        (member, reverse("cases:member_case", args=[case.reference]), None),
+        (member, reverse("members:home"), None),
+        (member, reverse("members:enquiry_new"), "Send query"),  # submitted empty
+        (member, reverse("members:enquiry", args=[enquiry.public_id]), None),
+        (manager, reverse("members:inbox"), None),
+        (manager, reverse("members:inbox_detail", args=[unmatched.public_id]), None),
+        (manager, reverse("members:reports"), None),
+        (parent, reverse("members:family", args=[case.reference]), None),
+        (member, reverse("members:case", args=[case.reference]), None),
     ]
     Consent.objects.create(child=case.child, party="member", member=member, given_by=parent)
     # Sessions are made before Playwright starts its event loop (the ORM refuses to run in one).

@@ -34,7 +34,7 @@ VALID = {
 
 def _raise(client, member, **changes):
     client.force_login(member)
-    return client.post(reverse("cases:member_enquiry_new"), {**VALID, **changes})
+    return client.post(reverse("members:enquiry_new"), {**VALID, **changes})
 
 
 def test_raise_match_assign_reply_and_the_member_reads_the_reply(
@@ -51,7 +51,7 @@ def test_raise_match_assign_reply_and_the_member_reads_the_reply(
         response = _raise(client, member)
     enquiry = MemberEnquiry.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("cases:member_enquiry", args=[enquiry.public_id])
+    assert response["Location"] == reverse("members:enquiry", args=[enquiry.public_id])
     # Received Mon 21 Dec 2026: 10 working days over Christmas is Thu 7 Jan 2027.
     assert enquiry.target_reply_on == date(2027, 1, 7)
     assert enquiry.area == case.area  # routed by the postcode in the address
@@ -65,17 +65,17 @@ def test_raise_match_assign_reply_and_the_member_reads_the_reply(
 
     # The manager sees the suggested match, confirms it and assigns an officer.
     client.force_login(manager)
-    detail = reverse("cases:member_inbox_detail", args=[enquiry.public_id])
+    detail = reverse("members:inbox_detail", args=[enquiry.public_id])
     page = client.get(detail).content.decode()
     assert case.reference in page
     assert "Date of birth, First name, Last name, Postcode" in page
     response = client.post(
-        reverse("cases:member_inbox_match", args=[enquiry.public_id]),
+        reverse("members:inbox_match", args=[enquiry.public_id]),
         {"case_reference": case.reference},
     )
     assert response.status_code == 302
     response = client.post(
-        reverse("cases:member_inbox_assign", args=[enquiry.public_id]), {"officer": caseworker.pk}
+        reverse("members:inbox_assign", args=[enquiry.public_id]), {"officer": caseworker.pk}
     )
     assert response.status_code == 302
     enquiry.refresh_from_db()
@@ -90,15 +90,15 @@ def test_raise_match_assign_reply_and_the_member_reads_the_reply(
     told = Notification.objects.get(
         recipient=parent, purpose="member_enquiry_family", channel="in_app"
     )
-    assert told.link == reverse("cases:member_family", args=[case.reference])
+    assert told.link == reverse("members:family", args=[case.reference])
 
     # The officer sees it in their inbox and replies.
     client.force_login(caseworker)
-    assert str(enquiry.public_id) in client.get(reverse("cases:member_inbox")).content.decode()
+    assert str(enquiry.public_id) in client.get(reverse("members:inbox")).content.decode()
     with time_machine.travel(timezone.make_aware(datetime(2027, 1, 5, 15, 0)), tick=False):
         client.force_login(caseworker)  # a session from November would have expired
         response = client.post(
-            reverse("cases:member_inbox_reply", args=[enquiry.public_id]),
+            reverse("members:inbox_reply", args=[enquiry.public_id]),
             {"reply": "The decision to assess was sent to the family on 4 January."},
         )
     assert response["Location"] == detail
@@ -109,19 +109,19 @@ def test_raise_match_assign_reply_and_the_member_reads_the_reply(
 
     # The member sees the officer, the reply and the target date; no case details (no consent).
     client.force_login(member)
-    page = client.get(reverse("cases:member_enquiry", args=[enquiry.public_id])).content.decode()
+    page = client.get(reverse("members:enquiry", args=[enquiry.public_id])).content.decode()
     assert "The decision to assess was sent to the family on 4 January." in page
     assert caseworker.get_full_name() in page
     assert "Answered" in page
     assert case.reference not in page
     assert case.get_stage_display() not in page
-    home = client.get(reverse("cases:member_home")).content.decode()
+    home = client.get(reverse("members:home")).content.decode()
     assert "Answered" in home and caseworker.get_full_name() in home
 
 
 def _consent_page(client, parent, case):
     client.force_login(parent)
-    return reverse("cases:member_family", args=[case.reference])
+    return reverse("members:family", args=[case.reference])
 
 
 def test_family_consent_given_and_withdrawn_changes_what_the_member_sees_at_once(
@@ -132,7 +132,7 @@ def test_family_consent_given_and_withdrawn_changes_what_the_member_sees_at_once
     case.next_deadline_on = date(2027, 2, 19)
     case.save()
     enquiry = MemberEnquiryFactory(member=member, case=case, area=case.area)
-    member_page = reverse("cases:member_enquiry", args=[enquiry.public_id])
+    member_page = reverse("members:enquiry", args=[enquiry.public_id])
 
     client.force_login(member)
     page = client.get(member_page).content.decode()
@@ -152,7 +152,7 @@ def test_family_consent_given_and_withdrawn_changes_what_the_member_sees_at_once
     assert "Assessing needs" in page
     assert "Final plan issued: 19 February 2027" in page
     assert case.reference in page
-    assert "Assessing needs" in client.get(reverse("cases:member_home")).content.decode()
+    assert "Assessing needs" in client.get(reverse("members:home")).content.decode()
 
     client.force_login(parent)
     client.post(url, {"enquiry": str(enquiry.public_id), "decision": "withdraw"})
@@ -162,7 +162,7 @@ def test_family_consent_given_and_withdrawn_changes_what_the_member_sees_at_once
     client.force_login(member)
     page = client.get(member_page).content.decode()
     assert "Assessing needs" not in page and "19 February 2027" not in page
-    assert "Assessing needs" not in client.get(reverse("cases:member_home")).content.decode()
+    assert "Assessing needs" not in client.get(reverse("members:home")).content.decode()
     assert CaseEvent.objects.filter(case=case, kind="member_consent_withdrawn").exists()
 
 
@@ -172,11 +172,11 @@ def test_consent_for_one_member_shows_nothing_to_another_member(client, member, 
     theirs = MemberEnquiryFactory(member=other, case=case)
     client.force_login(parent)
     client.post(
-        reverse("cases:member_family", args=[case.reference]),
+        reverse("members:family", args=[case.reference]),
         {"enquiry": str(mine.public_id), "decision": "grant"},
     )
     client.force_login(other)
-    page = client.get(reverse("cases:member_enquiry", args=[theirs.public_id])).content.decode()
+    page = client.get(reverse("members:enquiry", args=[theirs.public_id])).content.decode()
     assert case.get_stage_display() not in page
 
 
@@ -185,7 +185,7 @@ def test_consent_without_a_matched_query_shows_no_case(client, member, case):
     Consent.objects.create(child=case.child, party="member", member=member)
     enquiry = MemberEnquiryFactory(member=member)  # not matched
     client.force_login(member)
-    page = client.get(reverse("cases:member_enquiry", args=[enquiry.public_id])).content.decode()
+    page = client.get(reverse("members:enquiry", args=[enquiry.public_id])).content.decode()
     assert case.reference not in page and case.get_stage_display() not in page
 
 
@@ -292,7 +292,7 @@ def test_daily_limit(client, member, settings):
 def test_closing_needs_a_reason_and_the_member_sees_it(client, member, manager):
     enquiry = MemberEnquiryFactory(member=member, area=manager.team.area)
     client.force_login(manager)
-    close = reverse("cases:member_inbox_close", args=[enquiry.public_id])
+    close = reverse("members:inbox_close", args=[enquiry.public_id])
     response = client.post(close, {"reason": "  "})
     assert response.status_code == 200
     assert "Enter the reason for closing the query" in response.content.decode()
@@ -302,12 +302,12 @@ def test_closing_needs_a_reason_and_the_member_sees_it(client, member, manager):
     enquiry.refresh_from_db()
     assert enquiry.status == EnquiryStatus.CLOSED
     client.force_login(member)
-    page = client.get(reverse("cases:member_enquiry", args=[enquiry.public_id])).content.decode()
+    page = client.get(reverse("members:enquiry", args=[enquiry.public_id])).content.decode()
     assert "The family has moved to another council." in page
     # A closed query cannot be answered afterwards.
     client.force_login(manager)
     response = client.post(
-        reverse("cases:member_inbox_reply", args=[enquiry.public_id]), {"reply": "Late"}
+        reverse("members:inbox_reply", args=[enquiry.public_id]), {"reply": "Late"}
     )
     assert "This query is already closed" in response.content.decode()
 
@@ -317,7 +317,7 @@ def test_matching_refuses_a_case_outside_the_managers_area(client, member, manag
     enquiry = MemberEnquiryFactory(member=member, area=manager.team.area)
     client.force_login(manager)
     response = client.post(
-        reverse("cases:member_inbox_match", args=[enquiry.public_id]),
+        reverse("members:inbox_match", args=[enquiry.public_id]),
         {"case_reference": elsewhere.reference},
     )
     assert response.status_code == 200
@@ -331,17 +331,14 @@ def test_unrouted_query_can_be_sent_to_another_area(client, member, manager):
     enquiry = MemberEnquiryFactory(member=member, area=None, address="Somewhere")
     client.force_login(manager)
     response = client.post(
-        reverse("cases:member_inbox_route", args=[enquiry.public_id]),
+        reverse("members:inbox_route", args=[enquiry.public_id]),
         {"area": other_case.area.pk},
     )
     assert response.status_code == 302
     enquiry.refresh_from_db()
     assert enquiry.area == other_case.area
     # It has left this manager's inbox.
-    assert (
-        client.get(reverse("cases:member_inbox_detail", args=[enquiry.public_id])).status_code
-        == 404
-    )
+    assert client.get(reverse("members:inbox_detail", args=[enquiry.public_id])).status_code == 404
 
 
 def test_assigning_someone_outside_the_area_is_refused(client, member, manager):
@@ -349,7 +346,7 @@ def test_assigning_someone_outside_the_area_is_refused(client, member, manager):
     enquiry = MemberEnquiryFactory(member=member, area=manager.team.area)
     client.force_login(manager)
     response = client.post(
-        reverse("cases:member_inbox_assign", args=[enquiry.public_id]), {"officer": outsider.pk}
+        reverse("members:inbox_assign", args=[enquiry.public_id]), {"officer": outsider.pk}
     )
     assert response.status_code == 200
     assert "Choose the officer to handle the query" in response.content.decode()
@@ -360,5 +357,5 @@ def test_family_page_lists_only_queries_about_their_case(client, case, parent, m
     family_for(other_case)
     MemberEnquiryFactory(member=member, case=other_case)
     client.force_login(parent)
-    page = client.get(reverse("cases:member_family", args=[case.reference])).content.decode()
+    page = client.get(reverse("members:family", args=[case.reference])).content.decode()
     assert "No elected member has asked us about this request." in page

@@ -47,7 +47,7 @@ def test_report_volume_on_time_median_and_repeats(client, manager, case):
     MemberEnquiryFactory.create_batch(2, member=otley, case=elsewhere)
 
     client.force_login(manager)
-    response = client.get(reverse("cases:member_reports"))
+    response = client.get(reverse("members:reports"))
     report = response.context["report"]
     rows = {r.ward: r for r in report.rows}
     delay = [v for v, _ in report.categories].index("delay")
@@ -75,16 +75,16 @@ def test_report_period_filter_and_bad_dates_do_not_break_it(client, manager):
     _answered(member, date(2026, 12, 21), date(2026, 12, 22), 1)
     _answered(member, date(2027, 2, 1), date(2027, 2, 2), 1)
     client.force_login(manager)
-    response = client.get(reverse("cases:member_reports"), {"from": "2027-01-01"})
+    response = client.get(reverse("members:reports"), {"from": "2027-01-01"})
     assert response.context["report"].totals.total == 1
-    response = client.get(reverse("cases:member_reports"), {"from": "31/12/2026\x00", "to": "x"})
+    response = client.get(reverse("members:reports"), {"from": "31/12/2026\x00", "to": "x"})
     assert response.status_code == 200
     assert response.context["report"].totals.total == 2
 
 
 def test_report_with_no_queries(client, manager):
     client.force_login(manager)
-    page = client.get(reverse("cases:member_reports")).content.decode()
+    page = client.get(reverse("members:reports")).content.decode()
     assert "No queries answered yet" in page
     assert "No queries in this period." in page
 
@@ -97,7 +97,7 @@ def test_report_runs_a_fixed_number_of_queries(client, manager, case, django_ass
     # and median; repeat count; repeat list).
     # + the unread notifications count in the header
     with django_assert_num_queries(8):
-        assert client.get(reverse("cases:member_reports")).status_code == 200
+        assert client.get(reverse("members:reports")).status_code == 200
 
 
 def test_inbox_query_count_does_not_grow_with_the_queries(
@@ -112,11 +112,11 @@ def test_inbox_query_count_does_not_grow_with_the_queries(
     # session, user, manager's area, count, page (enquiries with member, officer, case, area).
     # + the unread notifications count in the header
     with django_assert_num_queries(6):
-        assert client.get(reverse("cases:member_inbox")).status_code == 200
+        assert client.get(reverse("members:inbox")).status_code == 200
     make(20)
     # + the unread notifications count in the header
     with django_assert_num_queries(6):
-        response = client.get(reverse("cases:member_inbox"), {"show": "all"})
+        response = client.get(reverse("members:inbox"), {"show": "all"})
     assert response.context["page"].paginator.count == 22
 
 
@@ -128,11 +128,11 @@ def test_member_list_query_count_does_not_grow_with_the_queries(
     # session, user, count, page (officer joined; consented case facts as subqueries).
     # + the unread notifications count in the header
     with django_assert_num_queries(5):
-        assert client.get(reverse("cases:member_home")).status_code == 200
+        assert client.get(reverse("members:home")).status_code == 200
     MemberEnquiryFactory.create_batch(15, member=member, case=case, assigned_officer=caseworker)
     # + the unread notifications count in the header
     with django_assert_num_queries(5):
-        response = client.get(reverse("cases:member_home"))
+        response = client.get(reverse("members:home"))
     assert len(response.context["page"].object_list) == 16
 
 
@@ -141,7 +141,7 @@ def test_caseworker_inbox_lists_only_their_assigned_queries(client, caseworker, 
     colleague = UserFactory(role=Role.CASEWORKER, team=caseworker.team)
     theirs = MemberEnquiryFactory(area=case.area, assigned_officer=colleague)
     client.force_login(caseworker)
-    page = client.get(reverse("cases:member_inbox")).content.decode()
+    page = client.get(reverse("members:inbox")).content.decode()
     assert str(mine.public_id) in page
     assert str(theirs.public_id) not in page
 
@@ -152,7 +152,7 @@ def test_inbox_filters(client, manager, case):
     )
     answered = MemberEnquiryFactory(area=case.area, status=EnquiryStatus.ANSWERED, reply="Done")
     client.force_login(manager)
-    url = reverse("cases:member_inbox")
+    url = reverse("members:inbox")
     open_page = client.get(url).content.decode()
     assert str(overdue.public_id) in open_page and str(answered.public_id) not in open_page
     assert open_page.count('govuk-tag--red">Overdue') == 1

@@ -86,13 +86,13 @@ def test_advice_received_later_is_offered_and_brought_in_once(client, drafting_c
         "Short breaks one weekend a month",
     )
     client.force_login(caseworker)
-    summary = reverse("cases:plan_summary", args=[drafting_case.reference])
+    summary = reverse("plans:summary", args=[drafting_case.reference])
     page = client.get(summary).content.decode()
     assert "Advice received since the plan was started" in page and "Sam Social" in page
     # Nothing changes in the plan until the caseworker chooses to bring it in.
     assert plan_latest_version(plan).number == before
 
-    url = reverse("cases:plan_bring_in_advice", args=[drafting_case.reference])
+    url = reverse("plans:bring_in_advice", args=[drafting_case.reference])
     assert client.post(url).status_code == 302
     sections = plan_latest_version(plan).sections
     assert plan_latest_version(plan).number == before + 1
@@ -107,7 +107,7 @@ def test_advice_received_later_is_offered_and_brought_in_once(client, drafting_c
 
 def test_only_the_caseworker_may_bring_in_advice(client, drafting_case, caseworker):
     plan_create(case=drafting_case, actor=caseworker)
-    url = reverse("cases:plan_bring_in_advice", args=[drafting_case.reference])
+    url = reverse("plans:bring_in_advice", args=[drafting_case.reference])
     for role in (Role.PARENT, Role.ADVICE_GIVER, Role.SCHOOL):
         client.force_login(UserFactory(role=role))
         assert client.post(url).status_code == 404

@@ -47,10 +47,10 @@ def late_plan(team, caseworker):
 def test_recorded_exception_shows_on_the_plan_and_in_the_timeline(client, late_plan, caseworker):
     case = late_plan.case
     client.force_login(caseworker)
-    issue_page = client.get(reverse("cases:plan_issue_final", args=[case.reference]))
+    issue_page = client.get(reverse("plans:issue_final", args=[case.reference]))
     body = issue_page.content.decode()
     assert "No exception is recorded" in body
-    assert reverse("cases:deadline_exception_add", args=[case.reference, "final_plan"]) in body
+    assert reverse("casework:deadline_exception_add", args=[case.reference, "final_plan"]) in body
     deadline_exception_record(
         case=case,
         deadline_key="final_plan",
@@ -61,11 +61,11 @@ def test_recorded_exception_shows_on_the_plan_and_in_the_timeline(client, late_p
         family_told_on=days_ago(70),
         actor=caseworker,
     )
-    body = client.get(reverse("cases:plan_issue_final", args=[case.reference])).content.decode()
+    body = client.get(reverse("plans:issue_final", args=[case.reference])).content.decode()
     assert "(d) The child, young person or parent was away from the area" in body
 
     plan_issue_final(plan=late_plan, actor=caseworker, named_setting=None)
-    summary = client.get(reverse("cases:plan_summary", args=[case.reference])).content.decode()
+    summary = client.get(reverse("plans:summary", args=[case.reference])).content.decode()
     assert "missed, exception recorded" in summary
     assert "away from the area for at least 4 weeks" in summary
     event = case.events.get(kind="plan_twenty_weeks")
@@ -75,14 +75,14 @@ def test_recorded_exception_shows_on_the_plan_and_in_the_timeline(client, late_p
 def test_missed_without_exception_shows_missed(client, late_plan, caseworker):
     plan_issue_final(plan=late_plan, actor=caseworker, named_setting=None)
     client.force_login(caseworker)
-    summary = client.get(reverse("cases:plan_summary", args=[late_plan.case.reference]))
+    summary = client.get(reverse("plans:summary", args=[late_plan.case.reference]))
     body = summary.content.decode()
     assert 'govuk-tag--red">missed' in body and "exception recorded" not in body
 
 
 def test_caseworker_records_the_meeting_the_family_asked_for(client, late_plan, caseworker):
     case = late_plan.case
-    url = reverse("cases:plan_draft_meeting", args=[case.reference])
+    url = reverse("plans:draft_meeting", args=[case.reference])
     client.force_login(caseworker)
     assert client.get(url).status_code == 200
     invalid = client.post(url, {"met_on_0": "31", "met_on_1": "2", "met_on_2": "2026"})
@@ -105,12 +105,12 @@ def test_caseworker_records_the_meeting_the_family_asked_for(client, late_plan, 
     assert event.family_visible
     assert f"{met:%-d %B %Y} with Both parents and the SENCO" in event.summary
     assert event.data["notes"] == "Agreed to add speech therapy to section F"
-    summary = client.get(reverse("cases:plan_summary", args=[case.reference])).content.decode()
+    summary = client.get(reverse("plans:summary", args=[case.reference])).content.decode()
     assert "Agreed to add speech therapy" in summary
 
 
 def test_meeting_before_the_draft_was_sent_is_refused(client, late_plan, caseworker):
-    url = reverse("cases:plan_draft_meeting", args=[late_plan.case.reference])
+    url = reverse("plans:draft_meeting", args=[late_plan.case.reference])
     client.force_login(caseworker)
     early = days_ago(30)
     response = client.post(
@@ -128,7 +128,7 @@ def test_meeting_before_the_draft_was_sent_is_refused(client, late_plan, casewor
 
 
 def test_only_the_caseworker_may_record_a_meeting(client, late_plan):
-    url = reverse("cases:plan_draft_meeting", args=[late_plan.case.reference])
+    url = reverse("plans:draft_meeting", args=[late_plan.case.reference])
     parent = family_for(late_plan.case)
     for user in (
         parent,
@@ -143,5 +143,5 @@ def test_only_the_caseworker_may_record_a_meeting(client, late_plan):
 def test_no_meeting_page_before_the_draft_is_sent(client, drafting_case, caseworker):
     plan_create(case=drafting_case, actor=caseworker)
     client.force_login(caseworker)
-    url = reverse("cases:plan_draft_meeting", args=[drafting_case.reference])
+    url = reverse("plans:draft_meeting", args=[drafting_case.reference])
     assert client.get(url).status_code == 404

@@ -42,10 +42,10 @@ def test_plan_summary_and_draft_meeting_pages(live_server, page, sign_in_as, tea
         provision="Short breaks",
     )
     sign_in_as(caseworker)
-    page.goto(live_server.url + reverse("cases:plan_summary", args=[case.reference]))
+    page.goto(live_server.url + reverse("plans:summary", args=[case.reference]))
     assert page.get_by_role("button", name="Bring in advice received since").is_visible()
     assert axe_violations(page) == []
-    page.goto(live_server.url + reverse("cases:plan_draft_meeting", args=[case.reference]))
+    page.goto(live_server.url + reverse("plans:draft_meeting", args=[case.reference]))
     assert axe_violations(page) == []
     page.locator("main form button[type=submit]").click()
     assert page.locator(".govuk-error-summary").is_visible()

@@ -47,16 +47,16 @@ def staff_urls(plan: Plan) -> list[str]:
     ref = plan.case.reference
     review = plan.reviews.first()
     return [
-        reverse("cases:plan_summary", args=[ref]),
-        reverse("cases:plan_section", args=[ref, "F"]),
-        reverse("cases:plan_versions", args=[ref]),
-        reverse("cases:plan_diff", args=[ref]) + "?from=1&to=2",
-        reverse("cases:plan_preview", args=[ref]),
-        reverse("cases:plan_issue_draft", args=[ref]),
-        reverse("cases:consultation_choose", args=[ref]),
-        reverse("cases:plan_issue_final", args=[ref]),
-        reverse("cases:review_list", args=[ref]),
-        reverse("cases:review_detail", args=[ref, review.pk]),
+        reverse("plans:summary", args=[ref]),
+        reverse("plans:section", args=[ref, "F"]),
+        reverse("plans:versions", args=[ref]),
+        reverse("plans:diff", args=[ref]) + "?from=1&to=2",
+        reverse("plans:preview", args=[ref]),
+        reverse("plans:issue_draft", args=[ref]),
+        reverse("plans:consultation_choose", args=[ref]),
+        reverse("plans:issue_final", args=[ref]),
+        reverse("plans:review_list", args=[ref]),
+        reverse("plans:review_detail", args=[ref, review.pk]),
     ]
 
 
@@ -83,16 +83,14 @@ def test_staff_pages_do_not_exist_for_another_area(client, final):
         client.force_login(user)
         for url in staff_urls(final):
             assert client.get(url).status_code == 404, url
-        assert (
-            client.post(reverse("cases:plan_start", args=[final.case.reference])).status_code == 404
-        )
+        assert client.post(reverse("plans:start", args=[final.case.reference])).status_code == 404
 
 
 def test_starting_a_plan_from_the_summary(client, drafting_case, caseworker):
     client.force_login(caseworker)
-    url = reverse("cases:plan_summary", args=[drafting_case.reference])
+    url = reverse("plans:summary", args=[drafting_case.reference])
     assert "Start the plan" in client.get(url).content.decode()
-    response = client.post(reverse("cases:plan_start", args=[drafting_case.reference]))
+    response = client.post(reverse("plans:start", args=[drafting_case.reference]))
     assert response.status_code == 302
     assert Plan.objects.filter(case=drafting_case).exists()
     assert "Section B: Special educational needs" in client.get(url).content.decode()
@@ -100,7 +98,7 @@ def test_starting_a_plan_from_the_summary(client, drafting_case, caseworker):
 
 def test_section_page_adds_linked_provision_and_shows_errors(client, plan, caseworker):
     client.force_login(caseworker)
-    url = reverse("cases:plan_section", args=[plan.case.reference, "F"])
+    url = reverse("plans:section", args=[plan.case.reference, "F"])
     response = client.post(url, {"form": "item", "item_text": "", "need": "", "outcome": ""})
     page = response.content.decode()
     assert response.status_code == 200
@@ -123,7 +121,7 @@ def test_section_page_adds_linked_provision_and_shows_errors(client, plan, casew
 
 def test_section_i_naming_a_school_shows_an_error(client, plan, caseworker, setting):
     client.force_login(caseworker)
-    url = reverse("cases:plan_section", args=[plan.case.reference, "I"])
+    url = reverse("plans:section", args=[plan.case.reference, "I"])
     response = client.post(url, {"form": "text", "text": "Oakfield Primary School"})
     assert response.status_code == 200
     assert "must not name a school" in response.content.decode()
@@ -131,7 +129,7 @@ def test_section_i_naming_a_school_shows_an_error(client, plan, caseworker, sett
 
 def test_issue_final_too_early_shows_the_reason(client, draft, caseworker, setting):
     client.force_login(caseworker)
-    url = reverse("cases:plan_issue_final", args=[draft.case.reference])
+    url = reverse("plans:issue_final", args=[draft.case.reference])
     response = client.post(url, {"named_setting": setting.pk})
     assert response.status_code == 200
     assert "The family can comment on the draft until" in response.content.decode()
@@ -143,7 +141,7 @@ def test_consult_page_ranks_settings_and_sends(client, plan, caseworker, setting
     client.force_login(caseworker)
     plan_issue_draft(plan=plan, actor=caseworker, on=days_ago(2))
     SettingFactory(name="Hearing School", needs_met=["HI"])
-    url = reverse("cases:consultation_choose", args=[plan.case.reference])
+    url = reverse("plans:consultation_choose", args=[plan.case.reference])
     page = client.get(url).content.decode()
     assert page.index("Oakfield Primary School") < page.index("Hearing School")
     assert "2 of 2" in page
@@ -162,7 +160,7 @@ def test_versions_list_has_a_fixed_number_of_queries(
     for n in range(5):
         plan_section_update(plan=plan, key="A", text=f"text {n}", actor=caseworker)
     client.force_login(caseworker)
-    url = reverse("cases:plan_versions", args=[plan.case.reference])
+    url = reverse("plans:versions", args=[plan.case.reference])
     # session, user, case (access rule), plan, version count, versions with authors
     # + the unread notifications count in the header
     with django_assert_num_queries(7):
@@ -176,8 +174,8 @@ def test_versions_list_has_a_fixed_number_of_queries(
 def family_urls(plan: Plan) -> list[str]:
     ref = plan.case.reference
     return [
-        reverse("cases:plan_family", args=[ref]),
-        reverse("cases:plan_family_respond", args=[ref]),
+        reverse("plans:family", args=[ref]),
+        reverse("plans:family_respond", args=[ref]),
     ]
 
 
@@ -237,7 +235,7 @@ def test_family_sees_nothing_while_the_plan_is_drafted(client, plan, family):
 
 
 def test_family_and_named_setting_get_the_final_pdf(client, final, family, senco, caseworker):
-    url = reverse("cases:plan_file", args=[final.case.reference, final.final_document.public_id])
+    url = reverse("plans:file", args=[final.case.reference, final.final_document.public_id])
     for user in (family, senco, caseworker):
         client.force_login(user)
         response = client.get(url)
@@ -251,7 +249,7 @@ def test_family_and_named_setting_get_the_final_pdf(client, final, family, senco
         client.force_login(user)
         assert client.get(url).status_code == 404
     client.force_login(family)
-    page = client.get(reverse("cases:plan_family", args=[final.case.reference])).content.decode()
+    page = client.get(reverse("plans:family", args=[final.case.reference])).content.decode()
     assert "Oakfield Primary School" in page
     assert "Download the final plan (PDF)" in page
 
@@ -266,9 +264,9 @@ def test_school_answers_its_consultation(client, draft, senco, django_assert_num
     # plan/case/child/setting, named plans with case/child
     # + the unread notifications count in the header
     with django_assert_num_queries(7):
-        page = client.get(reverse("cases:consultation_list")).content.decode()
+        page = client.get(reverse("plans:consultation_list")).content.decode()
     assert escape(draft.case.child.full_name) in page
-    url = reverse("cases:consultation_respond", args=[consultation.public_id])
+    url = reverse("plans:consultation_respond", args=[consultation.public_id])
     page = client.get(url).content.decode()
     assert "Section B: Special educational needs" in page
     response = client.post(url, {"can_meet_needs": "", "reasons": "", "annual_cost": "lots"})
@@ -291,20 +289,20 @@ def test_school_of_another_setting_cannot_see_the_consultation(client, draft):
     consultation = draft.consultations.get()
     other = UserFactory(role=Role.SCHOOL, setting=SettingFactory())
     client.force_login(other)
-    url = reverse("cases:consultation_respond", args=[consultation.public_id])
+    url = reverse("plans:consultation_respond", args=[consultation.public_id])
     assert client.get(url).status_code == 404
     assert client.post(url, {"can_meet_needs": "yes", "reasons": "x"}).status_code == 404
     assert (
         draft.case.child.full_name
-        not in client.get(reverse("cases:consultation_list")).content.decode()
+        not in client.get(reverse("plans:consultation_list")).content.decode()
     )
-    assert client.get(reverse("cases:plan_setting", args=[draft.case.reference])).status_code == 404
+    assert client.get(reverse("plans:setting", args=[draft.case.reference])).status_code == 404
 
 
 def test_school_without_consent_or_consultation_gets_404(client, plan, caseworker, senco):
     plan = plan_issue_draft(plan=plan, actor=caseworker, on=days_ago(3))
     client.force_login(senco)
-    assert client.get(reverse("cases:plan_setting", args=[plan.case.reference])).status_code == 404
+    assert client.get(reverse("plans:setting", args=[plan.case.reference])).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -314,16 +312,16 @@ def test_school_pages_do_not_exist_for_other_roles(client, draft, role, user_of_
     consultation = draft.consultations.get()
     client.force_login(user_of_role(role))
     for url in (
-        reverse("cases:consultation_list"),
-        reverse("cases:consultation_respond", args=[consultation.public_id]),
-        reverse("cases:plan_setting", args=[draft.case.reference]),
+        reverse("plans:consultation_list"),
+        reverse("plans:consultation_respond", args=[consultation.public_id]),
+        reverse("plans:setting", args=[draft.case.reference]),
     ):
         assert client.get(url).status_code == 404, url
 
 
 def test_named_setting_reads_the_final_plan(client, final, senco):
     client.force_login(senco)
-    page = client.get(reverse("cases:plan_setting", args=[final.case.reference])).content.decode()
+    page = client.get(reverse("plans:setting", args=[final.case.reference])).content.decode()
     assert "Oakfield Primary School (URN" in page
     assert final.case.stage == Stage.FINAL_ISSUED
 
@@ -331,7 +329,7 @@ def test_named_setting_reads_the_final_plan(client, final, senco):
 def test_review_pages_record_meeting_and_decision(client, final, caseworker):
     client.force_login(caseworker)
     review = final.reviews.get()
-    url = reverse("cases:review_detail", args=[final.case.reference, review.pk])
+    url = reverse("plans:review_detail", args=[final.case.reference, review.pk])
     response = client.post(
         url,
         {
@@ -367,12 +365,12 @@ def test_review_pages_record_meeting_and_decision(client, final, caseworker):
 def staff_posts(plan: Plan) -> list[tuple[str, dict]]:
     ref = plan.case.reference
     return [
-        (reverse("cases:plan_start", args=[ref]), {}),
-        (reverse("cases:plan_section", args=[ref, "A"]), {"form": "text", "text": "changed"}),
-        (reverse("cases:plan_issue_draft", args=[ref]), {}),
-        (reverse("cases:consultation_choose", args=[ref]), {"settings": ["1"]}),
-        (reverse("cases:plan_issue_final", args=[ref]), {}),
-        (reverse("cases:review_list", args=[ref]), {}),
+        (reverse("plans:start", args=[ref]), {}),
+        (reverse("plans:section", args=[ref, "A"]), {"form": "text", "text": "changed"}),
+        (reverse("plans:issue_draft", args=[ref]), {}),
+        (reverse("plans:consultation_choose", args=[ref]), {"settings": ["1"]}),
+        (reverse("plans:issue_final", args=[ref]), {}),
+        (reverse("plans:review_list", args=[ref]), {}),
     ]
 
 
@@ -397,7 +395,7 @@ def test_review_list_has_a_fixed_number_of_queries(
     client, final, caseworker, django_assert_num_queries
 ):
     client.force_login(caseworker)
-    url = reverse("cases:review_list", args=[final.case.reference])
+    url = reverse("plans:review_list", args=[final.case.reference])
     # session, user, case (access rule), plan, reviews
     # + the unread notifications count in the header
     with django_assert_num_queries(6):
@@ -419,7 +417,7 @@ def test_family_reads_and_comments_on_proposed_amendments(client, final, casewor
     plan_section_update(plan=final, key="J", text="A personal budget for respite", actor=caseworker)
     review_decide(review=review, decision="amend", actor=caseworker)
     client.force_login(family)
-    url = reverse("cases:plan_family", args=[final.case.reference])
+    url = reverse("plans:family", args=[final.case.reference])
     page = client.get(url).content.decode()
     assert "Proposed amendments to" in page
     assert "A personal budget for respite" in page

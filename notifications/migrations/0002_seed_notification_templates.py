@@ -100,6 +100,6 @@ def unseed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("notifications", "0002_notification_templates")]
+    dependencies = [("notifications", "0001_initial")]
 
     operations = [migrations.RunPython(seed, unseed)]

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from cases.casework.models import CaseTask, DeadlineException, Dispute
+from cases.casework.models import CaseTask, Dispute
 from cases.deadlines import Deadline, case_deadlines
-from cases.models import Area, Case, CaseEvent, Document, Message
+from cases.models import Area, Case, CaseEvent, DeadlineException, Document, Message
 from ehcp_portal import access
 from ehcp_portal.accounts.models import Role, User
 

@@ -26,9 +26,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.advice.models import AdviceRequest, AdviceTeam
-from cases.casework.models import DeadlineException
 from cases.deadlines import case_deadlines
-from cases.models import Case, CaseEvent
+from cases.models import Case, CaseEvent, DeadlineException
 from ehcp_portal.accounts.models import User
 from families.models import FamilyMembership
 from notifications.defaults import Wording
@@ -305,7 +304,7 @@ def _sweep_cases(outbox: _Outbox, today: date) -> None:
                 *CASE_FIELDS, "team__manager_id", "caseworker__full_name"
             ).iterator(chunk_size=CHUNK)
         )
-    case_url = _Url("cases:case_detail")
+    case_url = _Url("casework:case_detail")
     track_url = _Url("families:track")
     digests: dict[int, dict[str, list[str]]] = defaultdict(lambda: {"today": [], "week": []})
     breaches: dict[int, list[str]] = defaultdict(list)
@@ -412,7 +411,7 @@ def _sweep_cases(outbox: _Outbox, today: date) -> None:
                     case_id=case_id,
                 )
 
-    caseload = reverse("cases:caseload")
+    caseload = reverse("casework:caseload")
     for user_id, items in digests.items():
         outbox.add(
             recipient_id=user_id,
@@ -428,7 +427,7 @@ def _sweep_cases(outbox: _Outbox, today: date) -> None:
             case_id=None,
         )
     if send_breach_digest:
-        team_page = reverse("cases:team")
+        team_page = reverse("casework:team")
         for user_id, items in breaches.items():
             listed = "\n".join(items)
             if excepted.get(user_id):
@@ -482,8 +481,8 @@ def _sweep_advice(outbox: _Outbox, today: date) -> dict[str, _Reminder]:
         )
     )
     sources = dict(AdviceRequest._meta.get_field("source").choices)
-    advice_url = _Url("cases:advice:detail", "00000000-0000-0000-0000-000000000000")
-    case_url = _Url("cases:case_detail")
+    advice_url = _Url("advice:detail", "00000000-0000-0000-0000-000000000000")
+    case_url = _Url("casework:case_detail")
     reminder_keys: dict[str, _Reminder] = {}
     for (
         pk,

@@ -26,8 +26,8 @@ INDICATORS = [
 
 
 def add_defaults(apps, schema_editor):
-    AssignmentRule = apps.get_model("cases", "AssignmentRule")
-    PriorityIndicator = apps.get_model("cases", "PriorityIndicator")
+    AssignmentRule = apps.get_model("assignment", "AssignmentRule")
+    PriorityIndicator = apps.get_model("assignment", "PriorityIndicator")
     for key, weight, hard, description in RULES:
         AssignmentRule.objects.get_or_create(
             key=key, defaults={"weight": weight, "hard": hard, "description": description}
@@ -39,6 +39,6 @@ def add_defaults(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0004_assignment_rules_profiles_decisions")]
+    dependencies = [("assignment", "0002_initial")]
 
     operations = [migrations.RunPython(add_defaults, migrations.RunPython.noop)]

@@ -12,9 +12,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cases import selectors
 from cases.advice.selectors import advice_requests_for_case
-from cases.casework.models import EXCEPTABLE_KEYS, CaseTask, Dispute
+from cases.casework import selectors
+from cases.casework.forms import (
+    CaseActionForm,
+    CaseloadFilterForm,
+    CaseTaskForm,
+    DeadlineExceptionForm,
+    DisputeForm,
+    MessageReplyForm,
+    ReassignForm,
+    TimelinessForm,
+)
+from cases.casework.models import CaseTask, Dispute
 from cases.casework.services import (
     DISPUTABLE_EVENT_KINDS,
     CaseworkRefused,
@@ -27,17 +37,7 @@ from cases.casework.services import (
     dispute_update,
 )
 from cases.deadlines import LABELS, case_deadlines
-from cases.forms import (
-    CaseActionForm,
-    CaseloadFilterForm,
-    CaseTaskForm,
-    DeadlineExceptionForm,
-    DisputeForm,
-    MessageReplyForm,
-    ReassignForm,
-    TimelinessForm,
-)
-from cases.models import Case
+from cases.models import EXCEPTABLE_KEYS, Case
 from cases.plans.selectors import plan_of
 from cases.workflow import TransitionRefused, allowed_actions, case_transition
 from ehcp_portal import access
@@ -144,7 +144,7 @@ def case_action(request: HttpRequest, reference: str) -> HttpResponse:
             form.add_error(None, refused.reason)
         else:
             messages.success(request, "The case has been updated.")
-            return redirect("cases:case_detail", reference=case.reference)
+            return redirect("casework:case_detail", reference=case.reference)
     return _case_page(request, case, action_form=form)
 
 
@@ -166,7 +166,7 @@ def case_task_add(request: HttpRequest, reference: str) -> HttpResponse:
             form.add_error(None, refused.reason)
         else:
             messages.success(request, "Task added.")
-            return redirect(reverse("cases:case_detail", args=[case.reference]) + "#tasks")
+            return redirect(reverse("casework:case_detail", args=[case.reference]) + "#tasks")
     return _case_page(request, case, task_form=form)
 
 
@@ -177,7 +177,7 @@ def case_task_done(request: HttpRequest, reference: str, task_id: int) -> HttpRe
     task = get_object_or_404(CaseTask, pk=task_id, case=case)
     case_task_complete(task=task, actor=request.user)
     messages.success(request, f"Task done: {task.title}")
-    return redirect(reverse("cases:case_detail", args=[case.reference]) + "#tasks")
+    return redirect(reverse("casework:case_detail", args=[case.reference]) + "#tasks")
 
 
 @login_required
@@ -188,7 +188,7 @@ def case_message_send(request: HttpRequest, reference: str) -> HttpResponse:
     if form.is_valid():
         case_message_reply(case=case, sender=request.user, body=form.cleaned_data["body"])
         messages.success(request, "Your message has been sent to the family.")
-        return redirect(reverse("cases:case_detail", args=[case.reference]) + "#messages")
+        return redirect(reverse("casework:case_detail", args=[case.reference]) + "#messages")
     return _case_page(request, case, reply_form=form)
 
 
@@ -210,7 +210,7 @@ def deadline_exception_add(request: HttpRequest, reference: str, key: str) -> Ht
             form.add_error(None, refused.reason)
         else:
             messages.success(request, f"Exception recorded against '{LABELS[key]}'.")
-            return redirect("cases:case_detail", reference=case.reference)
+            return redirect("casework:case_detail", reference=case.reference)
     return render(
         request,
         "cases/deadline_exception_form.html",
@@ -236,7 +236,7 @@ def dispute_add(request: HttpRequest, reference: str) -> HttpResponse:
             form.add_error(None, refused.reason)
         else:
             messages.success(request, "Mediation and appeal details recorded.")
-            return redirect(reverse("cases:case_detail", args=[case.reference]) + "#disputes")
+            return redirect(reverse("casework:case_detail", args=[case.reference]) + "#disputes")
     return render(request, "cases/dispute_form.html", {"case": case, "form": form})
 
 
@@ -266,7 +266,7 @@ def dispute_edit(request: HttpRequest, reference: str, dispute_id: int) -> HttpR
             form.add_error(None, refused.reason)
         else:
             messages.success(request, "Mediation and appeal details updated.")
-            return redirect(reverse("cases:case_detail", args=[case.reference]) + "#disputes")
+            return redirect(reverse("casework:case_detail", args=[case.reference]) + "#disputes")
     return render(
         request, "cases/dispute_form.html", {"case": case, "form": form, "dispute": dispute}
     )
@@ -316,7 +316,7 @@ def reassign(request: HttpRequest, reference: str) -> HttpResponse:
             messages.success(
                 request, f"{case.reference} reassigned to {form.cleaned_data['caseworker']}."
             )
-            return redirect("cases:team")
+            return redirect("casework:team")
     return render(request, "cases/reassign.html", {"case": case, "form": form})
 
 

@@ -8,10 +8,10 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from cases.casework.models import EXCEPTABLE_KEYS, Dispute, ExceptionReason
+from cases.casework.models import Dispute
 from cases.casework.services import DISPUTABLE_EVENT_KINDS
 from cases.deadlines import LABELS
-from cases.models import Area, CaseEvent, Stage
+from cases.models import EXCEPTABLE_KEYS, Area, CaseEvent, ExceptionReason, Stage
 from cases.workflow import Action
 
 

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class AssignmentConfig(AppConfig):
+    name = "cases.assignment"
+    label = "assignment"
+    verbose_name = "Assignment"
+
+    def ready(self) -> None:
+        from cases.assignment.services import case_priority_after_transition
+        from cases.workflow import register_after_transition
+
+        # A case's priority depends on its stage and dates, so it is recomputed on every event.
+        register_after_transition(case_priority_after_transition)

@@ -1,0 +1,28 @@
+"""The caseworker's workbench: caseload, team, the case page and what is done from it."""
+
+from django.urls import path
+
+from cases.casework import views
+
+app_name = "casework"
+
+CASE = "cases/<str:reference>/"
+
+urlpatterns = [
+    path("caseload/", views.caseload, name="caseload"),
+    path("team/", views.team_overview, name="team"),
+    path("team/timeliness/", views.timeliness, name="timeliness"),
+    path(CASE, views.case_detail, name="case_detail"),
+    path(f"{CASE}actions/", views.case_action, name="case_action"),
+    path(f"{CASE}tasks/", views.case_task_add, name="case_task_add"),
+    path(f"{CASE}tasks/<int:task_id>/done/", views.case_task_done, name="case_task_done"),
+    path(f"{CASE}messages/", views.case_message_send, name="case_message_send"),
+    path(
+        f"{CASE}deadlines/<str:key>/exception/",
+        views.deadline_exception_add,
+        name="deadline_exception_add",
+    ),
+    path(f"{CASE}disputes/new/", views.dispute_add, name="dispute_add"),
+    path(f"{CASE}disputes/<int:dispute_id>/", views.dispute_edit, name="dispute_edit"),
+    path(f"{CASE}reassign/", views.reassign, name="reassign"),
+]
