@@ -8,6 +8,9 @@ class CasesConfig(AppConfig):
     verbose_name = "Cases"
 
     def ready(self) -> None:
+        from cases import access
+
+        access.register()
         from cases.letters import decision_letter_after_transition
         from cases.workflow import register_after_transition
 

@@ -24,8 +24,8 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest
 from django.views.decorators.http import require_GET
 
+from cases.access import document_or_404
 from cases.models import Case, Document
-from ehcp_portal import access
 
 if TYPE_CHECKING:
     from ehcp_portal.accounts.models import User
@@ -217,7 +217,7 @@ def _download_name(document: Document) -> str:
 @require_GET
 def document_download(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
     """The one way a document leaves the portal: the access policy decides (404 otherwise)."""
-    document = access.document_or_404(request.user, public_id)
+    document = document_or_404(request.user, public_id)
     try:
         handle = document.file.open("rb")
     except (FileNotFoundError, ValueError) as exc:

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Prefetch, QuerySet
 
 from cases.models import Case, Document, Message
-from ehcp_portal import access
+from families.access import drafts_for
 from families.models import Child, Consent, RequestDraft
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ def children_of(user: User) -> QuerySet[Child]:
 def drafts_open_for(user: User) -> QuerySet[RequestDraft]:
     """Requests this user may still work on, most recently touched first."""
     return (
-        access.drafts_for(user)
+        drafts_for(user)
         .filter(case__isnull=True)
         .select_related("child", "setting", "created_by")
         .order_by("-updated_at")
@@ -37,7 +37,7 @@ def drafts_open_for(user: User) -> QuerySet[RequestDraft]:
 
 def drafts_submitted_by_setting(user: User) -> QuerySet[RequestDraft]:
     return (
-        access.drafts_for(user)
+        drafts_for(user)
         .filter(case__isnull=False)
         .select_related("child", "case")
         .order_by("-submitted_at")

@@ -28,6 +28,7 @@ from ehcp_portal import access
 from ehcp_portal.accounts.models import Role
 from families import services
 from families import steps as flow
+from families.access import draft_or_404
 from families.forms import (
     ChildAddForm,
     ClaimForm,
@@ -144,7 +145,7 @@ def assisted_request_start(request: HttpRequest) -> HttpResponse:
 
 
 def _draft(request: HttpRequest, draft_id: uuid.UUID) -> RequestDraft:
-    return access.draft_or_404(request.user, draft_id)  # type: ignore[return-value]
+    return draft_or_404(request.user, draft_id)  # type: ignore[return-value]
 
 
 def _after_submission(request: HttpRequest, draft: RequestDraft) -> HttpResponse:

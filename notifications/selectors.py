@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
-from ehcp_portal import access
+from notifications import access as notifications_access
 from notifications.models import Notification
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ def notifications_unread_count(user: User) -> int:
 def notifications_failed_for(user: User) -> QuerySet[Notification]:
     """Failed deliveries the user may see and retry (administrators, managers of the area)."""
     return (
-        Notification.objects.filter(access.failed_notifications_filter(user))
+        Notification.objects.filter(notifications_access.failed_notifications_filter(user))
         .filter(status=Notification.Status.FAILED)
         .select_related("recipient", "case")
         .order_by("-next_attempt_at", "-id")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import F, Prefetch, QuerySet
 
-from ehcp_portal import access
+from panels import access as panels_access
 from panels.models import AgendaItem, Decision, Declaration, Meeting, MeetingMember, PanelPaper
 
 if TYPE_CHECKING:
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 def meetings_of(user: User) -> QuerySet[Meeting]:
     """The meetings a user may see, soonest first, with what the list shows."""
     return (
-        access.meetings_for(user, access.MEETING_VIEW)
+        panels_access.meetings_for(user, panels_access.MEETING_VIEW)
         .select_related("panel_type", "chair", "area")
         .order_by("-date", "-id")
     )
@@ -76,7 +76,7 @@ def decisions_awaiting_ratification(user: User) -> QuerySet[Decision]:
         panel_type_id=OuterRef("item__meeting__panel_type_id"),
         date__gt=OuterRef("item__meeting__date"),
     )
-    managed = access.meetings_for(user, access.MEETING_RATIFY).values("pk")
+    managed = panels_access.meetings_for(user, panels_access.MEETING_RATIFY).values("pk")
     return (
         Decision.objects.filter(is_current=True, needs_ratification=True, ratified_at__isnull=True)
         .filter(Q(item__meeting__in=managed) | Exists(later_quorate_chair))

@@ -21,10 +21,10 @@ from django.utils import timezone
 from cases.models import Case, Document, Setting
 from cases.services import case_event_record
 from cases.workflow import TransitionRefused, case_transition
-from ehcp_portal import access
 from ehcp_portal.accounts.models import Discipline, Role
 from families.models import FamilyMembership
 from notifications.services import notification_queue
+from panels import access as panels_access
 from panels import letters
 from panels.models import (
     AgendaItem,
@@ -266,7 +266,7 @@ def _recorder_refusal(meeting: Meeting, item: AgendaItem, actor: User) -> str | 
     seat = MeetingMember.objects.filter(meeting=meeting, user=actor).first()
     if actor.pk != meeting.chair_id and (seat is None or not seat.attended):
         return "Only the chair or a member who attended the meeting can record its decisions."
-    if access.panel_conflict(actor, item.pk):
+    if panels_access.panel_conflict(actor, item.pk):
         return (
             f"You declared an interest in {item.case.reference}, so you cannot record its "
             "decision. Ask another member of the panel to record it."
@@ -458,7 +458,9 @@ def decision_may_ratify(user: User, decision: Decision) -> bool:
     meeting = decision.item.meeting
     if (
         user.role == Role.TEAM_MANAGER
-        and access.meetings_for(user, access.MEETING_RATIFY).filter(pk=meeting.pk).exists()
+        and panels_access.meetings_for(user, panels_access.MEETING_RATIFY)
+        .filter(pk=meeting.pk)
+        .exists()
     ):
         return True
     return Meeting.objects.filter(

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from cases.models import Area
 from ehcp_portal import access
 from ehcp_portal.accounts.models import Role
+from panels import access as panels_access
 from panels import selectors, services
 from panels.forms import (
     AgendaForm,
@@ -80,7 +81,7 @@ def _meeting_list(request: HttpRequest) -> HttpResponse:
 
 
 def _meeting(request: HttpRequest, pk: int, action: str) -> Meeting:
-    return access.meeting_or_404(
+    return panels_access.meeting_or_404(
         request.user,
         pk,
         action,
@@ -92,7 +93,7 @@ def _meeting(request: HttpRequest, pk: int, action: str) -> Meeting:
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Queries: user's area (managers) or seat, meeting, members, items, declarations,
     # decisions, papers-access check; fixed whatever the length of the agenda.
-    meeting = _meeting(request, pk, access.MEETING_VIEW)
+    meeting = _meeting(request, pk, panels_access.MEETING_VIEW)
     user = request.user
     members = list(selectors.meeting_members(meeting))
     is_chair = meeting.chair_id == user.pk
@@ -124,7 +125,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def agenda_build(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(request, pk, access.MEETING_CHAIR)
+    meeting = _meeting(request, pk, panels_access.MEETING_CHAIR)
     if meeting.status != Meeting.Status.DRAFT:
         messages.error(request, "The agenda has been published: it can no longer be changed.")
         return redirect("panels:meeting", pk=meeting.pk)
@@ -146,7 +147,7 @@ def agenda_build(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def agenda_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
-    meeting = _meeting(request, pk, access.MEETING_CHAIR)
+    meeting = _meeting(request, pk, panels_access.MEETING_CHAIR)
     item = get_object_or_404(AgendaItem, pk=item_pk, meeting=meeting)
     try:
         services.agenda_remove(meeting=meeting, item=item, actor=request.user)
@@ -158,7 +159,7 @@ def agenda_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def meeting_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(request, pk, access.MEETING_CHAIR)
+    meeting = _meeting(request, pk, panels_access.MEETING_CHAIR)
     try:
         services.meeting_publish(meeting=meeting, actor=request.user)
     except services.PanelRefused as exc:
@@ -170,7 +171,7 @@ def meeting_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(request, pk, access.MEETING_CHAIR)
+    meeting = _meeting(request, pk, panels_access.MEETING_CHAIR)
     form = AttendanceForm(request.POST or None, meeting=meeting)
     if request.method == "POST" and form.is_valid():
         try:
@@ -197,7 +198,7 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def meeting_close(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(request, pk, access.MEETING_CHAIR)
+    meeting = _meeting(request, pk, panels_access.MEETING_CHAIR)
     try:
         services.meeting_close(meeting=meeting, actor=request.user)
     except services.PanelRefused as exc:
@@ -209,7 +210,7 @@ def meeting_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def minutes_download(request: HttpRequest, pk: int) -> FileResponse:
-    meeting = _meeting(request, pk, access.MEETING_MINUTES)
+    meeting = _meeting(request, pk, panels_access.MEETING_MINUTES)
     if meeting.minutes is None:
         raise Http404("No minutes yet")
     return FileResponse(
@@ -220,7 +221,7 @@ def minutes_download(request: HttpRequest, pk: int) -> FileResponse:
 
 
 def _item(request: HttpRequest, pk: int, item_pk: int) -> tuple[Meeting, AgendaItem]:
-    meeting = _meeting(request, pk, access.MEETING_PAPERS)
+    meeting = _meeting(request, pk, panels_access.MEETING_PAPERS)
     item = get_object_or_404(
         AgendaItem.objects.select_related("case", "case__child", "paper", "paper__author"),
         pk=item_pk,
@@ -278,7 +279,7 @@ def evidence_download(request: HttpRequest, pk: int, item_pk: int, public_id: st
 
 @login_required
 def decision_record(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(request, pk, access.MEETING_PAPERS)
+    meeting = _meeting(request, pk, panels_access.MEETING_PAPERS)
     items = list(selectors.agenda_items(meeting))
     by_reference = {i.case.reference: i for i in items}
     reference = request.POST.get("case") or request.GET.get("case") or ""

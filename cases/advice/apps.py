@@ -7,3 +7,8 @@ class AdviceConfig(AppConfig):
     name = "cases.advice"
     label = "advice"
     verbose_name = "Advice"
+
+    def ready(self) -> None:
+        from cases.advice import access
+
+        access.register()

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 from django.db.models import Case as SqlCase
 from django.db.models import IntegerField, QuerySet, Value, When
 
+from cases.advice import access as advice_access
 from cases.advice.models import AdviceRequest, AdviceSource, AdviceTeam
-from ehcp_portal import access
 from ehcp_portal.accounts.models import Role, User
 
 if TYPE_CHECKING:
@@ -27,7 +27,9 @@ def advice_requests_for_case(case: Case) -> list[AdviceRequest]:
 def advice_requests_addressed_to(user: User) -> QuerySet[AdviceRequest]:
     """An advice giver's inbox: open requests first, soonest due first."""
     return (
-        AdviceRequest.objects.filter(access.advice_request_filter(user, access.ADVICE_RESPOND))
+        AdviceRequest.objects.filter(
+            advice_access.advice_request_filter(user, advice_access.ADVICE_RESPOND)
+        )
         .select_related("case", "case__child", "team")
         .annotate(
             answered=SqlCase(

@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from cases.advice import access as advice_access
 from cases.advice.forms import (
     AdviceDeclineForm,
     AdviceRequestForm,
@@ -88,11 +89,13 @@ def advice_request_new(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 def advice_request_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    advice_request = access.advice_request_or_404(request.user, public_id, access.ADVICE_VIEW)
+    advice_request = advice_access.advice_request_or_404(
+        request.user, public_id, advice_access.ADVICE_VIEW
+    )
     may_respond = (
         advice_request.is_open
         and AdviceRequest.objects.filter(
-            access.advice_request_filter(request.user, access.ADVICE_RESPOND),
+            advice_access.advice_request_filter(request.user, advice_access.ADVICE_RESPOND),
             pk=advice_request.pk,
         ).exists()
     )
@@ -110,7 +113,9 @@ def advice_request_detail(request: HttpRequest, public_id: UUID) -> HttpResponse
 
 @login_required
 def advice_request_submit(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    advice_request = access.advice_request_or_404(request.user, public_id, access.ADVICE_RESPOND)
+    advice_request = advice_access.advice_request_or_404(
+        request.user, public_id, advice_access.ADVICE_RESPOND
+    )
     if not advice_request.is_open:
         messages.info(request, "This request has already been answered.")
         return redirect("advice:detail", public_id=public_id)
@@ -139,7 +144,9 @@ def advice_request_submit(request: HttpRequest, public_id: UUID) -> HttpResponse
 
 @login_required
 def advice_request_decline(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    advice_request = access.advice_request_or_404(request.user, public_id, access.ADVICE_RESPOND)
+    advice_request = advice_access.advice_request_or_404(
+        request.user, public_id, advice_access.ADVICE_RESPOND
+    )
     if not advice_request.is_open:
         messages.info(request, "This request has already been answered.")
         return redirect("advice:detail", public_id=public_id)

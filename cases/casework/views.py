@@ -90,7 +90,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
 def _may(user: Any, action: str, case: Case) -> bool:
     # Ask the policy only for roles that have a rule for the action at all.
-    return user.role in access.CASE_RULES.get(action, {}) and access.may(user, action, case)
+    return access.has_rule(access.CASE, action, user.role) and access.may(user, action, case)
 
 
 def _case_page(request: HttpRequest, case: Case, status: int = 200, **forms: Any) -> HttpResponse:

@@ -7,3 +7,8 @@ class MembersConfig(AppConfig):
     name = "cases.members"
     label = "members"
     verbose_name = "Elected members' enquiries"
+
+    def ready(self) -> None:
+        from cases.members import access
+
+        access.register()

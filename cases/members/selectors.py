@@ -13,6 +13,7 @@ from django.db.models import Aggregate, Count, F, FloatField, OuterRef, Q, Query
 from django.utils import timezone
 
 from cases.deadlines import LABELS
+from cases.members import access as members_access
 from cases.members.models import (
     OPEN_ENQUIRY_STATUSES,
     EnquiryCategory,
@@ -55,7 +56,7 @@ def label_shared_case(enquiries: list[MemberEnquiry]) -> list[MemberEnquiry]:
 def member_enquiries_of(user: User) -> QuerySet[MemberEnquiry]:
     """A member's own queries, newest first, with case facts only where the family consents."""
     qs = (
-        access.member_enquiries_for(user, access.ENQUIRY_OWN)
+        members_access.member_enquiries_for(user, members_access.ENQUIRY_OWN)
         .select_related("assigned_officer")
         .order_by("-created_at", "-pk")
     )
@@ -63,10 +64,10 @@ def member_enquiries_of(user: User) -> QuerySet[MemberEnquiry]:
 
 
 def member_enquiry_for_member(user: User, public_id: object) -> MemberEnquiry:
-    enquiry = access.member_enquiry_or_404(
+    enquiry = members_access.member_enquiry_or_404(
         user,
         public_id,
-        access.ENQUIRY_OWN,
+        members_access.ENQUIRY_OWN,
         queryset=_with_shared_case(MemberEnquiry.objects.select_related("assigned_officer"), user),
     )
     label_shared_case([enquiry])
@@ -87,7 +88,7 @@ INBOX_VIEWS: dict[str, str] = {
 
 def member_inbox_for(user: User, show: str = "open") -> QuerySet[MemberEnquiry]:
     """The casework inbox: a manager's area (and unrouted queries), an officer's assigned."""
-    qs = access.member_enquiries_for(user, access.ENQUIRY_HANDLE).select_related(
+    qs = members_access.member_enquiries_for(user, members_access.ENQUIRY_HANDLE).select_related(
         "member", "assigned_officer", "case", "area"
     )
     today = timezone.localdate()
@@ -103,10 +104,10 @@ def member_inbox_for(user: User, show: str = "open") -> QuerySet[MemberEnquiry]:
 
 
 def member_enquiry_for_staff(user: User, public_id: object) -> MemberEnquiry:
-    return access.member_enquiry_or_404(
+    return members_access.member_enquiry_or_404(
         user,
         public_id,
-        access.ENQUIRY_HANDLE,
+        members_access.ENQUIRY_HANDLE,
         queryset=MemberEnquiry.objects.select_related(
             "member", "assigned_officer", "case", "case__child", "area", "matched_by"
         ),

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from cases.deadlines import LABELS
+from cases.members import access as members_access
 from cases.members import selectors, services, sla
 from cases.members.forms import (
     AssignForm,
@@ -141,7 +142,9 @@ def _staff_page(
 ) -> HttpResponse:
     user = request.user
     may_triage = (
-        access.member_enquiries_for(user, access.ENQUIRY_TRIAGE).filter(pk=enquiry.pk).exists()
+        members_access.member_enquiries_for(user, members_access.ENQUIRY_TRIAGE)
+        .filter(pk=enquiry.pk)
+        .exists()
     )
     context: dict[str, Any] = {
         "enquiry": enquiry,
@@ -177,7 +180,7 @@ def member_inbox_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 def _triage_enquiry(request: HttpRequest, public_id: str) -> MemberEnquiry:
     access.role_required(request.user, Role.TEAM_MANAGER)
-    access.member_enquiry_or_404(request.user, public_id, access.ENQUIRY_TRIAGE)
+    members_access.member_enquiry_or_404(request.user, public_id, members_access.ENQUIRY_TRIAGE)
     return selectors.member_enquiry_for_staff(request.user, public_id)
 
 

@@ -1,7 +1,7 @@
 """Plan pages: thin views that ask the access policy, call services and render.
 
 Staff pages use CASE_VIEW (read) and CASE_WORK (write); family pages CASE_TRACK; school pages
-`access.plan_visible_to_setting`. Anything a user may not see is a 404.
+`plans_access.plan_visible_to_setting`. Anything a user may not see is a 404.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cases.models import Case, Document, SettingType
+from cases.plans import access as plans_access
 from cases.plans import selectors, services
 from cases.plans.forms import (
     CommentForm,
@@ -415,7 +416,7 @@ def plan_file(request: HttpRequest, reference: str, public_id: str) -> HttpRespo
         doc.family_visible and access.may(user, access.CASE_TRACK, case)
     )
     if not allowed and doc.kind == Document.Kind.PLAN and hasattr(case, "plan"):
-        allowed = access.plan_visible_to_setting(user, case.plan)
+        allowed = plans_access.plan_visible_to_setting(user, case.plan)
     if not allowed:
         raise Http404("No such document")
     return FileResponse(
@@ -546,7 +547,9 @@ def consultation_respond(request: HttpRequest, public_id: str) -> HttpResponse:
         .filter(public_id=public_id, setting_id=request.user.setting_id or -1)
         .first()
     )
-    if consultation is None or not access.plan_visible_to_setting(request.user, consultation.plan):
+    if consultation is None or not plans_access.plan_visible_to_setting(
+        request.user, consultation.plan
+    ):
         raise Http404("No such consultation")
     plan = consultation.plan
     form = ConsultationResponseForm(_posted(request))
@@ -573,7 +576,7 @@ def consultation_respond(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @login_required
 def plan_setting(request: HttpRequest, reference: str) -> HttpResponse:
-    plan = access.plan_for_setting_or_404(request.user, reference)
+    plan = plans_access.plan_for_setting_or_404(request.user, reference)
     context = _shown(plan)
     return render(request, "cases/plans/school_plan.html", context)
 

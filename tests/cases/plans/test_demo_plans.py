@@ -4,9 +4,9 @@ from io import StringIO
 
 from django.core.management import call_command
 
+from cases.plans.access import plan_visible_to_setting
 from cases.plans.models import Consultation, Plan
 from cases.plans.sections import validate_sections
-from ehcp_portal.access import plan_visible_to_setting
 from ehcp_portal.accounts.models import User
 
 

@@ -268,7 +268,7 @@ def test_family_is_told_of_the_draft_with_its_last_day_and_of_the_final(plan, ca
 def test_sharing_with_the_named_school_is_the_familys_choice(
     plan, caseworker, family, setting, senco
 ):
-    from ehcp_portal.access import plan_visible_to_setting
+    from cases.plans.access import plan_visible_to_setting
     from families.models import Consent
 
     plan = plan_issue_draft(plan=plan, actor=caseworker, on=days_ago(3))

@@ -1,0 +1,75 @@
+"""Who may see and answer an advice request (reg 6, reg 8); registered with the access policy's
+engine by `AdviceConfig.ready`.
+
+Advice givers (and parents or settings asked for advice) see only the requests addressed to them
+or to a team inbox they belong to; caseworkers and managers see the requests on the cases they
+may view. Everyone else sees none. Whoever gave a piece of advice may read back the files they
+sent with it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+from django.http import Http404
+
+from cases.access import DOCUMENT, DOCUMENT_VIEW
+from cases.advice.models import AdviceRequest, AdviceTeam
+from ehcp_portal import access
+from ehcp_portal.accounts.models import Role
+
+if TYPE_CHECKING:
+    from ehcp_portal.accounts.models import User
+
+ADVICE_VIEW = "advice.view"  # read the request (and the advice once given)
+ADVICE_RESPOND = "advice.respond"  # submit or decline: only whoever it is addressed to
+
+STAFF = (Role.CASEWORKER, Role.TEAM_MANAGER)
+
+
+def advice_request_filter(user: User, action: str = ADVICE_VIEW) -> Q:
+    if not user.is_authenticated or not user.is_active:
+        return access.NOTHING
+    addressed = Q(addressee_id=user.pk) | Q(
+        team_id__in=AdviceTeam.objects.filter(members=user).values("pk")
+    )
+    if action == ADVICE_RESPOND:
+        return addressed
+    if user.role in STAFF:
+        return Q(case__in=access.cases_for(user, access.CASE_VIEW).values("pk"))
+    if user.role == Role.ADMIN:
+        return access.NOTHING
+    return addressed
+
+
+def advice_request_or_404(
+    user: User, public_id: object, action: str = ADVICE_VIEW
+) -> AdviceRequest:
+    request = (
+        AdviceRequest.objects.filter(advice_request_filter(user, action), public_id=public_id)
+        .select_related("case", "case__child", "case__caseworker", "addressee", "team")
+        .first()
+    )
+    if request is None:
+        raise Http404("No such advice request")
+    return request
+
+
+def _own_advice_attachments(user: User) -> Q:
+    """The person who submitted a piece of advice, or anyone the request is addressed to (named
+    or team inbox). Staff already see them through the case; families through family_visible."""
+    if user.role in (*STAFF, Role.ADMIN):
+        return access.NOTHING
+    answered = AdviceRequest.objects.filter(
+        advice_request_filter(user, ADVICE_RESPOND) | Q(responded_by_id=user.pk)
+    )
+    return Q(
+        pk__in=AdviceRequest.attachments.through.objects.filter(
+            advicerequest__in=answered.values("pk")
+        ).values("document_id")
+    )
+
+
+def register() -> None:
+    access.rule_register(DOCUMENT, DOCUMENT_VIEW, _own_advice_attachments)
