@@ -24,8 +24,8 @@ from django.http import Http404
 from ehcp_portal.accounts.models import Role
 
 if TYPE_CHECKING:
-    from cases.models import Case
     from ehcp_portal.accounts.models import User
+
 
 NOTHING = Q(pk__in=[])
 
@@ -139,19 +139,18 @@ def case_filter(user: User, action: str) -> Q:
     return rule_filter(user, CASE, action)
 
 
-def cases_for(user: User, action: str = CASE_VIEW) -> QuerySet[Case]:
+def cases_for(user: User, action: str = CASE_VIEW) -> QuerySet[Any]:
     return objects_for(user, CASE, action)
 
 
-def may(user: User, action: str, case: Case) -> bool:
+def may(user: User, action: str, case: Model) -> bool:
     if not user.is_authenticated:
         return False
     return cases_for(user, action).filter(pk=case.pk).exists()
 
 
 def case_or_404(
-    user: User, reference: str, action: str = CASE_VIEW, queryset: QuerySet[Case] | None = None
-) -> Case:
+    user: User, reference: str, action: str = CASE_VIEW, queryset: QuerySet[Any] | None = None
+) -> Any:
     """The case with this reference if the user may do `action` to it; otherwise 404."""
-    case: Case = object_or_404(user, CASE, action, queryset, reference=reference)
-    return case
+    return object_or_404(user, CASE, action, queryset, reference=reference)
