@@ -156,6 +156,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(_queue),
         "data_folder_out": str(_queue),
         "processed_folder": str(VAR_DIR / "celery-processed"),
+        # kombu's default is "control" in the working directory, which left files in the repo root.
+        "control_folder": str(VAR_DIR / "celery-control"),
         "store_processed": False,
     }
     _queue.mkdir(parents=True, exist_ok=True)
