@@ -13,5 +13,6 @@ class CasesConfig(AppConfig):
 
         # Decision letters (not assessing, not issuing, ceasing) follow the decision itself.
         register_after_transition(decision_letter_after_transition)
-        # Priority is recomputed on every case event (seed 001 §1.10).
+        # Priority is recomputed on every case event, so the work order uses current facts
+        # (docs/requirements.md R7).
         register_after_transition(case_priority_after_transition)

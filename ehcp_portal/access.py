@@ -193,10 +193,10 @@ def panel_conflict(user: User, item_id: int) -> bool:
     return Declaration.objects.filter(item_id=item_id, member_id=user.pk).exists()
 
 
-# --- Elected members' queries (issue 9) -------------------------------------------------------
+# --- Elected members' queries -----------------------------------------------------------------
 
 # A member sees a case's stage and next statutory date only while the family consents to that
-# member's involvement (Scrutiny Board recommendation 5) and the case is one their query was
+# member's involvement (docs/requirements.md R4) and the case is one their query was
 # matched to. Withdrawing consent takes effect on the next page load: nothing is copied.
 CASE_MEMBER = "case.member"
 
@@ -373,7 +373,7 @@ def draft_or_404(user: User, public_id: object) -> object:
     return draft
 
 
-# -- Notifications (issue 6) ---------------------------------------------------------------------
+# -- Notifications -------------------------------------------------------------------------------
 
 
 def failed_notifications_filter(user: User) -> Q:
@@ -391,7 +391,7 @@ def failed_notifications_filter(user: User) -> Q:
     return NOTHING
 
 
-# -- Advice requests (issue 6) -------------------------------------------------------------------
+# -- Advice requests -----------------------------------------------------------------------------
 
 ADVICE_VIEW = "advice.view"  # read the request (and the advice once given)
 ADVICE_RESPOND = "advice.respond"  # submit or decline: only whoever it is addressed to
@@ -434,7 +434,7 @@ def advice_request_or_404(user: User, public_id: object, action: str = ADVICE_VI
 
 
 def plan_visible_to_setting(user: User, plan: Plan) -> bool:
-    """May this school user read this plan? (seed 000 recommendation 5)
+    """May this school user read this plan? (docs/requirements.md R4)
 
     Nothing from a plan reaches a setting before the draft is issued, and then only through:
     the statutory consultation route (an open Consultation of that setting, s.39(2)/s.40(2)),

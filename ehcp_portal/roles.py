@@ -31,7 +31,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
 
 # Panels: team managers oversee their area's meetings (agendas, ratification, minutes).
 NAVIGATION[Role.TEAM_MANAGER].append(("Panels", "panels:meetings"))
-# The council's casework inbox for elected members' queries (issue 9).
+# The council's casework inbox for elected members' queries (docs/requirements.md R3).
 NAVIGATION[Role.TEAM_MANAGER].append(("Member queries", "cases:member_inbox"))
 NAVIGATION[Role.TEAM_MANAGER].append(("Scrutiny report", "cases:member_reports"))
 NAVIGATION[Role.CASEWORKER].append(("Member queries", "cases:member_inbox"))
@@ -40,8 +40,8 @@ NAVIGATION[Role.TEAM_MANAGER] += [
     ("Rebalance caseloads", "cases:assignment_rebalance"),
     ("Import a cohort", "cases:assignment_cohort"),
 ]
-# The front door (issue 4): caseworkers and managers key requests that arrive on paper, by phone
-# or by email (assisted digital).
+# The front door (docs/requirements.md R2): caseworkers and managers key requests that arrive on
+# paper, by phone or by email (assisted digital).
 NAVIGATION[Role.CASEWORKER].append(
     ("Enter a paper or phone request", "families:assisted_request_start")
 )
