@@ -6,7 +6,7 @@ Not part of the test suite. Uses its own database (it empties it first):
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ehcp_bench5 \\
       .venv/bin/python bench/assignment.py
 
-Targets (issue 5): median decision < 20 ms including its queries; 5,000 children imported,
+Targets: median decision < 20 ms including its queries; 5,000 children imported,
 prioritised and assigned in < 60 s on this 2-core machine.
 """
 

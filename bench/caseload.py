@@ -1,6 +1,6 @@
 """Benchmark: the caseload page and the case page with `seed_demo --cases 100000` loaded.
 
-Target (issue 3): p95 under 150 ms and a fixed number of queries per page.
+Target: p95 under 150 ms and a fixed number of queries per page.
 
     cd <repo> && .venv/bin/python bench/caseload.py [--requests 200] [--cases 100000]
 

@@ -1,4 +1,4 @@
-"""Benchmark: the daily sweep over 100,000 open cases (issue 6).
+"""Benchmark: the daily sweep over 100,000 open cases.
 
     createdb -h 127.0.0.1 -U postgres ehcp_bench6
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ehcp_bench6 .venv/bin/python bench/sweep.py

@@ -662,7 +662,7 @@ class DemoBuilder:
         )
 
     def build_advice(self) -> None:
-        """Advice requests for the cases being assessed (issue 6): the EP by name, health and
+        """Advice requests for the cases being assessed (reg 6(1)): the EP by name, health and
         social care through their team inboxes; answered unless the case still waits."""
         from cases.advice.models import AdviceRequest, AdviceTeam
 
@@ -792,7 +792,7 @@ class DemoBuilder:
             )
 
     def build_member_enquiries(self) -> None:
-        """A few elected members' queries (issue 9): the demo councillor has one about a case
+        """A few elected members' queries: the demo councillor has one about a case
         whose family consented to their involvement and one whose family has not; other
         councillors' queries across the wards are open, answered, late or unmatched."""
         from cases.members.models import EnquiryCategory, EnquiryStatus, MemberEnquiry

@@ -48,8 +48,8 @@ class Action:
 
 
 def _final_guard(case: Case, on: date) -> str | None:
-    # reg 13(1) and seed 000 rec 5: never finalise without the family having had the draft and
-    # their full 15 days, unless they have already responded.
+    # reg 13(1): never finalise without the family having had the draft and their full 15 days,
+    # unless they have already responded. See also docs/requirements.md R4.
     if case.draft_issued_on is None:
         return "The draft plan has not been issued to the family yet."
     if case.family_responded_on is not None:

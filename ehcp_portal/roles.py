@@ -34,7 +34,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
 
 # Panels: team managers oversee their area's meetings (agendas, ratification, minutes).
 NAVIGATION[Role.TEAM_MANAGER].append(("Panels", "panels:meetings"))
-# The council's casework inbox for elected members' queries (issue 9).
+# The council's casework inbox for elected members' queries (docs/requirements.md R3).
 NAVIGATION[Role.TEAM_MANAGER].append(("Member queries", "members:inbox"))
 NAVIGATION[Role.TEAM_MANAGER].append(("Scrutiny report", "members:reports"))
 NAVIGATION[Role.CASEWORKER].append(("Member queries", "members:inbox"))
@@ -43,8 +43,8 @@ NAVIGATION[Role.TEAM_MANAGER] += [
     ("Rebalance caseloads", "assignment:rebalance"),
     ("Import a cohort", "assignment:cohort"),
 ]
-# The front door (issue 4): caseworkers and managers key requests that arrive on paper, by phone
-# or by email (assisted digital).
+# The front door (docs/requirements.md R2): caseworkers and managers key requests that arrive on
+# paper, by phone or by email (assisted digital).
 NAVIGATION[Role.CASEWORKER].append(
     ("Enter a paper or phone request", "families:assisted_request_start")
 )

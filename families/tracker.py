@@ -176,7 +176,7 @@ def tracker_summary(case: Case) -> TrackerSummary:
         next_steps = ""
     if must_on is not None and case.is_open and must_on < timezone.localdate():
         # Families should hear plainly when the council is late, not read a date in the past as
-        # if it were still to come (seed 000: families did not know where their case stood).
+        # if it were still to come (docs/requirements.md R1).
         must += (
             " That date has passed and we are late. We are sorry. Your caseworker will tell you "
             "when to expect us to act; you can message them below."

@@ -1,8 +1,8 @@
 """Multi-disciplinary panels: panel types, meetings, agenda items, papers and decisions.
 
-Seeds 001 §1.10 ("a panel to make a decision to issue an EHCP, considering assessment, setting,
-funding and transport") and 003 §30 (a multi-disciplinary model with education, health and
-social care). Panel types are configuration (Django admin); the rest is recorded by the
+One multi-disciplinary panel (education, health and social care) decides whether to issue a
+plan, considering assessment, setting, funding and transport together (docs/requirements.md R9).
+Panel types are configuration (Django admin); the rest is recorded by the
 services in `panels.services`, never in `save()`.
 """
 

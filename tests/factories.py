@@ -100,7 +100,7 @@ def family_for(case: Case, user: User | None = None) -> User:
     return user
 
 
-# -- Advice (issue 6) ----------------------------------------------------------------------------
+# -- Advice ---------------------------------------------------------------------------------------
 
 
 class AdviceTeamFactory(factory.django.DjangoModelFactory):

@@ -1,5 +1,6 @@
-"""The bulk cohort route: a CSV of children (e.g. on Funding for Inclusion without a plan, seed
-001 §1.10) becomes cases to assess, prioritised and assigned by the same rules as any request.
+"""The bulk cohort route: a CSV of children (e.g. on Funding for Inclusion without a plan,
+docs/requirements.md R8) becomes cases to assess, prioritised and assigned by the same rules as
+any request.
 
 Every row is judged on its own: a bad row is reported with its reasons and never stops the good
 ones. A re-run never duplicates: a child with the same name and date of birth who already has an

@@ -1,9 +1,9 @@
 """Assignment and priority scoring: plain Python, no Django, so every rule is testable alone.
 
-The council's operating model (seed 001 §1.8, §1.10) assigns a caseworker as soon as a need is
-identified, by rules that reflect need and demand across areas, and works cases in an order set
-by timeliness, complexity, input required, transition stages and dependencies on other teams,
-with looked-after children and children at a transition point first.
+The council's operating model (docs/requirements.md R6, R7) assigns a caseworker as soon as a
+need is identified, by rules that reflect need and demand across areas, and works cases in an
+order set by timeliness, complexity, input required, transition stages and dependencies on other
+teams, with looked-after children and children at a transition point first.
 
 Assignment = hard constraints, then a sum of weighted soft scores:
 

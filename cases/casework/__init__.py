@@ -1,2 +1,2 @@
 """Casework around the statutory clock: deadline exceptions, disputes, tasks, reassignment and
-the timeliness report (issue 3)."""
+the timeliness report."""

@@ -3,8 +3,8 @@
 SEND Regulations 2014, reg 12(1) lists the sections A to K a plan must contain, under those
 letters. Content is stored as one JSON object per section: free text plus items. Needs (B, C, D)
 and outcomes (E) carry ids ("B1", "E2"); every provision item (F, G, H1, H2) names the need
-and the outcome it serves, so a plan cannot list provision that answers nothing (seed 003 §8:
-plans that misrepresented needs).
+and the outcome it serves, so a plan cannot list provision that answers nothing (plans that
+misrepresented needs: docs/requirements.md R10).
 """
 
 from __future__ import annotations

@@ -31,8 +31,8 @@ def settings_ranked_for(
 ) -> QuerySet[Setting]:
     """The directory ranked by how many of the child's needs each setting meets.
 
-    Seed 000 recommendation 7: caseworkers consult settings suited to the needs, not only those
-    with spaces, so the ranking ignores capacity; capacity is shown beside it.
+    Caseworkers consult settings suited to the needs, not only those with spaces
+    (docs/requirements.md R5), so the ranking ignores capacity; capacity is shown beside it.
     """
     score: Any = Value(0)
     for code in needs:

@@ -478,7 +478,8 @@ def plan_family_respond(
     """The family's response to the draft: ends their window early (reg 13(1), s.38(2)).
 
     `share_with_setting` records the family's consent to share the plan with the setting they
-    asked for; without it, that setting sees the plan only if it is consulted (seed 000 rec 5).
+    asked for; without it, that setting sees the plan only if it is consulted (s.39(2)/s.40(2);
+    docs/requirements.md R4).
     """
     from families.models import Consent
 
@@ -631,7 +632,7 @@ def plan_issue_final(
     """Issue the final plan (reg 13(2)): PDF stored as a plan document for the family.
 
     `case_transition` refuses until the draft was issued and the family's 15 days have passed
-    or they have responded (reg 13(1); seed 000 recommendation 5).
+    or they have responded (reg 13(1); docs/requirements.md R4).
     """
     from cases.plans.pdf import plan_pdf_render
 

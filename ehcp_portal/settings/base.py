@@ -123,7 +123,8 @@ ACCOUNT_ADAPTER = "ehcp_portal.accounts.adapter.PortalAccountAdapter"
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SERVICE_NAME
-# Staff and elected members must use MFA outside DEBUG (issue 2). Overridable for demos.
+# Staff and elected members see other people's children's records, so they must use MFA outside
+# DEBUG. Overridable for demos.
 MFA_REQUIRED_FOR_STAFF = env.bool("MFA_REQUIRED_FOR_STAFF", default=not DEBUG)
 
 LANGUAGE_CODE = "en-gb"
@@ -161,6 +162,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(_queue),
         "data_folder_out": str(_queue),
         "processed_folder": str(VAR_DIR / "celery-processed"),
+        # kombu's default is "control" in the working directory, which left files in the repo root.
+        "control_folder": str(VAR_DIR / "celery-control"),
         "store_processed": False,
     }
     _queue.mkdir(parents=True, exist_ok=True)
@@ -217,7 +220,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 
-# Elected members' queries (issue 9): reply target in working days from receipt (England and
+# Elected members' queries: reply target in working days from receipt (England and
 # Wales bank holidays excluded), a reminder this many working days before it, and a flood limit.
 MEMBER_ENQUIRY_SLA_WORKING_DAYS = env.int("MEMBER_ENQUIRY_SLA_WORKING_DAYS", default=10)
 MEMBER_ENQUIRY_REMINDER_WORKING_DAYS = env.int("MEMBER_ENQUIRY_REMINDER_WORKING_DAYS", default=2)
@@ -228,7 +231,7 @@ CELERY_BEAT_SCHEDULE["member-enquiries-sweep"] = {
     "task": "cases.members.tasks.member_enquiries_sweep",
     "schedule": MEMBER_ENQUIRY_SWEEP_SECONDS,
 }
-# Notifications and reminders (issue 6).
+# Notifications and reminders.
 # GOV.UK Notify: used instead of SMTP when NOTIFY_API_KEY is set. One generic email template in
 # Notify with ((subject)) and ((body)) placeholders carries every message.
 NOTIFY_BASE_URL = env.str("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")

@@ -24,7 +24,7 @@ if (script && document.body.classList.contains("govuk-frontend-supported")) {
   );
 }
 
-// Nothing typed is lost on sign-out (issue 4). On a question page the answers form is marked
+// Nothing typed is lost on sign-out. On a question page the answers form is marked
 // data-save-on-sign-out: "Sign out" in the header then sends that form with signout=1 to its own
 // page, whose view keeps the answers in the draft (valid or not, as "Save and come back later"
 // does) and then signs the person out. Without JavaScript the header button signs out directly.

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from ehcp_portal.accounts.models import Role
 from tests.factories import CaseFactory, TeamFactory, UserFactory, family_for
@@ -114,7 +115,7 @@ def test_team_page_for_a_manager_of_another_area_shows_nothing_of_this_area(
     client.force_login(user_of_role(Role.TEAM_MANAGER))
     response = client.get(URL)
     assert response.context["loads"] == [] and response.context["unassigned"] == []
-    assert caseworker.full_name not in response.content.decode()
+    assert escape(caseworker.full_name) not in response.content.decode()
 
 
 @pytest.mark.parametrize("role", [r for r in Role if r != Role.TEAM_MANAGER])

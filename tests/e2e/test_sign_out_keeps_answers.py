@@ -1,5 +1,6 @@
-"""Issue 4 in a real browser: a parent types on a question page and clicks "Sign out" in the
-header without saving; after signing in again and resuming the draft, what they typed is there."""
+"""Nothing typed is lost on sign-out, in a real browser: a parent types on a question page and
+clicks "Sign out" in the header without saving; after signing in again and resuming the draft,
+what they typed is there."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 4: nothing typed is lost on sign-out. "Sign out" from a question page sends the page's
+"""Nothing typed is lost on sign-out. "Sign out" from a question page sends the page's
 answers with signout=1 (static/js/app.js); the view keeps them in the draft, valid or not, and
 then signs the person out."""
 

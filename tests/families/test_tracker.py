@@ -10,6 +10,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from cases.models import CaseEvent, Message, Stage
 from cases.workflow import case_transition
@@ -87,7 +88,7 @@ def test_tracker_page_shows_status_caseworker_and_date(client, case, parent, cas
     assert (
         f"We must tell you whether we will carry out an assessment by {decision:%-d %B %Y}" in body
     )
-    assert caseworker.get_full_name() in body
+    assert escape(caseworker.get_full_name()) in body
     assert case.reference in body
 
 

@@ -1,4 +1,4 @@
-"""Issue 7: the panel's decision letter reaches the family through their tracker, and the panel
+"""The panel's decision letter reaches the family through their tracker, and the panel
 paper (summary, recommendation, evidence, minutes) never does."""
 
 from __future__ import annotations

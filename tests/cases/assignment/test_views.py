@@ -8,6 +8,7 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 
 from cases.assignment.models import CohortImport
 from cases.assignment.services import case_assign
@@ -40,7 +41,7 @@ def test_manager_of_the_area_sees_why_the_case_went_to_its_caseworker(
     response = client.get(reverse("assignment:case", args=[assigned_case.reference]))
     assert response.status_code == 200
     body = response.content.decode()
-    assert str(assigned_case.caseworker) in body
+    assert escape(str(assigned_case.caseworker)) in body
     assert f"Area: {assigned_case.area.name} (+40); capacity 2/40 (+28)" in body
     assert "The rules" in body  # decided by the rules, not a person
 

@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from cases.members.models import EnquiryStatus
 from ehcp_portal.accounts.models import Role
@@ -188,7 +189,7 @@ def test_family_page_for_the_family(client, case, parent, enquiry):
     client.force_login(parent)
     response = client.get(reverse("members:family", args=[case.reference]))
     assert response.status_code == 200
-    assert enquiry.member.get_full_name() in response.content.decode()
+    assert escape(enquiry.member.get_full_name()) in response.content.decode()
 
 
 def test_family_page_is_404_for_another_family(client, case, parent):

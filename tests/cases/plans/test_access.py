@@ -1,4 +1,5 @@
-"""Seed 000 rec 5: nothing from a plan reaches a setting without consent or consultation."""
+"""Nothing from a plan reaches a setting without consent or consultation (docs/requirements.md
+R4; s.39(2)/s.40(2) for consultation)."""
 
 from __future__ import annotations
 

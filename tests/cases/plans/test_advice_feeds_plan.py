@@ -1,4 +1,4 @@
-"""Received advice feeds the draft plan (issue 6): sections B-H2 get the adviser's needs,
+"""Received advice feeds the draft plan: sections B-H2 get the adviser's needs,
 outcomes and provision, linked, and section K lists the advice."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""axe-core on the plan pages changed for issues 6 and 8: the summary offering advice received
-since the plan started, and the page recording the meeting about the draft (with errors)."""
+"""axe-core on two plan pages: the summary offering advice received since the plan started, and
+the page recording the meeting about the draft (with errors)."""
 
 from __future__ import annotations
 
