@@ -35,7 +35,11 @@ class AreaFactory(factory.django.DjangoModelFactory):
         model = Area
 
     name = factory.Sequence(lambda n: f"Area {n}")
-    postcode_districts = factory.Sequence(lambda n: [f"LS{n + 1}"])
+    # Real postcode districts only (LS1..LS99, then other areas' letters): a district such as
+    # "LS111" does not exist, and the cohort import rightly refuses it.
+    postcode_districts = factory.Sequence(
+        lambda n: [f"{('LS', 'BD', 'WF', 'HX', 'HD', 'YO', 'HG', 'DN')[n // 99 % 8]}{n % 99 + 1}"]
+    )
 
 
 class TeamFactory(factory.django.DjangoModelFactory):

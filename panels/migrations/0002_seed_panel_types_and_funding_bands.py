@@ -49,7 +49,7 @@ PANEL_TYPES = [
         "name": "Decision to issue",
         "description": (
             "Whether to issue an EHC plan, with the provision, setting, funding band and "
-            "transport considered together (reg 10; seed 001 §1.10)."
+            "transport considered together (reg 10)."
         ),
         "required_disciplines": ["education", "ep", "health", "social_care"],
         "decision_fields": ["funding_band", "setting", "transport", "advice_needed", "actions"],
