@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from cases.plans.services import consultation_send, plan_issue_draft, plan_issue_final
+from cases.plans.consultations import consultation_send
+from cases.plans.issuing import plan_issue_draft, plan_issue_final
 from ehcp_portal.access import plan_visible_to_setting
 from ehcp_portal.accounts.models import Role
 from families.models import Consent
