@@ -6,7 +6,7 @@ which are met; recorded exceptions mark a deadline excepted without moving it (r
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -126,57 +126,80 @@ def case_milestones(case: Case) -> dict[str, date]:
 
 
 def _met_on(case: Case, key: str) -> date | None:
-    if key == "decision_to_assess":
-        return case.assessment_decision_on
-    if key == "decision_not_to_issue":
-        return case.issue_decision_on
-    if key == "final_plan":
-        return case.final_issued_on
-    if key == "draft_comments":
-        return case.family_responded_on
-    if key == "advice":
-        # reg 8(1): the deadline is met when the advice is in, i.e. when the assessment is
-        # finished, not when it was requested. Cases recorded before that milestone existed fall
-        # back on the decision whether to issue, which cannot be made without the advice.
-        return case.advice_completed_on or (
-            case.issue_decision_on if case.stage not in _BEFORE_ADVICE_IN else None
-        )
-    # annual_review is always counted from the latest review decision, so the one shown is
-    # the next review: it is met by the next decision, which moves it on.
-    decided_after_meeting = (
-        case.last_review_decision_on
-        if (
-            case.review_meeting_on
-            and case.last_review_decision_on
-            and case.last_review_decision_on >= case.review_meeting_on
-        )
-        else None
+    """The date the case met deadline `key`, if it has. annual_review is never met here: it is
+    always counted from the latest review decision, so the one shown is the next review, and
+    the next decision moves it on."""
+    field = _MET_BY_MILESTONE.get(key)
+    if field is not None:
+        return getattr(case, field)
+    met_by = _MET_BY_RULE.get(key)
+    return met_by(case) if met_by is not None else None
+
+
+# Deadlines met by one milestone of the case.
+_MET_BY_MILESTONE: dict[str, str] = {
+    "decision_to_assess": "assessment_decision_on",
+    "decision_not_to_issue": "issue_decision_on",
+    "final_plan": "final_issued_on",
+    "draft_comments": "family_responded_on",
+}
+
+
+def _advice_met_on(case: Case) -> date | None:
+    # reg 8(1): the deadline is met when the advice is in, i.e. when the assessment is
+    # finished, not when it was requested. Cases recorded before that milestone existed fall
+    # back on the decision whether to issue, which cannot be made without the advice.
+    return case.advice_completed_on or (
+        case.issue_decision_on if case.stage not in _BEFORE_ADVICE_IN else None
     )
-    if key == "review_decision":
-        return decided_after_meeting
-    if key == "review_report":
-        # reg 20(7)-(8): the report of this meeting (received on or after it). The council
-        # decides on the report (reg 20(10)), so a decision after the meeting means it was in:
-        # cases recorded without the report date are met by the decision.
-        report = getattr(case, "review_report_received_on", None)
-        if report and case.review_meeting_on and report >= case.review_meeting_on:
-            return report
-        return decided_after_meeting
-    if key == "amended_plan":
-        # reg 22(3): the amended plan issued for the amendments most recently sent.
-        issued = getattr(case, "amended_plan_issued_on", None)
-        if issued and case.amendments_sent_on and issued >= case.amendments_sent_on:
-            return issued
-        return None
-    if key == "amendment_comments":
-        # The family's 15 days (reg 22(2)) are theirs to use whole, and they may comment more
-        # than once, so nothing they do closes the window early: it is done when it closes,
-        # and issuing the amended plan (allowed only after it closed) shows it done.
-        issued = getattr(case, "amended_plan_issued_on", None)
-        if issued and case.amendments_sent_on and issued >= case.amendments_sent_on:
-            return case.amendments_sent_on + timedelta(days=14)
-        return None
+
+
+def _review_decided_on(case: Case) -> date | None:
+    """The review decision made on or after this review's meeting."""
+    if (
+        case.review_meeting_on
+        and case.last_review_decision_on
+        and case.last_review_decision_on >= case.review_meeting_on
+    ):
+        return case.last_review_decision_on
     return None
+
+
+def _review_report_met_on(case: Case) -> date | None:
+    # reg 20(7)-(8): the report of this meeting (received on or after it). The council
+    # decides on the report (reg 20(10)), so a decision after the meeting means it was in:
+    # cases recorded without the report date are met by the decision.
+    report = getattr(case, "review_report_received_on", None)
+    if report and case.review_meeting_on and report >= case.review_meeting_on:
+        return report
+    return _review_decided_on(case)
+
+
+def _amended_plan_issued_on(case: Case) -> date | None:
+    # reg 22(3): the amended plan issued for the amendments most recently sent.
+    issued = getattr(case, "amended_plan_issued_on", None)
+    if issued and case.amendments_sent_on and issued >= case.amendments_sent_on:
+        return issued
+    return None
+
+
+def _amendment_comments_met_on(case: Case) -> date | None:
+    # The family's 15 days (reg 22(2)) are theirs to use whole, and they may comment more
+    # than once, so nothing they do closes the window early: it is done when it closes,
+    # and issuing the amended plan (allowed only after it closed) shows it done.
+    if _amended_plan_issued_on(case):
+        return case.amendments_sent_on + timedelta(days=14)
+    return None
+
+
+# Deadlines whose being met is a rule over several milestones.
+_MET_BY_RULE: dict[str, Callable[[Case], date | None]] = {
+    "advice": _advice_met_on,
+    "review_decision": _review_decided_on,
+    "review_report": _review_report_met_on,
+    "amended_plan": _amended_plan_issued_on,
+    "amendment_comments": _amendment_comments_met_on,
+}
 
 
 def _window_closed(key: str, due: date, today: date) -> date | None:

@@ -313,6 +313,19 @@ def timeline(received: date, **milestones: date | None) -> dict[str, date]:
     return deadlines
 
 
+def school_year_on(date_of_birth: date, on: date) -> int:
+    """The English school year a child is in on a date: Year 1 is the year in which the child
+    is 5 on 31 August at its start (Education Act 1996 s.8), so Reception is 0 and Nursery -1."""
+    start_year = on.year if on.month >= 9 else on.year - 1
+    aug31 = date(start_year, 8, 31)
+    age = (
+        aug31.year
+        - date_of_birth.year
+        - ((aug31.month, aug31.day) < (date_of_birth.month, date_of_birth.day))
+    )
+    return age - 4
+
+
 def phase_transfer_deadline(transfer_year: int, post16: bool) -> date:
     """Date by which the plan must be reviewed and amended before a transfer between phases."""
     if post16:

@@ -19,12 +19,11 @@ from django.utils import timezone
 from cases.advice.models import AdviceRequest, AdviceSource, AdviceTeam, SignInLink
 from cases.models import Case, Document, Stage
 from cases.services import case_event_record, case_refresh_deadline
-from cases.statutory import timeline
+from cases.statutory import school_year_on, timeline
 from notifications.services import notification_queue_event
 
 if TYPE_CHECKING:
     from ehcp_portal.accounts.models import User
-    from families.models import Child
 
 
 class AdviceRefused(Exception):
@@ -42,18 +41,9 @@ class AdviceAsk:
     team: AdviceTeam | None = None
 
 
-def school_year_on(child: Child, on: date) -> int:
-    """The English school year (Year 1 = 5 on 31 August) a child is in on a date."""
-    start_year = on.year if on.month >= 9 else on.year - 1
-    aug31 = date(start_year, 8, 31)
-    dob = child.date_of_birth
-    age = aug31.year - dob.year - ((aug31.month, aug31.day) < (dob.month, dob.day))
-    return age - 4
-
-
-def preparation_for_adulthood_applies(child: Child, on: date) -> bool:
+def preparation_for_adulthood_applies(date_of_birth: date, on: date) -> bool:
     # reg 6(1)(f): advice on preparing for adulthood is sought from Year 9 onwards.
-    return school_year_on(child, on) >= 9
+    return school_year_on(date_of_birth, on) >= 9
 
 
 def _strip(text: str) -> str:
@@ -85,7 +75,7 @@ def advice_requests_send(
         if (ask.addressee is None) == (ask.team is None):
             raise AdviceRefused("Each request goes to one person or one team inbox.")
         if ask.source == AdviceSource.PREPARATION_FOR_ADULTHOOD and not (
-            preparation_for_adulthood_applies(case.child, on)
+            preparation_for_adulthood_applies(case.child.date_of_birth, on)
         ):
             raise AdviceRefused(
                 "Advice on preparing for adulthood is only asked for from Year 9 (reg 6(1)(f))."

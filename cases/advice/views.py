@@ -64,7 +64,7 @@ def advice_request_new(request: HttpRequest, reference: str) -> HttpResponse:
             "child", "child__setting"
         ),
     )
-    pfa = preparation_for_adulthood_applies(case.child, timezone.localdate())
+    pfa = preparation_for_adulthood_applies(case.child.date_of_birth, timezone.localdate())
     form = AdviceRequestForm(
         request.POST if request.method == "POST" else None,
         choices=advice_addressee_choices(case),

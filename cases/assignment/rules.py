@@ -39,6 +39,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from cases.statutory import school_year_on
+
 # -- assignment rules ------------------------------------------------------------------------
 
 AREA_MATCH = "area_match"
@@ -352,18 +354,16 @@ TRANSITIONS: dict[str, str] = {
 
 
 def school_year(dob: date, today: date) -> str:
-    """English school year from the age on 31 August at the start of the current school year."""
-    start_year = today.year if today.month >= 9 else today.year - 1
-    aug31 = date(start_year, 8, 31)
-    age = aug31.year - dob.year - ((aug31.month, aug31.day) < (dob.month, dob.day))
-    if age < 3:
+    """The school year as a year group is written (statutory.school_year_on is the rule)."""
+    year = school_year_on(dob, today)
+    if year < -1:
         return "Early years"
-    if age == 3:
+    if year == -1:
         return "Nursery"
-    if age == 4:
+    if year == 0:
         return "Reception"
-    if age <= 17:
-        return f"Year {age - 4}"
+    if year <= 13:
+        return f"Year {year}"
     return "Post-18"
 
 

@@ -8,7 +8,7 @@ from celery import shared_task
 @shared_task(name="cases.assignment.tasks.priorities_recompute")
 def priorities_recompute() -> int:
     """Daily: days to deadlines change every day, so every open case's priority is recomputed."""
-    from cases.assignment.services import cases_priorities_recompute
+    from cases.assignment.priorities import cases_priorities_recompute
 
     return cases_priorities_recompute()
 
@@ -16,7 +16,8 @@ def priorities_recompute() -> int:
 @shared_task(name="cases.assignment.tasks.case_assign")
 def case_assign_task(case_id: int) -> int | None:
     """Assign a case seconds after the request that created it committed."""
-    from cases.assignment.services import case_assign, case_priority_refresh
+    from cases.assignment.decisions import case_assign
+    from cases.assignment.priorities import case_priority_refresh
     from cases.models import Case
 
     case = Case.objects.filter(pk=case_id, is_open=True, caseworker__isnull=True).first()
@@ -29,6 +30,6 @@ def case_assign_task(case_id: int) -> int | None:
 @shared_task(name="cases.assignment.tasks.unassigned_sweep")
 def unassigned_sweep() -> int:
     """Safety net: open cases that never had an assignment decision get one."""
-    from cases.assignment.services import cases_unassigned_sweep
+    from cases.assignment.queue import cases_unassigned_sweep
 
     return cases_unassigned_sweep()

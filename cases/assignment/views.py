@@ -12,18 +12,14 @@ from django.urls import reverse
 
 from cases.assignment import rules, selectors
 from cases.assignment.cohort import cohort_import
+from cases.assignment.decisions import AssignmentRefused, case_assignment_override
 from cases.assignment.forms import (
     CohortUploadForm,
     OverrideForm,
     RebalanceApplyForm,
     RebalanceChooseForm,
 )
-from cases.assignment.services import (
-    AssignmentRefused,
-    case_assignment_override,
-    caseload_rebalance,
-    rebalance_plan,
-)
+from cases.assignment.rebalancing import caseload_rebalance, rebalance_plan
 from cases.models import Area, Case
 from ehcp_portal import access
 from ehcp_portal.accounts.models import User

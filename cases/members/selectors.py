@@ -133,32 +133,67 @@ def _postcode(text: str) -> str:
     return f"{found.group(1)}{found.group(2)}".upper() if found else ""
 
 
+@dataclass(frozen=True)
+class _Given:
+    """What the enquirer told us about the child."""
+
+    reference: str
+    dob: date | None
+    first: str
+    last: str
+
+    def weights(self) -> list[tuple[Q, int]]:
+        """How much each matching fact counts towards a case's score."""
+        weights: list[tuple[Q, int]] = []
+        if self.reference:
+            weights.append((Q(reference__iexact=self.reference), 100))
+        if self.dob:
+            weights.append((Q(child__date_of_birth=self.dob), 40))
+        if self.last:
+            weights.append((Q(child__last_name__iexact=self.last), 30))
+        if self.first:
+            weights.append((Q(child__first_name__iexact=self.first), 20))
+        return weights
+
+    def wanted(self) -> Q | None:
+        """A case is a candidate on its reference, its child's date of birth, or the full name."""
+        wanted = Q(pk__in=[])
+        if self.reference:
+            wanted |= Q(reference__iexact=self.reference)
+        if self.dob:
+            wanted |= Q(child__date_of_birth=self.dob)
+        if self.first and self.last:
+            wanted |= Q(child__first_name__iexact=self.first, child__last_name__iexact=self.last)
+        return None if wanted == Q(pk__in=[]) else wanted
+
+    def reasons(self, case: Case) -> list[str]:
+        """The facts the case matches, for the manager to judge the suggestion."""
+        child = case.child
+        matches = [
+            (
+                "Case reference",
+                bool(self.reference) and case.reference.upper() == self.reference.upper(),
+            ),
+            ("Date of birth", bool(self.dob) and child.date_of_birth == self.dob),
+            ("First name", bool(self.first) and child.first_name.lower() == self.first.lower()),
+            ("Last name", bool(self.last) and child.last_name.lower() == self.last.lower()),
+        ]
+        return [reason for reason, matched in matches if matched]
+
+
 def member_enquiry_candidates(
     enquiry: MemberEnquiry, user: User, limit: int = 10
 ) -> list[CaseCandidate]:
     """Cases the query may be about, best first: scored in the database on the reference, the
     child's date of birth and name, among the cases this manager may see. One query."""
-    reference = enquiry.case_reference_given.strip()
-    first, last = _name_parts(enquiry.child_name)
-    dob = enquiry.child_date_of_birth
-    weights: list[tuple[Q, int]] = []
-    if reference:
-        weights.append((Q(reference__iexact=reference), 100))
-    if dob:
-        weights.append((Q(child__date_of_birth=dob), 40))
-    if last:
-        weights.append((Q(child__last_name__iexact=last), 30))
-    if first:
-        weights.append((Q(child__first_name__iexact=first), 20))
-    # A case is a candidate on its reference, its child's date of birth, or the full name.
-    wanted = Q(pk__in=[])
-    if reference:
-        wanted |= Q(reference__iexact=reference)
-    if dob:
-        wanted |= Q(child__date_of_birth=dob)
-    if first and last:
-        wanted |= Q(child__first_name__iexact=first, child__last_name__iexact=last)
-    if not weights or wanted == Q(pk__in=[]):
+    given = _Given(
+        enquiry.case_reference_given.strip(),
+        enquiry.child_date_of_birth,
+        *_name_parts(enquiry.child_name),
+    )
+    weights = given.weights()
+    wanted = given.wanted()
+    if not weights or wanted is None:
         return []
     score = sum(
         (models.Case(models.When(q, then=models.Value(w)), default=models.Value(0)))
@@ -174,15 +209,7 @@ def member_enquiry_candidates(
     postcode = _postcode(enquiry.address)
     candidates = []
     for case in rows:
-        reasons = []
-        if reference and case.reference.upper() == reference.upper():
-            reasons.append("Case reference")
-        if dob and case.child.date_of_birth == dob:
-            reasons.append("Date of birth")
-        if first and case.child.first_name.lower() == first.lower():
-            reasons.append("First name")
-        if last and case.child.last_name.lower() == last.lower():
-            reasons.append("Last name")
+        reasons = given.reasons(case)
         score_value = case.score
         if postcode and case.child.postcode.replace(" ", "").upper() == postcode:
             reasons.append("Postcode")

@@ -14,14 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.models import Case, Document, Stage
+from cases.plans.issuing import plan_document_store, plan_family_notify
 from cases.plans.models import Plan, Review
-from cases.plans.services import (
-    PlanError,
-    _notify_family,
-    clean_text,
-    plan_document_store,
-    plan_latest_version,
-)
+from cases.plans.versions import PlanError, clean_text, plan_latest_version
 from cases.services import case_event_record, case_refresh_deadline
 from cases.statutory import phase_transfer_deadline, timeline
 from cases.workflow import TransitionRefused, case_transition
@@ -255,7 +250,7 @@ def review_decide(
         plan.ceased_on = on
         plan.cease_reason = reasons
         plan.save(update_fields=["status", "ceased_on", "cease_reason"])
-        _notify_family(
+        plan_family_notify(
             plan=plan,
             purpose="plan_ceased",
             subject="We have decided to cease your child's EHC plan",
@@ -282,7 +277,7 @@ def review_decide(
             fields.append("amendments_sent_on")
         _save_case(case, *fields)
         if decision == Review.Decision.AMEND:
-            _notify_family(
+            plan_family_notify(
                 plan=plan,
                 purpose="amendments",
                 subject="Proposed amendments to your child's EHC plan",
@@ -335,7 +330,7 @@ def review_issue_amended_plan(*, review: Review, actor: User, on: date | None = 
     plan.final_version = version.number
     plan.issued_on = on
     plan.save(update_fields=["final_document", "final_version", "issued_on"])
-    _notify_family(
+    plan_family_notify(
         plan=plan,
         purpose="amended_plan",
         subject="Your child's amended EHC plan has been issued",

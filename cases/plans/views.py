@@ -20,7 +20,15 @@ from django.views.decorators.http import require_POST
 
 from cases.models import Case, Document, SettingType
 from cases.plans import access as plans_access
-from cases.plans import selectors, services
+from cases.plans import (
+    consultations,
+    drafting,
+    family_responses,
+    issuing,
+    prefill,
+    selectors,
+    versions,
+)
 from cases.plans.forms import (
     CommentForm,
     ConsultationResponseForm,
@@ -45,7 +53,7 @@ from cases.plans.reviews import (
     review_set_meeting,
 )
 from cases.plans.sections import BY_KEY, SECTIONS
-from cases.plans.services import PlanError
+from cases.plans.versions import PlanError
 from cases.statutory import timeline
 from ehcp_portal import access
 from ehcp_portal.accounts.models import Role
@@ -96,7 +104,7 @@ def plan_summary(request: HttpRequest, reference: str) -> HttpResponse:
     context: dict[str, Any] = {"case": case, "plan": plan}
     if plan is not None:
         plan.case = case
-        version = services.plan_latest_version(plan)
+        version = versions.plan_latest_version(plan)
         t = timeline(
             case.received_on,
             draft_issued=case.draft_issued_on,
@@ -105,16 +113,16 @@ def plan_summary(request: HttpRequest, reference: str) -> HttpResponse:
         context.update(
             version=version,
             sections=SECTIONS,
-            problems=services.plan_readiness_problems(version.sections),
+            problems=drafting.plan_readiness_problems(version.sections),
             final_plan_due=t["final_plan"],
             draft_comments_due=t.get("draft_comments"),
             comments=plan.comments.select_related("author"),
             responses=plan.responses.select_related("preferred_setting", "submitted_by"),
             consultations=plan.consultations.select_related("setting"),
             reviews=plan.reviews.all(),
-            final_plan_exceptions=services.final_plan_exceptions(case),
+            final_plan_exceptions=issuing.final_plan_exceptions(case),
             draft_meetings=case.events.filter(kind="draft_meeting").order_by("created_at"),
-            advice_waiting=services.advice_not_in_plan(plan, version)
+            advice_waiting=prefill.advice_not_in_plan(plan, version)
             if plan.status in (Plan.Status.DRAFTING, Plan.Status.DRAFT_ISSUED)
             else [],
         )
@@ -127,7 +135,7 @@ def plan_bring_in_advice(request: HttpRequest, reference: str) -> HttpResponse:
     case = _staff_case(request, reference, access.CASE_WORK)
     plan = _plan_of(case)
     try:
-        version = services.plan_bring_in_advice(plan=plan, actor=request.user)
+        version = prefill.plan_bring_in_advice(plan=plan, actor=request.user)
     except PlanError as error:
         messages.error(request, error.message)
     else:
@@ -142,7 +150,7 @@ def plan_bring_in_advice(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def plan_start(request: HttpRequest, reference: str) -> HttpResponse:
     case = _staff_case(request, reference, access.CASE_WORK)
-    services.plan_create(case=case, actor=request.user)
+    drafting.plan_create(case=case, actor=request.user)
     return redirect("plans:summary", reference=case.reference)
 
 
@@ -154,7 +162,7 @@ def plan_section(request: HttpRequest, reference: str, key: str) -> HttpResponse
     section = BY_KEY.get(key)
     if section is None:
         raise Http404("No such section")
-    version = services.plan_latest_version(plan)
+    version = versions.plan_latest_version(plan)
     content = version.sections[key]
     text_form = SectionTextForm(initial={"text": content["text"]})
     item_form = None
@@ -166,7 +174,7 @@ def plan_section(request: HttpRequest, reference: str, key: str) -> HttpResponse
             if which == "text":
                 text_form = SectionTextForm(request.POST)
                 if text_form.is_valid():
-                    services.plan_section_update(
+                    drafting.plan_section_update(
                         plan=plan, key=key, text=text_form.cleaned_data["text"], actor=request.user
                     )
                     messages.success(request, f"Section {key} saved")
@@ -175,7 +183,7 @@ def plan_section(request: HttpRequest, reference: str, key: str) -> HttpResponse
                 item_form = ItemForm(request.POST, kind=section.kind, sections=version.sections)
                 if item_form.is_valid():
                     data = item_form.cleaned_data
-                    services.plan_item_add(
+                    drafting.plan_item_add(
                         plan=plan,
                         key=key,
                         text=data["item_text"],
@@ -186,7 +194,7 @@ def plan_section(request: HttpRequest, reference: str, key: str) -> HttpResponse
                     messages.success(request, "Item added")
                     return redirect("plans:section", reference=reference, key=key)
             elif which == "remove":
-                services.plan_item_remove(
+                drafting.plan_item_remove(
                     plan=plan, key=key, item_id=request.POST.get("item", ""), actor=request.user
                 )
                 messages.success(request, "Item removed")
@@ -212,7 +220,7 @@ def plan_section(request: HttpRequest, reference: str, key: str) -> HttpResponse
             "text_form": text_form,
             "item_form": item_form,
             "editable": plan.status in (Plan.Status.DRAFTING, Plan.Status.DRAFT_ISSUED)
-            or services.plan_amendment_open(plan),
+            or versions.plan_amendment_open(plan),
         },
     )
 
@@ -232,7 +240,7 @@ def plan_diff(request: HttpRequest, reference: str) -> HttpResponse:
     try:
         older_n, newer_n = int(request.GET.get("from", "")), int(request.GET.get("to", ""))
     except ValueError:
-        latest = services.plan_latest_version(plan).number
+        latest = versions.plan_latest_version(plan).number
         older_n, newer_n = max(latest - 1, 1), latest
     older = get_object_or_404(plan.versions.select_related("created_by"), number=older_n)
     newer = get_object_or_404(plan.versions.select_related("created_by"), number=newer_n)
@@ -258,7 +266,7 @@ def plan_preview(request: HttpRequest, reference: str) -> HttpResponse:
         version = plan.versions.get(number=plan.final_version)
         issued_on = plan.issued_on
     else:
-        version, issued_on = services.plan_latest_version(plan), None
+        version, issued_on = versions.plan_latest_version(plan), None
     return render(
         request,
         "cases/plans/preview.html",
@@ -274,7 +282,7 @@ def plan_issue_draft(request: HttpRequest, reference: str) -> HttpResponse:
     today = timezone.localdate()
     if request.method == "POST" and form.is_valid():
         try:
-            services.plan_issue_draft(plan=plan, actor=request.user, on=today)
+            issuing.plan_issue_draft(plan=plan, actor=request.user, on=today)
         except PlanError as error:
             _failed(form, error)
         else:
@@ -308,7 +316,9 @@ def consultation_choose(request: HttpRequest, reference: str) -> HttpResponse:
     form = ConsultForm(_posted(request), settings=ranked)
     if writing and form.is_valid():
         try:
-            sent = services.consultation_send(plan=plan, settings=form.chosen(), actor=request.user)
+            sent = consultations.consultation_send(
+                plan=plan, settings=form.chosen(), actor=request.user
+            )
         except PlanError as error:
             _failed(form, error)
         else:
@@ -349,7 +359,7 @@ def plan_issue_final(request: HttpRequest, reference: str) -> HttpResponse:
     form = FinalPlanForm(_posted(request), settings_qs=settings_qs, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.plan_issue_final(
+            issuing.plan_issue_final(
                 plan=plan,
                 actor=request.user,
                 named_setting=form.cleaned_data["named_setting"],
@@ -367,7 +377,7 @@ def plan_issue_final(request: HttpRequest, reference: str) -> HttpResponse:
             "plan": plan,
             "form": form,
             "final_plan_due": timeline(case.received_on)["final_plan"],
-            "exceptions": services.final_plan_exceptions(case),
+            "exceptions": issuing.final_plan_exceptions(case),
         },
     )
 
@@ -382,7 +392,9 @@ def plan_draft_meeting(request: HttpRequest, reference: str) -> HttpResponse:
     form = DraftMeetingForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.plan_draft_meeting_record(plan=plan, actor=request.user, **form.cleaned_data)
+            family_responses.plan_draft_meeting_record(
+                plan=plan, actor=request.user, **form.cleaned_data
+            )
         except PlanError as error:
             _failed(form, error)
         else:
@@ -452,7 +464,7 @@ def plan_family(request: HttpRequest, reference: str) -> HttpResponse:
     form = CommentForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.plan_comment_add(
+            family_responses.plan_comment_add(
                 plan=plan,
                 section=form.cleaned_data["section"],
                 body=form.cleaned_data["body"],
@@ -476,7 +488,7 @@ def plan_family(request: HttpRequest, reference: str) -> HttpResponse:
         version = plan.versions.get(number=amending.proposed_version)
         context = plan_context(plan=plan, version=version, issued_on=None, proposed=True)
         comments_until = amending.amendments_sent_on + timedelta(days=14)
-        comments_open = services.amendment_comments_open(plan) is not None
+        comments_open = family_responses.amendment_comments_open(plan) is not None
         context["amended_due"] = timeline(
             case.received_on, amendments_sent=amending.amendments_sent_on
         )["amended_plan"]
@@ -508,7 +520,7 @@ def plan_family_respond(request: HttpRequest, reference: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.plan_family_respond(
+            family_responses.plan_family_respond(
                 plan=plan,
                 actor=request.user,
                 preferred_setting=data["preferred_setting"],
@@ -556,7 +568,7 @@ def consultation_respond(request: HttpRequest, public_id: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.consultation_respond(
+            consultations.consultation_respond(
                 consultation=consultation,
                 actor=request.user,
                 can_meet_needs=data["can_meet_needs"] == "yes",

@@ -25,6 +25,7 @@ from cases.statutory import (
     mediation_deadlines,
     phase_transfer_deadline,
     reassessment_final_plan,
+    school_year_on,
     timeline,
     transfer_deadlines,
     tribunal_order_deadlines,
@@ -540,3 +541,15 @@ def test_tribunal_order_deadlines(kind: str, expected: dict[str, date]) -> None:
 def test_unknown_tribunal_order_is_refused() -> None:
     with pytest.raises(ValueError, match="Unknown tribunal order"):
         tribunal_order_deadlines("apologise", date(2026, 11, 2))
+
+
+# --- the school year (Education Act 1996 s.8), which reg 6(1)(f) and phase transfers read ---
+
+
+def test_the_school_year_turns_on_31_august_not_the_birthday() -> None:
+    on = date(2026, 11, 2)  # the school year starting September 2026
+    # 5 on 31 August 2026: Year 1. Born a day later: still 4 then, so Reception.
+    assert school_year_on(date(2021, 8, 31), on) == 1
+    assert school_year_on(date(2021, 9, 1), on) == 0
+    # Before September the previous school year still runs.
+    assert school_year_on(date(2021, 8, 31), date(2026, 7, 20)) == 0

@@ -8,8 +8,10 @@ import pytest
 from django.utils import timezone
 
 from cases.models import Stage
+from cases.plans.drafting import plan_create
+from cases.plans.issuing import plan_issue_draft
 from cases.plans.models import PlanComment
-from cases.plans.services import plan_create, plan_issue_draft, plan_prefill_from_advice
+from cases.plans.prefill import plan_prefill_from_advice
 from ehcp_portal.accounts.models import Role
 from tests.e2e.conftest import axe_violations
 from tests.factories import CaseFactory, SettingFactory, UserFactory, family_for
@@ -83,8 +85,9 @@ def test_parent_comments_on_the_draft_and_names_a_school(live_server, page, sign
 def test_caseworker_and_school_plan_pages_have_no_axe_violations(
     live_server, page, sign_in_as, team
 ):
+    from cases.plans.consultations import consultation_send
+    from cases.plans.issuing import plan_issue_final
     from cases.plans.reviews import review_schedule
-    from cases.plans.services import consultation_send, plan_issue_final
 
     today = timezone.localdate()
     caseworker = UserFactory(role=Role.CASEWORKER, team=team)

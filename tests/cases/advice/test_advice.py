@@ -18,9 +18,9 @@ from cases.advice.services import (
     advice_decline,
     advice_requests_send,
     advice_submit,
-    school_year_on,
 )
 from cases.models import CaseEvent, Document, Stage
+from cases.statutory import school_year_on
 from ehcp_portal.accounts.models import Role
 from notifications.models import Notification
 from tests.factories import (
@@ -81,7 +81,10 @@ def test_preparation_for_adulthood_only_from_year_9(team, caseworker, ep):
     on = date(2026, 11, 2)
     year8 = ChildFactory(date_of_birth=date(2013, 10, 1))  # 12 on 31 Aug 2026: Year 8
     year9 = ChildFactory(date_of_birth=date(2012, 10, 1))
-    assert (school_year_on(year8, on), school_year_on(year9, on)) == (8, 9)
+    assert (school_year_on(year8.date_of_birth, on), school_year_on(year9.date_of_birth, on)) == (
+        8,
+        9,
+    )
     young = CaseFactory(team=team, caseworker=caseworker, stage=Stage.ASSESSING, child=year8)
     with pytest.raises(AdviceRefused, match="Year 9"):
         advice_requests_send(

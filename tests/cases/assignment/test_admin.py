@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from cases.assignment.decisions import AssignmentRefused, case_assign
 from cases.assignment.models import AssignmentRule, CaseworkerProfile, PriorityIndicator
-from cases.assignment.services import AssignmentRefused, case_assign
 from ehcp_portal.accounts.models import Role
 from tests.factories import CaseFactory, UserFactory
 

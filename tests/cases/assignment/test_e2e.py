@@ -8,7 +8,7 @@ from django.conf import settings
 from django.test import Client
 
 from cases.assignment.cohort import cohort_import, cohort_rows_read
-from cases.assignment.services import case_assign
+from cases.assignment.decisions import case_assign
 from ehcp_portal.accounts.models import Role
 from tests.factories import CaseFactory, TeamFactory, UserFactory
 

@@ -10,17 +10,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from cases.assignment.decisions import AssignmentRefused, case_assign, case_assignment_override
 from cases.assignment.models import AssignmentDecision, AssignmentRule, CaseworkerProfile
-from cases.assignment.services import (
-    AssignmentRefused,
-    RebalanceChanged,
-    case_assign,
-    case_assignment_override,
-    caseload_rebalance,
-    cases_priorities_recompute,
-    cases_unassigned_sweep,
-    rebalance_plan,
-)
+from cases.assignment.priorities import cases_priorities_recompute
+from cases.assignment.queue import cases_unassigned_sweep
+from cases.assignment.rebalancing import RebalanceChanged, caseload_rebalance, rebalance_plan
 from cases.assignment.tasks import priorities_recompute
 from cases.models import Case, CaseEvent, Stage
 from cases.workflow import case_transition

@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.html import escape
 
+from cases.assignment.decisions import case_assign
 from cases.assignment.models import CohortImport
-from cases.assignment.services import case_assign
 from cases.models import Case, Route, Stage
 from ehcp_portal.accounts.models import Role
 from tests.factories import CaseFactory, TeamFactory, UserFactory, family_for

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cases.assignment.services import case_assign_after_commit
+from cases.assignment.queue import case_assign_after_commit
 from cases.assignment.tasks import case_assign_task, priorities_recompute
 from cases.models import Case, Stage
 from ehcp_portal.accounts.models import Role

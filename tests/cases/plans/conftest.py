@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 
 from cases.models import Stage
-from cases.plans.services import plan_create, plan_prefill_from_advice
+from cases.plans.drafting import plan_create
+from cases.plans.prefill import plan_prefill_from_advice
 from ehcp_portal.accounts.models import Role
 from tests.factories import CaseFactory, SettingFactory, UserFactory, family_for
 

@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 
 from cases.plans.access import plan_visible_to_setting
-from cases.plans.services import consultation_send, plan_issue_draft, plan_issue_final
+from cases.plans.consultations import consultation_send
+from cases.plans.issuing import plan_issue_draft, plan_issue_final
 from ehcp_portal.accounts.models import Role
 from families.models import Consent
 from tests.cases.plans.conftest import days_ago

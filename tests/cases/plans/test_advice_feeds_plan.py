@@ -8,8 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cases.advice.services import advice_submit
+from cases.plans.drafting import plan_create
 from cases.plans.sections import validate_sections
-from cases.plans.services import plan_create, plan_latest_version
+from cases.plans.versions import plan_latest_version
 from ehcp_portal.accounts.models import Role
 from tests.factories import AdviceRequestFactory, UserFactory
 

@@ -11,12 +11,9 @@ from django.utils import timezone
 
 from cases.casework.services import deadline_exception_record
 from cases.models import Stage
-from cases.plans.services import (
-    plan_create,
-    plan_issue_draft,
-    plan_issue_final,
-    plan_prefill_from_advice,
-)
+from cases.plans.drafting import plan_create
+from cases.plans.issuing import plan_issue_draft, plan_issue_final
+from cases.plans.prefill import plan_prefill_from_advice
 from ehcp_portal.accounts.models import Role
 from tests.cases.plans.conftest import ADVICE
 from tests.factories import CaseFactory, UserFactory, family_for

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from cases.plans.services import plan_issue_draft
+from cases.plans.issuing import plan_issue_draft
 from tests.cases.plans.conftest import days_ago
 
 pytestmark = pytest.mark.django_db

@@ -10,15 +10,12 @@ import pytest
 import time_machine
 
 from cases.models import Stage
+from cases.plans.consultations import consultation_send
+from cases.plans.drafting import plan_create
+from cases.plans.issuing import plan_issue_draft, plan_issue_final
+from cases.plans.prefill import plan_prefill_from_advice
 from cases.plans.sections import SECTIONS
-from cases.plans.services import (
-    consultation_send,
-    plan_create,
-    plan_issue_draft,
-    plan_issue_final,
-    plan_latest_version,
-    plan_prefill_from_advice,
-)
+from cases.plans.versions import plan_latest_version
 from tests.cases.plans.conftest import ADVICE
 from tests.factories import CaseFactory, SettingFactory
 

@@ -11,7 +11,11 @@ import time_machine
 
 from cases.deadlines import case_deadlines
 from cases.models import Document, Stage
+from cases.plans.drafting import plan_create, plan_section_update
+from cases.plans.family_responses import plan_comment_add
+from cases.plans.issuing import plan_issue_draft, plan_issue_final
 from cases.plans.models import Plan, Review
+from cases.plans.prefill import plan_prefill_from_advice
 from cases.plans.reviews import (
     phase_transfer_due,
     review_chain,
@@ -22,15 +26,7 @@ from cases.plans.reviews import (
     review_schedule,
     review_set_meeting,
 )
-from cases.plans.services import (
-    PlanError,
-    plan_comment_add,
-    plan_create,
-    plan_issue_draft,
-    plan_issue_final,
-    plan_prefill_from_advice,
-    plan_section_update,
-)
+from cases.plans.versions import PlanError
 from tests.cases.plans.conftest import ADVICE
 from tests.factories import CaseFactory, family_for
 

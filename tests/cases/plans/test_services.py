@@ -8,23 +8,14 @@ import pytest
 from django.utils import timezone
 
 from cases.models import Document, Stage
+from cases.plans.consultations import consultation_respond, consultation_send
+from cases.plans.drafting import plan_create, plan_item_add, plan_item_remove, plan_section_update
+from cases.plans.family_responses import plan_comment_add, plan_family_respond
+from cases.plans.issuing import plan_issue_draft, plan_issue_final
 from cases.plans.models import Plan
 from cases.plans.sections import validate_sections
 from cases.plans.selectors import settings_ranked_for, version_diff
-from cases.plans.services import (
-    PlanError,
-    consultation_respond,
-    consultation_send,
-    plan_comment_add,
-    plan_create,
-    plan_family_respond,
-    plan_issue_draft,
-    plan_issue_final,
-    plan_item_add,
-    plan_item_remove,
-    plan_latest_version,
-    plan_section_update,
-)
+from cases.plans.versions import PlanError, plan_latest_version
 from notifications.models import Notification
 from tests.cases.plans.conftest import days_ago
 from tests.factories import SettingFactory
@@ -187,7 +178,7 @@ def test_final_plan_after_the_window_closes_records_a_missed_20_weeks(team, case
         issue_decision_on=days_ago(60),
         needs=["ASD"],
     )
-    from cases.plans.services import plan_prefill_from_advice
+    from cases.plans.prefill import plan_prefill_from_advice
     from tests.cases.plans.conftest import ADVICE
 
     plan = plan_create(case=case, actor=caseworker)

@@ -7,9 +7,10 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from cases.models import Stage
+from cases.plans.consultations import consultation_send
+from cases.plans.issuing import plan_issue_draft, plan_issue_final
 from cases.plans.models import Consultation, Plan, PlanComment
 from cases.plans.reviews import review_schedule
-from cases.plans.services import consultation_send, plan_issue_draft, plan_issue_final
 from ehcp_portal.accounts.models import Role
 from tests.cases.plans.conftest import days_ago
 from tests.factories import SettingFactory, TeamFactory, UserFactory, family_for
@@ -155,7 +156,7 @@ def test_consult_page_ranks_settings_and_sends(client, plan, caseworker, setting
 def test_versions_list_has_a_fixed_number_of_queries(
     client, plan, caseworker, django_assert_num_queries
 ):
-    from cases.plans.services import plan_section_update
+    from cases.plans.drafting import plan_section_update
 
     for n in range(5):
         plan_section_update(plan=plan, key="A", text=f"text {n}", actor=caseworker)
@@ -408,8 +409,8 @@ def test_family_reads_and_comments_on_proposed_amendments(client, final, casewor
 
     from django.utils import timezone
 
+    from cases.plans.drafting import plan_section_update
     from cases.plans.reviews import review_decide
-    from cases.plans.services import plan_section_update
 
     review = final.reviews.get()
     review.meeting_on = timezone.localdate() - timedelta(days=3)

@@ -1,0 +1,188 @@
+"""Assigning one case.
+
+`case_assign` runs a fixed number of queries whatever the number of caseworkers: the case (row
+locked so two requests cannot assign it twice), the rule weights, the family links for
+continuity (three small queries), the candidates with their open-case counts (one aggregate
+query), then the decision, the case update and the timeline event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.assignment import rules
+from cases.assignment.facts import (
+    area_for_postcode,
+    assignment_rules_load,
+    candidates_load,
+    case_facts,
+    continuity_load,
+)
+from cases.assignment.models import AssignmentDecision
+from cases.models import Case, Team
+from cases.services import case_event_record
+from ehcp_portal.accounts.models import User
+from notifications.models import Notification
+from notifications.services import notification_queue
+
+
+class AssignmentRefused(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _alert_managers_unassigned(*, case: Case, decision: AssignmentDecision) -> None:
+    """Nothing is silently dropped: the area's team managers hear of every unassigned case."""
+    teams = Team.objects.filter(manager__isnull=False, manager__is_active=True).select_related(
+        "manager"
+    )
+    teams = teams.filter(area_id=case.area_id) if case.area_id else teams
+    why = ", ".join(f"{n} {reason}" for reason, n in sorted(decision.ineligible.items()))
+    for team in teams:
+        notification_queue(
+            recipient=team.manager,
+            purpose="assignment_unassigned",
+            event_key=f"assignment-decision:{decision.pk}",
+            subject=f"{case.reference} could not be assigned",
+            body=(
+                f"No caseworker was eligible for case {case.reference} "
+                f"({case.area.name if case.area_id else 'no area'}). "
+                + (f"Caseworkers considered: {why}. " if why else "No caseworkers in the area. ")
+                + "It is waiting in your area's unassigned queue."
+            ),
+            link=reverse("assignment:case", args=[case.reference]),
+            case=case,
+        )
+
+
+@transaction.atomic
+def case_assign(
+    *,
+    case: Case,
+    actor: User | None = None,
+    exclude: Iterable[int] = (),
+    kind: str = AssignmentDecision.Kind.RULES,
+    reason: str = "",
+) -> AssignmentDecision:
+    """Choose the caseworker for `case` by the configured rules and record why.
+
+    Nobody eligible: the case is left unassigned in its area's queue and the area's managers are
+    alerted. Returns the decision (its `caseworker` is None in that case).
+    """
+    case = (
+        Case.objects.select_related("child", "area").select_for_update(of=("self",)).get(pk=case.pk)
+    )
+    if not case.is_open:
+        raise AssignmentRefused("A closed case is not assigned.")
+    if case.area_id is None:
+        area = area_for_postcode(case.child.postcode)
+        if area is not None:
+            case.area, case.area_id = area, area.pk
+    configured = assignment_rules_load()
+    continuity = continuity_load([case]).get(case.pk, (frozenset(), frozenset()))
+    facts = case_facts(case, continuity=continuity, exclude=exclude)
+    area_rule = configured[rules.AREA_MATCH]
+    if area_rule.enabled and area_rule.hard:
+        candidates = candidates_load(area_ids=[case.area_id]) if case.area_id else []
+    else:
+        candidates = candidates_load()
+    choice = rules.choose(facts, candidates, configured)
+    previous_id = case.caseworker_id
+    decision = AssignmentDecision.objects.create(
+        case=case,
+        kind=kind,
+        caseworker_id=choice.winner.user_id if choice.winner else None,
+        previous_caseworker_id=previous_id,
+        total=choice.total,
+        contributions=[c.as_dict() for c in choice.contributions],
+        runners_up=choice.runners_up,
+        considered=choice.considered,
+        ineligible=choice.ineligible,
+        decided_by=None,
+        reason=reason,
+    )
+    updates: dict[str, Any] = {"updated_at": timezone.now(), "area_id": case.area_id}
+    if choice.winner is not None:
+        updates.update(caseworker_id=choice.winner.user_id, team_id=choice.winner.team_id)
+        summary = f"Assigned to {choice.winner.name} by the assignment rules"
+        event_kind = "assigned"
+    else:
+        updates["caseworker_id"] = None
+        summary = "No caseworker was eligible: the case is in the area's unassigned queue"
+        event_kind = "assignment_unassigned"
+    Case.objects.filter(pk=case.pk).update(**updates)
+    for name, value in updates.items():
+        setattr(case, name, value)
+    case_event_record(
+        case=case,
+        kind=event_kind,
+        summary=summary,
+        actor=actor,
+        data={"decision": decision.pk, "explanation": decision.explanation},
+    )
+    if choice.winner is None:
+        _alert_managers_unassigned(case=case, decision=decision)
+    return decision
+
+
+@transaction.atomic
+def case_assignment_override(
+    *, case: Case, caseworker: User, reason: str, actor: User
+) -> AssignmentDecision:
+    """A manager chooses the caseworker; the rules' view of the choice is kept with the reason."""
+    reason = reason.replace("\x00", "").strip()
+    if not reason:
+        raise AssignmentRefused("Give the reason for changing the caseworker.")
+    case = (
+        Case.objects.select_related("child", "area", "caseworker")
+        .select_for_update(of=("self",))
+        .get(pk=case.pk)
+    )
+    if caseworker.pk == case.caseworker_id:
+        raise AssignmentRefused(f"{caseworker} is already the caseworker for this case.")
+    chosen = candidates_load(user_ids=[caseworker.pk])
+    if not chosen:
+        raise AssignmentRefused("Choose an active caseworker who is in a team.")
+    continuity = continuity_load([case]).get(case.pk, (frozenset(), frozenset()))
+    facts = case_facts(case, continuity=continuity)
+    contributions = rules.score(facts, chosen[0], assignment_rules_load())
+    previous = case.caseworker
+    decision = AssignmentDecision.objects.create(
+        case=case,
+        kind=AssignmentDecision.Kind.OVERRIDE,
+        caseworker=caseworker,
+        previous_caseworker=previous,
+        total=sum(c.points for c in contributions),
+        contributions=[c.as_dict() for c in contributions],
+        decided_by=actor,
+        reason=reason,
+    )
+    Case.objects.filter(pk=case.pk).update(
+        caseworker=caseworker, team_id=chosen[0].team_id, updated_at=timezone.now()
+    )
+    case_event_record(
+        case=case,
+        kind="assignment_override",
+        summary=(
+            f"Caseworker changed from {previous or 'nobody'} to {caseworker} by {actor}: {reason}"
+        )[:300],
+        actor=actor,
+        data={"decision": decision.pk, "reason": reason},
+    )
+    notification_queue(
+        recipient=caseworker,
+        purpose="case_assigned",
+        event_key=f"assignment-decision:{decision.pk}",
+        subject=f"{case.reference} has been assigned to you",
+        body=f"{actor} assigned case {case.reference} to you: {reason}",
+        link=reverse("casework:case_detail", args=[case.reference]),
+        case=case,
+        channels=(Notification.Channel.IN_APP,),
+    )
+    return decision

@@ -1,0 +1,153 @@
+"""Drafting the plan: starting it, changing section text and items, and the checks a draft
+must pass before it goes to the family."""
+
+from __future__ import annotations
+
+import copy
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Lower
+
+from cases.models import Case, Setting
+from cases.plans.models import Plan, PlanVersion
+from cases.plans.prefill import (
+    advice_for_plan,
+    plan_prefill_from_advice,
+    plan_sections_from_request,
+)
+from cases.plans.sections import (
+    BY_KEY,
+    NEED_SECTIONS,
+    PROVISION_SECTIONS,
+    SECTION_KEYS,
+    validate_sections,
+)
+from cases.plans.versions import (
+    PlanError,
+    clean_text,
+    next_item_id,
+    plan_editable_check,
+    plan_latest_version,
+    plan_version_save,
+)
+from cases.services import case_event_record
+
+if TYPE_CHECKING:
+    from ehcp_portal.accounts.models import User
+
+
+def setting_named_in(text: str) -> Setting | None:
+    """A school from the directory whose name appears in `text` (case-insensitive)."""
+    if not text.strip():
+        return None
+    return (
+        Setting.objects.annotate(haystack=Value(text.lower()), lname=Lower("name"))
+        .filter(haystack__contains=F("lname"))
+        .first()
+    )
+
+
+def plan_check_no_school_named(sections: dict[str, Any]) -> None:
+    # s.38(5) and reg 13: the draft plan must not name a school or setting in section I; the
+    # family first has the chance to ask for one.
+    section_i = sections.get("I", {})
+    named = setting_named_in(
+        " ".join([section_i.get("text", "")] + [i["text"] for i in section_i.get("items", [])])
+    )
+    if named is not None:
+        raise PlanError(
+            f"Section I names {named.name}. A draft plan must not name a school or setting: "
+            "describe the type of setting instead."
+        )
+
+
+@transaction.atomic
+def plan_create(*, case: Case, actor: User | None) -> Plan:
+    """Start the plan, prefilled from the request (child, SEN2 needs) and advice received."""
+    plan, created = Plan.objects.select_for_update().get_or_create(case=case)
+    if created:
+        plan_version_save(
+            plan=plan,
+            sections=plan_sections_from_request(case),
+            change="Plan started from the request",
+            actor=actor,
+        )
+        advice = advice_for_plan(case)
+        if advice:
+            # reg 12(1)(k) / CoP 9.61: the plan draws on, and lists, the advice received.
+            plan_prefill_from_advice(plan=plan, advice=advice, actor=actor)
+        case_event_record(
+            case=case, kind="plan_started", summary="Drafting of the plan started", actor=actor
+        )
+    return plan
+
+
+@transaction.atomic
+def plan_section_update(*, plan: Plan, key: str, text: str, actor: User) -> PlanVersion:
+    plan_editable_check(plan)
+    if key not in SECTION_KEYS:
+        raise PlanError("There is no such section.")
+    sections = copy.deepcopy(plan_latest_version(plan).sections)
+    sections[key]["text"] = clean_text(text)
+    if key == "I":
+        plan_check_no_school_named(sections)
+    return plan_version_save(
+        plan=plan, sections=sections, change=f"Section {key} text changed", actor=actor
+    )
+
+
+@transaction.atomic
+def plan_item_add(
+    *, plan: Plan, key: str, text: str, actor: User, need: str = "", outcome: str = ""
+) -> PlanVersion:
+    """Add a need, outcome or provision item; provision must serve a need and an outcome."""
+    plan_editable_check(plan)
+    section = BY_KEY.get(key)
+    if section is None or section.kind == "text":
+        raise PlanError("Items can only be added to sections B to H2.")
+    text = clean_text(text)
+    if not text:
+        raise PlanError("Enter the text of the item.")
+    sections = copy.deepcopy(plan_latest_version(plan).sections)
+    item: dict[str, str] = {"id": next_item_id(sections, key), "text": text}
+    if section.kind in ("outcome", "provision"):
+        item["need"] = need
+    if section.kind == "provision":
+        item["outcome"] = outcome
+    sections[key]["items"].append(item)
+    problems = validate_sections(sections)
+    if problems:
+        raise PlanError(problems[0])
+    return plan_version_save(
+        plan=plan, sections=sections, change=f"{item['id']} added", actor=actor
+    )
+
+
+@transaction.atomic
+def plan_item_remove(*, plan: Plan, key: str, item_id: str, actor: User) -> PlanVersion:
+    plan_editable_check(plan)
+    if key not in SECTION_KEYS:
+        raise PlanError("There is no such section.")
+    sections = copy.deepcopy(plan_latest_version(plan).sections)
+    before = len(sections[key]["items"])
+    sections[key]["items"] = [i for i in sections[key]["items"] if i["id"] != item_id]
+    if len(sections[key]["items"]) == before:
+        raise PlanError("That item is not in the section.")
+    if validate_sections(sections):
+        raise PlanError(
+            f"{item_id} is linked from an outcome or provision: remove or relink those first."
+        )
+    return plan_version_save(plan=plan, sections=sections, change=f"{item_id} removed", actor=actor)
+
+
+def plan_readiness_problems(sections: dict[str, Any]) -> list[str]:
+    problems = validate_sections(sections)
+    if not any(sections[k]["items"] for k in NEED_SECTIONS):
+        problems.append("Section B, C or D must describe at least one need.")
+    if not sections["E"]["items"]:
+        problems.append("Section E must have at least one outcome.")
+    if not any(sections[k]["items"] for k in PROVISION_SECTIONS):
+        problems.append("Section F, G, H1 or H2 must set out provision.")
+    return problems

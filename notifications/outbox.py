@@ -1,0 +1,162 @@
+"""Bulk writes to the outbox: many messages in one statement, for the daily sweep.
+
+`notification_queue` writes one event's messages inside that event's transaction. A sweep over
+100,000 cases cannot afford a query per message, so it collects its messages in a
+`NotificationBatch` and `notifications_queue_bulk` writes them all with ONE
+`INSERT ... SELECT FROM unnest(...) ON CONFLICT DO NOTHING`. The idempotency key (event +
+recipient + purpose + channel) is unique, so a second run, or a beat that fires twice, writes
+nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from ehcp_portal.accounts.models import User
+from notifications.defaults import Wording
+from notifications.models import Notification
+from notifications.services import notification_wording, outbox_drain_soon
+
+# The embedded SQLite default limits the number of parameters in one statement.
+_PORTABLE_BATCH = 500
+
+
+class _Row(NamedTuple):
+    recipient_id: int
+    channel: str
+    purpose: str
+    key: str
+    subject: str
+    body: str
+    link: str
+    statutory: bool
+    case_id: int | None
+
+
+@dataclass
+class NotificationBatch:
+    """Messages collected before one bulk write, keyed by idempotency key (deduplicated)."""
+
+    wordings: Mapping[str, Wording]
+    rows: dict[str, _Row] = field(default_factory=dict)
+
+    def add(
+        self,
+        *,
+        recipient_id: int,
+        purpose: str,
+        event_key: str,
+        context: Mapping[str, Any],
+        link: str,
+        case_id: int | None,
+    ) -> str:
+        """Add the in-app and email message; returns the email message's idempotency key."""
+        subject, body, statutory = notification_wording(purpose, context, self.wordings)
+        email_key = ""
+        for channel in (Notification.Channel.IN_APP, Notification.Channel.EMAIL):
+            key = f"{event_key}:{recipient_id}:{purpose}:{channel}"[:200]
+            self.rows[key] = _Row(
+                recipient_id, channel, purpose, key, subject, body, link, statutory, case_id
+            )
+            email_key = key
+        return email_key
+
+
+def notifications_queue_bulk(*, batch: NotificationBatch) -> set[str]:
+    """Write every message of the batch not already in the outbox; returns the new keys.
+
+    In-app messages are delivered by existing; an email that is not statutory is skipped for a
+    recipient who turned email off. After commit a worker is asked to drain the new emails (the
+    beat's drain would send them anyway).
+    """
+    if not batch.rows:
+        return set()
+    if connection.vendor == "postgresql":
+        new_keys = _insert_unnest(batch.rows)
+    else:
+        new_keys = _insert_portable(batch.rows)
+    if any(key.endswith(f":{Notification.Channel.EMAIL}") for key in new_keys):
+        transaction.on_commit(outbox_drain_soon)
+    return new_keys
+
+
+def _insert_unnest(rows: dict[str, _Row]) -> set[str]:
+    columns = list(zip(*rows.values(), strict=True))
+    now = timezone.now()
+    table = Notification._meta.db_table
+    users = User._meta.db_table
+    sql = f"""
+        INSERT INTO {table} (recipient_id, channel, purpose, idempotency_key, subject, body,
+            link, statutory, case_id, status, attempts, last_error, next_attempt_at,
+            created_at, sent_at, read_at)
+        SELECT r.recipient_id, r.channel, r.purpose, r.key, r.subject, r.body, r.link,
+            r.statutory, r.case_id,
+            CASE WHEN r.channel = 'in_app' THEN 'sent'
+                 WHEN NOT r.statutory AND NOT u.email_opt_in THEN 'skipped'
+                 ELSE 'pending' END,
+            0, '', %s, %s, CASE WHEN r.channel = 'in_app' THEN %s::timestamptz END, NULL
+        FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[],
+                    %s::text[], %s::text[], %s::boolean[], %s::bigint[])
+             AS r(recipient_id, channel, purpose, key, subject, body, link, statutory,
+                  case_id)
+        JOIN {users} u ON u.id = r.recipient_id
+        ON CONFLICT (idempotency_key) DO NOTHING
+        RETURNING idempotency_key
+    """  # noqa: S608 – table names come from model meta, values are parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [now, now, now, *(list(c) for c in columns)])
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _insert_portable(rows: dict[str, _Row]) -> set[str]:
+    """The same insert for the embedded SQLite default (`make run`): the keys already in the
+    outbox and the recipients' email choices in two queries, then one bulk insert."""
+    keys = list(rows)
+    existing: set[str] = set()
+    for start in range(0, len(keys), _PORTABLE_BATCH):
+        existing.update(
+            Notification.objects.filter(
+                idempotency_key__in=keys[start : start + _PORTABLE_BATCH]
+            ).values_list("idempotency_key", flat=True)
+        )
+    new = {key: row for key, row in rows.items() if key not in existing}
+    opted_in = dict(
+        User.objects.filter(pk__in={row.recipient_id for row in new.values()}).values_list(
+            "pk", "email_opt_in"
+        )
+    )
+    now = timezone.now()
+    notifications = []
+    for row in new.values():
+        if row.channel == Notification.Channel.IN_APP:
+            status = Notification.Status.SENT
+        elif not row.statutory and not opted_in.get(row.recipient_id, True):
+            status = Notification.Status.SKIPPED
+        else:
+            status = Notification.Status.PENDING
+        notifications.append(
+            Notification(
+                recipient_id=row.recipient_id,
+                channel=row.channel,
+                purpose=row.purpose,
+                idempotency_key=row.key,
+                subject=row.subject,
+                body=row.body,
+                link=row.link,
+                statutory=row.statutory,
+                case_id=row.case_id,
+                status=status,
+                next_attempt_at=now,
+                created_at=now,
+                sent_at=now if status == Notification.Status.SENT else None,
+            )
+        )
+    Notification.objects.bulk_create(
+        notifications, batch_size=_PORTABLE_BATCH, ignore_conflicts=True
+    )
+    return set(new)
