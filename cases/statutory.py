@@ -41,11 +41,13 @@ __all__ = [
     "add_months",
     "add_weeks",
     "add_working_days",
+    "age_on",
     "explain",
     "is_working_day",
     "mediation_deadlines",
     "phase_transfer_deadline",
     "reassessment_final_plan",
+    "school_year",
     "timeline",
     "transfer_deadlines",
     "tribunal_order_deadlines",
@@ -311,6 +313,28 @@ def timeline(received: date, **milestones: date | None) -> dict[str, date]:
         )
 
     return deadlines
+
+
+def school_year(dob: date, today: date) -> str:
+    """English school year from the age on 31 August at the start of the current school year
+    (the school year begins on 1 September; Education Act 1996 s.8 and s.579)."""
+    start_year = today.year if today.month >= 9 else today.year - 1
+    aug31 = date(start_year, 8, 31)
+    age = aug31.year - dob.year - ((aug31.month, aug31.day) < (dob.month, dob.day))
+    if age < 3:
+        return "Early years"
+    if age == 3:
+        return "Nursery"
+    if age == 4:
+        return "Reception"
+    if age <= 17:
+        return f"Year {age - 4}"
+    return "Post-18"
+
+
+def age_on(dob: date, today: date) -> int:
+    """Age in whole years on a date."""
+    return today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
 
 
 def phase_transfer_deadline(transfer_year: int, post16: bool) -> date:

@@ -39,6 +39,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+# The school year and age are date rules shared with apps below assignment (the family demo,
+# the statutory clock), so they live in the statutory module; re-exported for rules.* callers.
+from cases.statutory import age_on as age_on
+from cases.statutory import school_year
+
 # -- assignment rules ------------------------------------------------------------------------
 
 AREA_MATCH = "area_match"
@@ -349,26 +354,6 @@ TRANSITIONS: dict[str, str] = {
     "Year 13": "leaving school after Year 13",
     "Post-18": "leaving education (post-18)",
 }
-
-
-def school_year(dob: date, today: date) -> str:
-    """English school year from the age on 31 August at the start of the current school year."""
-    start_year = today.year if today.month >= 9 else today.year - 1
-    aug31 = date(start_year, 8, 31)
-    age = aug31.year - dob.year - ((aug31.month, aug31.day) < (dob.month, dob.day))
-    if age < 3:
-        return "Early years"
-    if age == 3:
-        return "Nursery"
-    if age == 4:
-        return "Reception"
-    if age <= 17:
-        return f"Year {age - 4}"
-    return "Post-18"
-
-
-def age_on(dob: date, today: date) -> int:
-    return today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
 
 
 @dataclass(frozen=True)
