@@ -35,18 +35,15 @@ def main() -> None:
 
     from cases.advice.models import AdviceRequest
     from cases.casework.sweep import statutory_sweep
-    from cases.demo import DemoBuilder
     from cases.models import Case
     from notifications.models import Notification
 
     if connection.vendor != "postgresql":
         raise SystemExit("Run against PostgreSQL: set DATABASE_URL=postgres://...")
     call_command("migrate", verbosity=0)
-    if Case.objects.count() < CASES:
+    if Case.objects.count() < CASES or not AdviceRequest.objects.exists():
+        # Too few cases, or a database seeded before advice existed: build the demo again.
         call_command("seed_demo", "--cases", str(CASES), "--reset")
-    if not AdviceRequest.objects.exists():
-        # A database seeded before advice existed: add the advice part of the demo.
-        DemoBuilder(seed=2026, cases=CASES).build_advice()
     Notification.objects.all().delete()
     open_cases = Case.objects.filter(is_open=True).count()
     open_advice = AdviceRequest.objects.filter(state__in=AdviceRequest.OPEN_STATES).count()

@@ -41,11 +41,13 @@ __all__ = [
     "add_months",
     "add_weeks",
     "add_working_days",
+    "age_on",
     "explain",
     "is_working_day",
     "mediation_deadlines",
     "phase_transfer_deadline",
     "reassessment_final_plan",
+    "school_year",
     "timeline",
     "transfer_deadlines",
     "tribunal_order_deadlines",
@@ -324,6 +326,25 @@ def school_year_on(date_of_birth: date, on: date) -> int:
         - ((aug31.month, aug31.day) < (date_of_birth.month, date_of_birth.day))
     )
     return age - 4
+
+
+def school_year(dob: date, today: date) -> str:
+    """The school year as a year group is written (school_year_on is the rule)."""
+    year = school_year_on(dob, today)
+    if year < -1:
+        return "Early years"
+    if year == -1:
+        return "Nursery"
+    if year == 0:
+        return "Reception"
+    if year <= 13:
+        return f"Year {year}"
+    return "Post-18"
+
+
+def age_on(dob: date, today: date) -> int:
+    """Age in whole years on a date."""
+    return today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
 
 
 def phase_transfer_deadline(transfer_year: int, post16: bool) -> date:

@@ -7,9 +7,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.demo import DEMO_PASSWORD, DemoBuilder, demo_reset
 from cases.models import Case
 from ehcp_portal.accounts.models import User
+from ehcp_portal.demo import DEMO_PASSWORD, demo_build, demo_reset
 
 
 class Command(BaseCommand):
@@ -43,9 +43,7 @@ class Command(BaseCommand):
                 raise CommandError("Cases already exist; use --reset to rebuild the demo.")
             demo_reset()
         started = time.monotonic()
-        result = DemoBuilder(
-            seed=options["seed"], cases=options["cases"], today=options["today"]
-        ).build()
+        result = demo_build(seed=options["seed"], cases=options["cases"], today=options["today"])
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,0 +1,77 @@
+"""Plans in the demo council: the demo caseworker's cases past the decision to issue have a
+plan at the matching status, and a case in consultation asks the demo SENCO's school (a few
+dozen rows, no PDFs). Sections start from the same prefill a caseworker's new plan gets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cases.demo import DemoCouncil
+from cases.models import Case, Stage
+from cases.plans.models import Consultation, Plan, PlanVersion
+from cases.plans.prefill import plan_sections_from_request
+from cases.statutory import timeline
+from ehcp_portal.accounts.models import User
+
+PLAN_STATUS_AT = {
+    Stage.DRAFTING: Plan.Status.DRAFTING,
+    Stage.DRAFT_WITH_FAMILY: Plan.Status.DRAFT_ISSUED,
+    Stage.CONSULTING: Plan.Status.DRAFT_ISSUED,
+    Stage.FINAL_ISSUED: Plan.Status.FINAL,
+    Stage.MAINTAINED: Plan.Status.FINAL,
+}
+
+
+def build_plans(council: DemoCouncil) -> None:
+    senco_setting = (
+        User.objects.filter(email="senco@demo.ehcp.test").values_list("setting", flat=True).first()
+    )
+    cases = Case.objects.filter(
+        caseworker__email="caseworker@demo.ehcp.test", stage__in=list(PLAN_STATUS_AT)
+    ).select_related("child")[:30]
+    for case in cases:
+        plan = _plan(case)
+        if case.stage == Stage.CONSULTING and senco_setting and case.consultation_sent_on:
+            Consultation.objects.create(
+                plan=plan,
+                setting_id=senco_setting,
+                sent_on=case.consultation_sent_on,
+                response_due=timeline(
+                    case.received_on, consultation_sent=case.consultation_sent_on
+                )["consultation_response"],  # CoP 9.83: 15 days
+            )
+
+
+def _plan(case: Case) -> Plan:
+    status = PLAN_STATUS_AT[case.stage]
+    final = status == Plan.Status.FINAL and case.final_issued_on
+    due = timeline(case.received_on)["final_plan"]  # reg 13(2): 20 weeks
+    plan = Plan.objects.create(
+        case=case,
+        status=status,
+        named_setting_id=case.child.setting_id if final else None,
+        draft_version=1 if status != Plan.Status.DRAFTING else None,
+        final_version=1 if final else None,
+        twenty_week_due=due if final else None,
+        twenty_week_met=(case.final_issued_on <= due) if final else None,
+    )
+    PlanVersion.objects.create(plan=plan, number=1, sections=_sections(case), change="Demo plan")
+    return plan
+
+
+def _sections(case: Case) -> dict[str, Any]:
+    sections = plan_sections_from_request(case)
+    if sections["B"]["items"]:
+        sections["E"]["items"].append(
+            {"id": "E1", "text": "Takes part in lessons with growing independence", "need": "B1"}
+        )
+        sections["F"]["items"].append(
+            {
+                "id": "F1",
+                "text": "Small-group teaching for 5 hours a week from a trained assistant",
+                "need": "B1",
+                "outcome": "E1",
+            }
+        )
+    sections["I"]["text"] = "A mainstream school with access to specialist support"
+    return sections

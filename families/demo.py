@@ -1,0 +1,162 @@
+"""The families of the demo council: parents, children, family membership, consents, and a
+request the demo parent has started but not sent. Children are bulk-inserted, so 100,000 take
+seconds; the demo parent's unsent request goes through the real family services."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from cases.demo import (
+    AREAS,
+    BATCH,
+    FIRST,
+    LANGUAGES,
+    LAST,
+    STREETS,
+    DemoCouncil,
+    DemoFamily,
+    setting_fits_age,
+)
+from cases.models import Area
+from cases.statutory import school_year
+from ehcp_portal.accounts.models import Role, User
+from families.models import Child, Consent, FamilyMembership, RequestDraft
+from families.services import child_add, request_draft_start
+
+# The first this-many children have consented to the EP and their setting being involved.
+CONSENTING_FAMILIES = 2000
+# The first cases are in the demo caseworker's area, so their caseload covers every stage.
+DEMO_AREA_CASES = 40
+
+
+def build_families(council: DemoCouncil) -> list[DemoFamily]:
+    """One child per case to come: the demo parent's two, the demo young person, then one family
+    account per child (every 8th family has a second child)."""
+    demo_parent = council.user(
+        "parent@demo.ehcp.test",
+        "Sam Okafor",
+        Role.PARENT,
+        "parent of two children with requests",
+    )
+    young_person = council.user(
+        "youngperson@demo.ehcp.test",
+        "Jordan Reid",
+        Role.YOUNG_PERSON,
+        "a 17-year-old asking for themself",
+    )
+    family_users = _family_accounts(council)
+    families: list[DemoFamily] = []
+    for i in range(council.n_cases):
+        if i in (0, 1):
+            parent = demo_parent
+        elif i == 2:
+            parent = young_person
+        else:
+            parent = family_users[i - 1 if i % 8 == 7 else i]
+        area = council.areas[0 if i < DEMO_AREA_CASES else i % len(council.areas)]
+        families.append(DemoFamily(_child(council, area, parent, i), parent, area))
+    Child.objects.bulk_create([f.child for f in families], batch_size=BATCH)
+    FamilyMembership.objects.bulk_create(
+        [
+            FamilyMembership(user=f.requester, child=f.child, relationship=_relationship(f))
+            for f in families
+        ],
+        batch_size=BATCH,
+    )
+    _consents(families[:CONSENTING_FAMILIES])
+    return families
+
+
+def _family_accounts(council: DemoCouncil) -> list[User]:
+    """Accounts with no usable password: families the demo does not sign in as."""
+    users = [
+        User(
+            email=f"family{i:06d}@families.demo.ehcp.test",
+            full_name=council.name(),
+            role=Role.PARENT,
+            password="!",
+        )
+        for i in range(council.n_cases)
+    ]
+    return User.objects.bulk_create(users, batch_size=BATCH)
+
+
+def _child(council: DemoCouncil, area: Area, parent: User, index: int) -> Child:
+    rng, today = council.rng, council.today
+    age = 17 if index == 2 else rng.randint(2, 21)
+    dob = today - timedelta(days=age * 365 + rng.randint(0, 364))
+    last_name = parent.full_name.split(" ")[-1] if parent.full_name else rng.choice(LAST)
+    settings = council.settings_by_area[area.pk]
+    suitable = [s for s in settings if setting_fits_age(s.setting_type, age)] or settings
+    return Child(
+        first_name=rng.choice(FIRST),
+        last_name=last_name if index != 2 else "Reid",
+        date_of_birth=dob,
+        address=f"{rng.randint(1, 180)} {rng.choice(STREETS)}, Leeds",
+        postcode=council.postcode(AREAS[area.name][0]),
+        home_language=rng.choice(LANGUAGES),
+        looked_after=rng.random() < 0.06,
+        year_group=school_year(dob, today),
+        setting=rng.choice(suitable),
+    )
+
+
+def _relationship(family: DemoFamily) -> str:
+    if family.requester.role == Role.YOUNG_PERSON:
+        return FamilyMembership.Relationship.SELF
+    return FamilyMembership.Relationship.PARENT
+
+
+def _consents(families: list[DemoFamily]) -> None:
+    now = timezone.now()
+    Consent.objects.bulk_create(
+        [
+            Consent(
+                child=f.child,
+                party=Consent.Party.EDUCATIONAL_PSYCHOLOGY,
+                given_by=f.requester,
+                given_at=now,
+            )
+            for f in families
+        ]
+        + [
+            Consent(
+                child=f.child,
+                party=Consent.Party.SETTING,
+                setting=f.child.setting,
+                given_by=f.requester,
+                given_at=now,
+            )
+            for f in families
+        ],
+        batch_size=BATCH,
+    )
+
+
+def build_front_door(council: DemoCouncil) -> None:
+    """A request the demo parent started and has not sent: it waits on their home page."""
+    parent = User.objects.filter(email="parent@demo.ehcp.test").first()
+    if parent is None:
+        return
+    child = child_add(
+        user=parent,
+        first_name="Ayo",
+        last_name="Okafor",
+        date_of_birth=council.today - timedelta(days=5 * 365 + 40),
+    )
+    draft = request_draft_start(user=parent, route=RequestDraft.Route.FAMILY, child=child)
+    draft.answers["child-address"] = {
+        "data": {"address": ["14 Chapel Lane, Leeds"], "postcode": ["LS6 3AB"]}
+    }
+    draft.answers["child-language"] = {"data": {"home_language": ["English"]}}
+    draft.save(update_fields=["answers"])
+
+
+def families_reset() -> None:
+    """Remove the demo's children and what hangs off them (cases first)."""
+    RequestDraft.objects.all().delete()
+    Consent.objects.all().delete()
+    FamilyMembership.objects.all().delete()
+    Child.objects.all().delete()
