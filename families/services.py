@@ -22,14 +22,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.documents import document_store
-from cases.models import Area, Case, Document, Message, Route, Setting, Stage
-from cases.services import case_event_record, case_reference_next, case_refresh_deadline
+from cases.models import Case, Document, Message, Route, Setting
+from cases.services import case_event_record, case_open
 from cases.statutory import timeline
 from cases.workflow import case_transition
 from ehcp_portal.accounts.models import FAMILY_ROLES, Role, User
-from ehcp_portal.db import json_list_has
 from families import steps as flow
-from families.forms import SETTING_HOME, SETTING_NONE, postcode_district
+from families.forms import SETTING_HOME, SETTING_NONE
 from families.models import Child, ClaimCode, Consent, FamilyMembership, RequestDraft
 from notifications.services import notification_queue
 
@@ -40,6 +39,13 @@ CLAIM_CODE_LENGTH = 12
 CLAIM_CODE_DAYS = 90
 CLAIM_MAX_FAILURES = 5
 INVITE_KEY = "_parent_invitation"  # in draft.answers: who the school's invitation went to
+
+
+ROUTE_OF_DRAFT = {
+    RequestDraft.Route.FAMILY: Route.FAMILY,
+    RequestDraft.Route.SCHOOL: Route.SCHOOL,
+    RequestDraft.Route.ASSISTED: Route.ASSISTED,
+}
 
 
 class RequestIncomplete(Exception):
@@ -281,28 +287,6 @@ def request_parent_invite(*, draft: RequestDraft, user: User) -> User:
 # --- Submission ---------------------------------------------------------------------------------
 
 
-def _area_for(postcode: str) -> Area | None:
-    district = postcode_district(postcode)
-    if not district:
-        return None
-    return (
-        Area.objects.filter(json_list_has("postcode_districts", district)).order_by("name").first()
-    )
-
-
-def _hand_to_assignment(case: Case) -> None:
-    """Assign a caseworker by the business rules (cases.assignment) at once. A failure there
-    must not lose the family's request: the case stays in the area's unassigned queue, the error
-    is logged, and the assignment sweep picks the case up again."""
-    from cases.assignment.services import case_assign
-
-    try:
-        with transaction.atomic():
-            case_assign(case=case)
-    except Exception:  # noqa: BLE001 – the request is received whatever assignment does
-        logger.exception("Assignment failed for %s; it stays in the unassigned queue", case)
-
-
 def _consents_create(
     *,
     child: Child,
@@ -368,8 +352,7 @@ def request_submit(*, draft: RequestDraft, user: User) -> tuple[Case, bool]:
     if messages:
         raise RequestIncomplete(messages, problems)
 
-    today = timezone.localdate()
-    received_on = today
+    received_on = timezone.localdate()
     channel = "online"
     if draft.route == RequestDraft.Route.ASSISTED:
         received_on = cleaned["received"]["received_on"]
@@ -394,31 +377,26 @@ def request_submit(*, draft: RequestDraft, user: User) -> tuple[Case, bool]:
             defaults={"relationship": cleaned["parents"]["relationship"]},
         )
 
-    area = _area_for(child.postcode)
-    team = area.teams.order_by("name").first() if area else None
     needs = [cleaned["needs-primary"]["primary_need"]] + list(
         cleaned.get("needs-secondary", {}).get("secondary_needs", [])
     )
-    case = Case(
-        reference=case_reference_next(year=received_on.year),
+    case = case_open(
         child=child,
         received_on=received_on,
-        route={
-            RequestDraft.Route.FAMILY: Route.FAMILY,
-            RequestDraft.Route.SCHOOL: Route.SCHOOL,
-            RequestDraft.Route.ASSISTED: Route.ASSISTED,
-        }[draft.route],
+        route=ROUTE_OF_DRAFT[draft.route],
         channel=channel,
-        stage=Stage.RECEIVED,
-        is_open=True,
-        area=area,
-        team=team,
-        caseworker=None,
-        requested_by=user,
         needs=needs,
+        requested_by=user,
+        actor=user,
+        data={
+            "route": draft.route,
+            "channel": channel,
+            "received_on": received_on.isoformat(),
+            "draft": str(draft.public_id),
+            "parent_told_on": draft.parent_told_on.isoformat() if draft.parent_told_on else None,
+            "parent_told_how": draft.parent_told_how,
+        },
     )
-    case_refresh_deadline(case=case, today=today)
-    case.save()
 
     draft.case = case
     draft.child = child
@@ -444,22 +422,6 @@ def request_submit(*, draft: RequestDraft, user: User) -> tuple[Case, bool]:
         )
 
     decision_due = timeline(received_on)["decision_to_assess"]
-    case_event_record(
-        case=case,
-        kind="request_received",
-        summary="We received the request for an EHC needs assessment",
-        actor=user,
-        family_visible=True,
-        data={
-            "route": draft.route,
-            "channel": channel,
-            "received_on": received_on.isoformat(),
-            "draft": str(draft.public_id),
-            "parent_told_on": draft.parent_told_on.isoformat() if draft.parent_told_on else None,
-            "parent_told_how": draft.parent_told_how,
-        },
-    )
-    _hand_to_assignment(case)
     _notify_family_received(case=case, decision_due=decision_due)
     return case, True
 
