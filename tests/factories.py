@@ -30,12 +30,22 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
+def _district(n: int) -> str:
+    """A real-shaped, unique outward code: LS1..LS99, then AB1..AB99, AC1... ('LS100' is not a
+    postcode district, so past 99 areas in one run the cohort import rejected every row)."""
+    block, number = divmod(n, 99)
+    index = (block - 1) % 675  # 26 * 26 two-letter prefixes, less "LS"
+    index += index >= 304  # skip "LS" (11 * 26 + 18), taken by block 0
+    prefix = "LS" if block == 0 else chr(65 + index // 26) + chr(65 + index % 26)
+    return f"{prefix}{number + 1}"
+
+
 class AreaFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Area
 
     name = factory.Sequence(lambda n: f"Area {n}")
-    postcode_districts = factory.Sequence(lambda n: [f"LS{n + 1}"])
+    postcode_districts = factory.Sequence(lambda n: [_district(n)])
 
 
 class TeamFactory(factory.django.DjangoModelFactory):
