@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.db import models, transaction
+from django.utils import timezone
 
-from cases.models import Case, CaseEvent, CaseReferenceCounter
+from cases.models import Area, Case, CaseEvent, CaseReferenceCounter, Stage, Team
+from cases.postcodes import postcode_district
+from cases.selectors import area_for_postcode, team_for_area
 
 if TYPE_CHECKING:
     from ehcp_portal.accounts.models import User
@@ -48,3 +52,117 @@ def case_refresh_deadline(*, case: Case, today: date | None = None) -> None:
     upcoming = next_deadline(case, today=today)
     case.next_deadline_key = upcoming.key if upcoming else ""
     case.next_deadline_on = upcoming.due if upcoming else None
+
+
+# -- a case comes into being -------------------------------------------------------------------
+
+
+class ChildWithPostcode(Protocol):
+    """What the core needs of a child (families.Child) to open a case: its address decides the
+    area. A protocol, so the core does not import the families app."""
+
+    pk: Any
+    postcode: str
+
+
+AfterOpenHook = Callable[[Case, "User | None"], None]
+
+# Hooks other apps register in their AppConfig.ready (assignment chooses a caseworker) so the
+# core does not import them: called inside case_open's transaction with (case, actor).
+_after_open_hooks: list[AfterOpenHook] = []
+
+
+def register_after_open(hook: AfterOpenHook) -> None:
+    if hook not in _after_open_hooks:
+        _after_open_hooks.append(hook)
+
+
+def case_prepare(
+    *,
+    child: ChildWithPostcode,
+    reference: str,
+    received_on: date,
+    route: str,
+    channel: str,
+    needs: Sequence[str],
+    requested_by: User | None = None,
+    postcode: str | None = None,
+    today: date | None = None,
+    areas: Mapping[str, Area] | None = None,
+    teams: Mapping[int, Team] | None = None,
+) -> Case:
+    """An unsaved case, placed by the one rule: area from the child's postcode
+    (area_for_postcode), team the area's receiving team (team_for_area), stage RECEIVED, and
+    the next statutory deadline denormalised.
+
+    `postcode` is the address the request gives when it is newer than the child's record (a
+    cohort file). Bulk callers pass `areas` (areas_by_district) and `teams` (teams_by_area),
+    loaded once, so thousands of cases cost no query each; the lookups apply the same rule.
+    """
+    postcode = child.postcode if postcode is None else postcode
+    if areas is None or teams is None:
+        area = area_for_postcode(postcode)
+        team = team_for_area(area)
+    else:
+        area = areas.get(postcode_district(postcode))
+        team = teams.get(area.pk) if area is not None else None
+    case = Case(
+        reference=reference,
+        child=child,
+        received_on=received_on,
+        route=route,
+        channel=channel,
+        stage=Stage.RECEIVED,
+        is_open=True,
+        area=area,
+        team=team,
+        caseworker=None,
+        requested_by=requested_by,
+        needs=list(needs),
+    )
+    case_refresh_deadline(case=case, today=today)
+    return case
+
+
+@transaction.atomic
+def case_open(
+    *,
+    child: ChildWithPostcode,
+    received_on: date,
+    route: str,
+    channel: str,
+    needs: Sequence[str],
+    requested_by: User | None,
+    actor: User | None,
+    summary: str = "We received the request for an EHC needs assessment",
+    data: dict[str, Any] | None = None,
+    family_visible: bool = True,
+) -> Case:
+    """Open the case for a request: the one way a case comes into being one at a time.
+
+    The statutory clock starts on `received_on` (s.36 CFA 2014; reg 4(1) SEND Regulations
+    2014). The `request_received` event goes on the timeline, then the after-open hooks run
+    (assignment) inside the same transaction.
+    """
+    case = case_prepare(
+        child=child,
+        reference=case_reference_next(year=received_on.year),
+        received_on=received_on,
+        route=route,
+        channel=channel,
+        needs=needs,
+        requested_by=requested_by,
+        today=timezone.localdate(),
+    )
+    case.save()
+    case_event_record(
+        case=case,
+        kind="request_received",
+        summary=summary,
+        actor=actor,
+        family_visible=family_visible,
+        data=data,
+    )
+    for hook in list(_after_open_hooks):
+        hook(case, actor)
+    return case

@@ -5,7 +5,6 @@ Error messages follow the GOV.UK Design System patterns ("Enter ...", "Select ..
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
@@ -13,10 +12,10 @@ from django import forms
 from django.utils import timezone
 
 from cases.models import SenNeed, Setting
+from cases.postcodes import postcode_normalise
+from families.choices import SETTING_HOME, SETTING_NONE
 from families.models import Consent, FamilyMembership
 
-# A UK postcode, outward and inward code (BS 7666), after upper-casing and removing spaces.
-POSTCODE_RE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
 MAX_AGE = 25
 
 YEAR_GROUPS = [
@@ -28,8 +27,6 @@ YEAR_GROUPS = [
     ("not_in_education", "Not in education"),
 ]
 
-SETTING_NONE = "none"
-SETTING_HOME = "home"
 
 TOLD_HOW = [
     ("meeting", "In a meeting"),
@@ -43,21 +40,6 @@ CHANNELS = [
     ("phone", "Phone call"),
     ("email", "Email"),
 ]
-
-
-def postcode_normalise(value: str) -> str | None:
-    """'ls62ab' → 'LS6 2AB'; None when it is not a UK postcode."""
-    compact = re.sub(r"\s+", "", value or "").upper()
-    match = POSTCODE_RE.match(compact)
-    if not match:
-        return None
-    return f"{match.group(1)} {match.group(2)}"
-
-
-def postcode_district(postcode: str) -> str:
-    """The outward code ('LS6') that decides the council area."""
-    normalised = postcode_normalise(postcode)
-    return normalised.split(" ")[0] if normalised else ""
 
 
 class GovUKDateWidget(forms.MultiWidget):

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, QuerySet
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Model, Prefetch, QuerySet
 
 from cases.models import Case, Document, Message
 from families.access import drafts_for
@@ -72,3 +73,13 @@ def request_answers_for_case(case: Case, user: User) -> list[dict]:
         return []
     steps = [s for s in flow.STEPS if draft.route in s.routes]
     return flow.answer_sections(draft, user, steps)
+
+
+def plan_for_tracker(case: Case) -> Model | None:
+    """The case's plan through the reverse one-to-one (`case.plan`), or None before there is
+    one. Through the relation, so the families app reads it without importing cases.plans;
+    the tracker's case query select_related's it."""
+    try:
+        return case.plan  # type: ignore[attr-defined]
+    except ObjectDoesNotExist:
+        return None

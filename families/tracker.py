@@ -75,8 +75,8 @@ def _current_index(case: Case) -> int:
     return 0
 
 
-def tracker_summary(case: Case) -> TrackerSummary:
-    due = timeline(case.received_on, **case_milestones(case))
+def _journey_steps(case: Case) -> list[JourneyStep]:
+    """Each step of the family's journey as done, current, stopped (a closed case) or to do."""
     current = _current_index(case)
     stopped = not case.is_open and case.stage not in (Stage.FINAL_ISSUED, Stage.MAINTAINED)
     steps = []
@@ -90,7 +90,12 @@ def tracker_summary(case: Case) -> TrackerSummary:
         steps.append(JourneyStep(label, status))
     if case.stage == Stage.MAINTAINED:
         steps[-1] = JourneyStep(JOURNEY[-1][1], "done")
+    return steps
 
+
+def tracker_summary(case: Case) -> TrackerSummary:
+    due = timeline(case.received_on, **case_milestones(case))
+    steps = _journey_steps(case)
     stage = case.stage
     must = ""
     must_on: date | None = None

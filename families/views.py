@@ -34,6 +34,7 @@ from families.forms import (
     ClaimForm,
     MessageForm,
     StartRequestForm,
+    StepForm,
     WithdrawForm,
 )
 from families.models import RequestDraft
@@ -42,6 +43,7 @@ from families.selectors import (
     consents_for_child,
     drafts_open_for,
     drafts_submitted_by_setting,
+    plan_for_tracker,
     tracker_documents,
     tracker_messages,
 )
@@ -219,6 +221,21 @@ def _restore_answers_typed_before_sign_in(
     )
 
 
+def _parent_invite_when_changed(
+    request: HttpRequest, draft: RequestDraft, page: flow.Step, form: StepForm
+) -> None:
+    """A school naming (or correcting) the parent's email invites that parent; a refusal
+    becomes an error on the email field."""
+    new_email = form.cleaned_data.get("parent_email", "").strip().lower()
+    if page.slug != "parent-contact" or new_email == services.request_invited_email(draft):
+        return
+    try:
+        services.request_parent_invite(draft=draft, user=request.user)
+        messages.success(request, "We have emailed the parent or carer")
+    except services.InviteRefused as exc:
+        form.add_error("parent_email", str(exc))
+
+
 def request_step(request: HttpRequest, draft_id: uuid.UUID, step: str) -> HttpResponse:
     if not request.user.is_authenticated:
         if request.method == "POST":
@@ -244,13 +261,7 @@ def request_step(request: HttpRequest, draft_id: uuid.UUID, step: str) -> HttpRe
         if "signout" in request.POST:
             return _sign_out_keeping_answers(request)
         if form.is_valid():
-            new_email = form.cleaned_data.get("parent_email", "").strip().lower()
-            if page.slug == "parent-contact" and new_email != services.request_invited_email(draft):
-                try:
-                    services.request_parent_invite(draft=draft, user=request.user)
-                    messages.success(request, "We have emailed the parent or carer")
-                except services.InviteRefused as exc:
-                    form.add_error("parent_email", str(exc))
+            _parent_invite_when_changed(request, draft, page, form)
             if form.is_valid():
                 return redirect(_next_url(draft, following, back_to_check))
     elif flow.is_answered(draft, page):
@@ -493,15 +504,15 @@ def _tracked_case(request: HttpRequest, reference: str):  # noqa: ANN202
         request.user,
         reference,
         access.CASE_TRACK,
+        # The plan rides on the case query (reverse one-to-one), for the tracker's plan panel.
         queryset=access.cases_for(request.user, access.CASE_TRACK).select_related(
-            "child", "caseworker"
+            "child", "caseworker", "plan__named_setting", "plan__final_document"
         ),
     )
 
 
 def _track_context(case, message_form: MessageForm | None = None) -> dict:  # noqa: ANN001
     from cases.deadlines import case_deadlines
-    from cases.plans.selectors import plan_of
 
     withdraw = ACTIONS["withdraw"]
     deadlines = [d for d in case_deadlines(case) if d.owner in ("council", "family")]
@@ -515,7 +526,7 @@ def _track_context(case, message_form: MessageForm | None = None) -> dict:  # no
         "consents": consents_for_child(case.child),
         "message_form": message_form or MessageForm(),
         "can_withdraw": refusal_reason(case, withdraw, timezone.localdate()) is None,
-        "plan": plan_of(case),
+        "plan": plan_for_tracker(case),
         "comments_until": next((d.due for d in deadlines if d.key == "draft_comments"), None),
     }
 

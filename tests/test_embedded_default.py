@@ -22,10 +22,10 @@ PAGES_SCRIPT = r"""
 from django.test import Client
 from ehcp_portal.accounts.models import User
 from cases.models import Case
-from families.services import _area_for
+from cases.selectors import area_for_postcode
 from cases.plans.selectors import settings_ranked_for
 
-assert _area_for("LS6 1AA").name == "North West", _area_for("LS6 1AA")
+assert area_for_postcode("LS6 1AA").name == "North West", area_for_postcode("LS6 1AA")
 assert settings_ranked_for(["ASD", "SLD"], cover_all=True).count() >= 1
 pages = {
     "parent@demo.ehcp.test": ["/family/"],

@@ -31,7 +31,6 @@ from django.utils import timezone
 from cases.assignment import rules
 from cases.assignment.models import AssignmentDecision, CohortImport
 from cases.assignment.services import assignment_rules_load, candidates_load, priority_weights_load
-from cases.deadlines import next_deadline
 from cases.models import (
     Area,
     Case,
@@ -40,9 +39,11 @@ from cases.models import (
     Route,
     SenNeed,
     Setting,
-    Stage,
     Team,
 )
+from cases.postcodes import postcode_normalise
+from cases.selectors import areas_by_district, teams_by_area
+from cases.services import case_prepare
 from ehcp_portal.accounts.models import User
 from families.models import Child
 from notifications.services import notification_queue
@@ -59,7 +60,6 @@ COLUMNS = (
 REQUIRED_COLUMNS = ("first_name", "last_name", "date_of_birth", "postcode")
 MAX_ROWS = 20000
 MAX_AGE = 25  # EHC plans run to 25 (Children and Families Act 2014 s.46)
-POSTCODE_RE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0", ""}
 NEED_CODES = {n.value for n in SenNeed}
@@ -133,6 +133,56 @@ def _parse_date(value: str) -> date | None:
     return None
 
 
+def _names_check(raw: dict[str, str], reasons: list[str]) -> tuple[str, str]:
+    first = raw.get("first_name", "")[:100]
+    last = raw.get("last_name", "")[:100]
+    if not first or not last:
+        reasons.append("missing first name or last name")
+    return first, last
+
+
+def _date_of_birth_check(raw: dict[str, str], *, today: date, reasons: list[str]) -> date | None:
+    dob_text = raw.get("date_of_birth", "")
+    if not dob_text:
+        reasons.append("missing date of birth")
+        return None
+    dob = _parse_date(dob_text)
+    if dob is None:
+        reasons.append(f"date of birth '{dob_text[:20]}' is not a date (use YYYY-MM-DD)")
+    elif dob > today:
+        reasons.append("date of birth is in the future")
+    elif rules.age_on(dob, today) > MAX_AGE:
+        reasons.append(f"over {MAX_AGE}: too old for an EHC plan")
+    return dob
+
+
+def _postcode_check(
+    raw: dict[str, str], *, district_area: dict[str, Area], reasons: list[str]
+) -> tuple[str, Area | None]:
+    """The postcode as the front door stores it, and its area by the one district rule."""
+    typed = " ".join(raw.get("postcode", "").upper().split())
+    if not typed:
+        reasons.append("missing postcode")
+        return typed, None
+    postcode = postcode_normalise(typed)
+    if postcode is None:
+        reasons.append(f"bad postcode '{typed[:20]}'")
+        return typed, None
+    district = postcode.split(" ")[0]
+    area = district_area.get(district)
+    if area is None:
+        reasons.append(f"unknown area: postcode district {district} is not ours")
+    return postcode, area
+
+
+def _needs_check(raw: dict[str, str], reasons: list[str]) -> list[str]:
+    needs = [n for n in re.split(r"[;,| ]+", raw.get("needs", "").upper()) if n]
+    unknown = [n for n in needs if n not in NEED_CODES]
+    if unknown:
+        reasons.append(f"unknown need code {', '.join(u[:8] for u in unknown)}")
+    return list(dict.fromkeys(needs))
+
+
 def _validate(
     raw: dict[str, str],
     *,
@@ -141,41 +191,13 @@ def _validate(
     setting_ids: dict[str, int],
 ) -> tuple[dict[str, Any] | None, list[str]]:
     reasons: list[str] = []
-    first = raw.get("first_name", "")[:100]
-    last = raw.get("last_name", "")[:100]
-    if not first or not last:
-        reasons.append("missing first name or last name")
-    dob_text = raw.get("date_of_birth", "")
-    dob = None
-    if not dob_text:
-        reasons.append("missing date of birth")
-    else:
-        dob = _parse_date(dob_text)
-        if dob is None:
-            reasons.append(f"date of birth '{dob_text[:20]}' is not a date (use YYYY-MM-DD)")
-        elif dob > today:
-            reasons.append("date of birth is in the future")
-        elif rules.age_on(dob, today) > MAX_AGE:
-            reasons.append(f"over {MAX_AGE}: too old for an EHC plan")
-    postcode = " ".join(raw.get("postcode", "").upper().split())
-    area = None
-    match = POSTCODE_RE.match(postcode)
-    if not postcode:
-        reasons.append("missing postcode")
-    elif match is None:
-        reasons.append(f"bad postcode '{postcode[:20]}'")
-    else:
-        postcode = f"{match.group(1)} {match.group(2)}"
-        area = district_area.get(match.group(1))
-        if area is None:
-            reasons.append(f"unknown area: postcode district {match.group(1)} is not ours")
+    first, last = _names_check(raw, reasons)
+    dob = _date_of_birth_check(raw, today=today, reasons=reasons)
+    postcode, area = _postcode_check(raw, district_area=district_area, reasons=reasons)
     looked_after_text = raw.get("looked_after", "").lower()
     if looked_after_text not in YES | NO:
         reasons.append(f"looked_after must be yes or no, not '{looked_after_text[:10]}'")
-    needs = [n for n in re.split(r"[;,| ]+", raw.get("needs", "").upper()) if n]
-    unknown = [n for n in needs if n not in NEED_CODES]
-    if unknown:
-        reasons.append(f"unknown need code {', '.join(u[:8] for u in unknown)}")
+    needs = _needs_check(raw, reasons)
     urn = raw.get("setting_urn", "")
     if urn and urn not in setting_ids:
         reasons.append(f"unknown setting URN {urn[:12]}")
@@ -189,7 +211,7 @@ def _validate(
             "postcode": postcode,
             "area": area,
             "looked_after": looked_after_text in YES,
-            "needs": list(dict.fromkeys(needs)),
+            "needs": needs,
             "setting_id": setting_ids.get(urn) if urn else None,
         },
         [],
@@ -211,24 +233,28 @@ def _references_reserve(*, year: int, count: int) -> list[str]:
     return [f"EHC-{year}-{n:06d}" for n in range(start, start + count)]
 
 
-@transaction.atomic
-def cohort_import(
-    *,
-    rows: list[dict[str, str]],
-    filename: str,
-    actor: User | None = None,
-    today: date | None = None,
-) -> CohortImport:
-    """Create, prioritise and assign a case for every good row; report every row."""
-    today = today or timezone.localdate()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
-    areas = list(Area.objects.all())
-    district_area = {d.upper(): a for a in areas for d in a.postcode_districts or ()}
+Accepted = tuple[RowResult, dict[str, Any], "int | None"]  # result, parsed row, known child
+
+
+@dataclass
+class _Known:
+    """What the database already knows about the file's children (for duplicates/continuity)."""
+
+    child_ids: dict[tuple[str, str, date], int] = field(default_factory=dict)
+    open_reference: dict[int, str] = field(default_factory=dict)
+    previous_workers: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+
+
+def _child_key(first: str, last: str, dob: date) -> tuple[str, str, date]:
+    return first.strip().casefold(), last.strip().casefold(), dob
+
+
+def _rows_validate(
+    rows: list[dict[str, str]], *, today: date
+) -> tuple[list[RowResult], list[tuple[RowResult, dict[str, Any]]]]:
+    district_area = areas_by_district()
     urns = {r.get("setting_urn", "") for r in rows} - {""}
     setting_ids = dict(Setting.objects.filter(urn__in=urns).values_list("urn", "pk"))
-
     results: list[RowResult] = []
     valid: list[tuple[RowResult, dict[str, Any]]] = []
     for index, raw in enumerate(rows, start=2):  # row 1 is the header
@@ -240,47 +266,57 @@ def cohort_import(
         results.append(result)
         if parsed is not None:
             valid.append((result, parsed))
+    return results, valid
 
-    # Duplicates: against children who already have an open case, and within the file.
-    def key(first: str, last: str, dob: date) -> tuple[str, str, date]:
-        return first.strip().casefold(), last.strip().casefold(), dob
 
+def _known_load(valid: list[tuple[RowResult, dict[str, Any]]]) -> _Known:
+    """Children already held with the same name and date of birth, and their cases."""
+    known = _Known()
+    if not valid:
+        return known
     dobs = {p["date_of_birth"] for _, p in valid}
     last_names = {p["last_name"].lower() for _, p in valid}
-    existing: dict[tuple[str, str, date], int] = {}
-    if valid:
-        for row in (
-            Child.objects.annotate(last_lower=Lower("last_name"))
-            .filter(date_of_birth__in=dobs, last_lower__in=last_names)
-            .values("pk", "first_name", "last_name", "date_of_birth")
-        ):
-            existing.setdefault(
-                key(row["first_name"], row["last_name"], row["date_of_birth"]), row["pk"]
-            )
-    open_ref: dict[int, str] = {}
-    previous_workers: dict[int, set[int]] = defaultdict(set)
+    for row in (
+        Child.objects.annotate(last_lower=Lower("last_name"))
+        .filter(date_of_birth__in=dobs, last_lower__in=last_names)
+        .values("pk", "first_name", "last_name", "date_of_birth")
+    ):
+        known.child_ids.setdefault(
+            _child_key(row["first_name"], row["last_name"], row["date_of_birth"]), row["pk"]
+        )
     for child_id, is_open, reference, worker_id in Case.objects.filter(
-        child_id__in=set(existing.values())
+        child_id__in=set(known.child_ids.values())
     ).values_list("child_id", "is_open", "reference", "caseworker_id"):
         if is_open:
-            open_ref[child_id] = reference
+            known.open_reference[child_id] = reference
         elif worker_id:
-            previous_workers[child_id].add(worker_id)
+            known.previous_workers[child_id].add(worker_id)
+    return known
 
+
+def _duplicates_reject(
+    valid: list[tuple[RowResult, dict[str, Any]]], known: _Known
+) -> list[Accepted]:
+    """Duplicates: against children who already have an open case, and within the file."""
     seen: dict[tuple[str, str, date], int] = {}
-    accepted: list[tuple[RowResult, dict[str, Any], int | None]] = []
+    accepted: list[Accepted] = []
     for result, parsed in valid:
-        k = key(parsed["first_name"], parsed["last_name"], parsed["date_of_birth"])
-        child_id = existing.get(k)
+        k = _child_key(parsed["first_name"], parsed["last_name"], parsed["date_of_birth"])
+        child_id = known.child_ids.get(k)
         if k in seen:
             result.reasons.append(f"duplicate child: same name and date of birth as row {seen[k]}")
-        elif child_id is not None and child_id in open_ref:
-            result.reasons.append(f"duplicate child: already has an open case {open_ref[child_id]}")
+        elif child_id is not None and child_id in known.open_reference:
+            reference = known.open_reference[child_id]
+            result.reasons.append(f"duplicate child: already has an open case {reference}")
         else:
             seen[k] = result.row
             accepted.append((result, parsed, child_id))
+    return accepted
 
-    # Children: reuse a known child with no open case (keeps their history), else create.
+
+def _children_place(accepted: list[Accepted], *, today: date) -> list[Child]:
+    """The child of each accepted row: a known child with no open case is reused (keeps their
+    history, the import's looked-after status being the newer fact), else created."""
     new_children = [
         Child(
             first_name=p["first_name"],
@@ -298,112 +334,136 @@ def cohort_import(
     reused = {child_id for _, _, child_id in accepted if child_id is not None}
     children_by_id = {c.pk: c for c in Child.objects.filter(pk__in=reused)}
     fresh = iter(new_children)
+    children: list[Child] = []
+    for _, parsed, child_id in accepted:
+        if child_id is None:
+            children.append(next(fresh))
+        else:
+            child = children_by_id[child_id]
+            child.looked_after = parsed["looked_after"]
+            children.append(child)
+    if children_by_id:
+        Child.objects.bulk_update(list(children_by_id.values()), ["looked_after"])
+    return children
+
+
+def _cases_prepare(
+    accepted: list[Accepted], children: list[Child], known: _Known, *, today: date
+) -> list[tuple[RowResult, Case, rules.CaseFacts]]:
+    """An unsaved, prioritised case per accepted row, placed by the same rule as every route."""
     references = _references_reserve(year=today.year, count=len(accepted))
-
     weights = priority_weights_load()
-    configured = assignment_rules_load()
-    area_rule = configured[rules.AREA_MATCH]
-    hard_area = area_rule.enabled and area_rule.hard
-    area_ids = {p["area"].pk for _, p, _ in accepted}
-    candidates = candidates_load(area_ids=area_ids) if hard_area else candidates_load()
-    default_team = {}
-    for team in Team.objects.order_by("pk"):
-        default_team.setdefault(team.area_id, team.pk)
-
-    deadline = None
+    areas, teams = areas_by_district(), teams_by_area()
     planned: list[tuple[RowResult, Case, rules.CaseFacts]] = []
-    for (result, parsed, child_id), reference in zip(accepted, references, strict=True):
-        child = children_by_id[child_id] if child_id is not None else next(fresh)
-        if child_id is not None:
-            child.looked_after = parsed["looked_after"]  # the import is the newer fact
-        area: Area = parsed["area"]
-        case = Case(
-            reference=reference,
+    for (result, parsed, child_id), child, reference in zip(
+        accepted, children, references, strict=True
+    ):
+        case = case_prepare(
             child=child,
+            postcode=parsed["postcode"],
+            reference=reference,
             received_on=today,
             route=Route.COHORT,
             channel="import",
-            stage=Stage.RECEIVED,
-            is_open=True,
-            area=area,
-            team_id=default_team.get(area.pk),
             needs=parsed["needs"],
+            today=today,
+            areas=areas,
+            teams=teams,
         )
-        if deadline is None:  # every case in the file has the same facts for the clock
-            deadline = next_deadline(case, today=today)
-        case.next_deadline_key = deadline.key if deadline else ""
-        case.next_deadline_on = deadline.due if deadline else None
         case.priority, case.priority_reasons = rules.case_priority(
             case, today=today, weights=weights
         )
         facts = rules.CaseFacts(
-            area_id=area.pk,
-            area_name=area.name,
+            area_id=case.area.pk,
+            area_name=case.area.name,
             needs=tuple(parsed["needs"]),
             age=rules.age_on(child.date_of_birth, today),
             looked_after=parsed["looked_after"],
             home_language=child.home_language or "",
-            previous_caseworker_ids=frozenset(previous_workers.get(child_id or 0, ())),
+            previous_caseworker_ids=frozenset(known.previous_workers.get(child_id or 0, ())),
         )
         planned.append((result, case, facts))
-    if reused:
-        Child.objects.bulk_update(list(children_by_id.values()), ["looked_after"])
+    return planned
 
-    # Most urgent first, so they have the first pick of capacity.
+
+def _cases_assign(planned: list[tuple[RowResult, Case, rules.CaseFacts]]) -> list[rules.Choice]:
+    """Choose each case's caseworker, most urgent first so they have the first pick of capacity;
+    caseloads are counted up in memory as cases are placed."""
+    configured = assignment_rules_load()
+    area_rule = configured[rules.AREA_MATCH]
+    if area_rule.enabled and area_rule.hard:
+        candidates = candidates_load(area_ids={case.area_id for _, case, _ in planned})
+    else:
+        candidates = candidates_load()
     choices: dict[int, rules.Choice] = {}
     for i in sorted(range(len(planned)), key=lambda i: -planned[i][1].priority):
-        result, case, facts = planned[i]
+        _, case, facts = planned[i]
         choice = rules.choose(facts, candidates, configured, runners_up=2)
         choices[i] = choice
         if choice.winner is not None:
             choice.winner.open_cases += 1
             case.caseworker_id = choice.winner.user_id
             case.team_id = choice.winner.team_id
-    Case.objects.bulk_create([c for _, c, _ in planned], batch_size=1000)
+    return [choices[i] for i in range(len(planned))]
 
+
+def _decision_and_events(
+    case: Case, choice: rules.Choice, *, filename: str, actor: User | None, now: datetime
+) -> tuple[AssignmentDecision, list[CaseEvent]]:
+    decision = AssignmentDecision(
+        case=case,
+        kind=AssignmentDecision.Kind.COHORT,
+        caseworker_id=choice.winner.user_id if choice.winner else None,
+        total=choice.total,
+        contributions=[c.as_dict() for c in choice.contributions],
+        runners_up=choice.runners_up,
+        considered=choice.considered,
+        ineligible=choice.ineligible,
+        reason=f"Cohort import {filename}"[:200],
+        created_at=now,
+    )
+    received = CaseEvent(
+        case=case,
+        kind="request_received",
+        summary=f"Added from a cohort import ({filename})"[:300],
+        actor=actor,
+        created_at=now,
+    )
+    assigned = CaseEvent(
+        case=case,
+        kind="assigned" if choice.winner else "assignment_unassigned",
+        summary=(
+            f"Assigned to {choice.winner.name} by the assignment rules"
+            if choice.winner
+            else "No caseworker was eligible: the case is in the area's unassigned queue"
+        ),
+        actor=actor,
+        data={"explanation": rules.explanation(choice.contributions)},
+        created_at=now,
+    )
+    return decision, [received, assigned]
+
+
+def _cases_record(
+    planned: list[tuple[RowResult, Case, rules.CaseFacts]],
+    choices: list[rules.Choice],
+    *,
+    filename: str,
+    actor: User | None,
+) -> dict[int, list[str]]:
+    """Save the cases, their decisions and timelines in batches; report each row. Returns the
+    references left unassigned, by area."""
+    Case.objects.bulk_create([c for _, c, _ in planned], batch_size=1000)
     now = timezone.now()
     decisions: list[AssignmentDecision] = []
     events: list[CaseEvent] = []
     unassigned_by_area: dict[int, list[str]] = defaultdict(list)
-    for i, (result, case, _facts) in enumerate(planned):
-        choice = choices[i]
-        decisions.append(
-            AssignmentDecision(
-                case=case,
-                kind=AssignmentDecision.Kind.COHORT,
-                caseworker_id=choice.winner.user_id if choice.winner else None,
-                total=choice.total,
-                contributions=[c.as_dict() for c in choice.contributions],
-                runners_up=choice.runners_up,
-                considered=choice.considered,
-                ineligible=choice.ineligible,
-                reason=f"Cohort import {filename}"[:200],
-                created_at=now,
-            )
+    for (result, case, _facts), choice in zip(planned, choices, strict=True):
+        decision, case_events = _decision_and_events(
+            case, choice, filename=filename, actor=actor, now=now
         )
-        events.append(
-            CaseEvent(
-                case=case,
-                kind="request_received",
-                summary=f"Added from a cohort import ({filename})"[:300],
-                actor=actor,
-                created_at=now,
-            )
-        )
-        events.append(
-            CaseEvent(
-                case=case,
-                kind="assigned" if choice.winner else "assignment_unassigned",
-                summary=(
-                    f"Assigned to {choice.winner.name} by the assignment rules"
-                    if choice.winner
-                    else "No caseworker was eligible: the case is in the area's unassigned queue"
-                ),
-                actor=actor,
-                data={"explanation": rules.explanation(choice.contributions)},
-                created_at=now,
-            )
-        )
+        decisions.append(decision)
+        events.extend(case_events)
         result.status = "created"
         result.reference = case.reference
         result.caseworker = choice.winner.name if choice.winner else ""
@@ -413,17 +473,13 @@ def cohort_import(
             unassigned_by_area[case.area_id].append(case.reference)
     AssignmentDecision.objects.bulk_create(decisions, batch_size=1000)
     CaseEvent.objects.bulk_create(events, batch_size=2000)
+    return unassigned_by_area
 
-    record = CohortImport.objects.create(
-        filename=filename[:200],
-        uploaded_by=actor,
-        rows_total=len(rows),
-        created_count=len(planned),
-        rejected_count=len(rows) - len(planned),
-        unassigned_count=sum(len(v) for v in unassigned_by_area.values()),
-        report=[asdict(r) for r in results],
-    )
-    # One alert per area manager for the file, not one per child.
+
+def _managers_alert(
+    record: CohortImport, unassigned_by_area: dict[int, list[str]], *, filename: str
+) -> None:
+    """One alert per area manager for the file, not one per child."""
     for team in Team.objects.filter(
         area_id__in=unassigned_by_area, manager__isnull=False
     ).select_related("manager", "area"):
@@ -441,4 +497,36 @@ def cohort_import(
             ),
             link=reverse("assignment:queue"),
         )
+
+
+@transaction.atomic
+def cohort_import(
+    *,
+    rows: list[dict[str, str]],
+    filename: str,
+    actor: User | None = None,
+    today: date | None = None,
+) -> CohortImport:
+    """Create, prioritise and assign a case for every good row; report every row."""
+    today = today or timezone.localdate()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+    results, valid = _rows_validate(rows, today=today)
+    known = _known_load(valid)
+    accepted = _duplicates_reject(valid, known)
+    children = _children_place(accepted, today=today)
+    planned = _cases_prepare(accepted, children, known, today=today)
+    choices = _cases_assign(planned)
+    unassigned_by_area = _cases_record(planned, choices, filename=filename, actor=actor)
+    record = CohortImport.objects.create(
+        filename=filename[:200],
+        uploaded_by=actor,
+        rows_total=len(rows),
+        created_count=len(planned),
+        rejected_count=len(rows) - len(planned),
+        unassigned_count=sum(len(v) for v in unassigned_by_area.values()),
+        report=[asdict(r) for r in results],
+    )
+    _managers_alert(record, unassigned_by_area, filename=filename)
     return record

@@ -22,6 +22,7 @@ from cases.members.models import (
     MemberEnquiryEvent,
 )
 from cases.models import Area, Case, Team
+from cases.selectors import area_for_postcode
 from cases.services import case_event_record
 from ehcp_portal.accounts.models import Role, User
 from families.models import Consent
@@ -109,10 +110,7 @@ def _route(details: EnquiryDetails) -> Area | None:
             return case.area
     found = POSTCODE.search(details.address or "")
     if found:
-        outward = found.group(1).upper()
-        for area in Area.objects.all():
-            if outward in (area.postcode_districts or []):
-                return area
+        return area_for_postcode(found.group(0))
     return None
 
 

@@ -195,9 +195,9 @@ def test_tracker_runs_a_fixed_number_of_queries(
         Consent.objects.create(child=case.child, party="health", given_by=parent)
     client.force_login(parent)
     client.get(track_url(case))  # warm the session
-    # session, user, case, family-visible events, documents, messages, consents
-    # + the unread notifications count in the header, + the plan panel
-    with django_assert_num_queries(9):
+    # session, user, case (with its plan), family-visible events, documents, messages,
+    # consents + the unread notifications count in the header
+    with django_assert_num_queries(8):
         assert client.get(track_url(case)).status_code == 200
 
 

@@ -1,17 +1,14 @@
-"""Writes of the front door and the family tracker.
+"""Writes of the front door: children, drafts, their pages and evidence, the school's
+invitation to the parent, and submission.
 
-A request is a draft until it is submitted; submission creates exactly one case, starts the
-statutory clock on the date the council received the request (s.36 CFA 2014; reg 4(1) SEND
-Regulations 2014) and puts the case in its area's unassigned queue.
+A request is a draft until it is submitted; submission opens exactly one case (cases.services.
+case_open), which starts the statutory clock on the date the council received the request
+(s.36 CFA 2014; reg 4(1) SEND Regulations 2014) and puts it in its area's unassigned queue.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import logging
-import secrets
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -22,24 +19,23 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.documents import document_store
-from cases.models import Area, Case, Document, Message, Route, Setting, Stage
-from cases.services import case_event_record, case_reference_next, case_refresh_deadline
+from cases.models import Case, Document, Route, Setting
+from cases.services import case_open
 from cases.statutory import timeline
-from cases.workflow import case_transition
 from ehcp_portal.accounts.models import FAMILY_ROLES, Role, User
-from ehcp_portal.db import json_list_has
 from families import steps as flow
-from families.forms import SETTING_HOME, SETTING_NONE, postcode_district
-from families.models import Child, ClaimCode, Consent, FamilyMembership, RequestDraft
+from families.choices import SETTING_HOME, SETTING_NONE
+from families.models import Child, Consent, FamilyMembership, RequestDraft
+from families.services._common import strip_nul as _strip_nul
 from notifications.services import notification_queue
 
-logger = logging.getLogger(__name__)
-
-CLAIM_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
-CLAIM_CODE_LENGTH = 12
-CLAIM_CODE_DAYS = 90
-CLAIM_MAX_FAILURES = 5
 INVITE_KEY = "_parent_invitation"  # in draft.answers: who the school's invitation went to
+
+ROUTE_OF_DRAFT = {
+    RequestDraft.Route.FAMILY: Route.FAMILY,
+    RequestDraft.Route.SCHOOL: Route.SCHOOL,
+    RequestDraft.Route.ASSISTED: Route.ASSISTED,
+}
 
 
 class RequestIncomplete(Exception):
@@ -51,17 +47,8 @@ class RequestIncomplete(Exception):
         self.steps = steps or []
 
 
-class ClaimRefused(Exception):
-    pass
-
-
 class InviteRefused(Exception):
     pass
-
-
-def _strip_nul(value: str) -> str:
-    # PostgreSQL rejects NUL in text and JSON: remove it at the boundary.
-    return value.replace("\x00", "")
 
 
 # --- Children and drafts ------------------------------------------------------------------------
@@ -281,28 +268,6 @@ def request_parent_invite(*, draft: RequestDraft, user: User) -> User:
 # --- Submission ---------------------------------------------------------------------------------
 
 
-def _area_for(postcode: str) -> Area | None:
-    district = postcode_district(postcode)
-    if not district:
-        return None
-    return (
-        Area.objects.filter(json_list_has("postcode_districts", district)).order_by("name").first()
-    )
-
-
-def _hand_to_assignment(case: Case) -> None:
-    """Assign a caseworker by the business rules (cases.assignment) at once. A failure there
-    must not lose the family's request: the case stays in the area's unassigned queue, the error
-    is logged, and the assignment sweep picks the case up again."""
-    from cases.assignment.services import case_assign
-
-    try:
-        with transaction.atomic():
-            case_assign(case=case)
-    except Exception:  # noqa: BLE001 – the request is received whatever assignment does
-        logger.exception("Assignment failed for %s; it stays in the unassigned queue", case)
-
-
 def _consents_create(
     *,
     child: Child,
@@ -368,8 +333,7 @@ def request_submit(*, draft: RequestDraft, user: User) -> tuple[Case, bool]:
     if messages:
         raise RequestIncomplete(messages, problems)
 
-    today = timezone.localdate()
-    received_on = today
+    received_on = timezone.localdate()
     channel = "online"
     if draft.route == RequestDraft.Route.ASSISTED:
         received_on = cleaned["received"]["received_on"]
@@ -394,31 +358,26 @@ def request_submit(*, draft: RequestDraft, user: User) -> tuple[Case, bool]:
             defaults={"relationship": cleaned["parents"]["relationship"]},
         )
 
-    area = _area_for(child.postcode)
-    team = area.teams.order_by("name").first() if area else None
     needs = [cleaned["needs-primary"]["primary_need"]] + list(
         cleaned.get("needs-secondary", {}).get("secondary_needs", [])
     )
-    case = Case(
-        reference=case_reference_next(year=received_on.year),
+    case = case_open(
         child=child,
         received_on=received_on,
-        route={
-            RequestDraft.Route.FAMILY: Route.FAMILY,
-            RequestDraft.Route.SCHOOL: Route.SCHOOL,
-            RequestDraft.Route.ASSISTED: Route.ASSISTED,
-        }[draft.route],
+        route=ROUTE_OF_DRAFT[draft.route],
         channel=channel,
-        stage=Stage.RECEIVED,
-        is_open=True,
-        area=area,
-        team=team,
-        caseworker=None,
-        requested_by=user,
         needs=needs,
+        requested_by=user,
+        actor=user,
+        data={
+            "route": draft.route,
+            "channel": channel,
+            "received_on": received_on.isoformat(),
+            "draft": str(draft.public_id),
+            "parent_told_on": draft.parent_told_on.isoformat() if draft.parent_told_on else None,
+            "parent_told_how": draft.parent_told_how,
+        },
     )
-    case_refresh_deadline(case=case, today=today)
-    case.save()
 
     draft.case = case
     draft.child = child
@@ -444,22 +403,6 @@ def request_submit(*, draft: RequestDraft, user: User) -> tuple[Case, bool]:
         )
 
     decision_due = timeline(received_on)["decision_to_assess"]
-    case_event_record(
-        case=case,
-        kind="request_received",
-        summary="We received the request for an EHC needs assessment",
-        actor=user,
-        family_visible=True,
-        data={
-            "route": draft.route,
-            "channel": channel,
-            "received_on": received_on.isoformat(),
-            "draft": str(draft.public_id),
-            "parent_told_on": draft.parent_told_on.isoformat() if draft.parent_told_on else None,
-            "parent_told_how": draft.parent_told_how,
-        },
-    )
-    _hand_to_assignment(case)
     _notify_family_received(case=case, decision_due=decision_due)
     return case, True
 
@@ -487,185 +430,6 @@ def _notify_family_received(*, case: Case, decision_due: date) -> None:
             statutory=True,
             case=case,
         )
-
-
-# --- Assisted digital: claim codes ---------------------------------------------------------------
-
-
-def _code_normalise(code: str) -> str:
-    return "".join(ch for ch in (code or "").upper() if ch.isalnum())
-
-
-def _code_hash(code: str) -> str:
-    return hmac.new(
-        settings.SECRET_KEY.encode(), _code_normalise(code).encode(), hashlib.sha256
-    ).hexdigest()
-
-
-@transaction.atomic
-def claim_code_issue(*, case: Case, user: User) -> str:
-    """A new one-time code for the family's letter; any earlier unused code stops working."""
-    now = timezone.now()
-    ClaimCode.objects.filter(case=case, used_at__isnull=True, voided_at__isnull=True).update(
-        voided_at=now
-    )
-    code = "".join(secrets.choice(CLAIM_CODE_ALPHABET) for _ in range(CLAIM_CODE_LENGTH))
-    ClaimCode.objects.create(
-        case=case,
-        code_hash=_code_hash(code),
-        created_by=user,
-        expires_at=now + timedelta(days=CLAIM_CODE_DAYS),
-    )
-    case_event_record(
-        case=case,
-        kind="claim_code_issued",
-        summary="A claim code was issued for the family's letter",
-        actor=user,
-    )
-    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
-
-
-CLAIM_REFUSED = (
-    "The reference, claim code and date of birth do not match a request we hold, or the code "
-    "has expired. Check the letter, or contact us for a new code."
-)
-
-
-def case_claim(*, user: User, reference: str, code: str, date_of_birth: date) -> Case:
-    """Link a family account to an assisted-digital case. Every failure gives the same message,
-    so the form reveals nothing about which part was wrong."""
-    now = timezone.now()
-    with transaction.atomic():
-        case = Case.objects.select_related("child").filter(reference=reference.upper()).first()
-        claim = None
-        if case is not None:
-            claim = (
-                ClaimCode.objects.select_for_update()
-                .filter(case=case, used_at__isnull=True, voided_at__isnull=True, expires_at__gt=now)
-                .order_by("-created_at")
-                .first()
-            )
-        if claim is None or case is None:
-            raise ClaimRefused(CLAIM_REFUSED)
-        matches = hmac.compare_digest(claim.code_hash, _code_hash(code)) and (
-            case.child.date_of_birth == date_of_birth
-        )
-        if not matches:
-            claim.failed_attempts += 1
-            fields = ["failed_attempts"]
-            if claim.failed_attempts >= CLAIM_MAX_FAILURES:
-                claim.voided_at = now  # guessing stops here: the family asks for a new letter
-                fields.append("voided_at")
-            claim.save(update_fields=fields)
-            failed = True
-        else:
-            failed = False
-            claim.used_at, claim.used_by = now, user
-            claim.save(update_fields=["used_at", "used_by"])
-            relationship = (
-                FamilyMembership.Relationship.SELF
-                if user.role == Role.YOUNG_PERSON
-                else FamilyMembership.Relationship.PARENT
-            )
-            FamilyMembership.objects.get_or_create(
-                user=user, child=case.child, defaults={"relationship": relationship}
-            )
-            case_event_record(
-                case=case,
-                kind="family_claimed",
-                summary="The family linked the request to their online account",
-                actor=user,
-                family_visible=True,
-            )
-    if failed:
-        raise ClaimRefused(CLAIM_REFUSED)
-    return case
-
-
-# --- The tracker: consents, messages, withdrawal ---
-
-
-@transaction.atomic
-def consent_revoke(*, consent: Consent, user: User) -> Consent:
-    consent = Consent.objects.select_for_update().get(pk=consent.pk)
-    if consent.revoked_at is None:
-        consent.revoked_at = timezone.now()
-        consent.revoked_by = user
-        consent.save(update_fields=["revoked_at", "revoked_by"])
-        for case in consent.child.cases.filter(is_open=True):
-            case_event_record(
-                case=case,
-                kind="consent_revoked",
-                summary=f"Consent to share with {consent.get_party_display()} was withdrawn",
-                actor=user,
-                family_visible=True,
-                data={"consent": consent.pk, "party": consent.party},
-            )
-    return consent
-
-
-@transaction.atomic
-def message_send_from_family(
-    *, case: Case, user: User, body: str, upload: UploadedFile | None = None
-) -> Message:
-    attachment = None
-    if upload is not None:
-        attachment = document_store(
-            upload=upload,
-            kind=Document.Kind.ATTACHMENT,
-            uploaded_by=user,
-            case=case,
-            family_visible=True,
-        )
-    message = Message.objects.create(
-        case=case,
-        sender=user,
-        from_family=True,
-        body=_strip_nul(body).strip(),
-        attachment=attachment,
-    )
-    case_event_record(
-        case=case,
-        kind="family_message",
-        summary="The family sent a message",
-        actor=user,
-        data={"message": message.pk},
-    )
-    if case.caseworker_id and case.caseworker.is_active:
-        notification_queue(
-            recipient=case.caseworker,
-            purpose="family_message",
-            event_key=f"message:{message.pk}",
-            subject=f"New message from the family on {case.reference}",
-            body=f"{user.get_full_name()} sent a message about {case.reference}.",
-            link=reverse("casework:case_detail", args=[case.reference]),
-            case=case,
-        )
-    return message
-
-
-@transaction.atomic
-def request_withdraw(*, case: Case, user: User, reasons: str) -> Case:
-    """The family withdraws their request; the workflow's guards decide if it still can be."""
-    case = case_transition(
-        case=case, action="withdraw", actor=user, reasons=_strip_nul(reasons), data={"by": "family"}
-    )
-    if case.caseworker_id:
-        caseworker = User.objects.filter(pk=case.caseworker_id, is_active=True).first()
-        if caseworker is not None:
-            notification_queue(
-                recipient=caseworker,
-                purpose="family_withdrew",
-                event_key=f"case:{case.pk}:withdrawn",
-                subject=f"The family withdrew request {case.reference}",
-                body=(
-                    f"{user.get_full_name()} withdrew the request. "
-                    f"Their reasons: {_strip_nul(reasons)}"
-                ),
-                link=reverse("casework:case_detail", args=[case.reference]),
-                case=case,
-            )
-    return case
 
 
 def request_invited_email(draft: RequestDraft) -> str:
