@@ -36,8 +36,8 @@ from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from cases.assignment.cohort import cohort_import, cohort_rows_read  # noqa: E402
+from cases.assignment.decisions import case_assign  # noqa: E402
 from cases.assignment.models import AssignmentRule, CaseworkerProfile  # noqa: E402
-from cases.assignment.services import case_assign  # noqa: E402
 from cases.models import Area, Case, Route, SenNeed, Stage, Team  # noqa: E402
 from ehcp_portal.accounts.models import Role, User  # noqa: E402
 from families.models import Child, FamilyMembership  # noqa: E402

@@ -1,32 +1,6 @@
 from __future__ import annotations
 
-import logging
-from typing import TYPE_CHECKING
-
 from django.apps import AppConfig
-from django.db import transaction
-
-if TYPE_CHECKING:
-    from cases.models import Case
-    from ehcp_portal.accounts.models import User
-
-logger = logging.getLogger(__name__)
-
-
-def case_assign_after_open(case: Case, actor: User | None) -> None:
-    """After-open hook: assign a caseworker by the business rules at once.
-
-    A failure here must not lose the request: the savepoint rolls back only assignment's writes,
-    the error is logged, the case stays in its area's unassigned queue and the assignment sweep
-    picks it up again.
-    """
-    from cases.assignment import services  # looked up at call time: tests replace case_assign
-
-    try:
-        with transaction.atomic():
-            services.case_assign(case=case)
-    except Exception:  # noqa: BLE001 – the request is received whatever assignment does
-        logger.exception("Assignment failed for %s; it stays in the unassigned queue", case)
 
 
 class AssignmentConfig(AppConfig):
@@ -35,7 +9,8 @@ class AssignmentConfig(AppConfig):
     verbose_name = "Assignment"
 
     def ready(self) -> None:
-        from cases.assignment.services import case_priority_after_transition
+        from cases.assignment.priorities import case_priority_after_transition
+        from cases.assignment.queue import case_assign_after_open
         from cases.services import register_after_open
         from cases.workflow import register_after_transition
 

@@ -29,8 +29,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.assignment import rules
+from cases.assignment.facts import assignment_rules_load, candidates_load, priority_weights_load
 from cases.assignment.models import AssignmentDecision, CohortImport
-from cases.assignment.services import assignment_rules_load, candidates_load, priority_weights_load
 from cases.models import (
     Area,
     Case,

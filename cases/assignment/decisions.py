@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from cases.assignment import rules
 from cases.assignment.facts import (
-    area_for_postcode,
     assignment_rules_load,
     candidates_load,
     case_facts,
@@ -25,6 +24,7 @@ from cases.assignment.facts import (
 )
 from cases.assignment.models import AssignmentDecision
 from cases.models import Case, Team
+from cases.selectors import area_for_postcode
 from cases.services import case_event_record
 from ehcp_portal.accounts.models import User
 from notifications.models import Notification

@@ -9,8 +9,8 @@ from typing import Any
 from django.db.models import Count
 
 from cases.assignment import rules
+from cases.assignment.facts import priority_weights_load
 from cases.assignment.models import CaseworkerProfile
-from cases.assignment.services import priority_weights_load
 from cases.demo import BATCH, CasePriority, DemoCouncil
 from cases.models import Case
 from families.models import Consent

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from cases.assignment import rules
 from cases.assignment.models import AssignmentRule, PriorityIndicator
-from cases.models import Area, Case
+from cases.models import Case
 from ehcp_portal.accounts.models import Role, User
 from families.models import FamilyMembership
 
@@ -166,13 +166,3 @@ def case_facts(
         previous_caseworker_ids=continuity[1],
         exclude_ids=frozenset(exclude),
     )
-
-
-def area_for_postcode(postcode: str, areas: Iterable[Area] | None = None) -> Area | None:
-    outward = (postcode or "").strip().upper().split(" ")[0]
-    if not outward:
-        return None
-    for area in areas if areas is not None else Area.objects.all():
-        if outward in {d.upper() for d in area.postcode_districts or ()}:
-            return area
-    return None

@@ -3,12 +3,21 @@ for any open case that has no caseworker and no decision."""
 
 from __future__ import annotations
 
+import logging
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 
+from cases.assignment import decisions
 from cases.assignment.decisions import case_assign
 from cases.assignment.facts import priority_weights_load
 from cases.assignment.priorities import case_priority_refresh
 from cases.models import Case
+
+if TYPE_CHECKING:
+    from ehcp_portal.accounts.models import User
+
+logger = logging.getLogger(__name__)
 
 
 def case_assign_after_commit(*, case: Case) -> None:
@@ -42,3 +51,17 @@ def cases_unassigned_sweep(*, limit: int = 200) -> int:
         case_priority_refresh(case=case, weights=weights)
         case_assign(case=case)
     return len(ids)
+
+
+def case_assign_after_open(case: Case, actor: User | None) -> None:
+    """After-open hook: assign a caseworker by the business rules at once.
+
+    A failure here must not lose the request: the savepoint rolls back only assignment's writes,
+    the error is logged, the case stays in its area's unassigned queue and the assignment sweep
+    picks it up again.
+    """
+    try:
+        with transaction.atomic():
+            decisions.case_assign(case=case)  # looked up at call time, so a test can break it
+    except Exception:  # noqa: BLE001 – the request is received whatever assignment does
+        logger.exception("Assignment failed for %s; it stays in the unassigned queue", case)

@@ -153,7 +153,7 @@ def test_an_assignment_failure_keeps_the_case_in_the_unassigned_queue(area, monk
         Case.objects.filter(pk=case.pk).update(priority=42)
         raise RuntimeError("rules misconfigured")
 
-    monkeypatch.setattr("cases.assignment.services.case_assign", broken)
+    monkeypatch.setattr("cases.assignment.decisions.case_assign", broken)
     case = _open(ChildFactory(postcode="LS6 2AB"), UserFactory(role=Role.PARENT))
     case.refresh_from_db()
     assert case.caseworker is None and case.area == area  # kept, in its area's queue

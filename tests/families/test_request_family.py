@@ -319,7 +319,7 @@ def test_a_failing_assignment_does_not_lose_the_request(
         Case.objects.filter(pk=case.pk).update(priority=99)
         raise RuntimeError("rules misconfigured")
 
-    monkeypatch.setattr("cases.assignment.services.case_assign", broken)
+    monkeypatch.setattr("cases.assignment.decisions.case_assign", broken)
     parent, child = parent_with_child
     case = submitted_case(client, parent, child)
     assert case.priority == 0  # the broken assignment's writes were rolled back, the case kept

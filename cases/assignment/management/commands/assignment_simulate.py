@@ -14,8 +14,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from cases.assignment.decisions import case_assign
+from cases.assignment.facts import candidates_load
 from cases.assignment.rules import Candidate
-from cases.assignment.services import candidates_load, case_assign
 from cases.models import Area, Case, Route, SenNeed, Stage
 from ehcp_portal.accounts.models import Role, User
 from families.models import Child, FamilyMembership
