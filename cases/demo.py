@@ -9,7 +9,7 @@ own part in its own `demo.py`, and `ehcp_portal.demo` calls them in order.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -33,6 +33,8 @@ from cases.models import (
     Stage,
     Team,
 )
+from cases.selectors import areas_by_district, teams_by_area
+from cases.services import case_prepare
 from ehcp_portal.accounts.models import Role, User
 
 DEMO_PASSWORD = "ehcp-demo-2026"
@@ -464,6 +466,7 @@ def _plan_facts(council: DemoCouncil, step: int, facts: dict[str, Any]) -> None:
 
 # The priority rule belongs to the assignment app, above this one: the composition root passes
 # it in, so every demo case is scored by the same rule as a real one.
+Places = tuple[Mapping[str, Area], Mapping[int, Team]]
 CasePriority = Callable[[Case], tuple[int, list[dict[str, Any]]]]
 
 
@@ -477,8 +480,9 @@ def build_cases(
     clock, its priority, and the timeline events a family sees."""
     counters: dict[int, int] = {}
     cases: list[Case] = []
+    places = (areas_by_district(), teams_by_area())  # opened by the same rule as a real case
     for i, family in enumerate(families):
-        case = _case(council, i, family)
+        case = _case(council, i, family, places)
         counters[case.received_on.year] = counters.get(case.received_on.year, 0) + 1
         case.reference = f"EHC-{case.received_on.year}-{counters[case.received_on.year]:06d}"
         upcoming = next_deadline(case, today=council.today)
@@ -496,7 +500,7 @@ def build_cases(
     return cases
 
 
-def _case(council: DemoCouncil, i: int, family: DemoFamily) -> Case:
+def _case(council: DemoCouncil, i: int, family: DemoFamily, places: Places) -> Case:
     rng = council.rng
     stage = _stage_for(council, i)
     facts = case_facts(council, stage)
@@ -506,20 +510,26 @@ def _case(council: DemoCouncil, i: int, family: DemoFamily) -> Case:
         caseworker = None  # the area's unassigned queue
     needs = rng.sample([n.value for n in SenNeed], k=rng.randint(1, 3))
     route = Route.FAMILY if i < 3 else rng.choices(list(Route), weights=[60, 30, 8, 2])[0]
-    return Case(
+    case = case_prepare(
         child=family.child,
+        reference="",  # numbered in order by build_cases
+        received_on=facts["received_on"],
         route=route,
-        stage=stage,
-        is_open=stage not in CLOSED_STAGES,
-        area=family.area,
-        team=council.teams[family.area.pk],
-        caseworker=caseworker,
-        requested_by=family.requester if route == Route.FAMILY else None,
-        needs=needs,
-        waiting_on_others=stage == Stage.ASSESSING and rng.random() < 0.7,
         channel="online" if route in (Route.FAMILY, Route.SCHOOL) else "paper",
-        **facts,
+        needs=needs,
+        requested_by=family.requester if route == Route.FAMILY else None,
+        today=council.today,
+        areas=places[0],
+        teams=places[1],
     )
+    # Where the case has got to since it was received.
+    case.stage = stage
+    case.is_open = stage not in CLOSED_STAGES
+    case.caseworker = caseworker
+    case.waiting_on_others = stage == Stage.ASSESSING and rng.random() < 0.7
+    for milestone, on in facts.items():
+        setattr(case, milestone, on)
+    return case
 
 
 def _build_case_events(cases: Sequence[Case]) -> None:
