@@ -19,9 +19,10 @@ from django.http import Http404
 from ehcp_portal.accounts.models import Role
 
 if TYPE_CHECKING:
-    from cases.models import Case
+    from cases.models import Case, Document
     from cases.plans.models import Plan
     from ehcp_portal.accounts.models import User
+    from families.models import RequestDraft
 
 # Actions on a case.
 CASE_VIEW = "case.view"  # the staff case page: everything on the case
@@ -334,7 +335,7 @@ def _own_advice_attachments(user: User) -> Q:
     )
 
 
-def document_or_404(user: User, public_id: object) -> object:
+def document_or_404(user: User, public_id: object) -> Document:
     document = documents_for(user).filter(public_id=public_id).first()
     if document is None:
         raise Http404("No such document")
@@ -353,7 +354,7 @@ def _draft_filter(user: User) -> Q:
     return q
 
 
-def drafts_for(user: User) -> QuerySet:
+def drafts_for(user: User) -> QuerySet[RequestDraft]:
     from families.models import RequestDraft
 
     if not user.is_authenticated or not user.is_active:
@@ -361,7 +362,7 @@ def drafts_for(user: User) -> QuerySet:
     return RequestDraft.objects.filter(_draft_filter(user)).distinct()
 
 
-def draft_or_404(user: User, public_id: object) -> object:
+def draft_or_404(user: User, public_id: object) -> RequestDraft:
     draft = (
         drafts_for(user)
         .select_related("child", "case", "setting")

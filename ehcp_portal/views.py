@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from ehcp_portal.celery import app as celery_app
+from ehcp_portal.http import AuthenticatedHttpRequest
 from ehcp_portal.roles import HOME_URL_NAME
 
 
@@ -20,7 +21,7 @@ def start(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     return redirect(HOME_URL_NAME.get(request.user.role, "start"))
 
 

@@ -39,12 +39,13 @@ from cases.advice.services import (
 )
 from ehcp_portal import access
 from ehcp_portal.accounts.models import Role
+from ehcp_portal.http import AuthenticatedHttpRequest
 
 PAGE_SIZE = 25
 
 
 @login_required
-def advice_home(request: HttpRequest) -> HttpResponse:
+def advice_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.role_required(request.user, Role.ADVICE_GIVER)
     page = Paginator(advice_requests_addressed_to(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -53,7 +54,7 @@ def advice_home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def advice_request_new(request: HttpRequest, reference: str) -> HttpResponse:
+def advice_request_new(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     access.role_required(request.user, Role.CASEWORKER, Role.TEAM_MANAGER)
     case = access.case_or_404(
         request.user,
@@ -87,7 +88,7 @@ def advice_request_new(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-def advice_request_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def advice_request_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     advice_request = access.advice_request_or_404(request.user, public_id, access.ADVICE_VIEW)
     may_respond = (
         advice_request.is_open
@@ -109,7 +110,7 @@ def advice_request_detail(request: HttpRequest, public_id: UUID) -> HttpResponse
 
 
 @login_required
-def advice_request_submit(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def advice_request_submit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     advice_request = access.advice_request_or_404(request.user, public_id, access.ADVICE_RESPOND)
     if not advice_request.is_open:
         messages.info(request, "This request has already been answered.")
@@ -138,7 +139,7 @@ def advice_request_submit(request: HttpRequest, public_id: UUID) -> HttpResponse
 
 
 @login_required
-def advice_request_decline(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def advice_request_decline(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     advice_request = access.advice_request_or_404(request.user, public_id, access.ADVICE_RESPOND)
     if not advice_request.is_open:
         messages.info(request, "This request has already been answered.")
