@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils import timezone
 
 from cases.members.models import EnquiryCategory
+
+if TYPE_CHECKING:
+    from cases.models import Area
 
 REFERENCE = re.compile(r"^EHC-\d{4}-\d{6}$")
 
@@ -156,7 +159,8 @@ class MemberEnquiryForm(NulStrippingForm):
         return dob
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("has_reference") == "yes":
             reference = data.get("case_reference", "")
             if not reference and "case_reference" not in self.errors:
@@ -193,7 +197,7 @@ class MatchForm(NulStrippingForm):
 
 
 class RouteForm(NulStrippingForm):
-    area = forms.ModelChoiceField(
+    area: forms.ModelChoiceField[Area] = forms.ModelChoiceField(
         label="Send to the team for",
         queryset=None,
         empty_label="Choose an area",
@@ -205,7 +209,7 @@ class RouteForm(NulStrippingForm):
 
     def __init__(self, *args: Any, areas: Any = None, **kwargs: Any) -> None:  # noqa: ANN401
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = areas
+        cast(forms.ModelChoiceField, self.fields["area"]).queryset = areas
 
 
 class AssignForm(NulStrippingForm):
@@ -221,9 +225,9 @@ class AssignForm(NulStrippingForm):
     def __init__(self, *args: Any, officers: list | None = None, **kwargs: Any) -> None:  # noqa: ANN401
         super().__init__(*args, **kwargs)
         self.officers = {o.pk: o for o in officers or []}
-        self.fields["officer"].choices = [("", "Choose an officer")] + [
-            (o.pk, f"{o.get_full_name()} ({o.get_role_display()})") for o in officers or []
-        ]
+        cast(forms.TypedChoiceField, self.fields["officer"]).choices = [
+            ("", "Choose an officer")
+        ] + [(o.pk, f"{o.get_full_name()} ({o.get_role_display()})") for o in officers or []]
 
 
 class ReplyForm(NulStrippingForm):
