@@ -158,13 +158,13 @@ def _met_on(case: Case, key: str) -> date | None:
         # reg 20(7)-(8): the report of this meeting (received on or after it). The council
         # decides on the report (reg 20(10)), so a decision after the meeting means it was in:
         # cases recorded without the report date are met by the decision.
-        report = getattr(case, "review_report_received_on", None)
+        report: date | None = getattr(case, "review_report_received_on", None)
         if report and case.review_meeting_on and report >= case.review_meeting_on:
             return report
         return decided_after_meeting
     if key == "amended_plan":
         # reg 22(3): the amended plan issued for the amendments most recently sent.
-        issued = getattr(case, "amended_plan_issued_on", None)
+        issued: date | None = getattr(case, "amended_plan_issued_on", None)
         if issued and case.amendments_sent_on and issued >= case.amendments_sent_on:
             return issued
         return None

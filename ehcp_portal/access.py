@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING
+from uuid import UUID
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -19,6 +20,7 @@ from django.http import Http404
 from ehcp_portal.accounts.models import Role
 
 if TYPE_CHECKING:
+    from cases.advice.models import AdviceRequest
     from cases.models import Case, Document
     from cases.plans.models import Plan
     from ehcp_portal.accounts.models import User
@@ -268,7 +270,7 @@ def member_enquiries_for(user: User, action: str) -> QuerySet[MemberEnquiry]:
 
 
 def member_enquiry_or_404(
-    user: User, public_id: object, action: str, queryset: QuerySet[MemberEnquiry] | None = None
+    user: User, public_id: UUID | str, action: str, queryset: QuerySet[MemberEnquiry] | None = None
 ) -> MemberEnquiry:
     """The enquiry with this public id if the user may do `action` to it; otherwise 404."""
     from cases.members.models import MemberEnquiry  # noqa: F811
@@ -335,7 +337,7 @@ def _own_advice_attachments(user: User) -> Q:
     )
 
 
-def document_or_404(user: User, public_id: object) -> Document:
+def document_or_404(user: User, public_id: UUID | str) -> Document:
     document = documents_for(user).filter(public_id=public_id).first()
     if document is None:
         raise Http404("No such document")
@@ -362,7 +364,7 @@ def drafts_for(user: User) -> QuerySet[RequestDraft]:
     return RequestDraft.objects.filter(_draft_filter(user)).distinct()
 
 
-def draft_or_404(user: User, public_id: object) -> RequestDraft:
+def draft_or_404(user: User, public_id: UUID | str) -> RequestDraft:
     draft = (
         drafts_for(user)
         .select_related("child", "case", "setting")
@@ -418,7 +420,9 @@ def advice_request_filter(user: User, action: str = ADVICE_VIEW) -> Q:
     return addressed
 
 
-def advice_request_or_404(user: User, public_id: object, action: str = ADVICE_VIEW):  # noqa: ANN201
+def advice_request_or_404(
+    user: User, public_id: UUID | str, action: str = ADVICE_VIEW
+) -> AdviceRequest:
     from cases.advice.models import AdviceRequest
 
     request = (

@@ -3,6 +3,7 @@ the message; delivery happens after commit, in a Celery task."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Mapping
@@ -137,7 +138,7 @@ def notification_queue(
         from notifications.tasks import notification_deliver
 
         for pk in pending:
-            transaction.on_commit(lambda pk=pk: _enqueue(notification_deliver, pk))
+            transaction.on_commit(functools.partial(_enqueue, notification_deliver, pk))
     return created
 
 

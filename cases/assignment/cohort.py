@@ -257,6 +257,7 @@ def cohort_import(
                 key(row["first_name"], row["last_name"], row["date_of_birth"]), row["pk"]
             )
     open_ref: dict[int, str] = {}
+    child_id: int | None
     previous_workers: dict[int, set[int]] = defaultdict(set)
     for child_id, is_open, reference, worker_id in Case.objects.filter(
         child_id__in=set(existing.values())
@@ -305,7 +306,7 @@ def cohort_import(
     hard_area = area_rule.enabled and area_rule.hard
     area_ids = {p["area"].pk for _, p, _ in accepted}
     candidates = candidates_load(area_ids=area_ids) if hard_area else candidates_load()
-    default_team = {}
+    default_team: dict[int, int] = {}
     for team in Team.objects.order_by("pk"):
         default_team.setdefault(team.area_id, team.pk)
 
@@ -366,6 +367,7 @@ def cohort_import(
     unassigned_by_area: dict[int, list[str]] = defaultdict(list)
     for i, (result, case, _facts) in enumerate(planned):
         choice = choices[i]
+        assert case.area is not None  # every imported case was built with its area
         decisions.append(
             AssignmentDecision(
                 case=case,
@@ -409,7 +411,7 @@ def cohort_import(
         result.area = case.area.name
         result.priority = case.priority
         if choice.winner is None:
-            unassigned_by_area[case.area_id].append(case.reference)
+            unassigned_by_area[case.area.pk].append(case.reference)
     AssignmentDecision.objects.bulk_create(decisions, batch_size=1000)
     CaseEvent.objects.bulk_create(events, batch_size=2000)
 
@@ -427,6 +429,7 @@ def cohort_import(
         area_id__in=unassigned_by_area, manager__isnull=False
     ).select_related("manager", "area"):
         refs = unassigned_by_area[team.area_id]
+        assert team.manager is not None  # the queryset has only teams with a manager
         notification_queue(
             recipient=team.manager,
             purpose="assignment_unassigned",

@@ -115,7 +115,7 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_SIGNUP_FORM_CLASS = "ehcp_portal.accounts.forms.SignupDetailsForm"
 ACCOUNT_ADAPTER = "ehcp_portal.accounts.adapter.PortalAccountAdapter"
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+ACCOUNT_RATE_LIMITS: dict[str, str] | bool = {"login_failed": "10/m/ip,5/5m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SERVICE_NAME
 # Staff and elected members must use MFA outside DEBUG (issue 2). Overridable for demos.
