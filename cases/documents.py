@@ -208,7 +208,7 @@ def document_store(
 
 def _download_name(document: Document) -> str:
     title = document.title
-    ext = os.path.splitext(document.file.name)[1]
+    ext = os.path.splitext(document.file.name or "")[1]
     if ext and not title.lower().endswith(ext.lower()):
         title = f"{title}{ext}"
     return title

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cases.documents import size_label
+from cases.models import Case
 from cases.statutory import timeline
 from cases.workflow import ACTIONS, TransitionRefused, refusal_reason
 from ehcp_portal import access
@@ -151,6 +152,7 @@ def _draft(request: AuthenticatedHttpRequest, draft_id: uuid.UUID) -> RequestDra
 def _after_submission(request: HttpRequest, draft: RequestDraft) -> HttpResponse:
     if draft.created_by_id == request.user.pk:
         return redirect("families:request_done", draft.public_id)
+    assert draft.case is not None  # only submitted requests come here
     return redirect("families:track", draft.case.reference)
 
 
@@ -429,9 +431,9 @@ def request_invite(request: AuthenticatedHttpRequest, draft_id: uuid.UUID) -> Ht
 @login_required
 def request_done(request: AuthenticatedHttpRequest, draft_id: uuid.UUID) -> HttpResponse:
     draft = _draft(request, draft_id)
-    if not draft.is_submitted:
-        return redirect("families:request_resume", draft.public_id)
     case = draft.case
+    if case is None:  # not submitted yet
+        return redirect("families:request_resume", draft.public_id)
     code = request.session.pop(CLAIM_CODE_SESSION_KEY.format(draft.public_id), None)
     return render(
         request,
@@ -455,7 +457,7 @@ def request_claim_code(request: AuthenticatedHttpRequest, draft_id: uuid.UUID) -
     """A new claim code for an assisted-digital request (the earlier one stops working)."""
     access.role_required(request.user, *STAFF)
     draft = _draft(request, draft_id)
-    if draft.route != RequestDraft.Route.ASSISTED or not draft.is_submitted:
+    if draft.route != RequestDraft.Route.ASSISTED or draft.case is None:  # None: not submitted
         raise Http404("No such request")
     code = services.claim_code_issue(case=draft.case, user=request.user)
     request.session[CLAIM_CODE_SESSION_KEY.format(draft.public_id)] = code
@@ -488,7 +490,7 @@ def claim(request: AuthenticatedHttpRequest) -> HttpResponse:
 # --- The tracker --------------------------------------------------------------------------------
 
 
-def _tracked_case(request: AuthenticatedHttpRequest, reference: str):  # noqa: ANN202
+def _tracked_case(request: AuthenticatedHttpRequest, reference: str) -> Case:
     return access.case_or_404(
         request.user,
         reference,
@@ -551,14 +553,11 @@ def track_message_send(request: AuthenticatedHttpRequest, reference: str) -> Htt
 @require_POST
 def track_consent_revoke(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _tracked_case(request, reference)
+    consent_pk = request.POST.get("consent", "")
     consent = (
-        consents_for_child(case.child)
-        .filter(
-            pk=request.POST.get("consent")
-            if str(request.POST.get("consent", "")).isdigit()
-            else None
-        )
-        .first()
+        consents_for_child(case.child).filter(pk=consent_pk).first()
+        if consent_pk.isdigit()
+        else None
     )
     if consent is None:
         raise Http404("No such consent")

@@ -24,6 +24,8 @@ from cases.models import Case, Stage
 from ehcp_portal import access
 
 if TYPE_CHECKING:
+    from uuid import UUID
+
     from ehcp_portal.accounts.models import User
 
 
@@ -47,8 +49,11 @@ def label_shared_case(enquiries: list[MemberEnquiry]) -> list[MemberEnquiry]:
     for enquiry in enquiries:
         stage = getattr(enquiry, "shared_stage", None)
         key = getattr(enquiry, "shared_next_deadline_key", None)
-        enquiry.shared_stage_label = Stage(stage).label if stage else ""
-        enquiry.shared_next_deadline_label = LABELS.get(key or "", "Next statutory date")
+        # Display labels for the templates, set on the instance beside the annotations above.
+        enquiry.shared_stage_label = Stage(stage).label if stage else ""  # type: ignore[attr-defined]
+        enquiry.shared_next_deadline_label = LABELS.get(  # type: ignore[attr-defined]
+            key or "", "Next statutory date"
+        )
     return enquiries
 
 
@@ -62,7 +67,7 @@ def member_enquiries_of(user: User) -> QuerySet[MemberEnquiry]:
     return _with_shared_case(qs, user)
 
 
-def member_enquiry_for_member(user: User, public_id: object) -> MemberEnquiry:
+def member_enquiry_for_member(user: User, public_id: UUID | str) -> MemberEnquiry:
     enquiry = access.member_enquiry_or_404(
         user,
         public_id,
@@ -102,7 +107,7 @@ def member_inbox_for(user: User, show: str = "open") -> QuerySet[MemberEnquiry]:
     return qs.order_by("target_reply_on", "created_at", "pk")
 
 
-def member_enquiry_for_staff(user: User, public_id: object) -> MemberEnquiry:
+def member_enquiry_for_staff(user: User, public_id: UUID | str) -> MemberEnquiry:
     return access.member_enquiry_or_404(
         user,
         public_id,
@@ -291,9 +296,13 @@ def member_enquiry_report(
     if postgres:
         median = summary["median"]
     else:  # the embedded SQLite demo has no percentile function
-        days = list(
-            qs.filter(reply_working_days__isnull=False).values_list("reply_working_days", flat=True)
-        )
+        days = [
+            d
+            for d in qs.filter(reply_working_days__isnull=False).values_list(
+                "reply_working_days", flat=True
+            )
+            if d is not None
+        ]
         median = float(statistics.median(days)) if days else None
     repeats = (
         qs.filter(case__isnull=False)

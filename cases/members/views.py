@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -137,6 +138,13 @@ def member_inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+def _route_areas(enquiry: MemberEnquiry) -> QuerySet[Area]:
+    """The areas an enquiry can be sent on to: every area but the one it is with."""
+    if enquiry.area_id is None:
+        return Area.objects.all()
+    return Area.objects.exclude(pk=enquiry.area_id)
+
+
 def _staff_page(
     request: AuthenticatedHttpRequest, enquiry: MemberEnquiry, status: int = 200, **forms: Any
 ) -> HttpResponse:
@@ -163,8 +171,7 @@ def _staff_page(
                 officers=officers,
                 initial={"officer": enquiry.assigned_officer_id},
             ),
-            route_form=forms.get("route_form")
-            or RouteForm(areas=Area.objects.exclude(pk=enquiry.area_id)),
+            route_form=forms.get("route_form") or RouteForm(areas=_route_areas(enquiry)),
         )
     return render(request, "cases/members/enquiry_staff.html", context, status=status)
 
@@ -214,7 +221,7 @@ def member_inbox_match(request: AuthenticatedHttpRequest, public_id: str) -> Htt
 @require_POST
 def member_inbox_route(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     enquiry = _triage_enquiry(request, public_id)
-    form = RouteForm(request.POST, areas=Area.objects.exclude(pk=enquiry.area_id))
+    form = RouteForm(request.POST, areas=_route_areas(enquiry))
     if form.is_valid():
         area = form.cleaned_data["area"]
         try:
