@@ -68,8 +68,10 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
             search=data["q"],
         )
     today = timezone.localdate()
-    page = Paginator(selectors.caseload_filtered(request.user, filters, today=today), PAGE_SIZE)
-    page = page.get_page(request.GET.get("page"))
+    paginator = Paginator(
+        selectors.caseload_filtered(request.user, filters, today=today), PAGE_SIZE
+    )
+    page = paginator.get_page(request.GET.get("page"))
     rows = [(case, selectors.case_flags(case, today=today)) for case in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)

@@ -117,7 +117,7 @@ def assignment_rebalance(request: AuthenticatedHttpRequest) -> HttpResponse:
         choose = RebalanceChooseForm(initial={"caseworker": caseworker.pk}, area_id=area_id)
         if apply_form.is_valid():
             try:
-                plan = caseload_rebalance(
+                done = caseload_rebalance(
                     caseworker=caseworker,
                     actor=request.user,
                     reason=apply_form.cleaned_data["reason"],
@@ -129,7 +129,7 @@ def assignment_rebalance(request: AuthenticatedHttpRequest) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    f"{len(plan.moves)} case{'s' if len(plan.moves) != 1 else ''} moved from "
+                    f"{len(done.moves)} case{'s' if len(done.moves) != 1 else ''} moved from "
                     f"{caseworker}.",
                 )
                 return redirect(reverse("cases:assignment_queue"))
