@@ -20,6 +20,8 @@ from django.http import Http404
 from ehcp_portal.accounts.models import Role
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from cases.advice.models import AdviceRequest
     from cases.models import Case, Document
     from cases.plans.models import Plan
@@ -90,14 +92,14 @@ def register_case_rule(action: str, role: str, rule: CaseRule) -> None:
     CASE_RULES.setdefault(action, {})[role] = rule
 
 
-def case_filter(user: User, action: str) -> Q:
+def case_filter(user: User | AnonymousUser, action: str) -> Q:
     if not user.is_authenticated or not user.is_active:
         return NOTHING
     rule = CASE_RULES.get(action, {}).get(user.role)
     return rule(user) if rule else NOTHING
 
 
-def cases_for(user: User, action: str = CASE_VIEW) -> QuerySet[Case]:
+def cases_for(user: User | AnonymousUser, action: str = CASE_VIEW) -> QuerySet[Case]:
     from cases.models import Case
 
     return Case.objects.filter(case_filter(user, action))
@@ -110,7 +112,10 @@ def may(user: User, action: str, case: Case) -> bool:
 
 
 def case_or_404(
-    user: User, reference: str, action: str = CASE_VIEW, queryset: QuerySet[Case] | None = None
+    user: User | AnonymousUser,
+    reference: str,
+    action: str = CASE_VIEW,
+    queryset: QuerySet[Case] | None = None,
 ) -> Case:
     """The case with this reference if the user may do `action` to it; otherwise 404."""
     from cases.models import Case

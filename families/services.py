@@ -239,11 +239,12 @@ def request_parent_invite(*, draft: RequestDraft, user: User) -> User:
         child.setting = draft.setting
         child.save()
         draft.child = child
+    assert draft.child is not None  # created just above when the draft had none
     previous = draft.answers.get(INVITE_KEY) or {}
     if previous.get("email") not in (None, email) and previous.get("membership_created"):
         # The school corrected the address: whoever the first invitation linked to the child
         # (a typo can be someone else's account) must not keep access to this child.
-        FamilyMembership.objects.filter(pk=previous.get("membership")).delete()
+        FamilyMembership.objects.filter(pk=previous["membership"]).delete()
     membership, created = FamilyMembership.objects.get_or_create(
         user=parent,
         child=draft.child,
@@ -257,7 +258,7 @@ def request_parent_invite(*, draft: RequestDraft, user: User) -> User:
     }
     draft.parent_invited_at = timezone.now()
     draft.save(update_fields=["child", "answers", "parent_invited_at", "updated_at"])
-    school = draft.setting.name if draft.setting_id else "Your child's school"
+    school = draft.setting.name if draft.setting else "Your child's school"
     first_step = next(s for s in flow.STEPS if s.family_part)
     link = reverse("families:request_step", args=[draft.public_id, first_step.slug])
     notification_queue(
@@ -407,7 +408,7 @@ def request_submit(*, draft: RequestDraft, user: User) -> tuple[Case, bool]:
             RequestDraft.Route.FAMILY: Route.FAMILY,
             RequestDraft.Route.SCHOOL: Route.SCHOOL,
             RequestDraft.Route.ASSISTED: Route.ASSISTED,
-        }[draft.route],
+        }[RequestDraft.Route(draft.route)],
         channel=channel,
         stage=Stage.RECEIVED,
         is_open=True,
@@ -631,7 +632,7 @@ def message_send_from_family(
         actor=user,
         data={"message": message.pk},
     )
-    if case.caseworker_id and case.caseworker.is_active:
+    if case.caseworker and case.caseworker.is_active:
         notification_queue(
             recipient=case.caseworker,
             purpose="family_message",
