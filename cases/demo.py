@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
@@ -400,7 +401,7 @@ class DemoBuilder:
 
     # -- families and cases ------------------------------------------------------------------
 
-    def _stage_for(self, index: int) -> str:
+    def _stage_for(self, index: int) -> Stage:
         if index < len(PROGRESS) + 4:
             # The first cases cover every stage, so the demo caseworker sees them all.
             stages = list(Stage)
@@ -408,11 +409,11 @@ class DemoBuilder:
         stages = list(STAGE_WEIGHTS)
         return self.rng.choices(stages, weights=[STAGE_WEIGHTS[s] for s in stages])[0]
 
-    def _case_facts(self, stage: str) -> dict[str, object]:
+    def _case_facts(self, stage: Stage) -> dict[str, date]:
         rng = self.rng
         lo, hi = STAGE_AGE[stage]
         received = self.today - timedelta(days=rng.randint(lo, hi))
-        facts: dict[str, object] = {"received_on": received}
+        facts: dict[str, date] = {"received_on": received}
         reached = stage
         if stage == Stage.NOT_ASSESSING:
             reached = Stage.DECIDING_ASSESS
@@ -562,10 +563,10 @@ class DemoBuilder:
         for i, (child, parent, area) in enumerate(child_rows):
             stage = self._stage_for(i)
             facts = self._case_facts(stage)
-            received: date = facts["received_on"]  # type: ignore[assignment]
+            received = facts["received_on"]
             counters[received.year] = counters.get(received.year, 0) + 1
             workers = self.caseworkers[area.pk]
-            caseworker = workers[0] if i < 40 else workers[rng.randrange(len(workers))]
+            caseworker: User | None = workers[0] if i < 40 else workers[rng.randrange(len(workers))]
             if stage == Stage.RECEIVED and i >= 40 and rng.random() < 0.5:
                 caseworker = None  # the area's unassigned queue
             needs = rng.sample([n.value for n in SenNeed], k=rng.randint(1, 3))
@@ -676,14 +677,15 @@ class DemoBuilder:
             ("health", "Health: Designated Clinical Officer", "health"),
             ("socialcare", "Children's Social Work Service", "social_care"),
         ]:
-            team = AdviceTeam.objects.create(name=name, source=source, lead=givers[key])
-            team.members.add(givers[key])
-            teams[key] = team
+            advice_team = AdviceTeam.objects.create(name=name, source=source, lead=givers[key])
+            advice_team.members.add(givers[key])
+            teams[key] = advice_team
         rows: list[AdviceRequest] = []
         cases = Case.objects.filter(stage=Stage.ASSESSING, advice_requested_on__isnull=False)
         for case_id, requested, waiting, caseworker_id in cases.values_list(
             "id", "advice_requested_on", "waiting_on_others", "caseworker_id"
         ).iterator(chunk_size=BATCH):
+            assert requested is not None  # filtered to cases with the date
             due = requested + timedelta(weeks=6)  # reg 8(1)
             open_index = rng.randrange(3) if waiting else -1
             for i, (source, addressee, team) in enumerate(
@@ -820,7 +822,7 @@ class DemoBuilder:
         enquiries: list[MemberEnquiry] = []
         events: list[CaseEvent] = []
 
-        def add(member: User, case: Case | None, days_ago: int, **extra: object) -> None:
+        def add(member: User, case: Case | None, days_ago: int, **extra: Any) -> None:
             received = today - timedelta(days=days_ago)
             category = extra.pop("category", rng.choice(categories))
             child = case.child if case else None
@@ -843,10 +845,13 @@ class DemoBuilder:
                 created_at=_at(received, None),
                 **extra,
             )
-            if enquiry.status in (EnquiryStatus.ASSIGNED, EnquiryStatus.ANSWERED):
-                enquiry.assigned_officer = enquiry.assigned_officer or (
-                    (case.caseworker or self.caseworkers[case.area_id][0]) if case else None
-                )
+            if (
+                enquiry.status in (EnquiryStatus.ASSIGNED, EnquiryStatus.ANSWERED)
+                and enquiry.assigned_officer is None
+                and case is not None
+            ):
+                assert case.area_id is not None  # every demo case has an area
+                enquiry.assigned_officer = case.caseworker or self.caseworkers[case.area_id][0]
             if enquiry.status == EnquiryStatus.ANSWERED:
                 enquiry.replied_on = min(today, enquiry.replied_on or today)
                 enquiry.replied_at = _at(enquiry.replied_on, None)
@@ -999,7 +1004,7 @@ class DemoBuilder:
         from cases.plans.services import _prefilled_sections
         from cases.statutory import timeline
 
-        status_for = {
+        status_for: dict[str, str] = {
             Stage.DRAFTING: Plan.Status.DRAFTING,
             Stage.DRAFT_WITH_FAMILY: Plan.Status.DRAFT_ISSUED,
             Stage.CONSULTING: Plan.Status.DRAFT_ISSUED,
@@ -1045,7 +1050,9 @@ class DemoBuilder:
                 draft_version=1 if status != Plan.Status.DRAFTING else None,
                 final_version=1 if final else None,
                 twenty_week_due=due if final else None,
-                twenty_week_met=(case.final_issued_on <= due) if final else None,
+                twenty_week_met=(
+                    (case.final_issued_on <= due) if final and case.final_issued_on else None
+                ),
             )
             PlanVersion.objects.create(plan=plan, number=1, sections=sections, change="Demo plan")
             if case.stage == Stage.CONSULTING and senco_setting and case.consultation_sent_on:
@@ -1069,8 +1076,8 @@ def _phase_fits(kind: str, age: int) -> bool:
     return kind in (SettingType.FE_COLLEGE, SettingType.SPECIAL)
 
 
-def _at(day: date, now: object) -> object:
-    from datetime import datetime, time
+def _at(day: date, now: object) -> datetime:
+    from datetime import time
 
     return timezone.make_aware(datetime.combine(day, time(10, 0)))
 
