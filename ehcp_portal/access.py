@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from cases.plans.models import Plan
     from ehcp_portal.accounts.models import User
     from families.models import RequestDraft
+    from panels.models import Meeting
 
 # Actions on a case.
 CASE_VIEW = "case.view"  # the staff case page: everything on the case
@@ -182,9 +183,9 @@ def meetings_for(user: User, action: str = MEETING_VIEW) -> QuerySet:
     return Meeting.objects.filter(meeting_filter(user, action))
 
 
-def meeting_or_404(  # noqa: ANN201 – a panels.models.Meeting
-    user: User, pk: int, action: str = MEETING_VIEW, queryset: QuerySet | None = None
-):
+def meeting_or_404(
+    user: User, pk: int, action: str = MEETING_VIEW, queryset: QuerySet[Meeting] | None = None
+) -> Meeting:
     from panels.models import Meeting
 
     qs = queryset if queryset is not None else Meeting.objects.all()
@@ -269,7 +270,7 @@ def member_enquiry_filter(user: User, action: str) -> Q:
 
 
 def member_enquiries_for(user: User, action: str) -> QuerySet[MemberEnquiry]:
-    from cases.members.models import MemberEnquiry  # noqa: F811
+    from cases.members.models import MemberEnquiry
 
     return MemberEnquiry.objects.filter(member_enquiry_filter(user, action))
 
@@ -278,7 +279,7 @@ def member_enquiry_or_404(
     user: User, public_id: UUID | str, action: str, queryset: QuerySet[MemberEnquiry] | None = None
 ) -> MemberEnquiry:
     """The enquiry with this public id if the user may do `action` to it; otherwise 404."""
-    from cases.members.models import MemberEnquiry  # noqa: F811
+    from cases.members.models import MemberEnquiry
 
     qs = queryset if queryset is not None else MemberEnquiry.objects.all()
     enquiry = qs.filter(member_enquiry_filter(user, action), public_id=public_id).first()

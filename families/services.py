@@ -300,7 +300,7 @@ def _hand_to_assignment(case: Case) -> None:
     try:
         with transaction.atomic():
             case_assign(case=case)
-    except Exception:  # noqa: BLE001 – the request is received whatever assignment does
+    except Exception:  # the request is received whatever assignment does
         logger.exception("Assignment failed for %s; it stays in the unassigned queue", case)
 
 

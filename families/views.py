@@ -501,7 +501,7 @@ def _tracked_case(request: AuthenticatedHttpRequest, reference: str) -> Case:
     )
 
 
-def _track_context(case, message_form: MessageForm | None = None) -> dict:  # noqa: ANN001
+def _track_context(case, message_form: MessageForm | None = None) -> dict:
     from cases.deadlines import case_deadlines
     from cases.plans.selectors import plan_of
 

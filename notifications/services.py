@@ -176,7 +176,7 @@ def broker_circuit_reset() -> None:
     _broker_down_until = 0.0
 
 
-def _enqueue(task, pk: int) -> None:  # noqa: ANN001
+def _enqueue(task, pk: int) -> None:
     """Hand the message to the broker; if the broker is down, the beat's drain picks it up."""
     global _broker_down_until
     if time.monotonic() < _broker_down_until:
@@ -184,7 +184,7 @@ def _enqueue(task, pk: int) -> None:  # noqa: ANN001
         return
     try:
         task.apply_async(args=[pk], retry=False, queue=settings.NOTIFICATION_QUEUE)
-    except Exception:  # noqa: BLE001 – the row is safe in the outbox; the drain will send it
+    except Exception:  # the row is safe in the outbox; the drain will send it
         _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
         logger.warning("Broker unavailable; notification %s waits in the outbox", pk)
 
@@ -195,7 +195,7 @@ def outbox_drain_soon() -> None:
 
     try:
         outbox_drain.apply_async(retry=False, queue=settings.NOTIFICATION_QUEUE)
-    except Exception:  # noqa: BLE001
+    except Exception:
         logger.warning("Broker unavailable; the outbox drains when it returns")
 
 
@@ -240,7 +240,7 @@ def notification_send(*, notification_id: int) -> str:
         return "not-claimed"
     try:
         _deliver_email(notification)
-    except Exception as exc:  # noqa: BLE001 – any transport failure is retried, then shown
+    except Exception as exc:  # any transport failure is retried, then shown
         attempts = notification.attempts + 1
         failed = attempts >= settings.NOTIFICATION_MAX_ATTEMPTS or getattr(exc, "permanent", False)
         Notification.objects.filter(pk=notification.pk).update(

@@ -627,7 +627,7 @@ def case_assign_after_commit(*, case: Case) -> None:
     def enqueue() -> None:
         try:
             case_assign_task.apply_async(args=[case.pk], retry=False)
-        except Exception:  # noqa: BLE001 – the sweep assigns it on its next run
+        except Exception:  # the sweep assigns it on its next run
             import logging
 
             logging.getLogger(__name__).warning("Broker unavailable; case %s waits", case.pk)

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 REFERENCE = re.compile(r"^EHC-\d{4}-\d{6}$")
 
 
-def without_nul(data: Any) -> Any:  # noqa: ANN401 – a QueryDict, MultiValueDict or dict
+def without_nul(data: Any) -> Any:  # a QueryDict, MultiValueDict or dict
     if data is None:
         return None
     if hasattr(data, "getlist"):
@@ -33,7 +33,7 @@ def without_nul(data: Any) -> Any:  # noqa: ANN401 – a QueryDict, MultiValueDi
 
 
 class NulStrippingForm(forms.Form):
-    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(without_nul(data), *args, **kwargs)
 
 
@@ -46,7 +46,7 @@ class GovUKDateWidget(forms.MultiWidget):
             attrs,
         )
 
-    def decompress(self, value: Any) -> list[Any]:  # noqa: ANN401
+    def decompress(self, value: Any) -> list[Any]:
         if isinstance(value, date):
             return [value.day, value.month, value.year]
         return [None, None, None]
@@ -57,13 +57,13 @@ class GovUKDateField(forms.Field):
 
     widget = GovUKDateWidget
 
-    def __init__(self, *, name_in_errors: str = "Date", **kwargs: Any) -> None:  # noqa: ANN401
+    def __init__(self, *, name_in_errors: str = "Date", **kwargs: Any) -> None:
         self.name_in_errors = name_in_errors
         kwargs.setdefault("error_messages", {})
         kwargs["error_messages"].setdefault("required", f"Enter {name_in_errors.lower()}")
         super().__init__(**kwargs)
 
-    def to_python(self, value: Any) -> date | None:  # noqa: ANN401
+    def to_python(self, value: Any) -> date | None:
         if isinstance(value, date):
             return value
         parts = [str(p).strip() if p is not None else "" for p in (value or [])]
@@ -207,7 +207,7 @@ class RouteForm(NulStrippingForm):
         },
     )
 
-    def __init__(self, *args: Any, areas: Any = None, **kwargs: Any) -> None:  # noqa: ANN401
+    def __init__(self, *args: Any, areas: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["area"]).queryset = areas
 
@@ -222,7 +222,7 @@ class AssignForm(NulStrippingForm):
         },
     )
 
-    def __init__(self, *args: Any, officers: list | None = None, **kwargs: Any) -> None:  # noqa: ANN401
+    def __init__(self, *args: Any, officers: list | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.officers = {o.pk: o for o in officers or []}
         cast(forms.TypedChoiceField, self.fields["officer"]).choices = [
