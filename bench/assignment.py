@@ -26,7 +26,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ehcp_portal.settings.local")
 if "ehcp_bench5" not in os.environ.get("DATABASE_URL", ""):
     sys.exit("Set DATABASE_URL=postgres://postgres@127.0.0.1:5432/ehcp_bench5 (it is emptied).")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 

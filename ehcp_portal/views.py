@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from ehcp_portal.celery import app as celery_app
+from ehcp_portal.http import AuthenticatedHttpRequest
 from ehcp_portal.roles import HOME_URL_NAME
 
 
@@ -20,7 +21,7 @@ def start(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     return redirect(HOME_URL_NAME.get(request.user.role, "start"))
 
 
@@ -34,7 +35,7 @@ def _database_ok() -> tuple[bool, str]:
             cursor.execute("SELECT 1")
             cursor.fetchone()
         return True, "ok"
-    except Exception as exc:  # noqa: BLE001 – any failure means "down" to a health check
+    except Exception as exc:  # any failure means "down" to a health check
         return False, type(exc).__name__
 
 
@@ -43,7 +44,7 @@ def _broker_ok() -> tuple[bool, str]:
         with celery_app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
         return True, "ok"
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return False, type(exc).__name__
 
 

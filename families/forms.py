@@ -6,7 +6,7 @@ Error messages follow the GOV.UK Design System patterns ("Enter ...", "Select ..
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -71,7 +71,8 @@ class GovUKDateField(forms.MultiValueField):
 
     def clean(self, value: Any) -> date | None:
         if not isinstance(value, list | tuple):
-            value = self.widget.decompress(value)
+            # Field.__init__ replaced the class-level widget with an instance of it.
+            value = cast(GovUKDateWidget, self.widget).decompress(value)
         day, month, year = ((str(v).strip() if v is not None else "") for v in value)
         present = [bool(day), bool(month), bool(year)]
         if not any(present):
@@ -293,7 +294,7 @@ class SettingForm(StepForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["setting"].choices = [
+        cast(forms.ChoiceField, self.fields["setting"]).choices = [
             ("", "Select a school, college or nursery"),
             (SETTING_NONE, "Not attending a school, college or nursery"),
             (SETTING_HOME, "Home educated"),
@@ -412,7 +413,8 @@ class ConsentForm(StepForm):
     )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         other = (cleaned.get("other_agency") or "").strip()
         if Consent.Party.OTHER in (cleaned.get("parties") or []) and not other:
             self.add_error(
@@ -532,7 +534,9 @@ class StartRequestForm(forms.Form):
 
     def __init__(self, *args: Any, children: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["child"].choices = [(str(c.pk), c.full_name) for c in children]
+        cast(forms.ChoiceField, self.fields["child"]).choices = [
+            (str(c.pk), c.full_name) for c in children
+        ]
 
 
 class ClaimForm(forms.Form):

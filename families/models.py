@@ -172,7 +172,7 @@ class RequestDraft(models.Model):
         name = " ".join(v[0] for v in (data.get("first_name"), data.get("last_name")) if v and v[0])
         if name:
             return name
-        return self.child.full_name if self.child_id else "New request"
+        return self.child.full_name if self.child else "New request"
 
 
 class ClaimCode(models.Model):

@@ -26,6 +26,7 @@ from cases.statutory import timeline
 from cases.workflow import ACTIONS, TransitionRefused, refusal_reason
 from ehcp_portal import access
 from ehcp_portal.accounts.models import Role
+from ehcp_portal.http import AuthenticatedHttpRequest
 from families import services
 from families import steps as flow
 from families.access import draft_or_404
@@ -60,7 +61,7 @@ PENDING_MAX = 100_000  # characters kept in the session for a page sent after a 
 
 
 @login_required
-def family_home(request: HttpRequest) -> HttpResponse:
+def family_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.role_required(request.user, *FAMILY)
     return render(
         request,
@@ -73,7 +74,7 @@ def family_home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def school_home(request: HttpRequest) -> HttpResponse:
+def school_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.role_required(request.user, Role.SCHOOL)
     return render(
         request,
@@ -87,7 +88,7 @@ def school_home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def child_add(request: HttpRequest) -> HttpResponse:
+def child_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.role_required(request.user, *FAMILY)
     form = ChildAddForm(request.POST or None, young_person=request.user.role == Role.YOUNG_PERSON)
     if request.method == "POST" and form.is_valid():
@@ -101,7 +102,7 @@ def child_add(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def request_start(request: HttpRequest) -> HttpResponse:
+def request_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A family chooses which of their children the request is for."""
     access.role_required(request.user, *FAMILY)
     children = list(children_of(request.user))
@@ -118,7 +119,7 @@ def request_start(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def school_request_start(request: HttpRequest) -> HttpResponse:
+def school_request_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.role_required(request.user, Role.SCHOOL)
     if request.user.setting_id is None:
         raise Http404("No setting")
@@ -131,7 +132,7 @@ def school_request_start(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def assisted_request_start(request: HttpRequest) -> HttpResponse:
+def assisted_request_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.role_required(request.user, *STAFF)
     if request.method == "POST":
         draft = services.request_draft_start(user=request.user, route=RequestDraft.Route.ASSISTED)
@@ -146,7 +147,7 @@ def assisted_request_start(request: HttpRequest) -> HttpResponse:
 # --- The question pages -------------------------------------------------------------------------
 
 
-def _draft(request: HttpRequest, draft_id: uuid.UUID) -> RequestDraft:
+def _draft(request: AuthenticatedHttpRequest, draft_id: uuid.UUID) -> RequestDraft:
     return draft_or_404(request.user, draft_id)  # type: ignore[return-value]
 
 
@@ -157,7 +158,7 @@ def _after_submission(request: HttpRequest, draft: RequestDraft) -> HttpResponse
 
 
 @login_required
-def request_resume(request: HttpRequest, draft_id: uuid.UUID) -> HttpResponse:
+def request_resume(request: AuthenticatedHttpRequest, draft_id: uuid.UUID) -> HttpResponse:
     """Back to the first page still to answer, or to "check your answers"."""
     draft = _draft(request, draft_id)
     if draft.is_submitted:
@@ -205,7 +206,7 @@ def _keep_answers_until_signed_in(request: HttpRequest, draft_id: uuid.UUID, ste
 
 
 def _restore_answers_typed_before_sign_in(
-    request: HttpRequest, draft: RequestDraft, page: flow.Step
+    request: AuthenticatedHttpRequest, draft: RequestDraft, page: flow.Step
 ) -> None:
     pending = request.session.get(PENDING_KEY)
     if (
@@ -307,7 +308,7 @@ def _home_url(request: HttpRequest) -> str:
 
 
 @login_required
-def request_evidence(request: HttpRequest, draft_id: uuid.UUID) -> HttpResponse:
+def request_evidence(request: AuthenticatedHttpRequest, draft_id: uuid.UUID) -> HttpResponse:
     draft = _draft(request, draft_id)
     if draft.is_submitted:
         return _after_submission(request, draft)
@@ -360,7 +361,7 @@ def request_evidence(request: HttpRequest, draft_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_POST
 def request_evidence_remove(
-    request: HttpRequest, draft_id: uuid.UUID, document_id: uuid.UUID
+    request: AuthenticatedHttpRequest, draft_id: uuid.UUID, document_id: uuid.UUID
 ) -> HttpResponse:
     draft = _draft(request, draft_id)
     if draft.is_submitted or not services.request_evidence_remove(
@@ -385,7 +386,7 @@ def _check_sections(draft: RequestDraft, user: object) -> list[dict]:
 
 
 @login_required
-def request_check(request: HttpRequest, draft_id: uuid.UUID) -> HttpResponse:
+def request_check(request: AuthenticatedHttpRequest, draft_id: uuid.UUID) -> HttpResponse:
     draft = _draft(request, draft_id)
     if draft.is_submitted:
         return _after_submission(request, draft)
@@ -422,7 +423,7 @@ def request_check(request: HttpRequest, draft_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def request_invite(request: HttpRequest, draft_id: uuid.UUID) -> HttpResponse:
+def request_invite(request: AuthenticatedHttpRequest, draft_id: uuid.UUID) -> HttpResponse:
     draft = _draft(request, draft_id)
     if draft.route != RequestDraft.Route.SCHOOL or draft.is_submitted:
         raise Http404("No such request")
@@ -438,7 +439,7 @@ def request_invite(request: HttpRequest, draft_id: uuid.UUID) -> HttpResponse:
 
 
 @login_required
-def request_done(request: HttpRequest, draft_id: uuid.UUID) -> HttpResponse:
+def request_done(request: AuthenticatedHttpRequest, draft_id: uuid.UUID) -> HttpResponse:
     draft = _draft(request, draft_id)
     if not draft.is_submitted:
         return redirect("families:request_resume", draft.public_id)
@@ -462,7 +463,7 @@ def request_done(request: HttpRequest, draft_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def request_claim_code(request: HttpRequest, draft_id: uuid.UUID) -> HttpResponse:
+def request_claim_code(request: AuthenticatedHttpRequest, draft_id: uuid.UUID) -> HttpResponse:
     """A new claim code for an assisted-digital request (the earlier one stops working)."""
     access.role_required(request.user, *STAFF)
     draft = _draft(request, draft_id)
@@ -477,7 +478,7 @@ def request_claim_code(request: HttpRequest, draft_id: uuid.UUID) -> HttpRespons
 
 
 @login_required
-def claim(request: HttpRequest) -> HttpResponse:
+def claim(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.role_required(request.user, *FAMILY)
     form = ClaimForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -499,7 +500,7 @@ def claim(request: HttpRequest) -> HttpResponse:
 # --- The tracker --------------------------------------------------------------------------------
 
 
-def _tracked_case(request: HttpRequest, reference: str):  # noqa: ANN202
+def _tracked_case(request: AuthenticatedHttpRequest, reference: str):
     return access.case_or_404(
         request.user,
         reference,
@@ -511,7 +512,7 @@ def _tracked_case(request: HttpRequest, reference: str):  # noqa: ANN202
     )
 
 
-def _track_context(case, message_form: MessageForm | None = None) -> dict:  # noqa: ANN001
+def _track_context(case, message_form: MessageForm | None = None) -> dict:
     from cases.deadlines import case_deadlines
 
     withdraw = ACTIONS["withdraw"]
@@ -532,14 +533,14 @@ def _track_context(case, message_form: MessageForm | None = None) -> dict:  # no
 
 
 @login_required
-def track(request: HttpRequest, reference: str) -> HttpResponse:
+def track(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _tracked_case(request, reference)
     return render(request, "families/track.html", _track_context(case))
 
 
 @login_required
 @require_POST
-def track_message_send(request: HttpRequest, reference: str) -> HttpResponse:
+def track_message_send(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _tracked_case(request, reference)
     form = MessageForm(request.POST, request.FILES)
     if form.is_valid():
@@ -560,7 +561,7 @@ def track_message_send(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def track_consent_revoke(request: HttpRequest, reference: str) -> HttpResponse:
+def track_consent_revoke(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _tracked_case(request, reference)
     consent = (
         consents_for_child(case.child)
@@ -581,7 +582,7 @@ def track_consent_revoke(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-def track_withdraw(request: HttpRequest, reference: str) -> HttpResponse:
+def track_withdraw(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _tracked_case(request, reference)
     form = WithdrawForm(request.POST or None)
     refused = ""

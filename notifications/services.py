@@ -3,6 +3,7 @@ the message; delivery happens after commit, in a Celery task."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Mapping
@@ -137,7 +138,7 @@ def notification_queue(
         from notifications.tasks import notification_deliver
 
         for pk in pending:
-            transaction.on_commit(lambda pk=pk: _enqueue(notification_deliver, pk))
+            transaction.on_commit(functools.partial(_enqueue, notification_deliver, pk))
     return created
 
 
@@ -175,7 +176,7 @@ def broker_circuit_reset() -> None:
     _broker_down_until = 0.0
 
 
-def _enqueue(task, pk: int) -> None:  # noqa: ANN001
+def _enqueue(task, pk: int) -> None:
     """Hand the message to the broker; if the broker is down, the beat's drain picks it up."""
     global _broker_down_until
     if time.monotonic() < _broker_down_until:
@@ -183,7 +184,7 @@ def _enqueue(task, pk: int) -> None:  # noqa: ANN001
         return
     try:
         task.apply_async(args=[pk], retry=False, queue=settings.NOTIFICATION_QUEUE)
-    except Exception:  # noqa: BLE001 – the row is safe in the outbox; the drain will send it
+    except Exception:  # the row is safe in the outbox; the drain will send it
         _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
         logger.warning("Broker unavailable; notification %s waits in the outbox", pk)
 
@@ -194,7 +195,7 @@ def outbox_drain_soon() -> None:
 
     try:
         outbox_drain.apply_async(retry=False, queue=settings.NOTIFICATION_QUEUE)
-    except Exception:  # noqa: BLE001
+    except Exception:
         logger.warning("Broker unavailable; the outbox drains when it returns")
 
 
@@ -239,7 +240,7 @@ def notification_send(*, notification_id: int) -> str:
         return "not-claimed"
     try:
         _deliver_email(notification)
-    except Exception as exc:  # noqa: BLE001 – any transport failure is retried, then shown
+    except Exception as exc:  # any transport failure is retried, then shown
         attempts = notification.attempts + 1
         failed = attempts >= settings.NOTIFICATION_MAX_ATTEMPTS or getattr(exc, "permanent", False)
         Notification.objects.filter(pk=notification.pk).update(

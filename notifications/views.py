@@ -3,12 +3,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from ehcp_portal import access
 from ehcp_portal.accounts.models import Role
+from ehcp_portal.http import AuthenticatedHttpRequest
 from notifications.forms import EmailPreferenceForm
 from notifications.selectors import notifications_failed_for, notifications_in_app_for
 from notifications.services import (
@@ -21,7 +22,7 @@ PAGE_SIZE = 25
 
 
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         notifications_mark_read(user=request.user)
         return redirect("notifications:inbox")
@@ -32,7 +33,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = EmailPreferenceForm(request.POST)
         if form.is_valid():
@@ -49,7 +50,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def failed(request: HttpRequest) -> HttpResponse:
+def failed(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.role_required(request.user, Role.ADMIN, Role.TEAM_MANAGER)
     page = Paginator(notifications_failed_for(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -59,7 +60,7 @@ def failed(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def retry(request: HttpRequest, notification_id: int) -> HttpResponse:
+def retry(request: AuthenticatedHttpRequest, notification_id: int) -> HttpResponse:
     access.role_required(request.user, Role.ADMIN, Role.TEAM_MANAGER)
     notification = notifications_failed_for(request.user).filter(pk=notification_id).first()
     if notification is None:

@@ -45,7 +45,7 @@ class AgendaItemInline(admin.TabularInline):
     readonly_fields = ["position", "case", "paper"]
     can_delete = False
 
-    def has_add_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+    def has_add_permission(self, request, obj=None) -> bool:
         return False
 
 
@@ -71,11 +71,11 @@ class DecisionAdmin(admin.ModelAdmin):
     list_display = ["item", "version", "outcome_label", "is_current", "needs_ratification"]
     list_filter = ["is_current", "needs_ratification", "outcome"]
 
-    def has_add_permission(self, request) -> bool:  # noqa: ANN001
+    def has_add_permission(self, request) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+    def has_change_permission(self, request, obj=None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 
-from cases.models import Case, Setting, SettingType
+from cases.models import Case, Document, Setting, SettingType
 from ehcp_portal.accounts.models import Role, User
+from ehcp_portal.forms import label_choices_with
 from panels.models import FundingBand, Meeting, MeetingMember, PanelPaper, PanelType
 
 
@@ -45,9 +46,11 @@ class GovUKDateField(forms.MultiValueField):
         if not data_list or all(v in (None, "") for v in data_list):
             return None
         day, month, year = data_list
+        if day is None or month is None or year is None:
+            raise ValidationError("Enter a real date")
         try:
-            return date(int(year), int(month), int(day))
-        except (TypeError, ValueError):
+            return date(year, month, day)
+        except ValueError:
             raise ValidationError("Enter a real date") from None
 
 
@@ -83,11 +86,13 @@ class MeetingForm(forms.Form):
         panel_members = User.objects.filter(
             role=Role.PANEL_MEMBER, is_active=True, discipline__gt=""
         ).order_by("full_name", "email")
-        self.fields["chair"].queryset = panel_members
-        self.fields["members"].queryset = panel_members
+        chair = cast(forms.ModelChoiceField, self.fields["chair"])
+        members = cast(forms.ModelMultipleChoiceField, self.fields["members"])
+        chair.queryset = panel_members
+        members.queryset = panel_members
         label = lambda u: f"{u.get_full_name()} ({u.get_discipline_display()})"  # noqa: E731
-        self.fields["chair"].label_from_instance = label
-        self.fields["members"].label_from_instance = label
+        label_choices_with(chair, label)
+        label_choices_with(members, label)
 
 
 class PaperForm(forms.Form):
@@ -110,7 +115,7 @@ class PaperForm(forms.Form):
         label="Your recommendation",
         error_messages={"required": "Enter your recommendation to the panel"},
     )
-    evidence = forms.ModelMultipleChoiceField(
+    evidence: forms.ModelMultipleChoiceField[Document] = forms.ModelMultipleChoiceField(
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -122,12 +127,13 @@ class PaperForm(forms.Form):
         super().__init__(*args, **kwargs)
         types = PanelType.objects.filter(active=True)
         ready = [t.pk for t in types if case.stage in t.ready_stages]
-        self.fields["panel_type"].queryset = PanelType.objects.filter(pk__in=ready)
-        self.fields["evidence"].queryset = case.documents.exclude(kind="minutes")
-        self.fields["evidence"].label_from_instance = lambda d: (
-            f"{d.title} ({d.get_kind_display()})"
+        cast(forms.ModelChoiceField, self.fields["panel_type"]).queryset = PanelType.objects.filter(
+            pk__in=ready
         )
-        if not self.fields["evidence"].queryset.exists():
+        evidence = cast(forms.ModelMultipleChoiceField, self.fields["evidence"])
+        evidence.queryset = case.documents.exclude(kind="minutes")
+        label_choices_with(evidence, lambda d: f"{d.title} ({d.get_kind_display()})")
+        if not evidence.queryset.exists():
             del self.fields["evidence"]
 
 
@@ -142,12 +148,16 @@ class AgendaForm(forms.Form):
 
     def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["papers"].queryset = candidates
-        self.fields["papers"].label_from_instance = lambda p: (
-            f"{p.case.reference} – {p.case.get_stage_display()} – next deadline "
-            f"{p.case.next_deadline_on:%-d %B %Y}"
-            if p.case.next_deadline_on
-            else f"{p.case.reference} – {p.case.get_stage_display()}"
+        papers = cast(forms.ModelMultipleChoiceField, self.fields["papers"])
+        papers.queryset = candidates
+        label_choices_with(
+            papers,
+            lambda p: (
+                f"{p.case.reference} – {p.case.get_stage_display()} – next deadline "
+                f"{p.case.next_deadline_on:%-d %B %Y}"
+                if p.case.next_deadline_on
+                else f"{p.case.reference} – {p.case.get_stage_display()}"
+            ),
         )
 
 
@@ -162,9 +172,10 @@ class AttendanceForm(forms.Form):
 
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["attended"].queryset = meeting.members.select_related("user")
-        self.fields["attended"].label_from_instance = lambda m: (
-            f"{m.user.get_full_name()} ({m.get_discipline_display()})"
+        attended = cast(forms.ModelMultipleChoiceField, self.fields["attended"])
+        attended.queryset = meeting.members.select_related("user")
+        label_choices_with(
+            attended, lambda m: f"{m.user.get_full_name()} ({m.get_discipline_display()})"
         )
 
 
@@ -250,16 +261,18 @@ class DecisionForm(forms.Form):
     def __init__(self, *args: Any, meeting: Meeting, items: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         panel_type = meeting.panel_type
-        self.fields["case"].choices = [("", "Choose a case")] + [
+        cast(forms.ChoiceField, self.fields["case"]).choices = [("", "Choose a case")] + [
             (i.case.reference, f"{i.position}. {i.case.reference} – {i.case.child.full_name}")
             for i in items
         ]
-        self.fields["outcome"].choices = [(o["code"], o["label"]) for o in panel_type.outcomes]
-        self.fields["funding_band"].label_from_instance = str
+        outcome = cast(forms.ChoiceField, self.fields["outcome"])
+        outcome.choices = [(o["code"], o["label"]) for o in panel_type.outcomes]
+        label_choices_with(self.fields["funding_band"], str)
         if meeting.area_id:
-            self.fields["named_setting"].queryset = Setting.objects.filter(
-                area_id=meeting.area_id
-            ) | Setting.objects.filter(area__isnull=True)
+            cast(forms.ModelChoiceField, self.fields["named_setting"]).queryset = (
+                Setting.objects.filter(area_id=meeting.area_id)
+                | Setting.objects.filter(area__isnull=True)
+            )
         if not panel_type.uses("funding_band"):
             del self.fields["funding_band"]
         if not panel_type.uses("setting"):

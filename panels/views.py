@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from cases.models import Area
 from ehcp_portal import access
 from ehcp_portal.accounts.models import Role
+from ehcp_portal.http import AuthenticatedHttpRequest
 from panels import access as panels_access
 from panels import selectors, services
 from panels.forms import (
@@ -34,19 +35,19 @@ def _refused_into_form(form: Any, exc: services.PanelRefused) -> None:
 
 
 @login_required
-def panels_home(request: HttpRequest) -> HttpResponse:
+def panels_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.role_required(request.user, Role.PANEL_MEMBER)
     return _meeting_list(request)
 
 
 @login_required
-def meetings(request: HttpRequest) -> HttpResponse:
+def meetings(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.role_required(request.user, Role.TEAM_MANAGER)
     return _meeting_list(request)
 
 
 @login_required
-def meeting_new(request: HttpRequest) -> HttpResponse:
+def meeting_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.role_required(request.user, Role.TEAM_MANAGER)
     area = Area.objects.filter(teams__members=request.user).first()
     if area is None:
@@ -72,7 +73,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
     return render(request, "panels/meeting_form.html", {"form": form, "area": area})
 
 
-def _meeting_list(request: HttpRequest) -> HttpResponse:
+def _meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     meetings = list(selectors.meetings_of(request.user)[:100])
     awaiting = selectors.decisions_awaiting_ratification(request.user).count()
     return render(
@@ -80,7 +81,7 @@ def _meeting_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _meeting(request: HttpRequest, pk: int, action: str) -> Meeting:
+def _meeting(request: AuthenticatedHttpRequest, pk: int, action: str) -> Meeting:
     return panels_access.meeting_or_404(
         request.user,
         pk,
@@ -90,7 +91,7 @@ def _meeting(request: HttpRequest, pk: int, action: str) -> Meeting:
 
 
 @login_required
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # Queries: user's area (managers) or seat, meeting, members, items, declarations,
     # decisions, papers-access check; fixed whatever the length of the agenda.
     meeting = _meeting(request, pk, panels_access.MEETING_VIEW)
@@ -124,7 +125,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def agenda_build(request: HttpRequest, pk: int) -> HttpResponse:
+def agenda_build(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk, panels_access.MEETING_CHAIR)
     if meeting.status != Meeting.Status.DRAFT:
         messages.error(request, "The agenda has been published: it can no longer be changed.")
@@ -146,7 +147,7 @@ def agenda_build(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def agenda_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def agenda_remove(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpResponse:
     meeting = _meeting(request, pk, panels_access.MEETING_CHAIR)
     item = get_object_or_404(AgendaItem, pk=item_pk, meeting=meeting)
     try:
@@ -158,7 +159,7 @@ def agenda_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def meeting_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk, panels_access.MEETING_CHAIR)
     try:
         services.meeting_publish(meeting=meeting, actor=request.user)
@@ -170,7 +171,7 @@ def meeting_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk, panels_access.MEETING_CHAIR)
     form = AttendanceForm(request.POST or None, meeting=meeting)
     if request.method == "POST" and form.is_valid():
@@ -197,7 +198,7 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def meeting_close(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk, panels_access.MEETING_CHAIR)
     try:
         services.meeting_close(meeting=meeting, actor=request.user)
@@ -209,7 +210,7 @@ def meeting_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def minutes_download(request: HttpRequest, pk: int) -> FileResponse:
+def minutes_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     meeting = _meeting(request, pk, panels_access.MEETING_MINUTES)
     if meeting.minutes is None:
         raise Http404("No minutes yet")
@@ -220,7 +221,7 @@ def minutes_download(request: HttpRequest, pk: int) -> FileResponse:
     )
 
 
-def _item(request: HttpRequest, pk: int, item_pk: int) -> tuple[Meeting, AgendaItem]:
+def _item(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> tuple[Meeting, AgendaItem]:
     meeting = _meeting(request, pk, panels_access.MEETING_PAPERS)
     item = get_object_or_404(
         AgendaItem.objects.select_related("case", "case__child", "paper", "paper__author"),
@@ -231,7 +232,7 @@ def _item(request: HttpRequest, pk: int, item_pk: int) -> tuple[Meeting, AgendaI
 
 
 @login_required
-def item_detail(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def item_detail(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpResponse:
     meeting, item = _item(request, pk, item_pk)
     form = DeclarationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -267,7 +268,9 @@ def item_detail(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 
 
 @login_required
-def evidence_download(request: HttpRequest, pk: int, item_pk: int, public_id: str) -> FileResponse:
+def evidence_download(
+    request: AuthenticatedHttpRequest, pk: int, item_pk: int, public_id: str
+) -> FileResponse:
     _meeting_obj, item = _item(request, pk, item_pk)
     document = get_object_or_404(item.paper.evidence.all(), public_id=public_id)
     return FileResponse(
@@ -278,7 +281,7 @@ def evidence_download(request: HttpRequest, pk: int, item_pk: int, public_id: st
 
 
 @login_required
-def decision_record(request: HttpRequest, pk: int) -> HttpResponse:
+def decision_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk, panels_access.MEETING_PAPERS)
     items = list(selectors.agenda_items(meeting))
     by_reference = {i.case.reference: i for i in items}
@@ -341,7 +344,7 @@ def decision_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def ratification(request: HttpRequest) -> HttpResponse:
+def ratification(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.role_required(request.user, Role.PANEL_MEMBER, Role.TEAM_MANAGER)
     decisions = list(selectors.decisions_awaiting_ratification(request.user)[:200])
     return render(request, "panels/ratification.html", {"decisions": decisions})
@@ -349,7 +352,7 @@ def ratification(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def decision_ratify(request: HttpRequest, decision_pk: int) -> HttpResponse:
+def decision_ratify(request: AuthenticatedHttpRequest, decision_pk: int) -> HttpResponse:
     access.role_required(request.user, Role.PANEL_MEMBER, Role.TEAM_MANAGER)
     decision = get_object_or_404(
         selectors.decisions_awaiting_ratification(request.user), pk=decision_pk
@@ -368,7 +371,7 @@ def decision_ratify(request: HttpRequest, decision_pk: int) -> HttpResponse:
 
 
 @login_required
-def paper_put_forward(request: HttpRequest, reference: str) -> HttpResponse:
+def paper_put_forward(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = access.case_or_404(
         request.user,
         reference,

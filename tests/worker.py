@@ -90,7 +90,7 @@ def celery_worker(
                 proc.wait()
 
 
-def wait_until(predicate, timeout: float = 30.0, interval: float = 0.2) -> bool:  # noqa: ANN001
+def wait_until(predicate, timeout: float = 30.0, interval: float = 0.2) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():

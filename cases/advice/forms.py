@@ -43,7 +43,8 @@ class AdviceRequestForm(forms.Form):
             )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not self.errors and not any(data.get(f) for f in self.fields):
             raise forms.ValidationError("Choose who to ask for at least one kind of advice")
         return data

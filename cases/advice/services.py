@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -55,8 +55,9 @@ def advice_request_link(advice_request: AdviceRequest) -> str:
 
 
 def _recipients(advice_request: AdviceRequest) -> list[User]:
-    if advice_request.addressee_id:
+    if advice_request.addressee is not None:
         return [advice_request.addressee]
+    assert advice_request.team is not None  # a request goes to a named person or to a team
     return list(advice_request.team.members.filter(is_active=True))
 
 
@@ -200,7 +201,7 @@ def advice_submit(
         document = Document.objects.create(
             case=r.case,
             kind=Document.Kind.ADVICE,
-            title=f"{source} advice: {_strip(upload.name)}"[:200],
+            title=f"{source} advice: {_strip(upload.name or '')}"[:200],
             file=upload,
             content_type=(upload.content_type or "application/octet-stream")[:100],
             size=upload.size or 0,
@@ -282,7 +283,7 @@ def _token_hash(token: str) -> str:
 
 
 @transaction.atomic
-def sign_in_link_create(*, user: User, now: timezone.datetime | None = None) -> str:
+def sign_in_link_create(*, user: User, now: datetime | None = None) -> str:
     """A new single-use link; returns the raw token, which is never stored."""
     now = now or timezone.now()
     token = secrets.token_urlsafe(32)

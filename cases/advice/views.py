@@ -40,12 +40,13 @@ from cases.advice.services import (
 )
 from ehcp_portal import access
 from ehcp_portal.accounts.models import Role
+from ehcp_portal.http import AuthenticatedHttpRequest
 
 PAGE_SIZE = 25
 
 
 @login_required
-def advice_home(request: HttpRequest) -> HttpResponse:
+def advice_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.role_required(request.user, Role.ADVICE_GIVER)
     page = Paginator(advice_requests_addressed_to(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -54,7 +55,7 @@ def advice_home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def advice_request_new(request: HttpRequest, reference: str) -> HttpResponse:
+def advice_request_new(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     access.role_required(request.user, Role.CASEWORKER, Role.TEAM_MANAGER)
     case = access.case_or_404(
         request.user,
@@ -88,7 +89,7 @@ def advice_request_new(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-def advice_request_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def advice_request_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     advice_request = advice_access.advice_request_or_404(
         request.user, public_id, advice_access.ADVICE_VIEW
     )
@@ -112,7 +113,7 @@ def advice_request_detail(request: HttpRequest, public_id: UUID) -> HttpResponse
 
 
 @login_required
-def advice_request_submit(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def advice_request_submit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     advice_request = advice_access.advice_request_or_404(
         request.user, public_id, advice_access.ADVICE_RESPOND
     )
@@ -143,7 +144,7 @@ def advice_request_submit(request: HttpRequest, public_id: UUID) -> HttpResponse
 
 
 @login_required
-def advice_request_decline(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def advice_request_decline(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     advice_request = advice_access.advice_request_or_404(
         request.user, public_id, advice_access.ADVICE_RESPOND
     )

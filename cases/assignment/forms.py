@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 
 from cases.assignment.cohort import CohortFileError, cohort_rows_read
 from cases.assignment.models import CaseworkerProfile
@@ -16,10 +17,12 @@ class CaseworkerChoiceField(forms.ModelChoiceField):
         return obj.get_full_name()
 
 
-def _area_caseworkers(area_id: int | None) -> Any:
-    return User.objects.filter(
-        role=Role.CASEWORKER, is_active=True, team__area_id=area_id
-    ).order_by("full_name", "pk")
+def _area_caseworkers(area_id: int | None) -> QuerySet[User]:
+    caseworkers = User.objects.filter(role=Role.CASEWORKER, is_active=True)
+    if area_id is None:
+        # A case with no area yet: as `team__area_id=None` always did, caseworkers in no team.
+        return caseworkers.filter(team__area__isnull=True).order_by("full_name", "pk")
+    return caseworkers.filter(team__area_id=area_id).order_by("full_name", "pk")
 
 
 class _Clean(forms.Form):
@@ -50,7 +53,10 @@ class OverrideForm(_Clean):
 
     def __init__(self, *args: Any, area_id: int | None, current_id: int | None, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["caseworker"].queryset = _area_caseworkers(area_id).exclude(pk=current_id)
+        caseworkers = _area_caseworkers(area_id)
+        if current_id is not None:
+            caseworkers = caseworkers.exclude(pk=current_id)
+        cast(CaseworkerChoiceField, self.fields["caseworker"]).queryset = caseworkers
 
 
 class RebalanceChooseForm(forms.Form):
@@ -66,7 +72,7 @@ class RebalanceChooseForm(forms.Form):
 
     def __init__(self, *args: Any, area_id: int, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["caseworker"].queryset = _area_caseworkers(area_id)
+        cast(CaseworkerChoiceField, self.fields["caseworker"]).queryset = _area_caseworkers(area_id)
 
 
 class RebalanceApplyForm(_Clean):

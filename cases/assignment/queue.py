@@ -29,7 +29,7 @@ def case_assign_after_commit(*, case: Case) -> None:
     def enqueue() -> None:
         try:
             case_assign_task.apply_async(args=[case.pk], retry=False)
-        except Exception:  # noqa: BLE001 – the sweep assigns it on its next run
+        except Exception:
             import logging
 
             logging.getLogger(__name__).warning("Broker unavailable; case %s waits", case.pk)
@@ -63,5 +63,5 @@ def case_assign_after_open(case: Case, actor: User | None) -> None:
     try:
         with transaction.atomic():
             decisions.case_assign(case=case)  # looked up at call time, so a test can break it
-    except Exception:  # noqa: BLE001 – the request is received whatever assignment does
+    except Exception:
         logger.exception("Assignment failed for %s; it stays in the unassigned queue", case)

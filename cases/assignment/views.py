@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -23,11 +23,12 @@ from cases.assignment.rebalancing import caseload_rebalance, rebalance_plan
 from cases.models import Area, Case
 from ehcp_portal import access
 from ehcp_portal.accounts.models import User
+from ehcp_portal.http import AuthenticatedHttpRequest
 
 PAGE_SIZE = 25
 
 
-def _case_for_manager(request: HttpRequest, reference: str) -> Case:
+def _case_for_manager(request: AuthenticatedHttpRequest, reference: str) -> Case:
     return access.case_or_404(
         request.user,
         reference,
@@ -37,7 +38,7 @@ def _case_for_manager(request: HttpRequest, reference: str) -> Case:
 
 
 @login_required
-def assignment_case(request: HttpRequest, reference: str) -> HttpResponse:
+def assignment_case(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _case_for_manager(request, reference)
     decisions = selectors.decisions_for_case(case)
     return render(
@@ -53,7 +54,7 @@ def assignment_case(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-def assignment_override(request: HttpRequest, reference: str) -> HttpResponse:
+def assignment_override(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _case_for_manager(request, reference)
     form = OverrideForm(request.POST or None, area_id=case.area_id, current_id=case.caseworker_id)
     if request.method == "POST" and form.is_valid():
@@ -75,7 +76,7 @@ def assignment_override(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-def assignment_queue(request: HttpRequest) -> HttpResponse:
+def assignment_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     area_id = access.managed_area_id_or_404(request.user)
     page = Paginator(selectors.unassigned_queue(area_id=area_id), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -92,7 +93,7 @@ def assignment_queue(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def assignment_rebalance(request: HttpRequest) -> HttpResponse:
+def assignment_rebalance(request: AuthenticatedHttpRequest) -> HttpResponse:
     area_id = access.managed_area_id_or_404(request.user)
     choose = RebalanceChooseForm(
         request.GET if "caseworker" in request.GET else None, area_id=area_id
@@ -112,7 +113,7 @@ def assignment_rebalance(request: HttpRequest) -> HttpResponse:
         choose = RebalanceChooseForm(initial={"caseworker": caseworker.pk}, area_id=area_id)
         if apply_form.is_valid():
             try:
-                plan = caseload_rebalance(
+                done = caseload_rebalance(
                     caseworker=caseworker,
                     actor=request.user,
                     reason=apply_form.cleaned_data["reason"],
@@ -124,7 +125,7 @@ def assignment_rebalance(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    f"{len(plan.moves)} case{'s' if len(plan.moves) != 1 else ''} moved from "
+                    f"{len(done.moves)} case{'s' if len(done.moves) != 1 else ''} moved from "
                     f"{caseworker}.",
                 )
                 return redirect(reverse("assignment:queue"))
@@ -141,7 +142,7 @@ def assignment_rebalance(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def assignment_cohort(request: HttpRequest) -> HttpResponse:
+def assignment_cohort(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.managed_area_id_or_404(request.user)
     form = (
         CohortUploadForm(request.POST, request.FILES)
@@ -158,7 +159,7 @@ def assignment_cohort(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def assignment_cohort_report(request: HttpRequest, pk: int) -> HttpResponse:
+def assignment_cohort_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access.managed_area_id_or_404(request.user)
     record = selectors.cohort_imports_for(request.user).defer(None).filter(pk=pk).first()
     if record is None:

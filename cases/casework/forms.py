@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -13,6 +13,10 @@ from cases.casework.services import DISPUTABLE_EVENT_KINDS
 from cases.deadlines import LABELS
 from cases.models import EXCEPTABLE_KEYS, Area, CaseEvent, ExceptionReason, Stage
 from cases.workflow import Action
+from ehcp_portal.forms import label_choices_with
+
+if TYPE_CHECKING:
+    from ehcp_portal.accounts.models import User
 
 
 class GovUKDateWidget(forms.MultiWidget):
@@ -95,7 +99,7 @@ class CaseloadFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["stage"].choices = [("", "All stages")] + [
+        cast(forms.ChoiceField, self.fields["stage"]).choices = [("", "All stages")] + [
             (s.value, s.label) for s in Stage if s not in _CLOSED_FOR_FILTER
         ]
 
@@ -129,7 +133,9 @@ class CaseActionForm(forms.Form):
     def __init__(self, *args: Any, actions: list[Action], **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("on", timezone.localdate())
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [(a.name, a.label) for a in actions]
+        cast(forms.ChoiceField, self.fields["action"]).choices = [
+            (a.name, a.label) for a in actions
+        ]
         self.fields["action"].error_messages["required"] = "Choose what has happened"
         self.fields["action"].error_messages["invalid_choice"] = (
             "That is not possible at this stage. Choose one of the actions listed"
@@ -183,7 +189,8 @@ class DeadlineExceptionForm(forms.Form):
         return value
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         starts, ends, reason = data.get("starts_on"), data.get("ends_on"), data.get("reason")
         if starts and ends and ends < starts:
             self.add_error("ends_on", "The end date must be the same as or after the start date")
@@ -241,15 +248,16 @@ class DisputeForm(forms.Form):
         if events is None:
             del self.fields["decision_event"]
         else:
-            field = self.fields["decision_event"]
+            field = cast(forms.ModelChoiceField, self.fields["decision_event"])
             field.queryset = events
-            field.label_from_instance = _decision_label
+            label_choices_with(field, _decision_label)
 
     def clean_notes(self) -> str:
         return _text(self.cleaned_data["notes"])
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for name, what in [
             ("mediation_contacted_on", "The date the family contacted the mediation adviser"),
             ("mediation_certificate_on", "The date of the mediation certificate"),
@@ -273,13 +281,13 @@ class CaseTaskForm(forms.Form):
         error_messages={"required": "Enter what needs doing"},
     )
     due_on = GovUKDateField(label="Due by", required=False)
-    assignee = forms.ModelChoiceField(
+    assignee: forms.ModelChoiceField[User] = forms.ModelChoiceField(
         label="Who will do it?", queryset=None, required=False, empty_label="Me"
     )
 
     def __init__(self, *args: Any, assignees: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = assignees
+        cast(forms.ModelChoiceField, self.fields["assignee"]).queryset = assignees
 
     def clean_title(self) -> str:
         value = _text(self.cleaned_data["title"])
@@ -304,7 +312,7 @@ class MessageReplyForm(forms.Form):
 
 
 class ReassignForm(forms.Form):
-    caseworker = forms.ModelChoiceField(
+    caseworker: forms.ModelChoiceField[User] = forms.ModelChoiceField(
         label="Reassign to",
         queryset=None,
         empty_label="Choose a caseworker",
@@ -322,7 +330,7 @@ class ReassignForm(forms.Form):
 
     def __init__(self, *args: Any, caseworkers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["caseworker"].queryset = caseworkers
+        cast(forms.ModelChoiceField, self.fields["caseworker"]).queryset = caseworkers
 
     def clean_reason(self) -> str:
         value = _text(self.cleaned_data["reason"])
@@ -337,7 +345,9 @@ class TimelinessForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         this_year = timezone.localdate().year
-        self.fields["year"].choices = [(y, str(y)) for y in range(this_year, this_year - 6, -1)]
+        cast(forms.TypedChoiceField, self.fields["year"]).choices = [
+            (y, str(y)) for y in range(this_year, this_year - 6, -1)
+        ]
 
 
 EXCEPTION_DEADLINE_LABELS = {k: LABELS[k] for k in EXCEPTABLE_KEYS}

@@ -6,7 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -42,6 +42,7 @@ from cases.plans.selectors import plan_of
 from cases.workflow import TransitionRefused, allowed_actions, case_transition
 from ehcp_portal import access
 from ehcp_portal.accounts.models import Role
+from ehcp_portal.http import AuthenticatedHttpRequest
 from families.selectors import request_answers_for_case
 
 PAGE_SIZE = 25
@@ -52,7 +53,7 @@ UNASSIGNED_SHOWN = 50
 
 
 @login_required
-def caseload(request: HttpRequest) -> HttpResponse:
+def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.role_required(request.user, Role.CASEWORKER, Role.TEAM_MANAGER)
     form = CaseloadFilterForm(request.GET or None)
     filters = selectors.CaseloadFilters()
@@ -67,8 +68,10 @@ def caseload(request: HttpRequest) -> HttpResponse:
             search=data["q"],
         )
     today = timezone.localdate()
-    page = Paginator(selectors.caseload_filtered(request.user, filters, today=today), PAGE_SIZE)
-    page = page.get_page(request.GET.get("page"))
+    paginator = Paginator(
+        selectors.caseload_filtered(request.user, filters, today=today), PAGE_SIZE
+    )
+    page = paginator.get_page(request.GET.get("page"))
     rows = [(case, selectors.case_flags(case, today=today)) for case in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
@@ -93,7 +96,9 @@ def _may(user: Any, action: str, case: Case) -> bool:
     return access.has_rule(access.CASE, action, user.role) and access.may(user, action, case)
 
 
-def _case_page(request: HttpRequest, case: Case, status: int = 200, **forms: Any) -> HttpResponse:
+def _case_page(
+    request: AuthenticatedHttpRequest, case: Case, status: int = 200, **forms: Any
+) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
     data = selectors.case_page(case, today=today)
@@ -121,14 +126,14 @@ def _case_page(request: HttpRequest, case: Case, status: int = 200, **forms: Any
 
 
 @login_required
-def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+def case_detail(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = selectors.case_for_page(request.user, reference)
     return _case_page(request, case)
 
 
 @login_required
 @require_POST
-def case_action(request: HttpRequest, reference: str) -> HttpResponse:
+def case_action(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = selectors.case_for_page(request.user, reference, access.CASE_WORK)
     form = CaseActionForm(request.POST, actions=allowed_actions(case))
     if form.is_valid():
@@ -150,7 +155,7 @@ def case_action(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def case_task_add(request: HttpRequest, reference: str) -> HttpResponse:
+def case_task_add(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = selectors.case_for_page(request.user, reference, access.CASE_WORK)
     form = CaseTaskForm(request.POST, assignees=selectors.area_caseworkers(case.area_id))
     if form.is_valid():
@@ -172,7 +177,7 @@ def case_task_add(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def case_task_done(request: HttpRequest, reference: str, task_id: int) -> HttpResponse:
+def case_task_done(request: AuthenticatedHttpRequest, reference: str, task_id: int) -> HttpResponse:
     case = selectors.case_for_page(request.user, reference, access.CASE_WORK)
     task = get_object_or_404(CaseTask, pk=task_id, case=case)
     case_task_complete(task=task, actor=request.user)
@@ -182,7 +187,7 @@ def case_task_done(request: HttpRequest, reference: str, task_id: int) -> HttpRe
 
 @login_required
 @require_POST
-def case_message_send(request: HttpRequest, reference: str) -> HttpResponse:
+def case_message_send(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = selectors.case_for_page(request.user, reference, access.CASE_WORK)
     form = MessageReplyForm(request.POST)
     if form.is_valid():
@@ -196,7 +201,9 @@ def case_message_send(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-def deadline_exception_add(request: HttpRequest, reference: str, key: str) -> HttpResponse:
+def deadline_exception_add(
+    request: AuthenticatedHttpRequest, reference: str, key: str
+) -> HttpResponse:
     case = selectors.case_for_page(request.user, reference, access.CASE_WORK)
     if key not in EXCEPTABLE_KEYS or key not in {d.key for d in case_deadlines(case)}:
         raise Http404("No such deadline on this case")
@@ -226,7 +233,7 @@ def _disputable(case: Case) -> Any:
 
 
 @login_required
-def dispute_add(request: HttpRequest, reference: str) -> HttpResponse:
+def dispute_add(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = selectors.case_for_page(request.user, reference, access.CASE_WORK)
     form = DisputeForm(request.POST or None, events=_disputable(case))
     if request.method == "POST" and form.is_valid():
@@ -241,7 +248,9 @@ def dispute_add(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-def dispute_edit(request: HttpRequest, reference: str, dispute_id: int) -> HttpResponse:
+def dispute_edit(
+    request: AuthenticatedHttpRequest, reference: str, dispute_id: int
+) -> HttpResponse:
     case = selectors.case_for_page(request.user, reference, access.CASE_WORK)
     dispute = get_object_or_404(
         Dispute.objects.select_related("decision_event"), pk=dispute_id, case=case
@@ -276,7 +285,7 @@ def dispute_edit(request: HttpRequest, reference: str, dispute_id: int) -> HttpR
 
 
 @login_required
-def team_overview(request: HttpRequest) -> HttpResponse:
+def team_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.role_required(request.user, Role.TEAM_MANAGER)
     area = selectors.manager_area(request.user)
     area_id = area.pk if area else None
@@ -298,7 +307,7 @@ def team_overview(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def reassign(request: HttpRequest, reference: str) -> HttpResponse:
+def reassign(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = selectors.case_for_page(request.user, reference, access.CASE_REASSIGN)
     caseworkers = selectors.area_caseworkers(case.area_id)
     form = ReassignForm(request.POST or None, caseworkers=caseworkers)
@@ -321,7 +330,7 @@ def reassign(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-def timeliness(request: HttpRequest) -> HttpResponse:
+def timeliness(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.role_required(request.user, Role.TEAM_MANAGER)
     form = TimelinessForm(request.GET or None)
     year = timezone.localdate().year

@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils import timezone
 
 from cases.members.models import EnquiryCategory
 
+if TYPE_CHECKING:
+    from cases.models import Area
+
 REFERENCE = re.compile(r"^EHC-\d{4}-\d{6}$")
 
 
-def without_nul(data: Any) -> Any:  # noqa: ANN401 – a QueryDict, MultiValueDict or dict
+def without_nul(data: Any) -> Any:  # a QueryDict, MultiValueDict or dict
     if data is None:
         return None
     if hasattr(data, "getlist"):
@@ -30,7 +33,7 @@ def without_nul(data: Any) -> Any:  # noqa: ANN401 – a QueryDict, MultiValueDi
 
 
 class NulStrippingForm(forms.Form):
-    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(without_nul(data), *args, **kwargs)
 
 
@@ -43,7 +46,7 @@ class GovUKDateWidget(forms.MultiWidget):
             attrs,
         )
 
-    def decompress(self, value: Any) -> list[Any]:  # noqa: ANN401
+    def decompress(self, value: Any) -> list[Any]:
         if isinstance(value, date):
             return [value.day, value.month, value.year]
         return [None, None, None]
@@ -54,13 +57,13 @@ class GovUKDateField(forms.Field):
 
     widget = GovUKDateWidget
 
-    def __init__(self, *, name_in_errors: str = "Date", **kwargs: Any) -> None:  # noqa: ANN401
+    def __init__(self, *, name_in_errors: str = "Date", **kwargs: Any) -> None:
         self.name_in_errors = name_in_errors
         kwargs.setdefault("error_messages", {})
         kwargs["error_messages"].setdefault("required", f"Enter {name_in_errors.lower()}")
         super().__init__(**kwargs)
 
-    def to_python(self, value: Any) -> date | None:  # noqa: ANN401
+    def to_python(self, value: Any) -> date | None:
         if isinstance(value, date):
             return value
         parts = [str(p).strip() if p is not None else "" for p in (value or [])]
@@ -156,7 +159,8 @@ class MemberEnquiryForm(NulStrippingForm):
         return dob
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("has_reference") == "yes":
             reference = data.get("case_reference", "")
             if not reference and "case_reference" not in self.errors:
@@ -193,7 +197,7 @@ class MatchForm(NulStrippingForm):
 
 
 class RouteForm(NulStrippingForm):
-    area = forms.ModelChoiceField(
+    area: forms.ModelChoiceField[Area] = forms.ModelChoiceField(
         label="Send to the team for",
         queryset=None,
         empty_label="Choose an area",
@@ -203,9 +207,9 @@ class RouteForm(NulStrippingForm):
         },
     )
 
-    def __init__(self, *args: Any, areas: Any = None, **kwargs: Any) -> None:  # noqa: ANN401
+    def __init__(self, *args: Any, areas: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = areas
+        cast(forms.ModelChoiceField, self.fields["area"]).queryset = areas
 
 
 class AssignForm(NulStrippingForm):
@@ -218,12 +222,12 @@ class AssignForm(NulStrippingForm):
         },
     )
 
-    def __init__(self, *args: Any, officers: list | None = None, **kwargs: Any) -> None:  # noqa: ANN401
+    def __init__(self, *args: Any, officers: list | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.officers = {o.pk: o for o in officers or []}
-        self.fields["officer"].choices = [("", "Choose an officer")] + [
-            (o.pk, f"{o.get_full_name()} ({o.get_role_display()})") for o in officers or []
-        ]
+        cast(forms.TypedChoiceField, self.fields["officer"]).choices = [
+            ("", "Choose an officer")
+        ] + [(o.pk, f"{o.get_full_name()} ({o.get_role_display()})") for o in officers or []]
 
 
 class ReplyForm(NulStrippingForm):

@@ -158,7 +158,7 @@ class MemberEnquiryEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.enquiry_id} {self.kind}"
 
-    def save(self, *args, **kwargs) -> None:  # noqa: ANN002,ANN003
+    def save(self, *args, **kwargs) -> None:
         if self.pk is not None:
             raise ValueError("Member enquiry events are append-only")
         super().save(*args, **kwargs)

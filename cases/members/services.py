@@ -119,7 +119,9 @@ def _managers_for(area_id: int | None) -> list[User]:
     teams = Team.objects.filter(manager__isnull=False, manager__is_active=True)
     if area_id is not None:
         teams = teams.filter(area_id=area_id)
-    managers = {t.manager_id: t.manager for t in teams.select_related("manager")}
+    managers = {
+        t.manager.pk: t.manager for t in teams.select_related("manager") if t.manager is not None
+    }
     if not managers and area_id is not None:
         return _managers_for(None)
     return list(managers.values())
@@ -254,7 +256,7 @@ def member_enquiry_match(*, enquiry: MemberEnquiry, case: Case, actor: User) -> 
 def member_enquiry_route(*, enquiry: MemberEnquiry, area: Area, actor: User) -> MemberEnquiry:
     """Send a query to the team of another area (it leaves this manager's inbox)."""
     _require_open(enquiry)
-    if enquiry.case_id and enquiry.case.area_id != area.pk:
+    if enquiry.case and enquiry.case.area_id != area.pk:
         raise EnquiryRefused("This query is matched to a case in another area.")
     enquiry.area = area
     enquiry.save(update_fields=["area"])
@@ -274,7 +276,7 @@ def member_enquiry_route(*, enquiry: MemberEnquiry, area: Area, actor: User) -> 
 
 def officers_for(manager: User) -> list[User]:
     """Who a manager may assign a query to: caseworkers and managers of their area."""
-    area_id = manager.team.area_id if manager.team_id else None
+    area_id = manager.team.area_id if manager.team else None
     if area_id is None:
         return []
     return list(
@@ -293,6 +295,7 @@ def member_enquiry_assign(*, enquiry: MemberEnquiry, officer: User, actor: User)
     enquiry.assigned_at = timezone.now()
     enquiry.status = EnquiryStatus.ASSIGNED
     if enquiry.area_id is None:
+        assert officer.team is not None  # refused above without a team
         enquiry.area_id = officer.team.area_id
     enquiry.save(update_fields=["assigned_officer", "assigned_at", "status", "area"])
     _event(enquiry, "assigned", f"Assigned to {officer.get_full_name()}", actor)
@@ -460,6 +463,7 @@ def member_enquiries_sweep_run(*, today: date | None = None) -> int:
     for team in Team.objects.filter(manager__isnull=False, manager__is_active=True).select_related(
         "manager"
     ):
+        assert team.manager is not None  # the queryset has only teams with a manager
         managers_by_area.setdefault(team.area_id, [])
         if team.manager not in managers_by_area[team.area_id]:
             managers_by_area[team.area_id].append(team.manager)

@@ -10,7 +10,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -31,6 +32,7 @@ from cases.members.models import MemberEnquiry
 from cases.models import Area
 from ehcp_portal import access
 from ehcp_portal.accounts.models import Role
+from ehcp_portal.http import AuthenticatedHttpRequest
 from families.models import Consent
 
 PAGE_SIZE = 25
@@ -40,7 +42,7 @@ PAGE_SIZE = 25
 
 
 @login_required
-def member_home(request: HttpRequest) -> HttpResponse:
+def member_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.role_required(request.user, Role.ELECTED_MEMBER)
     page = Paginator(selectors.member_enquiries_of(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -50,7 +52,7 @@ def member_home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def member_enquiry_new(request: HttpRequest) -> HttpResponse:
+def member_enquiry_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.role_required(request.user, Role.ELECTED_MEMBER)
     form = MemberEnquiryForm(request.POST if request.method == "POST" else None)
     status = 200
@@ -88,14 +90,14 @@ def member_enquiry_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def member_enquiry(request: HttpRequest, public_id: str) -> HttpResponse:
+def member_enquiry(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     access.role_required(request.user, Role.ELECTED_MEMBER)
     enquiry = selectors.member_enquiry_for_member(request.user, public_id)
     return render(request, "cases/members/enquiry_member.html", {"enquiry": enquiry})
 
 
 @login_required
-def member_case(request: HttpRequest, reference: str) -> HttpResponse:
+def member_case(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     """A case's stage and next statutory date, for a member whose query is matched to it and
     whom the family has agreed may see it; for anyone else (and after consent is withdrawn)
     the case does not exist."""
@@ -117,7 +119,7 @@ def member_case(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-def member_inbox(request: HttpRequest) -> HttpResponse:
+def member_inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.role_required(request.user, Role.TEAM_MANAGER, Role.CASEWORKER)
     show = request.GET.get("show", "open")
     if show not in selectors.INBOX_VIEWS:
@@ -137,8 +139,15 @@ def member_inbox(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _route_areas(enquiry: MemberEnquiry) -> QuerySet[Area]:
+    """The areas an enquiry can be sent on to: every area but the one it is with."""
+    if enquiry.area_id is None:
+        return Area.objects.all()
+    return Area.objects.exclude(pk=enquiry.area_id)
+
+
 def _staff_page(
-    request: HttpRequest, enquiry: MemberEnquiry, status: int = 200, **forms: Any
+    request: AuthenticatedHttpRequest, enquiry: MemberEnquiry, status: int = 200, **forms: Any
 ) -> HttpResponse:
     user = request.user
     may_triage = (
@@ -165,20 +174,19 @@ def _staff_page(
                 officers=officers,
                 initial={"officer": enquiry.assigned_officer_id},
             ),
-            route_form=forms.get("route_form")
-            or RouteForm(areas=Area.objects.exclude(pk=enquiry.area_id)),
+            route_form=forms.get("route_form") or RouteForm(areas=_route_areas(enquiry)),
         )
     return render(request, "cases/members/enquiry_staff.html", context, status=status)
 
 
 @login_required
-def member_inbox_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+def member_inbox_detail(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     access.role_required(request.user, Role.TEAM_MANAGER, Role.CASEWORKER)
     enquiry = selectors.member_enquiry_for_staff(request.user, public_id)
     return _staff_page(request, enquiry)
 
 
-def _triage_enquiry(request: HttpRequest, public_id: str) -> MemberEnquiry:
+def _triage_enquiry(request: AuthenticatedHttpRequest, public_id: str) -> MemberEnquiry:
     access.role_required(request.user, Role.TEAM_MANAGER)
     members_access.member_enquiry_or_404(request.user, public_id, members_access.ENQUIRY_TRIAGE)
     return selectors.member_enquiry_for_staff(request.user, public_id)
@@ -190,7 +198,7 @@ def _back(enquiry: MemberEnquiry) -> HttpResponse:
 
 @login_required
 @require_POST
-def member_inbox_match(request: HttpRequest, public_id: str) -> HttpResponse:
+def member_inbox_match(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     enquiry = _triage_enquiry(request, public_id)
     form = MatchForm(request.POST)
     if form.is_valid():
@@ -214,9 +222,9 @@ def member_inbox_match(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def member_inbox_route(request: HttpRequest, public_id: str) -> HttpResponse:
+def member_inbox_route(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     enquiry = _triage_enquiry(request, public_id)
-    form = RouteForm(request.POST, areas=Area.objects.exclude(pk=enquiry.area_id))
+    form = RouteForm(request.POST, areas=_route_areas(enquiry))
     if form.is_valid():
         area = form.cleaned_data["area"]
         try:
@@ -231,7 +239,7 @@ def member_inbox_route(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def member_inbox_assign(request: HttpRequest, public_id: str) -> HttpResponse:
+def member_inbox_assign(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     enquiry = _triage_enquiry(request, public_id)
     form = AssignForm(request.POST, officers=services.officers_for(request.user))
     if form.is_valid():
@@ -248,7 +256,7 @@ def member_inbox_assign(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def member_inbox_reply(request: HttpRequest, public_id: str) -> HttpResponse:
+def member_inbox_reply(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     access.role_required(request.user, Role.TEAM_MANAGER, Role.CASEWORKER)
     enquiry = selectors.member_enquiry_for_staff(request.user, public_id)
     form = ReplyForm(request.POST)
@@ -267,7 +275,7 @@ def member_inbox_reply(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def member_inbox_close(request: HttpRequest, public_id: str) -> HttpResponse:
+def member_inbox_close(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     access.role_required(request.user, Role.TEAM_MANAGER, Role.CASEWORKER)
     enquiry = selectors.member_enquiry_for_staff(request.user, public_id)
     form = CloseForm(request.POST)
@@ -295,7 +303,7 @@ def _date_param(value: str | None) -> date | None:
 
 
 @login_required
-def member_reports(request: HttpRequest) -> HttpResponse:
+def member_reports(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.role_required(request.user, Role.TEAM_MANAGER)
     since = _date_param(request.GET.get("from"))
     until = _date_param(request.GET.get("to"))
@@ -311,7 +319,7 @@ def member_reports(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def member_family(request: HttpRequest, reference: str) -> HttpResponse:
+def member_family(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     """The family sees which elected members asked about their request, and decides whether
     each may see the stage and next statutory date (effective at once, both ways)."""
     case = access.case_or_404(

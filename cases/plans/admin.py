@@ -18,7 +18,7 @@ class PlanVersionAdmin(admin.ModelAdmin):
     list_display = ["plan", "number", "change", "created_by", "created_at"]
     raw_id_fields = ["plan", "created_by"]
 
-    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+    def has_change_permission(self, request, obj=None) -> bool:
         return False  # versions are an audit trail
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -81,8 +81,10 @@ class ItemForm(forms.Form):
             for i in sections[key]["items"]
         ]
         outcomes = [(i["id"], f"{i['id']}: {i['text'][:80]}") for i in sections["E"]["items"]]
-        self.fields["need"].choices = [("", "Choose a need")] + needs
-        self.fields["outcome"].choices = [("", "Choose an outcome")] + outcomes
+        cast(forms.ChoiceField, self.fields["need"]).choices = [("", "Choose a need")] + needs
+        cast(forms.ChoiceField, self.fields["outcome"]).choices = [
+            ("", "Choose an outcome")
+        ] + outcomes
         if kind == "need":
             del self.fields["need"], self.fields["outcome"]
         elif kind == "outcome":
@@ -92,7 +94,8 @@ class ItemForm(forms.Form):
         return _no_nul(self.cleaned_data["item_text"]).strip()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if "need" in self.fields and not data.get("need"):
             self.add_error("need", "Choose the need this item meets")
         if "outcome" in self.fields and not data.get("outcome"):
@@ -163,7 +166,9 @@ class ConsultForm(forms.Form):
 
     def __init__(self, *args: Any, settings: list[Setting], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["settings"].choices = [(str(s.pk), s.name) for s in settings]
+        cast(forms.MultipleChoiceField, self.fields["settings"]).choices = [
+            (str(s.pk), s.name) for s in settings
+        ]
         self._by_pk = {str(s.pk): s for s in settings}
 
     def chosen(self) -> list[Setting]:
@@ -213,7 +218,7 @@ class FinalPlanForm(forms.Form):
 
     def __init__(self, *args: Any, settings_qs: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["named_setting"].queryset = settings_qs
+        cast(forms.ModelChoiceField, self.fields["named_setting"]).queryset = settings_qs
 
 
 class DraftMeetingForm(forms.Form):
@@ -274,7 +279,8 @@ class ReviewDecisionForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         data["reasons"] = _no_nul(data.get("reasons", "")).strip()
         if data.get("decision") == Review.Decision.CEASE and not data["reasons"]:
             self.add_error("reasons", "Give the reasons for ceasing the plan")

@@ -69,7 +69,7 @@ class PlanVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.plan_id} v{self.number}"
 
-    def save(self, *args, **kwargs) -> None:  # noqa: ANN002,ANN003
+    def save(self, *args, **kwargs) -> None:
         if self.pk is not None:
             raise ValueError("Plan versions are never edited: save a new version")
         super().save(*args, **kwargs)

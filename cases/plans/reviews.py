@@ -109,8 +109,9 @@ def review_schedule(*, plan: Plan, actor: User | None, today: date | None = None
     if plan.reviews.filter(decision_on__isnull=True).exists():
         raise PlanError("A review is already under way.")
     today = today or timezone.localdate()
-    first = case.last_review_decision_on is None
-    review_from = case.final_issued_on if first else case.last_review_decision_on
+    last_decision_on = case.last_review_decision_on
+    first = last_decision_on is None
+    review_from = case.final_issued_on if last_decision_on is None else last_decision_on
     dates = review_dates(received=case.received_on, review_from=review_from, is_first_review=first)
     transfer = phase_transfer_due(case.child.year_group, today, infant_school=_infant_school(case))
     review = Review.objects.create(

@@ -57,9 +57,12 @@ from cases.plans.versions import PlanError
 from cases.statutory import timeline
 from ehcp_portal import access
 from ehcp_portal.accounts.models import Role
+from ehcp_portal.http import AuthenticatedHttpRequest
 
 
-def _staff_case(request: HttpRequest, reference: str, action: str = access.CASE_VIEW) -> Case:
+def _staff_case(
+    request: AuthenticatedHttpRequest, reference: str, action: str = access.CASE_VIEW
+) -> Case:
     return access.case_or_404(
         request.user,
         reference,
@@ -98,7 +101,7 @@ def _failed(form: forms.Form, error: PlanError) -> None:
 
 
 @login_required
-def plan_summary(request: HttpRequest, reference: str) -> HttpResponse:
+def plan_summary(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _staff_case(request, reference)
     plan = selectors.plan_of(case)
     context: dict[str, Any] = {"case": case, "plan": plan}
@@ -131,7 +134,7 @@ def plan_summary(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def plan_bring_in_advice(request: HttpRequest, reference: str) -> HttpResponse:
+def plan_bring_in_advice(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _staff_case(request, reference, access.CASE_WORK)
     plan = _plan_of(case)
     try:
@@ -148,14 +151,14 @@ def plan_bring_in_advice(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def plan_start(request: HttpRequest, reference: str) -> HttpResponse:
+def plan_start(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _staff_case(request, reference, access.CASE_WORK)
     drafting.plan_create(case=case, actor=request.user)
     return redirect("plans:summary", reference=case.reference)
 
 
 @login_required
-def plan_section(request: HttpRequest, reference: str, key: str) -> HttpResponse:
+def plan_section(request: AuthenticatedHttpRequest, reference: str, key: str) -> HttpResponse:
     writing = request.method == "POST"
     case = _staff_case(request, reference, access.CASE_WORK if writing else access.CASE_VIEW)
     plan = _plan_of(case)
@@ -226,7 +229,7 @@ def plan_section(request: HttpRequest, reference: str, key: str) -> HttpResponse
 
 
 @login_required
-def plan_versions(request: HttpRequest, reference: str) -> HttpResponse:
+def plan_versions(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _staff_case(request, reference)
     plan = _plan_of(case)
     page = Paginator(selectors.plan_versions(plan), 25).get_page(request.GET.get("page"))
@@ -234,7 +237,7 @@ def plan_versions(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-def plan_diff(request: HttpRequest, reference: str) -> HttpResponse:
+def plan_diff(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _staff_case(request, reference)
     plan = _plan_of(case)
     try:
@@ -259,7 +262,7 @@ def plan_diff(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-def plan_preview(request: HttpRequest, reference: str) -> HttpResponse:
+def plan_preview(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _staff_case(request, reference)
     plan = _plan_of(case)
     if plan.final_version:
@@ -275,7 +278,7 @@ def plan_preview(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-def plan_issue_draft(request: HttpRequest, reference: str) -> HttpResponse:
+def plan_issue_draft(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _staff_case(request, reference, access.CASE_WORK)
     plan = _plan_of(case)
     form = forms.Form(_posted(request))
@@ -300,7 +303,7 @@ def plan_issue_draft(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-def consultation_choose(request: HttpRequest, reference: str) -> HttpResponse:
+def consultation_choose(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     writing = request.method == "POST"
     case = _staff_case(request, reference, access.CASE_WORK if writing else access.CASE_VIEW)
     plan = _plan_of(case)
@@ -341,7 +344,7 @@ def consultation_choose(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-def plan_issue_final(request: HttpRequest, reference: str) -> HttpResponse:
+def plan_issue_final(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _staff_case(request, reference, access.CASE_WORK)
     plan = _plan_of(case)
     from cases.models import Setting
@@ -383,7 +386,7 @@ def plan_issue_final(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-def plan_draft_meeting(request: HttpRequest, reference: str) -> HttpResponse:
+def plan_draft_meeting(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     """Record the meeting the family asked for about the draft (CoP 9.77)."""
     case = _staff_case(request, reference, access.CASE_WORK)
     plan = _plan_of(case)
@@ -409,7 +412,7 @@ def plan_draft_meeting(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-def plan_file(request: HttpRequest, reference: str, public_id: str) -> HttpResponse:
+def plan_file(request: AuthenticatedHttpRequest, reference: str, public_id: str) -> HttpResponse:
     """A plan PDF or plan letter, for staff, the family, or the named/consenting setting."""
     user = request.user
     doc = (
@@ -442,7 +445,7 @@ def plan_file(request: HttpRequest, reference: str, public_id: str) -> HttpRespo
 # --- family: the draft, comments and response ---
 
 
-def _family_plan(request: HttpRequest, reference: str) -> Plan:
+def _family_plan(request: AuthenticatedHttpRequest, reference: str) -> Plan:
     case = access.case_or_404(
         request.user,
         reference,
@@ -458,7 +461,7 @@ def _family_plan(request: HttpRequest, reference: str) -> Plan:
 
 
 @login_required
-def plan_family(request: HttpRequest, reference: str) -> HttpResponse:
+def plan_family(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     plan = _family_plan(request, reference)
     case = plan.case
     form = CommentForm(_posted(request))
@@ -512,7 +515,7 @@ def plan_family(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-def plan_family_respond(request: HttpRequest, reference: str) -> HttpResponse:
+def plan_family_respond(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     plan = _family_plan(request, reference)
     if plan.status != Plan.Status.DRAFT_ISSUED:
         raise Http404("The draft is not open")
@@ -542,7 +545,7 @@ def plan_family_respond(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-def consultation_list(request: HttpRequest) -> HttpResponse:
+def consultation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.role_required(request.user, Role.SCHOOL)
     page = Paginator(selectors.consultations_for_setting(request.user), 25).get_page(
         request.GET.get("page")
@@ -552,7 +555,7 @@ def consultation_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def consultation_respond(request: HttpRequest, public_id: str) -> HttpResponse:
+def consultation_respond(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     access.role_required(request.user, Role.SCHOOL)
     consultation = (
         Consultation.objects.select_related("plan__case__child", "setting")
@@ -587,7 +590,7 @@ def consultation_respond(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @login_required
-def plan_setting(request: HttpRequest, reference: str) -> HttpResponse:
+def plan_setting(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     plan = plans_access.plan_for_setting_or_404(request.user, reference)
     context = _shown(plan)
     return render(request, "cases/plans/school_plan.html", context)
@@ -597,7 +600,7 @@ def plan_setting(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-def review_list(request: HttpRequest, reference: str) -> HttpResponse:
+def review_list(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     writing = request.method == "POST"
     case = _staff_case(request, reference, access.CASE_WORK if writing else access.CASE_VIEW)
     plan = _plan_of(case)
@@ -617,7 +620,9 @@ def review_list(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-def review_detail(request: HttpRequest, reference: str, review_id: int) -> HttpResponse:
+def review_detail(
+    request: AuthenticatedHttpRequest, reference: str, review_id: int
+) -> HttpResponse:
     writing = request.method == "POST"
     case = _staff_case(request, reference, access.CASE_WORK if writing else access.CASE_VIEW)
     plan = _plan_of(case)

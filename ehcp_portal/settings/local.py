@@ -8,8 +8,8 @@ import os
 os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("ACCOUNT_EMAIL_VERIFICATION", "optional")
 
-from .base import *  # noqa: E402,F403
-from .base import env  # noqa: E402
+from .base import *  # noqa: F403
+from .base import env
 
 DEBUG = True
 # Demo reminders must actually fire while someone is looking: sweep every few minutes.

@@ -39,7 +39,7 @@ class AxeChecker:
         self.problems: list[str] = []
         self.pages: list[str] = []
 
-    def check(self, page, label: str) -> None:  # noqa: ANN001
+    def check(self, page, label: str) -> None:
         results = self.axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
         self.pages.append(label)
         for violation in results.response["violations"]:
@@ -58,13 +58,13 @@ def chromium_page(browser):
         context.close()
 
 
-def fill_date(page, name: str, value: date) -> None:  # noqa: ANN001
+def fill_date(page, name: str, value: date) -> None:
     page.fill(f"[name={name}_0]", str(value.day))
     page.fill(f"[name={name}_1]", str(value.month))
     page.fill(f"[name={name}_2]", str(value.year))
 
 
-def continue_(page) -> None:  # noqa: ANN001
+def continue_(page) -> None:
     page.get_by_role("button", name="Save and continue").click()
     page.wait_for_load_state()
 

@@ -22,7 +22,7 @@ PUBLIC = {
 PUBLIC_PREFIXES = ("accounts/", "admin/", "static/", "advice/sign-in")
 
 
-def _patterns(resolver: URLResolver, prefix: str = ""):  # noqa: ANN202
+def _patterns(resolver: URLResolver, prefix: str = ""):
     for entry in resolver.url_patterns:
         route = prefix + str(entry.pattern)
         if isinstance(entry, URLResolver):

@@ -66,7 +66,7 @@ def world(db):
     }
 
 
-def urls(w) -> list[tuple[str, str, dict]]:  # noqa: ANN001
+def urls(w) -> list[tuple[str, str, dict]]:
     """(method, url, data) for every view that shows or changes one family's things."""
     d, c = w["draft"].public_id, w["case"].reference
     return [
@@ -99,7 +99,7 @@ def urls(w) -> list[tuple[str, str, dict]]:  # noqa: ANN001
     ]
 
 
-def assert_nothing_changed(w) -> None:  # noqa: ANN001
+def assert_nothing_changed(w) -> None:
     w["case"].refresh_from_db()
     assert w["case"].is_open
     assert Message.objects.filter(case=w["case"]).count() == 1

@@ -88,7 +88,7 @@ class FakeClamd:
     """A unix-socket server speaking clamd's INSTREAM protocol, so the client is tested for
     real: it must frame chunks correctly for the reply to come back."""
 
-    def __init__(self, verdict_for) -> None:  # noqa: ANN001
+    def __init__(self, verdict_for) -> None:
         self.dir = tempfile.mkdtemp()
         self.path = os.path.join(self.dir, "clamd.sock")
         self.verdict_for = verdict_for
@@ -99,7 +99,7 @@ class FakeClamd:
         self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()
 
-    def _read_exact(self, conn, n: int) -> bytes:  # noqa: ANN001
+    def _read_exact(self, conn, n: int) -> bytes:
         data = b""
         while len(data) < n:
             part = conn.recv(n - len(data))
@@ -264,7 +264,7 @@ def case_docs(db):
     return case, caseworker, parent, letter, internal
 
 
-def download(client, document):  # noqa: ANN001, ANN201
+def download(client, document):
     return client.get(reverse("cases:document_download", args=[document.public_id]))
 
 

@@ -213,7 +213,7 @@ def test_assisted_received_date_cannot_be_in_the_future(client, caseworker):
     assert "must be today or in the past" in response.content.decode()
 
 
-def claim(client, parent, reference: str, code: str, dob: date = DOB):  # noqa: ANN201
+def claim(client, parent, reference: str, code: str, dob: date = DOB):
     client.force_login(parent)
     return client.post(
         reverse("families:claim"), {"reference": reference, "code": code, **dob_parts(dob)}

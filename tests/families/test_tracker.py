@@ -22,7 +22,7 @@ from tests.factories import CaseFactory, TeamFactory, UserFactory, family_for
 from tests.families.helpers import EXE_BYTES, PDF_BYTES
 
 
-def track_url(case) -> str:  # noqa: ANN001
+def track_url(case) -> str:
     return reverse("families:track", args=[case.reference])
 
 
