@@ -116,6 +116,17 @@ class Route(models.TextChoices):
     SCHOOL = "school", "School or setting"
     ASSISTED = "assisted", "Assisted digital (paper, phone or email)"
     COHORT = "cohort", "Cohort import"
+    TRANSFER_IN = "transfer_in", "Plan transferred from another council"
+
+
+class TribunalOrder(models.TextChoices):
+    """What a First-tier Tribunal (SEND) order tells the council to do (reg 44(2))."""
+
+    CEASE = "cease", "Cease to maintain the plan"
+    ASSESS = "assess", "Carry out an EHC needs assessment"
+    MAKE_PLAN = "make_plan", "Make and maintain a plan"
+    AMEND = "amend", "Amend the plan"
+    SCHOOL_ONLY = "school_only", "Change only the school or type of school named"
 
 
 class Case(models.Model):
@@ -171,9 +182,30 @@ class Case(models.Model):
     review_report_received_on = models.DateField(null=True, blank=True)
     amended_plan_issued_on = models.DateField(null=True, blank=True)
 
-    # Denormalised from the clock on every event so lists sort and filter at scale.
+    # The other statutory clocks a case can run on, written by the workflow like any milestone.
+    # reg 27: re-assessment of a child who has a plan, from the day the family was told.
+    reassessment_notified_on = models.DateField(null=True, blank=True)
+    # reg 15: a plan transferred in from another council, the plan's date (or its last review)
+    # and the day the family was told whether we will re-assess or review.
+    transferred_in_on = models.DateField(null=True, blank=True)
+    transfer_plan_dated_on = models.DateField(null=True, blank=True)
+    transfer_family_told_on = models.DateField(null=True, blank=True)
+    # reg 44: a tribunal order, the day it was sent to the council, and the day complied with.
+    tribunal_order_kind = models.CharField(max_length=20, blank=True, choices=TribunalOrder.choices)
+    tribunal_order_on = models.DateField(null=True, blank=True)
+    tribunal_order_complied_on = models.DateField(null=True, blank=True)
+    # reg 18: the calendar year of the child's next transfer between phases (review and amend by
+    # 15 February, or 31 March into post-16), and the day the amended plan naming the new
+    # school was issued. Kept on the case so the cohort due to transfer is one indexed query.
+    phase_transfer_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    phase_transfer_post16 = models.BooleanField(default=False)
+    phase_transfer_amended_on = models.DateField(null=True, blank=True)
+
+    # Denormalised from the clock on every event so lists sort and filter at scale; `excepted`
+    # says the next deadline has a recorded reg 10(4) exception, so it is not a breach.
     next_deadline_key = models.CharField(max_length=40, blank=True)
     next_deadline_on = models.DateField(null=True, blank=True)
+    next_deadline_excepted = models.BooleanField(default=False)
 
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -186,6 +218,7 @@ class Case(models.Model):
             models.Index(fields=["area", "is_open", "next_deadline_on"]),
             models.Index(fields=["is_open", "next_deadline_on"]),
             models.Index(fields=["stage"]),
+            models.Index(fields=["phase_transfer_year", "area"]),
         ]
 
     def __str__(self) -> str:
@@ -358,3 +391,37 @@ class DeadlineException(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.deadline_key}: {self.reason}"
+
+
+class CouncilProfile(models.Model):
+    """The council's own details, edited in the admin: every decision letter names how to reach
+    the council, the independent mediation adviser and the SEND information, advice and support
+    service (SENDIASS), because the family's rights to mediation and appeal run from the letter.
+    One row; `CouncilProfile.current()` reads it."""
+
+    name = models.CharField(max_length=120, default="The council")
+    address = models.TextField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    website = models.URLField(blank=True)
+    mediation_adviser_name = models.CharField(max_length=120, blank=True)
+    mediation_adviser_phone = models.CharField(max_length=40, blank=True)
+    mediation_adviser_email = models.EmailField(blank=True)
+    mediation_adviser_website = models.URLField(blank=True)
+    sendiass_name = models.CharField(
+        max_length=120, blank=True, help_text="The SEND information, advice and support service"
+    )
+    sendiass_phone = models.CharField(max_length=40, blank=True)
+    sendiass_email = models.EmailField(blank=True)
+    sendiass_website = models.URLField(blank=True)
+
+    class Meta:
+        verbose_name = "council profile"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def current(cls) -> CouncilProfile:
+        profile, _ = cls.objects.get_or_create(pk=1)
+        return profile
