@@ -5,6 +5,7 @@ members, elected members) and documents (draft evidence, advice attachments) the
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from uuid import UUID
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -71,7 +72,7 @@ def documents_for(user: User) -> QuerySet[Document]:
     return access.objects_for(user, DOCUMENT, DOCUMENT_VIEW)
 
 
-def document_or_404(user: User, public_id: object) -> Document:
+def document_or_404(user: User, public_id: UUID | str) -> Document:
     document = documents_for(user).filter(public_id=public_id).first()
     if document is None:
         raise Http404("No such document")

@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from cases.deadlines import case_deadlines
 from cases.models import Case
 from ehcp_portal import access
+from ehcp_portal.accounts.models import User
 
 
 class DeadlineSerializer(serializers.Serializer):
@@ -58,13 +59,19 @@ class CaseDetailSerializer(CaseSerializer):
         return DeadlineSerializer(case_deadlines(case), many=True).data  # type: ignore[return-value]
 
 
+def _signed_in_user(request: Request) -> User:
+    user = request.user
+    assert isinstance(user, User)  # DEFAULT_PERMISSION_CLASSES: IsAuthenticated
+    return user
+
+
 class CaseList(generics.ListAPIView):
     serializer_class = CaseSerializer
 
     def get_queryset(self) -> QuerySet[Case]:
         request: Request = self.request
         return (
-            access.cases_for(request.user, access.CASE_VIEW)
+            access.cases_for(_signed_in_user(request), access.CASE_VIEW)
             .filter(is_open=True)
             .select_related("child", "caseworker")
             .order_by("next_deadline_on", "reference")
@@ -76,7 +83,7 @@ class CaseDetail(generics.RetrieveAPIView):
 
     def get_object(self) -> Case:
         return access.case_or_404(
-            self.request.user,
+            _signed_in_user(self.request),
             self.kwargs["reference"],
             access.CASE_VIEW,
             queryset=Case.objects.select_related("child", "caseworker"),

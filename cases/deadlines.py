@@ -131,7 +131,8 @@ def _met_on(case: Case, key: str) -> date | None:
     the next decision moves it on."""
     field = _MET_BY_MILESTONE.get(key)
     if field is not None:
-        return getattr(case, field)
+        milestone: date | None = getattr(case, field)
+        return milestone
     met_by = _MET_BY_RULE.get(key)
     return met_by(case) if met_by is not None else None
 
@@ -169,7 +170,7 @@ def _review_report_met_on(case: Case) -> date | None:
     # reg 20(7)-(8): the report of this meeting (received on or after it). The council
     # decides on the report (reg 20(10)), so a decision after the meeting means it was in:
     # cases recorded without the report date are met by the decision.
-    report = getattr(case, "review_report_received_on", None)
+    report: date | None = getattr(case, "review_report_received_on", None)
     if report and case.review_meeting_on and report >= case.review_meeting_on:
         return report
     return _review_decided_on(case)
@@ -177,7 +178,7 @@ def _review_report_met_on(case: Case) -> date | None:
 
 def _amended_plan_issued_on(case: Case) -> date | None:
     # reg 22(3): the amended plan issued for the amendments most recently sent.
-    issued = getattr(case, "amended_plan_issued_on", None)
+    issued: date | None = getattr(case, "amended_plan_issued_on", None)
     if issued and case.amendments_sent_on and issued >= case.amendments_sent_on:
         return issued
     return None
@@ -187,7 +188,8 @@ def _amendment_comments_met_on(case: Case) -> date | None:
     # The family's 15 days (reg 22(2)) are theirs to use whole, and they may comment more
     # than once, so nothing they do closes the window early: it is done when it closes,
     # and issuing the amended plan (allowed only after it closed) shows it done.
-    if _amended_plan_issued_on(case):
+    # An amended plan counts only with amendments sent, so the date is there when it does.
+    if _amended_plan_issued_on(case) and case.amendments_sent_on:
         return case.amendments_sent_on + timedelta(days=14)
     return None
 

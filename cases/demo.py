@@ -12,11 +12,10 @@ import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
-from django.db import models
 from django.utils import timezone
 
 from cases.deadlines import next_deadline
@@ -34,7 +33,7 @@ from cases.models import (
     Team,
 )
 from cases.selectors import areas_by_district, teams_by_area
-from cases.services import case_prepare
+from cases.services import ChildWithPostcode, case_prepare
 from ehcp_portal.accounts.models import Role, User
 
 DEMO_PASSWORD = "ehcp-demo-2026"
@@ -244,11 +243,17 @@ class DemoResult:
     cases: int = 0
 
 
+# The family demo's children are families.Child, which the core may not name: the core reads
+# them as ChildWithPostcode. Never reassigned once made, so covariant (a family of Child is a
+# family of ChildWithPostcode).
+ChildT_co = TypeVar("ChildT_co", covariant=True)
+
+
 @dataclass
-class DemoFamily:
+class DemoFamily(Generic[ChildT_co]):
     """A child and the account that asked for the assessment, as the family demo made them."""
 
-    child: models.Model
+    child: ChildT_co
     requester: User
     area: Area
 
@@ -398,7 +403,7 @@ def setting_fits_age(kind: str, age: int) -> bool:
 # -- cases -----------------------------------------------------------------------------------
 
 
-def _stage_for(council: DemoCouncil, index: int) -> str:
+def _stage_for(council: DemoCouncil, index: int) -> Stage:
     if index < len(PROGRESS) + 4:
         # The first cases cover every stage, so the demo caseworker sees them all.
         stages = list(Stage)
@@ -407,7 +412,7 @@ def _stage_for(council: DemoCouncil, index: int) -> str:
     return council.rng.choices(stages, weights=[STAGE_WEIGHTS[s] for s in stages])[0]
 
 
-def _stage_reached(council: DemoCouncil, stage: str) -> int:
+def _stage_reached(council: DemoCouncil, stage: Stage) -> int:
     """How far along PROGRESS a case at `stage` got (a refusal or closure stops part-way)."""
     reached = {Stage.NOT_ASSESSING: Stage.DECIDING_ASSESS, Stage.NOT_ISSUING: Stage.DECIDING_ISSUE}
     if stage in (Stage.WITHDRAWN, Stage.TRANSFERRED_OUT):
@@ -418,7 +423,7 @@ def _stage_reached(council: DemoCouncil, stage: str) -> int:
     return PROGRESS.index(stage) if stage in PROGRESS else 0
 
 
-def case_facts(council: DemoCouncil, stage: str) -> dict[str, Any]:
+def case_facts(council: DemoCouncil, stage: Stage) -> dict[str, Any]:
     """Believable milestone dates for a case now at `stage`. Dates are capped at today at the
     end: a later date is always built by adding days, so capping then equals capping as we go."""
     rng = council.rng
@@ -472,7 +477,7 @@ CasePriority = Callable[[Case], tuple[int, list[dict[str, Any]]]]
 
 def build_cases(
     council: DemoCouncil,
-    families: Sequence[DemoFamily],
+    families: Sequence[DemoFamily[ChildWithPostcode]],
     *,
     priority: CasePriority | None = None,
 ) -> list[Case]:
@@ -500,7 +505,9 @@ def build_cases(
     return cases
 
 
-def _case(council: DemoCouncil, i: int, family: DemoFamily, places: Places) -> Case:
+def _case(
+    council: DemoCouncil, i: int, family: DemoFamily[ChildWithPostcode], places: Places
+) -> Case:
     rng = council.rng
     stage = _stage_for(council, i)
     facts = case_facts(council, stage)

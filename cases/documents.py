@@ -21,11 +21,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404
 from django.views.decorators.http import require_GET
 
 from cases.access import document_or_404
 from cases.models import Case, Document
+from ehcp_portal.http import AuthenticatedHttpRequest
 
 if TYPE_CHECKING:
     from ehcp_portal.accounts.models import User
@@ -207,7 +208,7 @@ def document_store(
 
 def _download_name(document: Document) -> str:
     title = document.title
-    ext = os.path.splitext(document.file.name)[1]
+    ext = os.path.splitext(document.file.name or "")[1]
     if ext and not title.lower().endswith(ext.lower()):
         title = f"{title}{ext}"
     return title
@@ -215,7 +216,7 @@ def _download_name(document: Document) -> str:
 
 @login_required
 @require_GET
-def document_download(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
+def document_download(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> FileResponse:
     """The one way a document leaves the portal: the access policy decides (404 otherwise)."""
     document = document_or_404(request.user, public_id)
     try:

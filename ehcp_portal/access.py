@@ -109,9 +109,8 @@ def role_required(user: User, *roles: str) -> None:
 
 def user_area_id(user: User) -> int | None:
     """The area of the user's team (staff), or None."""
-    if not user.team_id:
-        return None
-    return user.team.area_id
+    team = user.team if user.team_id else None
+    return team.area_id if team is not None else None
 
 
 def managed_area_id_or_404(user: User) -> int:

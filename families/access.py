@@ -9,6 +9,7 @@ child. Submitted drafts stay visible so the confirmation page works.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from uuid import UUID
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -63,7 +64,7 @@ def drafts_for(user: User) -> QuerySet[RequestDraft]:
     return access.objects_for(user, DRAFT, DRAFT_WORK)
 
 
-def draft_or_404(user: User, public_id: object) -> RequestDraft:
+def draft_or_404(user: User, public_id: UUID | str) -> RequestDraft:
     draft = (
         drafts_for(user)
         .select_related("child", "case", "setting")

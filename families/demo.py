@@ -31,7 +31,7 @@ CONSENTING_FAMILIES = 2000
 DEMO_AREA_CASES = 40
 
 
-def build_families(council: DemoCouncil) -> list[DemoFamily]:
+def build_families(council: DemoCouncil) -> list[DemoFamily[Child]]:
     """One child per case to come: the demo parent's two, the demo young person, then one family
     account per child (every 8th family has a second child)."""
     demo_parent = council.user(
@@ -47,7 +47,7 @@ def build_families(council: DemoCouncil) -> list[DemoFamily]:
         "a 17-year-old asking for themself",
     )
     family_users = _family_accounts(council)
-    families: list[DemoFamily] = []
+    families: list[DemoFamily[Child]] = []
     for i in range(council.n_cases):
         if i in (0, 1):
             parent = demo_parent
@@ -103,13 +103,13 @@ def _child(council: DemoCouncil, area: Area, parent: User, index: int) -> Child:
     )
 
 
-def _relationship(family: DemoFamily) -> str:
+def _relationship(family: DemoFamily[Child]) -> str:
     if family.requester.role == Role.YOUNG_PERSON:
         return FamilyMembership.Relationship.SELF
     return FamilyMembership.Relationship.PARENT
 
 
-def _consents(families: list[DemoFamily]) -> None:
+def _consents(families: list[DemoFamily[Child]]) -> None:
     now = timezone.now()
     Consent.objects.bulk_create(
         [

@@ -80,6 +80,6 @@ def plan_for_tracker(case: Case) -> Model | None:
     one. Through the relation, so the families app reads it without importing cases.plans;
     the tracker's case query select_related's it."""
     try:
-        return case.plan  # type: ignore[attr-defined]
+        return case.plan
     except ObjectDoesNotExist:
         return None

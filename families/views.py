@@ -26,7 +26,7 @@ from cases.statutory import timeline
 from cases.workflow import ACTIONS, TransitionRefused, refusal_reason
 from ehcp_portal import access
 from ehcp_portal.accounts.models import Role
-from ehcp_portal.http import AuthenticatedHttpRequest
+from ehcp_portal.http import AuthenticatedHttpRequest, is_signed_in
 from families import services
 from families import steps as flow
 from families.access import draft_or_404
@@ -148,12 +148,13 @@ def assisted_request_start(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _draft(request: AuthenticatedHttpRequest, draft_id: uuid.UUID) -> RequestDraft:
-    return draft_or_404(request.user, draft_id)  # type: ignore[return-value]
+    return draft_or_404(request.user, draft_id)
 
 
 def _after_submission(request: HttpRequest, draft: RequestDraft) -> HttpResponse:
     if draft.created_by_id == request.user.pk:
         return redirect("families:request_done", draft.public_id)
+    assert draft.case is not None  # only submitted requests come here
     return redirect("families:track", draft.case.reference)
 
 
@@ -223,7 +224,7 @@ def _restore_answers_typed_before_sign_in(
 
 
 def _parent_invite_when_changed(
-    request: HttpRequest, draft: RequestDraft, page: flow.Step, form: StepForm
+    request: AuthenticatedHttpRequest, draft: RequestDraft, page: flow.Step, form: StepForm
 ) -> None:
     """A school naming (or correcting) the parent's email invites that parent; a refusal
     becomes an error on the email field."""
@@ -238,7 +239,7 @@ def _parent_invite_when_changed(
 
 
 def request_step(request: HttpRequest, draft_id: uuid.UUID, step: str) -> HttpResponse:
-    if not request.user.is_authenticated:
+    if not is_signed_in(request):
         if request.method == "POST":
             _keep_answers_until_signed_in(request, draft_id, step)
         return redirect_to_login(request.get_full_path())
@@ -441,9 +442,9 @@ def request_invite(request: AuthenticatedHttpRequest, draft_id: uuid.UUID) -> Ht
 @login_required
 def request_done(request: AuthenticatedHttpRequest, draft_id: uuid.UUID) -> HttpResponse:
     draft = _draft(request, draft_id)
-    if not draft.is_submitted:
-        return redirect("families:request_resume", draft.public_id)
     case = draft.case
+    if case is None:  # not submitted yet
+        return redirect("families:request_resume", draft.public_id)
     code = request.session.pop(CLAIM_CODE_SESSION_KEY.format(draft.public_id), None)
     return render(
         request,
@@ -467,7 +468,7 @@ def request_claim_code(request: AuthenticatedHttpRequest, draft_id: uuid.UUID) -
     """A new claim code for an assisted-digital request (the earlier one stops working)."""
     access.role_required(request.user, *STAFF)
     draft = _draft(request, draft_id)
-    if draft.route != RequestDraft.Route.ASSISTED or not draft.is_submitted:
+    if draft.route != RequestDraft.Route.ASSISTED or draft.case is None:  # None: not submitted
         raise Http404("No such request")
     code = services.claim_code_issue(case=draft.case, user=request.user)
     request.session[CLAIM_CODE_SESSION_KEY.format(draft.public_id)] = code
@@ -563,14 +564,11 @@ def track_message_send(request: AuthenticatedHttpRequest, reference: str) -> Htt
 @require_POST
 def track_consent_revoke(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _tracked_case(request, reference)
+    consent_pk = request.POST.get("consent", "")
     consent = (
-        consents_for_child(case.child)
-        .filter(
-            pk=request.POST.get("consent")
-            if str(request.POST.get("consent", "")).isdigit()
-            else None
-        )
-        .first()
+        consents_for_child(case.child).filter(pk=consent_pk).first()
+        if consent_pk.isdigit()
+        else None
     )
     if consent is None:
         raise Http404("No such consent")

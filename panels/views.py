@@ -103,8 +103,13 @@ def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     show_agenda = meeting.papers_open or is_chair or oversees
     items = list(selectors.agenda_items(meeting)) if show_agenda else []
     for item in items:
-        item.decision = item.current_decisions[0] if item.current_decisions else None
-        item.conflicted = any(d.member_id == user.pk for d in item.declarations.all())
+        # current_decisions is selectors.agenda_items' Prefetch(to_attr=...); decision and
+        # conflicted are set for the template. The model declares none of them.
+        current = item.current_decisions  # type: ignore[attr-defined]
+        item.decision = current[0] if current else None  # type: ignore[attr-defined]
+        item.conflicted = any(  # type: ignore[attr-defined]
+            d.member_id == user.pk for d in item.declarations.all()
+        )
     seat = next((m for m in members if m.user_id == user.pk), None)
     may_record = meeting.status in (Meeting.Status.HELD, Meeting.Status.CLOSED) and (
         is_chair or (seat is not None and seat.attended)
@@ -276,7 +281,7 @@ def evidence_download(
     return FileResponse(
         document.file.open("rb"),
         content_type=document.content_type or "application/octet-stream",
-        filename=document.file.name.rsplit("/", 1)[-1],
+        filename=(document.file.name or "").rsplit("/", 1)[-1],
     )
 
 
@@ -288,8 +293,10 @@ def decision_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     reference = request.POST.get("case") or request.GET.get("case") or ""
     initial: dict[str, Any] = {"case": reference}
     current_item = by_reference.get(reference)
-    if current_item is not None and current_item.current_decisions:
-        d = current_item.current_decisions[0]
+    # current_decisions: selectors.agenda_items' Prefetch(to_attr=...), not a model field.
+    current = current_item.current_decisions if current_item else []  # type: ignore[attr-defined]
+    if current:
+        d = current[0]
         initial.update(
             outcome=d.outcome,
             reasons=d.reasons,

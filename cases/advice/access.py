@@ -10,6 +10,7 @@ sent with it.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from uuid import UUID
 
 from django.db.models import Q
 from django.http import Http404
@@ -44,7 +45,7 @@ def advice_request_filter(user: User, action: str = ADVICE_VIEW) -> Q:
 
 
 def advice_request_or_404(
-    user: User, public_id: object, action: str = ADVICE_VIEW
+    user: User, public_id: UUID | str, action: str = ADVICE_VIEW
 ) -> AdviceRequest:
     request = (
         AdviceRequest.objects.filter(advice_request_filter(user, action), public_id=public_id)

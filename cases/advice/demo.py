@@ -72,9 +72,11 @@ def build_advice_requests(council: DemoCouncil, teams: dict[str, AdviceTeam]) ->
     for case_id, received, requested, waiting, caseworker_id in cases.values_list(
         "id", "received_on", "advice_requested_on", "waiting_on_others", "caseworker_id"
     ).iterator(chunk_size=BATCH):
+        assert requested is not None  # filtered to cases with the date
         due = timeline(received, advice_requested=requested)["advice"]  # reg 8(1)
         open_index = rng.randrange(3) if waiting else -1
         for i, (source, addressee, team, answerer) in enumerate(asked):
+            assert answerer is not None  # every demo team was made with its giver as lead
             answered = i != open_index and (not waiting or rng.random() < 0.5)
             responded = min(council.today, requested + timedelta(days=rng.randint(10, 45)))
             rows.append(

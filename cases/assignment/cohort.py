@@ -44,6 +44,7 @@ from cases.models import (
 from cases.postcodes import postcode_normalise
 from cases.selectors import areas_by_district, teams_by_area
 from cases.services import case_prepare
+from cases.statutory import school_year
 from ehcp_portal.accounts.models import User
 from families.models import Child
 from notifications.services import notification_queue
@@ -325,7 +326,7 @@ def _children_place(accepted: list[Accepted], *, today: date) -> list[Child]:
             postcode=p["postcode"],
             looked_after=p["looked_after"],
             setting_id=p["setting_id"],
-            year_group=rules.school_year(p["date_of_birth"], today),
+            year_group=school_year(p["date_of_birth"], today),
         )
         for _, p, child_id in accepted
         if child_id is None
@@ -370,12 +371,16 @@ def _cases_prepare(
             areas=areas,
             teams=teams,
         )
+        # Rows in no area of ours were refused (_postcode_check), and case_prepare applies the
+        # same district rule, so every case here has its area.
+        area = case.area
+        assert area is not None
         case.priority, case.priority_reasons = rules.case_priority(
             case, today=today, weights=weights
         )
         facts = rules.CaseFacts(
-            area_id=case.area.pk,
-            area_name=case.area.name,
+            area_id=area.pk,
+            area_name=area.name,
             needs=tuple(parsed["needs"]),
             age=rules.age_on(child.date_of_birth, today),
             looked_after=parsed["looked_after"],
@@ -392,7 +397,9 @@ def _cases_assign(planned: list[tuple[RowResult, Case, rules.CaseFacts]]) -> lis
     configured = assignment_rules_load()
     area_rule = configured[rules.AREA_MATCH]
     if area_rule.enabled and area_rule.hard:
-        candidates = candidates_load(area_ids={case.area_id for _, case, _ in planned})
+        candidates = candidates_load(
+            area_ids={case.area_id for _, case, _ in planned if case.area_id is not None}
+        )
     else:
         candidates = candidates_load()
     choices: dict[int, rules.Choice] = {}
@@ -467,10 +474,11 @@ def _cases_record(
         result.status = "created"
         result.reference = case.reference
         result.caseworker = choice.winner.name if choice.winner else ""
+        assert case.area is not None  # every imported case was built with its area
         result.area = case.area.name
         result.priority = case.priority
         if choice.winner is None:
-            unassigned_by_area[case.area_id].append(case.reference)
+            unassigned_by_area[case.area.pk].append(case.reference)
     AssignmentDecision.objects.bulk_create(decisions, batch_size=1000)
     CaseEvent.objects.bulk_create(events, batch_size=2000)
     return unassigned_by_area
@@ -484,6 +492,7 @@ def _managers_alert(
         area_id__in=unassigned_by_area, manager__isnull=False
     ).select_related("manager", "area"):
         refs = unassigned_by_area[team.area_id]
+        assert team.manager is not None  # the queryset has only teams with a manager
         notification_queue(
             recipient=team.manager,
             purpose="assignment_unassigned",

@@ -45,6 +45,7 @@ def _alert_managers_unassigned(*, case: Case, decision: AssignmentDecision) -> N
     teams = teams.filter(area_id=case.area_id) if case.area_id else teams
     why = ", ".join(f"{n} {reason}" for reason, n in sorted(decision.ineligible.items()))
     for team in teams:
+        assert team.manager is not None  # the queryset has only teams with a manager
         notification_queue(
             recipient=team.manager,
             purpose="assignment_unassigned",
@@ -52,7 +53,7 @@ def _alert_managers_unassigned(*, case: Case, decision: AssignmentDecision) -> N
             subject=f"{case.reference} could not be assigned",
             body=(
                 f"No caseworker was eligible for case {case.reference} "
-                f"({case.area.name if case.area_id else 'no area'}). "
+                f"({case.area.name if case.area else 'no area'}). "
                 + (f"Caseworkers considered: {why}. " if why else "No caseworkers in the area. ")
                 + "It is waiting in your area's unassigned queue."
             ),

@@ -157,7 +157,7 @@ def case_facts(
     child = case.child
     return rules.CaseFacts(
         area_id=case.area_id,
-        area_name=case.area.name if case.area_id else "",
+        area_name=case.area.name if case.area else "",
         needs=tuple(case.needs or ()),
         age=rules.age_on(child.date_of_birth, today) if child.date_of_birth else None,
         looked_after=child.looked_after,

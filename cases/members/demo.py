@@ -93,6 +93,7 @@ class _Enquiries:
     def _progress(self, enquiry: MemberEnquiry, case: Case | None) -> None:
         """An assigned or answered query has an officer; an answered one, its reply times."""
         if enquiry.status in (EnquiryStatus.ASSIGNED, EnquiryStatus.ANSWERED) and case:
+            assert case.area_id is not None  # every demo case has an area
             enquiry.assigned_officer = enquiry.assigned_officer or (
                 case.caseworker or self.council.caseworkers[case.area_id][0]
             )

@@ -48,8 +48,11 @@ def label_shared_case(enquiries: list[MemberEnquiry]) -> list[MemberEnquiry]:
     for enquiry in enquiries:
         stage = getattr(enquiry, "shared_stage", None)
         key = getattr(enquiry, "shared_next_deadline_key", None)
-        enquiry.shared_stage_label = Stage(stage).label if stage else ""
-        enquiry.shared_next_deadline_label = LABELS.get(key or "", "Next statutory date")
+        # Display labels for the templates, set on the instance beside the annotations above.
+        enquiry.shared_stage_label = Stage(stage).label if stage else ""  # type: ignore[attr-defined]
+        enquiry.shared_next_deadline_label = LABELS.get(  # type: ignore[attr-defined]
+            key or "", "Next statutory date"
+        )
     return enquiries
 
 
@@ -319,9 +322,13 @@ def member_enquiry_report(
     if postgres:
         median = summary["median"]
     else:  # the embedded SQLite demo has no percentile function
-        days = list(
-            qs.filter(reply_working_days__isnull=False).values_list("reply_working_days", flat=True)
-        )
+        days = [
+            d
+            for d in qs.filter(reply_working_days__isnull=False).values_list(
+                "reply_working_days", flat=True
+            )
+            if d is not None
+        ]
         median = float(statistics.median(days)) if days else None
     repeats = (
         qs.filter(case__isnull=False)

@@ -13,7 +13,7 @@ from cases.plans.prefill import plan_sections_from_request
 from cases.statutory import timeline
 from ehcp_portal.accounts.models import User
 
-PLAN_STATUS_AT = {
+PLAN_STATUS_AT: dict[str, Plan.Status] = {
     Stage.DRAFTING: Plan.Status.DRAFTING,
     Stage.DRAFT_WITH_FAMILY: Plan.Status.DRAFT_ISSUED,
     Stage.CONSULTING: Plan.Status.DRAFT_ISSUED,
@@ -53,7 +53,7 @@ def _plan(case: Case) -> Plan:
         draft_version=1 if status != Plan.Status.DRAFTING else None,
         final_version=1 if final else None,
         twenty_week_due=due if final else None,
-        twenty_week_met=(case.final_issued_on <= due) if final else None,
+        twenty_week_met=((case.final_issued_on <= due) if final and case.final_issued_on else None),
     )
     PlanVersion.objects.create(plan=plan, number=1, sections=_sections(case), change="Demo plan")
     return plan

@@ -29,7 +29,11 @@ def amendment_comments_open(plan: Plan, on: date | None = None) -> Any:
         .first()
     )
     # reg 22(2): at least 15 days beginning with the day the amendments were sent.
-    if review and on <= review.amendments_sent_on + timedelta(days=14):
+    if (
+        review
+        and review.amendments_sent_on
+        and on <= review.amendments_sent_on + timedelta(days=14)
+    ):
         return review
     return None
 

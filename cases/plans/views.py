@@ -6,7 +6,7 @@ Staff pages use CASE_VIEW (read) and CASE_WORK (write); family pages CASE_TRACK;
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django import forms
@@ -89,6 +89,7 @@ def _shown(plan: Plan) -> dict[str, Any]:
     if plan.final_version:
         version = plan.versions.get(number=plan.final_version)
         return plan_context(plan=plan, version=version, issued_on=plan.issued_on)
+    assert plan.draft_version is not None  # plans are shown once a draft is issued, which sets it
     version = plan.versions.get(number=plan.draft_version)
     return plan_context(plan=plan, version=version, issued_on=None)
 
@@ -412,7 +413,7 @@ def plan_draft_meeting(request: AuthenticatedHttpRequest, reference: str) -> Htt
 
 
 @login_required
-def plan_file(request: AuthenticatedHttpRequest, reference: str, public_id: str) -> HttpResponse:
+def plan_file(request: AuthenticatedHttpRequest, reference: str, public_id: str) -> FileResponse:
     """A plan PDF or plan letter, for staff, the family, or the named/consenting setting."""
     user = request.user
     doc = (
@@ -487,7 +488,10 @@ def plan_family(request: AuthenticatedHttpRequest, reference: str) -> HttpRespon
         if plan.status == Plan.Status.FINAL
         else None
     )
+    comments_until: date | None
     if amending is not None:
+        # reviews.py sets the proposed version and the date the amendments were sent together.
+        assert amending.proposed_version is not None and amending.amendments_sent_on is not None
         version = plan.versions.get(number=amending.proposed_version)
         context = plan_context(plan=plan, version=version, issued_on=None, proposed=True)
         comments_until = amending.amendments_sent_on + timedelta(days=14)
@@ -583,6 +587,7 @@ def consultation_respond(request: AuthenticatedHttpRequest, public_id: str) -> H
         else:
             messages.success(request, "Your answer was sent to the council")
             return redirect("plans:consultation_list")
+    assert plan.draft_version is not None  # a setting sees a plan only once its draft is issued
     version = plan.versions.get(number=plan.draft_version)
     context = plan_context(plan=plan, version=version, issued_on=None)
     context.update(consultation=consultation, form=form)

@@ -65,7 +65,7 @@ def message_send_from_family(
         actor=user,
         data={"message": message.pk},
     )
-    if case.caseworker_id and case.caseworker.is_active:
+    if case.caseworker and case.caseworker.is_active:
         notification_queue(
             recipient=case.caseworker,
             purpose="family_message",

@@ -31,7 +31,7 @@ from notifications.services import notification_queue
 
 INVITE_KEY = "_parent_invitation"  # in draft.answers: who the school's invitation went to
 
-ROUTE_OF_DRAFT = {
+ROUTE_OF_DRAFT: dict[str, Route] = {
     RequestDraft.Route.FAMILY: Route.FAMILY,
     RequestDraft.Route.SCHOOL: Route.SCHOOL,
     RequestDraft.Route.ASSISTED: Route.ASSISTED,
@@ -226,11 +226,17 @@ def request_parent_invite(*, draft: RequestDraft, user: User) -> User:
         child.setting = draft.setting
         child.save()
         draft.child = child
+    assert draft.child is not None  # created just above when the draft had none
     previous = draft.answers.get(INVITE_KEY) or {}
-    if previous.get("email") not in (None, email) and previous.get("membership_created"):
+    previous_membership = previous.get("membership")
+    if (
+        previous.get("email") not in (None, email)
+        and previous.get("membership_created")
+        and previous_membership is not None
+    ):
         # The school corrected the address: whoever the first invitation linked to the child
         # (a typo can be someone else's account) must not keep access to this child.
-        FamilyMembership.objects.filter(pk=previous.get("membership")).delete()
+        FamilyMembership.objects.filter(pk=previous_membership).delete()
     membership, created = FamilyMembership.objects.get_or_create(
         user=parent,
         child=draft.child,
@@ -244,7 +250,7 @@ def request_parent_invite(*, draft: RequestDraft, user: User) -> User:
     }
     draft.parent_invited_at = timezone.now()
     draft.save(update_fields=["child", "answers", "parent_invited_at", "updated_at"])
-    school = draft.setting.name if draft.setting_id else "Your child's school"
+    school = draft.setting.name if draft.setting else "Your child's school"
     first_step = next(s for s in flow.STEPS if s.family_part)
     link = reverse("families:request_step", args=[draft.public_id, first_step.slug])
     notification_queue(

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 
-from cases.advice.models import AdviceRequest, AdviceTeam
+from cases.advice.models import AdviceRequest, AdviceSource, AdviceTeam
 from cases.casework.sweep.reminders import CHUNK, LinkTemplate, due_when, reminder_owed
 from cases.models import CaseEvent
 from notifications.outbox import NotificationBatch
@@ -59,7 +59,9 @@ class _AdviceTeams:
         return teams
 
     def givers(self, addressee_id: int | None, team_id: int | None) -> list[int]:
-        return [addressee_id] if addressee_id else self.members.get(team_id, [])
+        if addressee_id:
+            return [addressee_id]
+        return self.members.get(team_id, []) if team_id is not None else []
 
     def escalate_to(
         self, addressee_id: int | None, team_id: int | None, caseworker_id: int | None
@@ -68,8 +70,8 @@ class _AdviceTeams:
         users: set[int] = set()
         if addressee_id:
             users |= self.leads_of_user.get(addressee_id, set())
-        elif self.lead.get(team_id):
-            users.add(self.lead[team_id])
+        elif team_id is not None and (lead_id := self.lead.get(team_id)):
+            users.add(lead_id)
         if caseworker_id:
             users.add(caseworker_id)
         return users
@@ -131,7 +133,7 @@ class _AdviceSweep:
         self.offsets = offsets
         self.teams = teams
         self.reminders: dict[str, AdviceReminder] = {}
-        self.sources = dict(AdviceRequest._meta.get_field("source").choices)
+        self.sources = dict(AdviceSource.choices)  # the choices of AdviceRequest.source
         self.advice_url = LinkTemplate("advice:detail", "00000000-0000-0000-0000-000000000000")
         self.case_url = LinkTemplate("casework:case_detail")
 
