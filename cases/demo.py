@@ -471,6 +471,9 @@ def _plan_facts(council: DemoCouncil, step: int, facts: dict[str, Any]) -> None:
 
 # The priority rule belongs to the assignment app, above this one: the composition root passes
 # it in, so every demo case is scored by the same rule as a real one.
+# How requests reach the demo council (a transfer in from another council is not simulated).
+DEMO_ROUTES = [Route.FAMILY, Route.SCHOOL, Route.ASSISTED, Route.COHORT]
+
 Places = tuple[Mapping[str, Area], Mapping[int, Team]]
 CasePriority = Callable[[Case], tuple[int, list[dict[str, Any]]]]
 
@@ -516,7 +519,7 @@ def _case(
     if stage == Stage.RECEIVED and i >= 40 and rng.random() < 0.5:
         caseworker = None  # the area's unassigned queue
     needs = rng.sample([n.value for n in SenNeed], k=rng.randint(1, 3))
-    route = Route.FAMILY if i < 3 else rng.choices(list(Route), weights=[60, 30, 8, 2])[0]
+    route = Route.FAMILY if i < 3 else rng.choices(DEMO_ROUTES, weights=[60, 30, 8, 2])[0]
     case = case_prepare(
         child=family.child,
         reference="",  # numbered in order by build_cases
