@@ -4,12 +4,19 @@ may not see is a JSON 404, exactly like an unknown reference."""
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from rest_framework import generics, serializers
 from rest_framework.request import Request
 
 from cases.deadlines import case_deadlines
 from cases.models import Case
 from ehcp_portal import access
+
+
+class ExceptionSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    family_told_on = serializers.DateField()
+    explanation = serializers.CharField(source="family_words")
 
 
 class DeadlineSerializer(serializers.Serializer):
@@ -19,7 +26,11 @@ class DeadlineSerializer(serializers.Serializer):
     label = serializers.CharField()  # type: ignore[assignment]
     due = serializers.DateField()
     status = serializers.CharField()
+    excepted = serializers.BooleanField()
+    met_on = serializers.DateField(allow_null=True)
+    owner = serializers.CharField()
     explanation = serializers.CharField()
+    exceptions = ExceptionSerializer(many=True)
 
 
 class CaseSerializer(serializers.ModelSerializer):
@@ -39,6 +50,7 @@ class CaseSerializer(serializers.ModelSerializer):
             "caseworker",
             "next_deadline_key",
             "next_deadline_on",
+            "next_deadline_excepted",
             "priority",
         ]
 
@@ -55,7 +67,9 @@ class CaseDetailSerializer(CaseSerializer):
     def get_deadlines(self, case: Case) -> list[dict]:
         # many=True builds a ListSerializer, whose data is a list; the stubs type the call as a
         # DeadlineSerializer and so its data as one dict.
-        return DeadlineSerializer(case_deadlines(case), many=True).data  # type: ignore[return-value]
+        # The one reader of the clock: the case's recorded exceptions (prefetched) applied.
+        deadlines = case_deadlines(case, today=timezone.localdate())
+        return DeadlineSerializer(deadlines, many=True).data  # type: ignore[return-value]
 
 
 class CaseList(generics.ListAPIView):
@@ -79,5 +93,7 @@ class CaseDetail(generics.RetrieveAPIView):
             self.request.user,
             self.kwargs["reference"],
             access.CASE_VIEW,
-            queryset=Case.objects.select_related("child", "caseworker"),
+            queryset=Case.objects.select_related("child", "caseworker").prefetch_related(
+                "deadline_exceptions"
+            ),
         )

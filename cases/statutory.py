@@ -113,14 +113,16 @@ PHASE_TRANSFERS: Mapping[int, bool] = MappingProxyType({0: False, 7: False, 12: 
 # reg 18(1): 15 February; reg 18(2): 31 March, of the calendar year of the transfer.
 PHASE_TRANSFER_BY: tuple[int, int] = (2, 15)
 PHASE_TRANSFER_POST16_BY: tuple[int, int] = (3, 31)
-# The school year a child is in during the year before each transfer, as written, and the move
-# (the transition points caseload flags and priority scores name). Year 2 is the infant-school
-# move, which applies only to children at an infant school.
+# The school year a child is in during the year before a transfer, as written, and the move:
+# the transition points caseload flags and priority scores name (the one set). Nursery, Year 6
+# and Year 11 are the reg 18 transfers every child makes; leaving school after Year 13 is a
+# post-16 move, reviewed at least 5 months before it (reg 18(2)).
 TRANSITION_YEAR_GROUPS: Mapping[str, str] = MappingProxyType(
     {
         "Nursery": "Nursery to Reception",
         "Year 6": "Year 6 to Year 7",
         "Year 11": "Year 11 to post-16",
+        "Year 13": "leaving school after Year 13",
     }
 )
 # The year groups (lower case, as families.forms keys them) before a reg 18 transfer, and

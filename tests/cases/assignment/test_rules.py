@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from cases.assignment import rules
 from cases.assignment.rules import Candidate, CaseFacts, RuleSetting
+from cases.statutory import TRANSITION_YEAR_GROUPS
 
 EAST, SOUTH = 1, 2
 CASE = CaseFacts(area_id=EAST, area_name="East", needs=("SEMH",), age=8)
@@ -219,7 +220,8 @@ def test_school_year_and_transition_points():
     assert rules.school_year(date(2011, 5, 1), TODAY) == "Year 11"
     assert rules.school_year(date(2009, 5, 1), TODAY) == "Year 13"
     assert rules.school_year(date(2006, 5, 1), TODAY) == "Post-18"
-    assert set(rules.TRANSITIONS) == {"Nursery", "Year 6", "Year 11", "Year 13", "Post-18"}
+    # One set of transition points, in the statutory module (reg 18).
+    assert set(TRANSITION_YEAR_GROUPS) == {"Nursery", "Year 6", "Year 11", "Year 13"}
 
 
 def test_looked_after_child_at_transition_point_outranks_an_otherwise_equal_case():
