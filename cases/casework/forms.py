@@ -365,7 +365,7 @@ class ClockFactForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         super().clean()
-        for name, value in self.cleaned_data.items():
+        for name, value in list(self.cleaned_data.items()):
             if isinstance(value, date):
                 _no_future_field(self, name, value)
         return self.cleaned_data
