@@ -376,6 +376,12 @@ def _no_future_field(form: forms.Form, name: str, value: date) -> None:
         form.add_error(name, f"{form.fields[name].label} must be today or in the past")
 
 
+class _DisputeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        kind = DISPUTABLE_EVENT_KINDS.get(obj.decision_event.kind, "Decision")
+        return f"{kind} of {obj.decision_on:%-d %B %Y}"
+
+
 class TribunalOrderForm(ClockFactForm):
     kind = forms.ChoiceField(
         label="What did the tribunal order?",
@@ -388,7 +394,7 @@ class TribunalOrderForm(ClockFactForm):
         label="Date the order was sent to us",
         error_messages={"required": "Enter the date the order was sent to us"},
     )
-    dispute = forms.ModelChoiceField(
+    dispute = _DisputeChoiceField(
         label="The appeal it decides",
         queryset=Dispute.objects.none(),
         required=False,
@@ -399,10 +405,6 @@ class TribunalOrderForm(ClockFactForm):
         super().__init__(*args, case=case, **kwargs)
         field = cast(forms.ModelChoiceField, self.fields["dispute"])
         field.queryset = case.disputes.select_related("decision_event")
-        field.label_from_instance = lambda d: (  # type: ignore[method-assign]
-            f"{DISPUTABLE_EVENT_KINDS.get(d.decision_event.kind, 'Decision')} "
-            f"of {d.decision_on:%-d %B %Y}"
-        )
 
 
 class TribunalComplyForm(ClockFactForm):

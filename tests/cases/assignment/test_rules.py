@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -262,3 +262,23 @@ def test_nearer_deadline_scores_higher_and_disabled_indicator_scores_nothing():
     ordinary = rules.case_priority(case_like(), today=TODAY)[0]
     assert rules.case_priority(lac, today=TODAY, weights=without)[0] == ordinary
     assert rules.case_priority(lac, today=TODAY)[0] == ordinary + 50
+
+
+def test_an_excepted_deadline_that_has_passed_is_not_overdue():
+    w = rules.DEFAULT_PRIORITY_WEIGHTS
+    overdue = rules.PriorityFacts(days_to_deadline=-20)
+    excepted = replace(overdue, deadline_excepted=True)
+    (score_overdue, [reason_overdue]) = rules.priority_score(overdue, w)
+    (score_excepted, [reason_excepted]) = rules.priority_score(excepted, w)
+    assert reason_overdue["label"] == "next deadline overdue by 20 days"
+    # reg 10(4): still to act on as soon as practicable (the full weight), without escalation.
+    assert score_excepted == w["deadline"] < score_overdue
+    assert "overdue" not in reason_excepted["label"]
+    assert "exception recorded" in reason_excepted["label"]
+    case = case_like(next_deadline_on=TODAY - timedelta(days=20), next_deadline_excepted=True)
+    assert (
+        rules.case_priority(case, today=TODAY)[0]
+        < rules.case_priority(case_like(next_deadline_on=TODAY - timedelta(days=20)), today=TODAY)[
+            0
+        ]
+    )
