@@ -4,6 +4,7 @@ may not see is a JSON 404, exactly like an unknown reference."""
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from rest_framework import generics, serializers
 from rest_framework.request import Request
 
@@ -13,6 +14,12 @@ from ehcp_portal import access
 from ehcp_portal.accounts.models import User
 
 
+class ExceptionSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    family_told_on = serializers.DateField()
+    explanation = serializers.CharField(source="family_words")
+
+
 class DeadlineSerializer(serializers.Serializer):
     key = serializers.CharField()
     # DRF's metaclass moves declared fields out of the class, so this field does not replace
@@ -20,7 +27,11 @@ class DeadlineSerializer(serializers.Serializer):
     label = serializers.CharField()  # type: ignore[assignment]
     due = serializers.DateField()
     status = serializers.CharField()
+    excepted = serializers.BooleanField()
+    met_on = serializers.DateField(allow_null=True)
+    owner = serializers.CharField()
     explanation = serializers.CharField()
+    exceptions = ExceptionSerializer(many=True)
 
 
 class CaseSerializer(serializers.ModelSerializer):
@@ -40,6 +51,7 @@ class CaseSerializer(serializers.ModelSerializer):
             "caseworker",
             "next_deadline_key",
             "next_deadline_on",
+            "next_deadline_excepted",
             "priority",
         ]
 
@@ -56,7 +68,9 @@ class CaseDetailSerializer(CaseSerializer):
     def get_deadlines(self, case: Case) -> list[dict]:
         # many=True builds a ListSerializer, whose data is a list; the stubs type the call as a
         # DeadlineSerializer and so its data as one dict.
-        return DeadlineSerializer(case_deadlines(case), many=True).data  # type: ignore[return-value]
+        # The one reader of the clock: the case's recorded exceptions (prefetched) applied.
+        deadlines = case_deadlines(case, today=timezone.localdate())
+        return DeadlineSerializer(deadlines, many=True).data  # type: ignore[return-value]
 
 
 def _signed_in_user(request: Request) -> User:
@@ -86,5 +100,7 @@ class CaseDetail(generics.RetrieveAPIView):
             _signed_in_user(self.request),
             self.kwargs["reference"],
             access.CASE_VIEW,
-            queryset=Case.objects.select_related("child", "caseworker"),
+            queryset=Case.objects.select_related("child", "caseworker").prefetch_related(
+                "deadline_exceptions"
+            ),
         )

@@ -1,17 +1,32 @@
 """The deadlines of one case: the statutory clock applied to the case's own facts.
 
-Nothing here is typed in by hand. `timeline()` gives the due dates; the case's milestones say
-which are met; recorded exceptions mark a deadline excepted without moving it (reg 10(4)).
+Nothing here is typed in by hand. `timeline()` and the other clocks of `cases.statutory` give
+the due dates; the case's milestones say which are met; the case's recorded exceptions mark a
+deadline excepted without moving it (reg 10(4)).
+
+`case_deadlines(case)` is the ONE reader of a case's clock: the case page, the family tracker,
+the API, the caseload's denormalised next deadline, the priority score and the sweep all read
+it, so they cannot disagree. It always applies the exceptions recorded on the case
+(`case.deadline_exceptions.all()`: no query when the caller prefetched them); only a bulk
+caller that reads plain rows (the sweep) passes the excepted keys itself.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
-from cases.statutory import explain, timeline
+from cases.statutory import (
+    amendment_comments_last_day,
+    explain,
+    phase_transfer_deadline,
+    reassessment_final_plan,
+    timeline,
+    transfer_in_deadlines,
+    tribunal_order_deadlines,
+)
 
 if TYPE_CHECKING:
     from cases.models import Case
@@ -31,6 +46,30 @@ LABELS: dict[str, str] = {
     "amendment_comments": "Family's comments on amendments",
     "amended_plan": "Amended plan issued",
     "appeal": "Last day to appeal",
+    "phase_transfer": "Plan reviewed and amended for the move to a new school",
+    "phase_transfer_post16": "Plan reviewed and amended for the move to post-16",
+    "reassessment_final_plan": "Final plan after re-assessment",
+    "transfer_tell_family": "Family told what we will do with the transferred plan",
+    "transfer_review": "Review of the transferred plan",
+    "tribunal_cease": "Plan ceased as the tribunal ordered",
+    "tribunal_decision": "Decision after the tribunal's order to assess",
+    "tribunal_no_plan_decision": "Decision not to issue after the tribunal's order",
+    "tribunal_draft_plan": "Draft plan as the tribunal ordered",
+    "tribunal_final_plan": "Final plan as the tribunal ordered",
+    "tribunal_amended_plan": "Amended plan as the tribunal ordered",
+}
+
+# The reasons of reg 10(4), as the family reads them (cases.models.ExceptionReason keys).
+FAMILY_REASONS: dict[str, str] = {
+    "school_closure": (
+        "the school or college was closed for at least 4 weeks when we asked it for advice"
+    ),
+    "early_years_closure": (
+        "the nursery or early years setting was closed for at least 4 weeks when we asked it "
+        "for advice"
+    ),
+    "personal_circumstances": "of exceptional personal circumstances in the family",
+    "absence": "you or your child were away from the area for at least 4 weeks",
 }
 
 # Which party must act by each deadline: the council's own are what caseworkers are chased on.
@@ -81,6 +120,30 @@ _BEFORE_ADVICE_IN = frozenset({"received", "deciding_assess", "assessing"})
 
 
 @dataclass(frozen=True)
+class ExceptionNote:
+    """A recorded reg 10(4) exception, as every presenter shows it."""
+
+    reason: str  # a cases.models.ExceptionReason key
+    family_told_on: date | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+
+    @property
+    def family_words(self) -> str:
+        """Plain words for the family: which reason, and when they were told (CoP 9.43)."""
+        because = FAMILY_REASONS.get(self.reason, "of circumstances the law allows for")
+        told = (
+            f" We told you about this on {self.family_told_on:%-d %B %Y}."
+            if (self.family_told_on)
+            else ""
+        )
+        return (
+            f"We could not meet this date because {because}. The law allows this "
+            f"(SEND Regulations 2014, regulation 10(4)), and we will act as soon as we can.{told}"
+        )
+
+
+@dataclass(frozen=True)
 class Deadline:
     key: str
     label: str
@@ -90,6 +153,7 @@ class Deadline:
     met_on: date | None
     excepted: bool
     today: date
+    exceptions: tuple[ExceptionNote, ...] = ()
 
     @property
     def days_left(self) -> int:
@@ -131,8 +195,8 @@ def _met_on(case: Case, key: str) -> date | None:
     the next decision moves it on."""
     field = _MET_BY_MILESTONE.get(key)
     if field is not None:
-        milestone: date | None = getattr(case, field)
-        return milestone
+        met: date | None = getattr(case, field)
+        return met
     met_by = _MET_BY_RULE.get(key)
     return met_by(case) if met_by is not None else None
 
@@ -171,27 +235,103 @@ def _review_report_met_on(case: Case) -> date | None:
     # decides on the report (reg 20(10)), so a decision after the meeting means it was in:
     # cases recorded without the report date are met by the decision.
     report: date | None = getattr(case, "review_report_received_on", None)
-    if report and case.review_meeting_on and report >= case.review_meeting_on:
-        return report
-    return _review_decided_on(case)
+    return _on_or_after(report, case.review_meeting_on) or _review_decided_on(case)
 
 
 def _amended_plan_issued_on(case: Case) -> date | None:
     # reg 22(3): the amended plan issued for the amendments most recently sent.
     issued: date | None = getattr(case, "amended_plan_issued_on", None)
-    if issued and case.amendments_sent_on and issued >= case.amendments_sent_on:
-        return issued
-    return None
+    return _on_or_after(issued, case.amendments_sent_on)
 
 
 def _amendment_comments_met_on(case: Case) -> date | None:
     # The family's 15 days (reg 22(2)) are theirs to use whole, and they may comment more
     # than once, so nothing they do closes the window early: it is done when it closes,
     # and issuing the amended plan (allowed only after it closed) shows it done.
-    # An amended plan counts only with amendments sent, so the date is there when it does.
-    if _amended_plan_issued_on(case) and case.amendments_sent_on:
-        return case.amendments_sent_on + timedelta(days=14)
+    sent = case.amendments_sent_on
+    if sent is not None and _amended_plan_issued_on(case):
+        return amendment_comments_last_day(sent)
     return None
+
+
+# -- the other clocks a case can run on (reg 18, 27, 15, 44) ---------------------------------
+
+
+def _on_or_after(value: date | None, start: date | None) -> date | None:
+    return value if value is not None and start is not None and value >= start else None
+
+
+def other_clocks(case: Any) -> dict[str, date]:
+    """Due dates of the phase transfer (reg 18), re-assessment (reg 27(2)), a plan transferred
+    in (reg 15) and a tribunal order (reg 44(2)), from the facts recorded on the case."""
+    due: dict[str, date] = {}
+    year = getattr(case, "phase_transfer_year", None)
+    if year:
+        post16 = bool(getattr(case, "phase_transfer_post16", False))
+        due["phase_transfer_post16" if post16 else "phase_transfer"] = phase_transfer_deadline(
+            year, post16
+        )
+    notified = getattr(case, "reassessment_notified_on", None)
+    if notified:
+        due["reassessment_final_plan"] = reassessment_final_plan(notified)
+    transferred = getattr(case, "transferred_in_on", None)
+    if transferred:
+        for name, on in transfer_in_deadlines(
+            transferred=transferred,
+            plan_or_last_review=getattr(case, "transfer_plan_dated_on", None),
+        ).items():
+            due[f"transfer_{name}"] = on
+    kind, ordered = (
+        getattr(case, "tribunal_order_kind", ""),
+        getattr(case, "tribunal_order_on", None),
+    )
+    if kind and ordered:
+        for name, on in tribunal_order_deadlines(kind, ordered).items():
+            due[f"tribunal_{name}"] = on
+    return due
+
+
+def _phase_transfer_met_on(case: Any) -> date | None:
+    # reg 18: the plan amended for this transfer, i.e. in the school year before it.
+    year = getattr(case, "phase_transfer_year", None)
+    amended = getattr(case, "phase_transfer_amended_on", None)
+    return _on_or_after(amended, date(year - 1, 9, 1) if year else None)
+
+
+def _reassessment_met_on(case: Any) -> date | None:
+    # reg 27(2): the final (or amended) plan issued after the family was told.
+    notified = getattr(case, "reassessment_notified_on", None)
+    issued = [
+        _on_or_after(getattr(case, name, None), notified)
+        for name in ("final_issued_on", "amended_plan_issued_on")
+    ]
+    return max((d for d in issued if d), default=None)
+
+
+def _transfer_review_met_on(case: Any) -> date | None:
+    return _on_or_after(case.last_review_decision_on, getattr(case, "transferred_in_on", None))
+
+
+# What meets each step of a tribunal order (reg 44(2)): the milestone recorded after the order,
+# or the council recording that it has complied with the order in full.
+_TRIBUNAL_STEP_MILESTONE: dict[str, str] = {
+    "tribunal_cease": "closed_on",
+    "tribunal_decision": "assessment_decision_on",
+    "tribunal_no_plan_decision": "issue_decision_on",
+    "tribunal_draft_plan": "draft_issued_on",
+    "tribunal_final_plan": "final_issued_on",
+    "tribunal_amended_plan": "amended_plan_issued_on",
+}
+
+
+def _tribunal_step_met_on(key: str) -> Callable[[Any], date | None]:
+    def met_on(case: Any) -> date | None:
+        ordered = getattr(case, "tribunal_order_on", None)
+        return _on_or_after(
+            getattr(case, _TRIBUNAL_STEP_MILESTONE[key], None), ordered
+        ) or _on_or_after(getattr(case, "tribunal_order_complied_on", None), ordered)
+
+    return met_on
 
 
 # Deadlines whose being met is a rule over several milestones.
@@ -201,6 +341,12 @@ _MET_BY_RULE: dict[str, Callable[[Case], date | None]] = {
     "review_report": _review_report_met_on,
     "amended_plan": _amended_plan_issued_on,
     "amendment_comments": _amendment_comments_met_on,
+    "phase_transfer": _phase_transfer_met_on,
+    "phase_transfer_post16": _phase_transfer_met_on,
+    "reassessment_final_plan": _reassessment_met_on,
+    "transfer_tell_family": lambda case: getattr(case, "transfer_family_told_on", None),
+    "transfer_review": _transfer_review_met_on,
+    **{key: _tribunal_step_met_on(key) for key in _TRIBUNAL_STEP_MILESTONE},
 }
 
 
@@ -211,13 +357,40 @@ def _window_closed(key: str, due: date, today: date) -> date | None:
     return None
 
 
+def recorded_exceptions(case: Case) -> dict[str, tuple[ExceptionNote, ...]]:
+    """The exceptions recorded on the case, by deadline key (no query when prefetched)."""
+    if case.pk is None:  # a case being prepared has none yet
+        return {}
+    by_key: dict[str, list[ExceptionNote]] = {}
+    for exception in case.deadline_exceptions.all():
+        by_key.setdefault(exception.deadline_key, []).append(
+            ExceptionNote(
+                reason=exception.reason,
+                family_told_on=exception.family_told_on,
+                starts_on=exception.starts_on,
+                ends_on=exception.ends_on,
+            )
+        )
+    return {key: tuple(notes) for key, notes in by_key.items()}
+
+
 def case_deadlines(
-    case: Case, *, today: date | None = None, excepted_keys: Iterable[str] = ()
+    case: Case, *, today: date | None = None, excepted_keys: Iterable[str] | None = None
 ) -> list[Deadline]:
+    """The case's deadlines with their status, the case's recorded exceptions applied.
+
+    `excepted_keys` is for bulk readers of plain rows only (the sweep reads the keys with each
+    row); everyone else leaves it out and the exceptions come from the case itself.
+    """
     today = today or date.today()
     due_dates = timeline(case.received_on, **case_milestones(case))
-    excepted = set(excepted_keys)
-    keys = STAGE_KEYS.get(case.stage, ())
+    extra = other_clocks(case)
+    due_dates.update(extra)
+    if excepted_keys is None:
+        notes = recorded_exceptions(case)
+    else:
+        notes = {key: (ExceptionNote(reason=""),) for key in excepted_keys}
+    keys = (*STAGE_KEYS.get(case.stage, ()), *extra)
     deadlines = [
         Deadline(
             key=key,
@@ -226,8 +399,9 @@ def case_deadlines(
             owner=OWNER.get(key, "council"),
             explanation=explain(key),
             met_on=_met_on(case, key) or _window_closed(key, due_dates[key], today),
-            excepted=key in excepted,
+            excepted=key in notes,
             today=today,
+            exceptions=notes.get(key, ()),
         )
         for key in keys
         if key in due_dates

@@ -12,6 +12,7 @@ from django.utils import timezone
 from cases.models import Area, Case, CaseEvent, CaseReferenceCounter, Stage, Team
 from cases.postcodes import postcode_district
 from cases.selectors import area_for_postcode, team_for_area
+from cases.statutory import next_phase_transfer
 
 if TYPE_CHECKING:
     from ehcp_portal.accounts.models import User
@@ -45,13 +46,43 @@ def case_event_record(
     )
 
 
+# What case_refresh_deadline denormalises onto the case.
+DEADLINE_FIELDS = (
+    "next_deadline_key",
+    "next_deadline_on",
+    "next_deadline_excepted",
+    "phase_transfer_year",
+    "phase_transfer_post16",
+)
+
+
+def _phase_transfer_refresh(case: Case, today: date) -> None:
+    """reg 18: a maintained plan carries the child's next phase transfer (statutory rule), unless
+    staff recorded one (an infant school's move) that has not happened yet."""
+    if case.stage not in (Stage.FINAL_ISSUED, Stage.MAINTAINED) or not case.is_open:
+        return
+    if case.phase_transfer_year and today < date(case.phase_transfer_year, 9, 1):
+        return
+    dob = getattr(case.child, "date_of_birth", None)
+    transfer = next_phase_transfer(dob, today) if dob else None
+    case.phase_transfer_year, case.phase_transfer_post16 = transfer or (None, False)
+
+
 def case_refresh_deadline(*, case: Case, today: date | None = None) -> None:
-    """Denormalise the next statutory deadline so caseload lists sort and filter at scale."""
+    """Denormalise the next statutory deadline (and whether it is excepted) so caseload lists
+    sort and filter at scale. A saved case is written here, whatever fields its caller saves."""
     from cases.deadlines import next_deadline
 
+    today = today or timezone.localdate()
+    _phase_transfer_refresh(case, today)
     upcoming = next_deadline(case, today=today)
     case.next_deadline_key = upcoming.key if upcoming else ""
     case.next_deadline_on = upcoming.due if upcoming else None
+    case.next_deadline_excepted = bool(upcoming and upcoming.excepted)
+    if case.pk is not None:
+        Case.objects.filter(pk=case.pk).update(
+            **{name: getattr(case, name) for name in DEADLINE_FIELDS}
+        )
 
 
 # -- a case comes into being -------------------------------------------------------------------

@@ -42,16 +42,94 @@ __all__ = [
     "add_weeks",
     "add_working_days",
     "age_on",
+    "amendment_comments_last_day",
+    "draft_comments_last_day",
     "explain",
     "is_working_day",
     "mediation_deadlines",
+    "next_phase_transfer",
     "phase_transfer_deadline",
     "reassessment_final_plan",
+    "review_notice_by",
     "school_year",
+    "school_year_on",
     "timeline",
     "transfer_deadlines",
+    "transfer_in_deadlines",
+    "transition_point",
     "tribunal_order_deadlines",
 ]
+
+# --- the statutory numbers: each one once, here, with its reference ---
+
+# reg 4(1), 5(1): the decision whether to assess, within 6 weeks of the request.
+DECISION_TO_ASSESS_WEEKS = 6
+# reg 8(1): advice within 6 weeks of being asked for it (exceptions reg 8(2)).
+ADVICE_WEEKS = 6
+# reg 10(1): a decision not to issue a plan, within 16 weeks of the request.
+DECISION_NOT_TO_ISSUE_WEEKS = 16
+# reg 13(2): the final plan, within 20 weeks of the request (exceptions reg 13(3)).
+FINAL_PLAN_WEEKS = 20
+# reg 13(1): at least 15 days, beginning with the day the draft was served, to comment.
+DRAFT_COMMENT_DAYS = 15
+# CoP 9.83 (guidance, not law): a consulted school or setting should answer within 15 days.
+CONSULTATION_RESPONSE_DAYS = 15
+# s.44(1): review within 12 months of the plan being made, then of each review decision.
+ANNUAL_REVIEW_MONTHS = 12
+# reg 20(3),(4): invitations and advice at least 2 weeks before the review meeting.
+REVIEW_NOTICE_WEEKS = 2
+# reg 20(7) (reg 21 outside school): the report of the meeting within 2 weeks of it.
+REVIEW_REPORT_WEEKS = 2
+# reg 20(10): the decision to maintain, amend or cease within 4 weeks of the meeting.
+REVIEW_DECISION_WEEKS = 4
+# reg 22(2): at least 15 days, beginning with the day sent, to comment on proposed amendments.
+AMENDMENT_COMMENT_DAYS = 15
+# reg 22(3): the amended plan within 8 weeks of sending the proposed amendments.
+AMENDED_PLAN_WEEKS = 8
+# reg 27(2): on re-assessment, the final plan within 14 weeks of notifying the family.
+REASSESSMENT_WEEKS = 14
+# reg 15: the old council transfers within 15 working days of learning of a late-notice move.
+TRANSFER_WORKING_DAYS = 15
+# reg 15: the new council tells the family within 6 weeks of the transfer what it will do.
+TRANSFER_TELL_FAMILY_WEEKS = 6
+# reg 15: the new council reviews by the later of 12 months from the plan or last review
+# and 3 months from the transfer.
+TRANSFER_REVIEW_MONTHS = 3
+# regs 33-39 (s.55): the family contacts the mediation adviser within 2 months of the decision;
+# certificates within 3 working days; the council arranges mediation within 30 days.
+MEDIATION_CONTACT_MONTHS = 2
+MEDIATION_CERTIFICATE_WORKING_DAYS = 3
+MEDIATION_ARRANGED_DAYS = 30
+# HESC r.20(1): appeal within 2 months of the decision notice or 1 month of the certificate.
+APPEAL_MONTHS = 2
+APPEAL_AFTER_CERTIFICATE_MONTHS = 1
+
+# reg 18: the phase transfers that need the plan reviewed and amended beforehand, as the school
+# year the child enters in September, and whether it is the move into post-16 (reg 18(2), by 31
+# March) rather than between schools (reg 18(1), by 15 February). Early years to Reception,
+# primary to secondary and secondary to post-16 happen to every child; infant to junior and
+# middle-school moves depend on the school, so they are recorded by hand (cases.plans reviews).
+PHASE_TRANSFERS: Mapping[int, bool] = MappingProxyType({0: False, 7: False, 12: True})
+# reg 18(1): 15 February; reg 18(2): 31 March, of the calendar year of the transfer.
+PHASE_TRANSFER_BY: tuple[int, int] = (2, 15)
+PHASE_TRANSFER_POST16_BY: tuple[int, int] = (3, 31)
+# The school year a child is in during the year before a transfer, as written, and the move:
+# the transition points caseload flags and priority scores name (the one set). Nursery, Year 6
+# and Year 11 are the reg 18 transfers every child makes; leaving school after Year 13 is a
+# post-16 move, reviewed at least 5 months before it (reg 18(2)).
+TRANSITION_YEAR_GROUPS: Mapping[str, str] = MappingProxyType(
+    {
+        "Nursery": "Nursery to Reception",
+        "Year 6": "Year 6 to Year 7",
+        "Year 11": "Year 11 to post-16",
+        "Year 13": "leaving school after Year 13",
+    }
+)
+# The year groups (lower case, as families.forms keys them) before a reg 18 transfer, and
+# whether it is into post-16; "year 2" is the infant-to-junior move.
+TRANSFER_YEAR_GROUPS: Mapping[str, bool] = MappingProxyType(
+    {"nursery": False, "year 2": False, "year 6": False, "year 11": True}
+)
 
 # The facts about a case that determine its deadlines (keyword arguments of ``timeline``).
 MILESTONES: frozenset[str] = frozenset(
@@ -125,6 +203,41 @@ RULES: Mapping[str, str] = MappingProxyType(
         "phase_transfer_post16": (
             "31 March of the year the young person moves from secondary school to post-16 "
             "education (SEND Regulations 2014, reg 18(2))"
+        ),
+        "reassessment_final_plan": (
+            "14 weeks from the date we told you we would re-assess, for the final plan "
+            "(SEND Regulations 2014, reg 27(2); exceptions in reg 27(3))"
+        ),
+        "transfer_tell_family": (
+            "6 weeks from the date the plan was transferred to us, to tell you whether we will "
+            "re-assess or review it (SEND Regulations 2014, reg 15)"
+        ),
+        "transfer_review": (
+            "the later of 12 months from the plan or its last review and 3 months from the "
+            "transfer to us (SEND Regulations 2014, reg 15)"
+        ),
+        "tribunal_cease": (
+            "at once: the tribunal ordered us to cease the plan (SEND Regulations 2014, reg 44(2))"
+        ),
+        "tribunal_decision": (
+            "2 weeks from the tribunal's order to assess, to tell you our decision "
+            "(SEND Regulations 2014, reg 44(2))"
+        ),
+        "tribunal_no_plan_decision": (
+            "10 weeks from the tribunal's order to assess, if we decide not to issue a plan "
+            "(SEND Regulations 2014, reg 44(2))"
+        ),
+        "tribunal_draft_plan": (
+            "5 weeks from the tribunal's order to make a plan, for the draft plan "
+            "(SEND Regulations 2014, reg 44(2))"
+        ),
+        "tribunal_final_plan": (
+            "the final plan after the tribunal's order: 14 weeks from an order to assess, 11 weeks "
+            "from an order to make a plan (SEND Regulations 2014, reg 44(2); exceptions reg 44(3))"
+        ),
+        "tribunal_amended_plan": (
+            "the amended plan after the tribunal's order: 5 weeks to amend its content, 2 weeks "
+            "to change only the school named (SEND Regulations 2014, reg 44(2))"
         ),
     }
 )
@@ -228,11 +341,13 @@ def _appeal_deadline(decision_notice: date | None, mediation_certificate: date |
     candidates: list[date] = []
     if decision_notice is not None:
         # HESC r.20(1): 2 months after the written notice of the decision was sent.
-        candidates.append(_appeal_period_end(decision_notice, 2))
+        candidates.append(_appeal_period_end(decision_notice, APPEAL_MONTHS))
     if mediation_certificate is not None:
         # HESC r.20(1)(c): or 1 month after the mediation certificate, whichever is later.
         # With only a certificate on record we count from it alone rather than guess the notice.
-        candidates.append(_appeal_period_end(mediation_certificate, 1))
+        candidates.append(
+            _appeal_period_end(mediation_certificate, APPEAL_AFTER_CERTIFICATE_MONTHS)
+        )
     # Each period is extended from its own trigger, then the later is taken; when the certificate
     # follows the notice (as it does in practice) that equals extending the later nominal end.
     last_day = max(candidates)
@@ -271,41 +386,43 @@ def timeline(received: date, **milestones: date | None) -> dict[str, date]:
 
     deadlines: dict[str, date] = {
         # reg 4(1), 5(1): decision whether to assess within 6 weeks of the request.
-        "decision_to_assess": add_weeks(received, 6),
+        "decision_to_assess": add_weeks(received, DECISION_TO_ASSESS_WEEKS),
         # reg 10(1): decision not to issue a plan within 16 weeks of the request.
-        "decision_not_to_issue": add_weeks(received, 16),
+        "decision_not_to_issue": add_weeks(received, DECISION_NOT_TO_ISSUE_WEEKS),
         # reg 13(2): final plan within 20 weeks of the request.
-        "final_plan": add_weeks(received, 20),
+        "final_plan": add_weeks(received, FINAL_PLAN_WEEKS),
     }
 
     if "advice_requested" in facts:
         # reg 8(1): advice within 6 weeks of the request for it.
-        deadlines["advice"] = add_weeks(facts["advice_requested"], 6)
+        deadlines["advice"] = add_weeks(facts["advice_requested"], ADVICE_WEEKS)
 
     if "draft_issued" in facts:
         # reg 13(1): at least 15 days beginning with the day of service, so day 15 = served + 14.
-        deadlines["draft_comments"] = facts["draft_issued"] + timedelta(days=14)
+        deadlines["draft_comments"] = draft_comments_last_day(facts["draft_issued"])
 
     if "consultation_sent" in facts:
         # CoP 9.83 (guidance): the school or setting should respond within 15 days.
-        deadlines["consultation_response"] = facts["consultation_sent"] + timedelta(days=15)
+        deadlines["consultation_response"] = facts["consultation_sent"] + timedelta(
+            days=CONSULTATION_RESPONSE_DAYS
+        )
 
     review_from = facts.get("last_review_decision", facts.get("final_issued"))
     if review_from is not None:
         # s.44(1): review within 12 months of the plan being made, then of each review decision.
-        deadlines["annual_review"] = add_months(review_from, 12)
+        deadlines["annual_review"] = add_months(review_from, ANNUAL_REVIEW_MONTHS)
 
     if "review_meeting" in facts:
         # reg 20(7) (reg 21 outside school): report of the meeting within 2 weeks of it.
-        deadlines["review_report"] = add_weeks(facts["review_meeting"], 2)
+        deadlines["review_report"] = add_weeks(facts["review_meeting"], REVIEW_REPORT_WEEKS)
         # reg 20(10): LA decision to maintain, amend or cease within 4 weeks of the meeting.
-        deadlines["review_decision"] = add_weeks(facts["review_meeting"], 4)
+        deadlines["review_decision"] = add_weeks(facts["review_meeting"], REVIEW_DECISION_WEEKS)
 
     if "amendments_sent" in facts:
         # reg 22(2): at least 15 days beginning with the day sent, so day 15 = sent + 14.
-        deadlines["amendment_comments"] = facts["amendments_sent"] + timedelta(days=14)
+        deadlines["amendment_comments"] = amendment_comments_last_day(facts["amendments_sent"])
         # reg 22(3): amended plan within 8 weeks of sending the proposed amendments.
-        deadlines["amended_plan"] = add_weeks(facts["amendments_sent"], 8)
+        deadlines["amended_plan"] = add_weeks(facts["amendments_sent"], AMENDED_PLAN_WEEKS)
 
     if "decision_notice" in facts or "mediation_certificate" in facts:
         deadlines["appeal"] = _appeal_deadline(
@@ -351,16 +468,56 @@ def phase_transfer_deadline(transfer_year: int, post16: bool) -> date:
     """Date by which the plan must be reviewed and amended before a transfer between phases."""
     if post16:
         # reg 18(2): secondary school to post-16 institution, by 31 March of the transfer year.
-        return date(transfer_year, 3, 31)
+        return date(transfer_year, *PHASE_TRANSFER_POST16_BY)
     # reg 18(1): any other phase transfer, by 15 February of the transfer year.
-    return date(transfer_year, 2, 15)
+    return date(transfer_year, *PHASE_TRANSFER_BY)
+
+
+def next_phase_transfer(date_of_birth: date, today: date) -> tuple[int, bool] | None:
+    """The child's next reg 18 transfer still to happen: (calendar year, into post-16?).
+
+    A transfer happens at the start of the school year (September) in which the child enters
+    Reception, Year 7 or Year 12 (PHASE_TRANSFERS); the next one is the first whose September
+    has not come yet, so a deadline of 15 February or 31 March that has passed still belongs
+    to the transfer in the coming September. None once the child is past the move into
+    post-16."""
+    _require_date("date_of_birth", date_of_birth)
+    _require_date("today", today)
+    # The calendar year in which the child starts Reception (school year 0).
+    reception = date_of_birth.year + 4
+    reception -= school_year_on(date_of_birth, date(reception, 9, 1))
+    for year_group, post16 in sorted(PHASE_TRANSFERS.items()):
+        starts = reception + year_group
+        if today < date(starts, 9, 1):
+            return starts, post16
+    return None
+
+
+def transition_point(year_group: str) -> str | None:
+    """The reg 18 move ahead of a child in ``year_group`` (as written, "Year 6"), or None."""
+    return TRANSITION_YEAR_GROUPS.get(year_group)
+
+
+def draft_comments_last_day(served: date) -> date:
+    """reg 13(1): at least 15 days beginning with the day the draft was served (day 1)."""
+    return served + timedelta(days=DRAFT_COMMENT_DAYS - 1)
+
+
+def amendment_comments_last_day(sent: date) -> date:
+    """reg 22(2): at least 15 days beginning with the day the proposed amendments were sent."""
+    return sent + timedelta(days=AMENDMENT_COMMENT_DAYS - 1)
+
+
+def review_notice_by(meeting_on: date) -> date:
+    """reg 20(3),(4): invitations and advice go out at least 2 weeks before the meeting."""
+    return meeting_on - timedelta(weeks=REVIEW_NOTICE_WEEKS)
 
 
 def reassessment_final_plan(notified: date) -> date:
     """Re-assessment of a child with a plan: the final (amended) plan within 14 weeks of the
     LA notifying the family that it will re-assess (reg 27(2); exceptions reg 27(3))."""
     _require_date("notified", notified)
-    return add_weeks(notified, 14)
+    return add_weeks(notified, REASSESSMENT_WEEKS)
 
 
 def transfer_deadlines(
@@ -377,13 +534,28 @@ def transfer_deadlines(
     An assessment not yet finished does not transfer; the new LA starts again.
     """
     _require_date("old_la_knew", old_la_knew)
-    result = {"transfer": add_working_days(old_la_knew, 15)}
+    result = {"transfer": add_working_days(old_la_knew, TRANSFER_WORKING_DAYS)}
     if transferred is not None:
-        _require_date("transferred", transferred)
-        result["tell_family"] = add_weeks(transferred, 6)
-        if plan_or_last_review is not None:
-            _require_date("plan_or_last_review", plan_or_last_review)
-            result["review"] = max(add_months(plan_or_last_review, 12), add_months(transferred, 3))
+        result.update(
+            transfer_in_deadlines(transferred=transferred, plan_or_last_review=plan_or_last_review)
+        )
+    return result
+
+
+def transfer_in_deadlines(
+    *, transferred: date, plan_or_last_review: date | None = None
+) -> dict[str, date]:
+    """The new council's deadlines for a plan transferred to it (reg 15): ``tell_family``
+    within 6 weeks of the transfer, and ``review`` by the later of 12 months from the plan (or
+    its last review) and 3 months from the transfer."""
+    _require_date("transferred", transferred)
+    result = {"tell_family": add_weeks(transferred, TRANSFER_TELL_FAMILY_WEEKS)}
+    if plan_or_last_review is not None:
+        _require_date("plan_or_last_review", plan_or_last_review)
+        result["review"] = max(
+            add_months(plan_or_last_review, ANNUAL_REVIEW_MONTHS),
+            add_months(transferred, TRANSFER_REVIEW_MONTHS),
+        )
     return result
 
 
@@ -407,16 +579,21 @@ def mediation_deadlines(
     A placement-only (section I) appeal needs no certificate.
     """
     _require_date("decision_notice", decision_notice)
-    result = {"contact_adviser": add_months(decision_notice, 2)}
+    result = {"contact_adviser": add_months(decision_notice, MEDIATION_CONTACT_MONTHS)}
     if adviser_told_no_mediation is not None:
-        result["certificate_no_mediation"] = add_working_days(adviser_told_no_mediation, 3)
+        result["certificate_no_mediation"] = add_working_days(
+            adviser_told_no_mediation, MEDIATION_CERTIFICATE_WORKING_DAYS
+        )
     if mediation_wanted is not None:
-        result["mediation_arranged"] = mediation_wanted + timedelta(days=30)
+        result["mediation_arranged"] = mediation_wanted + timedelta(days=MEDIATION_ARRANGED_DAYS)
     if mediation_ended is not None:
-        result["certificate_after_mediation"] = add_working_days(mediation_ended, 3)
+        result["certificate_after_mediation"] = add_working_days(
+            mediation_ended, MEDIATION_CERTIFICATE_WORKING_DAYS
+        )
     return result
 
 
+# reg 44(2): the weeks the council has to comply with each kind of tribunal order, per step.
 TRIBUNAL_ORDERS: Mapping[str, Mapping[str, int]] = MappingProxyType(
     {
         # reg 44(2): an order to cease the plan is complied with at once (0 weeks).

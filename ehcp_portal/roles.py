@@ -22,10 +22,14 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
     Role.YOUNG_PERSON: [("Your requests", "families:home")],
     Role.SCHOOL: [("Your pupils", "families:school_home")],
     Role.ADVICE_GIVER: [("Advice requests", "advice:home")],
-    Role.CASEWORKER: [("My caseload", "casework:caseload")],
+    Role.CASEWORKER: [
+        ("My caseload", "casework:caseload"),
+        ("Phase transfers", "casework:phase_transfers"),
+    ],
     Role.TEAM_MANAGER: [
         ("Team caseloads", "casework:team"),
         ("Caseload list", "casework:caseload"),
+        ("Phase transfers", "casework:phase_transfers"),
     ],
     Role.PANEL_MEMBER: [("Panels", "panels:home")],
     Role.ELECTED_MEMBER: [("Your casework queries", "members:home")],

@@ -1,19 +1,23 @@
 """What the family tracker says, derived only from the case's own facts.
 
-Nobody types a status for families: the stage, the milestones and the statutory clock give the
-steps done, the step now, what happens next and the date by which the council must act.
+Nobody types a status for families: the stage, the milestones and the case's deadlines (the one
+reader of the clock, `cases.deadlines.case_deadlines`, with the case's recorded exceptions
+applied) give the steps done, the step now, what happens next and the date by which the
+council must act. A deadline with a recorded exception (reg 10(4)) is explained in plain words,
+never called late.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from django.utils import timezone
 
-from cases.deadlines import case_milestones
+from cases.deadlines import Deadline, case_deadlines
 from cases.models import Case, Stage
-from cases.statutory import timeline
+from cases.statutory import DRAFT_COMMENT_DAYS, timeline
 
 # The family's view of the journey, in order. Several internal stages share a step.
 JOURNEY: list[tuple[str, str, frozenset[str]]] = [
@@ -93,8 +97,54 @@ def _journey_steps(case: Case) -> list[JourneyStep]:
     return steps
 
 
-def tracker_summary(case: Case) -> TrackerSummary:
-    due = timeline(case.received_on, **case_milestones(case))
+# The deadline a family's headline date is, at each stage (the first present).
+HEADLINE_KEYS: dict[str, tuple[str, ...]] = {
+    Stage.RECEIVED: ("decision_to_assess",),
+    Stage.DECIDING_ASSESS: ("decision_to_assess",),
+    Stage.ASSESSING: ("final_plan",),
+    Stage.DECIDING_ISSUE: ("final_plan",),
+    Stage.DRAFTING: ("final_plan",),
+    Stage.DRAFT_WITH_FAMILY: ("final_plan",),
+    Stage.CONSULTING: ("final_plan",),
+    Stage.FINAL_ISSUED: ("annual_review",),
+    Stage.MAINTAINED: ("annual_review",),
+}
+
+
+def _late_or_excepted(headline: Deadline | None) -> str:
+    """What the family reads when the headline date has passed: an exception in plain words,
+    or, only when there is none, that we are late."""
+    if headline is None or not headline.is_open or headline.days_left >= 0:
+        return ""
+    if headline.excepted:
+        return " " + " ".join(note.family_words for note in headline.exceptions)
+    # Families should hear plainly when the council is late, not read a date in the past as
+    # if it were still to come (docs/requirements.md R1).
+    return (
+        " That date has passed and we are late. We are sorry. Your caseworker will tell you "
+        "when to expect us to act; you can message them below."
+    )
+
+
+def _other_dates(deadlines: Sequence[Deadline]) -> str:
+    """The phase transfer, re-assessment, transfer-in and tribunal dates still open."""
+    shown = [
+        d
+        for d in deadlines
+        if d.is_open
+        and d.key.startswith(("phase_transfer", "reassessment", "transfer_", "tribunal_"))
+    ]
+    return " ".join(f"{d.label}: by {_d(d.due)}." for d in shown)
+
+
+def tracker_summary(case: Case, deadlines: Sequence[Deadline] | None = None) -> TrackerSummary:
+    """The family's summary, read from the case's deadlines (read here if not given)."""
+    if deadlines is None:
+        deadlines = case_deadlines(case, today=timezone.localdate())
+    by_key = {d.key: d for d in deadlines}
+    # Dates of deadlines this stage does not list (a decision not to issue) still come from the
+    # same clock: the statutory rule applied to the same facts.
+    due = {**timeline(case.received_on), **{d.key: d.due for d in deadlines}}
     steps = _journey_steps(case)
     stage = case.stage
     must = ""
@@ -134,8 +184,8 @@ def tracker_summary(case: Case) -> TrackerSummary:
         must = f"The final plan must be issued by {_d(must_on)}."
         headline = "We decided to issue an EHC plan and are writing the draft."
         next_steps = (
-            "We will send you the draft plan. You will then have 15 days to comment and to "
-            "tell us which school or college you would like named."
+            f"We will send you the draft plan. You will then have {DRAFT_COMMENT_DAYS} days to "
+            "comment and to tell us which school or college you would like named."
         )
     elif stage in (Stage.DRAFT_WITH_FAMILY, Stage.CONSULTING):
         must_on = due["final_plan"]
@@ -179,13 +229,13 @@ def tracker_summary(case: Case) -> TrackerSummary:
     else:
         headline = f"{case.get_stage_display()}."
         next_steps = ""
-    if must_on is not None and case.is_open and must_on < timezone.localdate():
-        # Families should hear plainly when the council is late, not read a date in the past as
-        # if it were still to come (docs/requirements.md R1).
-        must += (
-            " That date has passed and we are late. We are sorry. Your caseworker will tell you "
-            "when to expect us to act; you can message them below."
+    if must_on is not None and case.is_open:
+        headline_deadline = next(
+            (by_key[k] for k in HEADLINE_KEYS.get(stage, ()) if k in by_key), None
         )
+        must += _late_or_excepted(headline_deadline)
+    if case.is_open:
+        must = " ".join(part for part in (must, _other_dates(deadlines)) if part)
     return TrackerSummary(
         steps=steps, headline=headline, next_steps=next_steps, must_act_by=must, must_act_on=must_on
     )

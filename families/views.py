@@ -507,9 +507,10 @@ def _tracked_case(request: AuthenticatedHttpRequest, reference: str):
         reference,
         access.CASE_TRACK,
         # The plan rides on the case query (reverse one-to-one), for the tracker's plan panel.
-        queryset=access.cases_for(request.user, access.CASE_TRACK).select_related(
-            "child", "caseworker", "plan__named_setting", "plan__final_document"
-        ),
+        # The recorded exceptions are prefetched: the clock's one reader applies them.
+        queryset=access.cases_for(request.user, access.CASE_TRACK)
+        .select_related("child", "caseworker", "plan__named_setting", "plan__final_document")
+        .prefetch_related("deadline_exceptions"),
     )
 
 
@@ -517,10 +518,11 @@ def _track_context(case, message_form: MessageForm | None = None) -> dict:
     from cases.deadlines import case_deadlines
 
     withdraw = ACTIONS["withdraw"]
-    deadlines = [d for d in case_deadlines(case) if d.owner in ("council", "family")]
+    every = case_deadlines(case, today=timezone.localdate())
+    deadlines = [d for d in every if d.owner in ("council", "family")]
     return {
         "case": case,
-        "summary": tracker_summary(case),
+        "summary": tracker_summary(case, every),
         "deadlines": deadlines,
         "events": case.events.filter(family_visible=True).select_related("actor")[:50],
         "documents": tracker_documents(case),

@@ -42,7 +42,7 @@ from typing import Any
 # The school year and age are date rules shared with apps below assignment (the family demo,
 # the statutory clock), so they live in the statutory module; re-exported for rules.* callers.
 from cases.statutory import age_on as age_on
-from cases.statutory import school_year
+from cases.statutory import school_year, transition_point
 
 # -- assignment rules ------------------------------------------------------------------------
 
@@ -345,26 +345,33 @@ DEFAULT_PRIORITY_WEIGHTS: dict[str, int] = {
 DEADLINE_HORIZON_DAYS = 30  # a deadline further away than this adds nothing
 COMPLEXITY_FULL_AT = 5  # needs + agencies at which complexity scores its full weight
 
-# The school year a child is in during the year before a phase transfer (Children and Families
-# Act 2014 s.33 / SEND Code 9.179: plans reviewed and amended before these transfers).
-TRANSITIONS: dict[str, str] = {
-    "Nursery": "Nursery to Reception",
-    "Year 6": "Year 6 to Year 7",
-    "Year 11": "Year 11 to post-16",
-    "Year 13": "leaving school after Year 13",
-    "Post-18": "leaving education (post-18)",
-}
-
 
 @dataclass(frozen=True)
 class PriorityFacts:
     days_to_deadline: int | None = None
+    # reg 10(4): the next deadline has a recorded exception, so once passed it is not overdue.
+    deadline_excepted: bool = False
     looked_after: bool = False
     year_group: str = ""
     needs_count: int = 0
     agencies_count: int = 0
     waiting_on_others: bool = False
     is_open: bool = True
+
+
+def _deadline_reason(d: int, excepted: bool, w: int) -> tuple[str, int] | None:
+    """The deadline indicator's label and points, d days from the next deadline."""
+    if d < 0 and excepted:
+        # Still to act on as soon as practicable, so the full weight, but not overdue:
+        # no daily escalation.
+        return "next deadline passed, exception recorded (reg 10(4))", w
+    if d < 0:
+        # Overdue: the full weight plus a point a day, capped at double.
+        return f"next deadline overdue by {-d} day{'s' if d != -1 else ''}", w + min(-d, w)
+    if d <= DEADLINE_HORIZON_DAYS:
+        points = round(w * (DEADLINE_HORIZON_DAYS - d) / DEADLINE_HORIZON_DAYS)
+        return f"next deadline in {d} day{'s' if d != 1 else ''}", points
+    return None
 
 
 def priority_score(
@@ -381,21 +388,16 @@ def priority_score(
             reasons.append({"indicator": key, "label": label, "points": points})
 
     if DEADLINE in weights and facts.days_to_deadline is not None:
-        w, d = weights[DEADLINE], facts.days_to_deadline
-        if d < 0:
-            # Overdue: the full weight plus a point a day, capped at double.
-            add(
-                DEADLINE,
-                f"next deadline overdue by {-d} day{'s' if d != -1 else ''}",
-                w + min(-d, w),
-            )
-        elif d <= DEADLINE_HORIZON_DAYS:
-            points = round(w * (DEADLINE_HORIZON_DAYS - d) / DEADLINE_HORIZON_DAYS)
-            add(DEADLINE, f"next deadline in {d} day{'s' if d != 1 else ''}", points)
+        reason = _deadline_reason(
+            facts.days_to_deadline, facts.deadline_excepted, weights[DEADLINE]
+        )
+        if reason is not None:
+            add(DEADLINE, *reason)
     if LOOKED_AFTER in weights and facts.looked_after:
         add(LOOKED_AFTER, "looked-after child", weights[LOOKED_AFTER])
-    if TRANSITION in weights and facts.year_group in TRANSITIONS:
-        add(TRANSITION, f"transition point: {TRANSITIONS[facts.year_group]}", weights[TRANSITION])
+    move = transition_point(facts.year_group)
+    if TRANSITION in weights and move:
+        add(TRANSITION, f"transition point: {move}", weights[TRANSITION])
     if COMPLEXITY in weights:
         items = facts.needs_count + facts.agencies_count
         if items > 1:
@@ -431,6 +433,7 @@ def case_priority(
     year = school_year(dob, today) if dob else (getattr(child, "year_group", "") or "")
     facts = PriorityFacts(
         days_to_deadline=days,
+        deadline_excepted=bool(getattr(case, "next_deadline_excepted", False)),
         looked_after=bool(getattr(child, "looked_after", False)),
         year_group=year,
         needs_count=len(case.needs or []),

@@ -11,7 +11,7 @@ from django.utils import timezone
 from cases.casework.models import Dispute
 from cases.casework.services import DISPUTABLE_EVENT_KINDS
 from cases.deadlines import LABELS
-from cases.models import EXCEPTABLE_KEYS, Area, CaseEvent, ExceptionReason, Stage
+from cases.models import EXCEPTABLE_KEYS, Area, CaseEvent, ExceptionReason, Stage, TribunalOrder
 from cases.workflow import Action
 from ehcp_portal.forms import label_choices_with
 
@@ -351,3 +351,97 @@ class TimelinessForm(forms.Form):
 
 
 EXCEPTION_DEADLINE_LABELS = {k: LABELS[k] for k in EXCEPTABLE_KEYS}
+
+
+# -- the other statutory clocks, recorded from the case page ----------------------------------
+
+
+class ClockFactForm(forms.Form):
+    """A fact of one of the case's other clocks (reg 15, 18, 27, 44); takes the case."""
+
+    def __init__(self, *args: Any, case: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.case = case
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        for name, value in list(self.cleaned_data.items()):
+            if isinstance(value, date):
+                _no_future_field(self, name, value)
+        return self.cleaned_data
+
+
+def _no_future_field(form: forms.Form, name: str, value: date) -> None:
+    if value > timezone.localdate():
+        form.add_error(name, f"{form.fields[name].label} must be today or in the past")
+
+
+class _DisputeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        kind = DISPUTABLE_EVENT_KINDS.get(obj.decision_event.kind, "Decision")
+        return f"{kind} of {obj.decision_on:%-d %B %Y}"
+
+
+class TribunalOrderForm(ClockFactForm):
+    kind = forms.ChoiceField(
+        label="What did the tribunal order?",
+        choices=TribunalOrder.choices,
+        widget=forms.RadioSelect,
+        help_text="Each order has its own time limits (regulation 44(2) of the SEND Regulations).",
+        error_messages={"required": "Choose what the tribunal ordered"},
+    )
+    ordered_on = GovUKDateField(
+        label="Date the order was sent to us",
+        error_messages={"required": "Enter the date the order was sent to us"},
+    )
+    dispute = _DisputeChoiceField(
+        label="The appeal it decides",
+        queryset=Dispute.objects.none(),
+        required=False,
+        empty_label="Not recorded",
+    )
+
+    def __init__(self, *args: Any, case: Any, **kwargs: Any) -> None:
+        super().__init__(*args, case=case, **kwargs)
+        field = cast(forms.ModelChoiceField, self.fields["dispute"])
+        field.queryset = case.disputes.select_related("decision_event")
+
+
+class TribunalComplyForm(ClockFactForm):
+    complied_on = GovUKDateField(
+        label="Date we did everything the order asked",
+        error_messages={"required": "Enter the date we complied with the order"},
+    )
+
+
+class ReassessmentForm(ClockFactForm):
+    notified_on = GovUKDateField(
+        label="Date we told the family we will re-assess",
+        help_text="The final plan is due 14 weeks later (regulation 27(2)).",
+        error_messages={"required": "Enter the date we told the family"},
+    )
+
+
+class TransferInForm(ClockFactForm):
+    transferred_on = GovUKDateField(
+        label="Date the plan was transferred to us",
+        error_messages={"required": "Enter the date the plan was transferred"},
+    )
+    plan_dated_on = GovUKDateField(
+        label="Date of the plan or its last review",
+        required=False,
+        help_text="The review is due by the later of 12 months from this and 3 months from the "
+        "transfer (regulation 15).",
+    )
+    family_told_on = GovUKDateField(
+        label="Date we told the family whether we will re-assess or review",
+        required=False,
+        help_text="Within 6 weeks of the transfer. Leave blank if not yet.",
+    )
+
+
+class PhaseTransferAmendedForm(ClockFactForm):
+    amended_on = GovUKDateField(
+        label="Date the amended plan naming the new school was issued",
+        error_messages={"required": "Enter the date the amended plan was issued"},
+    )

@@ -7,24 +7,31 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from cases.casework.models import CaseTask, Dispute
 from cases.deadlines import Deadline, case_deadlines
 from cases.models import Area, Case, CaseEvent, DeadlineException, Document, Message
+from cases.statutory import ADVICE_WEEKS, FINAL_PLAN_WEEKS, add_weeks, transition_point
 from ehcp_portal import access
 from ehcp_portal.accounts.models import Role, User
 
 if TYPE_CHECKING:
     from ehcp_portal.accounts.models import User as UserT
 
-# Year groups at which a child moves school, so the plan must be reviewed and amended for the
-# move by 15 February (31 March for post-16) of the year of transfer (reg 18).
-TRANSITION_YEAR_GROUPS = frozenset({"Nursery", "Reception", "Year 6", "Year 11", "Year 13"})
-ADVICE_WEEKS = 6  # reg 8(1)
 DEFAULT_CASEWORKER_CAPACITY = 40
-FINAL_PLAN_DAYS = 20 * 7  # reg 13(2)
+
+
+def with_exceptions(qs: QuerySet[Case]) -> QuerySet[Case]:
+    """Cases with their recorded exceptions prefetched (one query for the whole list), so the
+    one reader of the clock (cases.deadlines.case_deadlines) applies them at no further cost."""
+    return qs.prefetch_related(
+        Prefetch(
+            "deadline_exceptions",
+            queryset=DeadlineException.objects.select_related("recorded_by"),
+        )
+    )
 
 
 def caseload_for(user: UserT) -> QuerySet[Case]:
@@ -67,7 +74,8 @@ def caseload_filtered(
     if filters.due_this_week:
         due_q |= Q(next_deadline_on__gte=today, next_deadline_on__lte=today + timedelta(days=7))
     if filters.overdue:
-        due_q |= Q(next_deadline_on__lt=today)
+        # reg 10(4): a passed deadline with a recorded exception is not overdue.
+        due_q |= Q(next_deadline_on__lt=today, next_deadline_excepted=False)
     if due_q:
         qs = qs.filter(due_q)
     if filters.waiting_on_others:
@@ -96,14 +104,17 @@ def case_flags(case: Case, *, today: date | None = None) -> list[Flag]:
     flags: list[Flag] = []
     if case.child.looked_after:
         flags.append(Flag("Looked after", "govuk-tag--purple"))
-    if case.child.year_group in TRANSITION_YEAR_GROUPS:
-        flags.append(Flag(f"Transition: {case.child.year_group}", "govuk-tag--turquoise"))
+    move = transition_point(case.child.year_group)
+    if move:
+        flags.append(Flag(f"Transition: {move}", "govuk-tag--turquoise"))
     if (
         case.waiting_on_others
         and case.advice_requested_on is not None
-        and case.advice_requested_on + timedelta(weeks=ADVICE_WEEKS) < today
+        and add_weeks(case.advice_requested_on, ADVICE_WEEKS) < today
     ):
         flags.append(Flag("Advice overdue", "govuk-tag--red"))
+    if case.next_deadline_excepted and case.next_deadline_on and case.next_deadline_on < today:
+        flags.append(Flag("Exception recorded", "govuk-tag--grey"))
     return flags
 
 
@@ -125,19 +136,22 @@ def case_for_page(user: UserT, reference: str, action: str = access.CASE_VIEW) -
         user,
         reference,
         action,
-        queryset=Case.objects.select_related("child", "caseworker", "area", "team"),
+        queryset=with_exceptions(
+            Case.objects.select_related("child", "caseworker", "area", "team")
+        ),
     )
 
 
 def case_page(case: Case, *, today: date | None = None, events_limit: int = 50) -> CasePage:
     """Everything the case page shows, in a fixed number of queries (one per list)."""
-    exceptions = list(case.deadline_exceptions.select_related("recorded_by"))
+    # Prefetched by case_for_page; the same list the clock reads, so no second query.
+    exceptions = list(case.deadline_exceptions.all())
     by_key: dict[str, list[DeadlineException]] = {}
     for exception in exceptions:
         by_key.setdefault(exception.deadline_key, []).append(exception)
     messages = list(case.messages.select_related("sender"))
     return CasePage(
-        deadlines=case_deadlines(case, today=today, excepted_keys=by_key.keys()),
+        deadlines=case_deadlines(case, today=today),
         exceptions=exceptions,
         disputes=list(case.disputes.select_related("decision_event")),
         events=list(case.events.select_related("actor")[:events_limit]),
@@ -272,7 +286,8 @@ def timeliness_report(*, area_id: int | None, start: date, end: date) -> Timelin
     qs = Case.objects.filter(final_issued_on__gte=start, final_issued_on__lte=end)
     if area_id is not None:
         qs = qs.filter(area_id=area_id)
-    on_time = Q(final_issued_on__lte=F("received_on") + timedelta(days=FINAL_PLAN_DAYS))
+    # reg 13(2): final plan within 20 weeks of the request.
+    on_time = Q(final_issued_on__lte=F("received_on") + timedelta(weeks=FINAL_PLAN_WEEKS))
     totals = qs.annotate(is_excepted=excepted).aggregate(
         issued=Count("pk"),
         on_time=Count("pk", filter=on_time),
@@ -280,3 +295,42 @@ def timeliness_report(*, area_id: int | None, start: date, end: date) -> Timelin
         on_time_excl=Count("pk", filter=on_time & Q(is_excepted=False)),
     )
     return Timeliness(**totals)
+
+
+# -- the phase transfer cohort (reg 18) ----------------------------------------------------------
+
+
+def transfer_year_now(today: date) -> int:
+    """The calendar year of the transfers this school year leads to: the September coming."""
+    return today.year + 1 if today.month >= 9 else today.year
+
+
+@dataclass(frozen=True)
+class CohortRow:
+    case: Case
+    deadline: Deadline | None  # the phase transfer deadline, from the case's one clock reader
+
+
+def phase_transfer_cohort(user: UserT, year: int, *, today: date | None = None) -> list[CohortRow]:
+    """The children of the user's area due to transfer phase in `year` that the user may work
+    (a caseworker: their own and their team's; a manager: the area), each with its reg 18
+    deadline and progress. Two queries: the cases on the (phase_transfer_year, area) index,
+    and their recorded exceptions."""
+    today = today or timezone.localdate()
+    area_id = access.user_area_id(user)
+    if area_id is None:
+        return []
+    cases = with_exceptions(
+        access.cases_for(user, access.CASE_WORK)
+        .filter(phase_transfer_year=year, area_id=area_id, is_open=True)
+        .select_related("child", "caseworker")
+        .order_by("phase_transfer_post16", "child__last_name", "child__first_name", "reference")
+    )
+    rows = []
+    for case in cases:
+        deadline = next(
+            (d for d in case_deadlines(case, today=today) if d.key.startswith("phase_transfer")),
+            None,
+        )
+        rows.append(CohortRow(case=case, deadline=deadline))
+    return rows

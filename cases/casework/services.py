@@ -18,8 +18,11 @@ from cases.models import (
     CaseEvent,
     DeadlineException,
     Message,
+    Route,
+    TribunalOrder,
 )
-from cases.services import case_event_record
+from cases.services import case_event_record, case_refresh_deadline
+from cases.statutory import TRIBUNAL_ORDERS
 from ehcp_portal.accounts.models import Role
 
 if TYPE_CHECKING:
@@ -98,7 +101,155 @@ def deadline_exception_record(
             "family_told_on": family_told_on.isoformat(),
         },
     )
+    # The case's denormalised next deadline now says excepted: the caseload's overdue filter
+    # and the priority score read it.
+    _clock_refresh(case)
     return exception
+
+
+# -- the other clocks: facts staff record from the case page ---------------------------------
+
+
+def _clock_refresh(case: Case) -> None:
+    from cases.assignment.priorities import case_priority_refresh
+
+    # A fresh read: the exceptions just recorded must be seen by the clock's one reader.
+    if hasattr(case, "_prefetched_objects_cache"):
+        case._prefetched_objects_cache.pop("deadline_exceptions", None)
+    case_refresh_deadline(case=case)
+    case_priority_refresh(case=case)
+
+
+def _past_dates(**dates: date | None) -> None:
+    today = timezone.localdate()
+    if any(value is not None and value > today for value in dates.values()):
+        raise CaseworkRefused("Dates of things that have happened cannot be in the future.")
+    if any(value is not None and value < date(2014, 9, 1) for value in dates.values()):
+        # The SEND Regulations 2014 came into force on 1 September 2014.
+        raise CaseworkRefused("Dates cannot be before 1 September 2014.")
+
+
+def _clock_fact_write(
+    *, case: Case, values: dict[str, object], kind: str, summary: str, actor: User | None
+) -> Case:
+    """Write milestone facts of a statutory clock, the timeline event, and the clock refresh."""
+    for name, value in values.items():
+        setattr(case, name, value)
+    case.save(update_fields=[*values, "updated_at"])
+    case_event_record(
+        case=case,
+        kind=kind,
+        summary=summary,
+        actor=actor,
+        family_visible=True,
+        data={k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()},
+    )
+    _clock_refresh(case)
+    return case
+
+
+@transaction.atomic
+def tribunal_order_record(
+    *, case: Case, kind: str, ordered_on: date, actor: User | None, dispute: Dispute | None = None
+) -> Case:
+    """reg 44(2): a First-tier Tribunal order puts its compliance deadlines on the case."""
+    if kind not in TRIBUNAL_ORDERS:
+        raise CaseworkRefused("Choose what the tribunal ordered.")
+    _past_dates(ordered_on=ordered_on)
+    if dispute is not None and (dispute.case_id != case.pk or ordered_on < dispute.decision_on):
+        raise CaseworkRefused("The order must follow the disputed decision on this case.")
+    label = dict(TribunalOrder.choices)[kind]
+    return _clock_fact_write(
+        case=case,
+        values={
+            "tribunal_order_kind": kind,
+            "tribunal_order_on": ordered_on,
+            "tribunal_order_complied_on": None,
+        },
+        kind="tribunal_order",
+        summary=f"The tribunal ordered us to: {label.lower()}",
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def tribunal_order_comply(*, case: Case, complied_on: date, actor: User | None) -> Case:
+    """reg 44: the council has done everything the tribunal ordered."""
+    if not case.tribunal_order_kind or case.tribunal_order_on is None:
+        raise CaseworkRefused("There is no tribunal order on this case.")
+    _past_dates(complied_on=complied_on)
+    if complied_on < case.tribunal_order_on:
+        raise CaseworkRefused("We cannot have complied before the order was made.")
+    return _clock_fact_write(
+        case=case,
+        values={"tribunal_order_complied_on": complied_on},
+        kind="tribunal_order_complied",
+        summary="We did what the tribunal ordered",
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def reassessment_notify_record(*, case: Case, notified_on: date, actor: User | None) -> Case:
+    """reg 27(2): the family told we will re-assess; the final plan within 14 weeks."""
+    if case.final_issued_on is None and case.route != Route.TRANSFER_IN:
+        raise CaseworkRefused("Only a child with a plan is re-assessed.")
+    _past_dates(notified_on=notified_on)
+    return _clock_fact_write(
+        case=case,
+        values={"reassessment_notified_on": notified_on},
+        kind="reassessment_notified",
+        summary="We told the family we will re-assess their child's needs",
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def transfer_in_record(
+    *,
+    case: Case,
+    transferred_on: date,
+    plan_dated_on: date | None,
+    family_told_on: date | None,
+    actor: User | None,
+) -> Case:
+    """reg 15: a plan transferred to us; we tell the family within 6 weeks and review."""
+    _past_dates(
+        transferred_on=transferred_on, plan_dated_on=plan_dated_on, family_told_on=family_told_on
+    )
+    if plan_dated_on is not None and plan_dated_on > transferred_on:
+        raise CaseworkRefused("The plan (or its last review) must be dated before the transfer.")
+    if family_told_on is not None and family_told_on < transferred_on:
+        raise CaseworkRefused("The family cannot be told before the plan was transferred.")
+    values: dict[str, object] = {
+        "transferred_in_on": transferred_on,
+        "transfer_plan_dated_on": plan_dated_on,
+        "transfer_family_told_on": family_told_on,
+    }
+    if case.route != Route.TRANSFER_IN:
+        values["route"] = Route.TRANSFER_IN
+    return _clock_fact_write(
+        case=case,
+        values=values,
+        kind="transfer_in",
+        summary="The plan was transferred to us from another council",
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def phase_transfer_amended_record(*, case: Case, amended_on: date, actor: User | None) -> Case:
+    """reg 18: the plan reviewed and amended for the child's next phase transfer."""
+    if case.phase_transfer_year is None:
+        raise CaseworkRefused("This case has no phase transfer due.")
+    _past_dates(amended_on=amended_on)
+    return _clock_fact_write(
+        case=case,
+        values={"phase_transfer_amended_on": amended_on},
+        kind="phase_transfer_amended",
+        summary=f"The plan was amended for the move to a new school in {case.phase_transfer_year}",
+        actor=actor,
+    )
 
 
 def disputable_events(case: Case) -> list[CaseEvent]:

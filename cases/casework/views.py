@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -18,11 +20,17 @@ from cases.casework.forms import (
     CaseActionForm,
     CaseloadFilterForm,
     CaseTaskForm,
+    ClockFactForm,
     DeadlineExceptionForm,
     DisputeForm,
     MessageReplyForm,
+    PhaseTransferAmendedForm,
+    ReassessmentForm,
     ReassignForm,
     TimelinessForm,
+    TransferInForm,
+    TribunalComplyForm,
+    TribunalOrderForm,
 )
 from cases.casework.models import CaseTask, Dispute
 from cases.casework.services import (
@@ -35,10 +43,16 @@ from cases.casework.services import (
     deadline_exception_record,
     dispute_record,
     dispute_update,
+    phase_transfer_amended_record,
+    reassessment_notify_record,
+    transfer_in_record,
+    tribunal_order_comply,
+    tribunal_order_record,
 )
 from cases.deadlines import LABELS, case_deadlines
 from cases.models import EXCEPTABLE_KEYS, Case
 from cases.plans.selectors import plan_of
+from cases.statutory import PHASE_TRANSFER_BY, PHASE_TRANSFER_POST16_BY
 from cases.workflow import TransitionRefused, allowed_actions, case_transition
 from ehcp_portal import access
 from ehcp_portal.accounts.models import Role
@@ -222,6 +236,97 @@ def deadline_exception_add(
         request,
         "cases/deadline_exception_form.html",
         {"case": case, "form": form, "deadline_label": LABELS[key], "key": key},
+    )
+
+
+# -- The other statutory clocks: facts recorded from the case page -----------------------------
+
+
+@dataclass(frozen=True)
+class ClockFact:
+    title: str
+    form: type[ClockFactForm]
+    record: Callable[..., Case]
+    done: str
+
+
+CLOCK_FACTS: dict[str, ClockFact] = {
+    "tribunal-order": ClockFact(
+        "Record a tribunal order",
+        TribunalOrderForm,
+        tribunal_order_record,
+        "Tribunal order recorded.",
+    ),
+    "tribunal-order-complied": ClockFact(
+        "Record that we complied with the tribunal order",
+        TribunalComplyForm,
+        tribunal_order_comply,
+        "Compliance with the tribunal order recorded.",
+    ),
+    "reassessment": ClockFact(
+        "Record a re-assessment",
+        ReassessmentForm,
+        reassessment_notify_record,
+        "Re-assessment recorded.",
+    ),
+    "transfer-in": ClockFact(
+        "Record a plan transferred from another council",
+        TransferInForm,
+        transfer_in_record,
+        "Transfer recorded.",
+    ),
+    "phase-transfer": ClockFact(
+        "Record the plan amended for the phase transfer",
+        PhaseTransferAmendedForm,
+        phase_transfer_amended_record,
+        "Amended plan for the phase transfer recorded.",
+    ),
+}
+
+
+@login_required
+def clock_fact(request: AuthenticatedHttpRequest, reference: str, fact: str) -> HttpResponse:
+    case = selectors.case_for_page(request.user, reference, access.CASE_WORK)
+    spec = CLOCK_FACTS.get(fact)
+    if spec is None:
+        raise Http404("No such fact")
+    form = spec.form(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            spec.record(case=case, actor=request.user, **form.cleaned_data)
+        except CaseworkRefused as refused:
+            form.add_error(None, refused.reason)
+        else:
+            messages.success(request, spec.done)
+            return redirect(reverse("casework:case_detail", args=[case.reference]) + "#deadlines")
+    return render(
+        request, "cases/clock_fact_form.html", {"case": case, "form": form, "title": spec.title}
+    )
+
+
+# -- The phase transfer cohort (reg 18) ---------------------------------------------------------
+
+
+@login_required
+def phase_transfers(request: AuthenticatedHttpRequest) -> HttpResponse:
+    access.role_required(request.user, Role.CASEWORKER, Role.TEAM_MANAGER)
+    today = timezone.localdate()
+    year = selectors.transfer_year_now(today)
+    asked = request.GET.get("year", "")
+    if asked.isdigit() and abs(int(asked) - year) <= 5:
+        year = int(asked)
+    rows = selectors.phase_transfer_cohort(request.user, year, today=today)
+    return render(
+        request,
+        "cases/phase_transfers.html",
+        {
+            "rows": rows,
+            "year": year,
+            "years": [year - 1, year, year + 1],
+            "by_date": date(year, *PHASE_TRANSFER_BY),
+            "post16_by_date": date(year, *PHASE_TRANSFER_POST16_BY),
+            "amended": sum(1 for r in rows if r.deadline and not r.deadline.is_open),
+        },
     )
 
 

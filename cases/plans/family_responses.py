@@ -3,7 +3,7 @@ response (preferred setting, meeting), and the meeting they asked for."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -14,6 +14,7 @@ from cases.plans.models import FamilyResponse, Plan, PlanComment
 from cases.plans.sections import SECTION_KEYS
 from cases.plans.versions import PlanError, clean_text
 from cases.services import case_event_record
+from cases.statutory import amendment_comments_last_day
 from cases.workflow import TransitionRefused, case_transition
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ def amendment_comments_open(plan: Plan, on: date | None = None) -> Any:
     if (
         review
         and review.amendments_sent_on
-        and on <= review.amendments_sent_on + timedelta(days=14)
+        and on <= amendment_comments_last_day(review.amendments_sent_on)
     ):
         return review
     return None

@@ -6,7 +6,7 @@ record each step on the Review and on the Case, so the statutory clock and casel
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING
 
 from django.core.files.base import ContentFile
@@ -18,7 +18,13 @@ from cases.plans.issuing import plan_document_store, plan_family_notify
 from cases.plans.models import Plan, Review
 from cases.plans.versions import PlanError, clean_text, plan_latest_version
 from cases.services import case_event_record, case_refresh_deadline
-from cases.statutory import phase_transfer_deadline, timeline
+from cases.statutory import (
+    TRANSFER_YEAR_GROUPS,
+    amendment_comments_last_day,
+    phase_transfer_deadline,
+    review_notice_by,
+    timeline,
+)
 from cases.workflow import TransitionRefused, case_transition
 
 if TYPE_CHECKING:
@@ -26,7 +32,7 @@ if TYPE_CHECKING:
 
 # Year groups from which a child moves phase at the end of the academic year (reg 18).
 # Year 2 is a transfer only where the child is at an infant school (infant -> junior).
-TRANSFER_YEAR_GROUPS = {"nursery": False, "year 2": False, "year 6": False, "year 11": True}
+# (cases.statutory.TRANSFER_YEAR_GROUPS)
 
 
 def academic_year_end(on: date) -> int:
@@ -68,8 +74,8 @@ def review_dates(
     dates = {"annual_review": t["annual_review"]}
     if meeting_on is not None:
         # reg 20(3),(4): invitations and the advice at least 2 weeks before the meeting.
-        dates["invitations_by"] = meeting_on - timedelta(weeks=2)
-        dates["advice_circulated_by"] = meeting_on - timedelta(weeks=2)
+        dates["invitations_by"] = review_notice_by(meeting_on)
+        dates["advice_circulated_by"] = review_notice_by(meeting_on)
         dates["review_report"] = t["review_report"]
         dates["review_decision"] = t["review_decision"]
     if amendments_sent_on is not None:
@@ -152,9 +158,9 @@ def review_set_meeting(
     if meeting_on < review.review_from:
         raise PlanError("The meeting cannot be before the plan or the last review.")
     sent = invitations_sent_on or timezone.localdate()
-    if sent > meeting_on - timedelta(weeks=2):
+    if sent > review_notice_by(meeting_on):
         raise PlanError(
-            f"Invitations must go out by {meeting_on - timedelta(weeks=2):%-d %B %Y}, 2 weeks "
+            f"Invitations must go out by {review_notice_by(meeting_on):%-d %B %Y}, 2 weeks "
             "before the meeting (reg 20(3)): choose a later meeting date."
         )
     review.meeting_on = meeting_on
@@ -284,7 +290,7 @@ def review_decide(
                 subject="Proposed amendments to your child's EHC plan",
                 body=(
                     "Please read the proposed amendments. You can comment on them until "
-                    f"{on + timedelta(days=14):%-d %B %Y}."
+                    f"{amendment_comments_last_day(on):%-d %B %Y}."
                 ),
             )
         case_event_record(
@@ -317,7 +323,7 @@ def review_issue_amended_plan(*, review: Review, actor: User, on: date | None = 
         raise PlanError("There are no proposed amendments to finalise.")
     if review.amended_issued_on:
         raise PlanError("The amended plan has already been issued.")
-    comments_until = review.amendments_sent_on + timedelta(days=14)
+    comments_until = amendment_comments_last_day(review.amendments_sent_on)
     if on <= comments_until:
         raise PlanError(
             f"The family can comment on the amendments until {comments_until:%-d %B %Y}."

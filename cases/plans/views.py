@@ -6,7 +6,7 @@ Staff pages use CASE_VIEW (read) and CASE_WORK (write); family pages CASE_TRACK;
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -54,7 +54,7 @@ from cases.plans.reviews import (
 )
 from cases.plans.sections import BY_KEY, SECTIONS
 from cases.plans.versions import PlanError
-from cases.statutory import timeline
+from cases.statutory import amendment_comments_last_day, timeline
 from ehcp_portal import access
 from ehcp_portal.accounts.models import Role
 from ehcp_portal.http import AuthenticatedHttpRequest
@@ -494,7 +494,7 @@ def plan_family(request: AuthenticatedHttpRequest, reference: str) -> HttpRespon
         assert amending.proposed_version is not None and amending.amendments_sent_on is not None
         version = plan.versions.get(number=amending.proposed_version)
         context = plan_context(plan=plan, version=version, issued_on=None, proposed=True)
-        comments_until = amending.amendments_sent_on + timedelta(days=14)
+        comments_until = amendment_comments_last_day(amending.amendments_sent_on)
         comments_open = family_responses.amendment_comments_open(plan) is not None
         context["amended_due"] = timeline(
             case.received_on, amendments_sent=amending.amendments_sent_on

@@ -68,7 +68,11 @@ def test_flags_show_looked_after_transition_and_overdue_advice(client, caseworke
     client.force_login(caseworker)
     rows = dict(client.get(URL).context["rows"])
     by_ref = {case.reference: [f.label for f in flags] for case, flags in rows.items()}
-    assert by_ref[flagged.reference] == ["Looked after", "Transition: Year 6", "Advice overdue"]
+    assert by_ref[flagged.reference] == [
+        "Looked after",
+        "Transition: Year 6 to Year 7",
+        "Advice overdue",
+    ]
     assert by_ref[advice_in_time.reference] == []
 
 

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from cases.statutory import (
     MILESTONES,
     RULES,
+    TRIBUNAL_ORDERS,
     add_months,
     add_weeks,
     add_working_days,
@@ -281,6 +282,8 @@ def test_datetime_is_refused_because_deadlines_are_calendar_dates() -> None:
 def test_every_deadline_explains_itself_with_a_legal_reference() -> None:
     facts = dict.fromkeys(MILESTONES, date(2026, 6, 1))
     keys = set(timeline(date(2026, 1, 5), **facts)) | {"phase_transfer", "phase_transfer_post16"}
+    keys |= {"reassessment_final_plan", "transfer_tell_family", "transfer_review"}
+    keys |= {f"tribunal_{step}" for order in TRIBUNAL_ORDERS.values() for step in order}
     assert keys == set(RULES)
     for key in keys:
         assert any(ref in explain(key) for ref in ("reg ", "s.44", "CoP", "Code of Practice", "r."))

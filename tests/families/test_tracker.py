@@ -195,9 +195,10 @@ def test_tracker_runs_a_fixed_number_of_queries(
         Consent.objects.create(child=case.child, party="health", given_by=parent)
     client.force_login(parent)
     client.get(track_url(case))  # warm the session
-    # session, user, case (with its plan), family-visible events, documents, messages,
-    # consents + the unread notifications count in the header
-    with django_assert_num_queries(8):
+    # session, user, case (with its plan), its recorded exceptions (prefetched for the clock's
+    # one reader), family-visible events, documents, messages, consents + the unread
+    # notifications count in the header
+    with django_assert_num_queries(9):
         assert client.get(track_url(case)).status_code == 200
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from cases.assignment import rules
 from cases.assignment.rules import Candidate, CaseFacts, RuleSetting
+from cases.statutory import TRANSITION_YEAR_GROUPS
 
 EAST, SOUTH = 1, 2
 CASE = CaseFacts(area_id=EAST, area_name="East", needs=("SEMH",), age=8)
@@ -219,7 +220,8 @@ def test_school_year_and_transition_points():
     assert rules.school_year(date(2011, 5, 1), TODAY) == "Year 11"
     assert rules.school_year(date(2009, 5, 1), TODAY) == "Year 13"
     assert rules.school_year(date(2006, 5, 1), TODAY) == "Post-18"
-    assert set(rules.TRANSITIONS) == {"Nursery", "Year 6", "Year 11", "Year 13", "Post-18"}
+    # One set of transition points, in the statutory module (reg 18).
+    assert set(TRANSITION_YEAR_GROUPS) == {"Nursery", "Year 6", "Year 11", "Year 13"}
 
 
 def test_looked_after_child_at_transition_point_outranks_an_otherwise_equal_case():
@@ -260,3 +262,23 @@ def test_nearer_deadline_scores_higher_and_disabled_indicator_scores_nothing():
     ordinary = rules.case_priority(case_like(), today=TODAY)[0]
     assert rules.case_priority(lac, today=TODAY, weights=without)[0] == ordinary
     assert rules.case_priority(lac, today=TODAY)[0] == ordinary + 50
+
+
+def test_an_excepted_deadline_that_has_passed_is_not_overdue():
+    w = rules.DEFAULT_PRIORITY_WEIGHTS
+    overdue = rules.PriorityFacts(days_to_deadline=-20)
+    excepted = replace(overdue, deadline_excepted=True)
+    (score_overdue, [reason_overdue]) = rules.priority_score(overdue, w)
+    (score_excepted, [reason_excepted]) = rules.priority_score(excepted, w)
+    assert reason_overdue["label"] == "next deadline overdue by 20 days"
+    # reg 10(4): still to act on as soon as practicable (the full weight), without escalation.
+    assert score_excepted == w["deadline"] < score_overdue
+    assert "overdue" not in reason_excepted["label"]
+    assert "exception recorded" in reason_excepted["label"]
+    case = case_like(next_deadline_on=TODAY - timedelta(days=20), next_deadline_excepted=True)
+    assert (
+        rules.case_priority(case, today=TODAY)[0]
+        < rules.case_priority(case_like(next_deadline_on=TODAY - timedelta(days=20)), today=TODAY)[
+            0
+        ]
+    )
