@@ -208,14 +208,27 @@ def register_after_transition(hook: Callable[[Case, Action, Any, dict[str, Any]]
         _after_hooks.append(hook)
 
 
+# Guards other apps add to an action (the plans app: a draft is sent only when the plan is
+# ready), so `allowed_actions` offers, and `case_transition` allows, only what can succeed.
+_extra_guards: dict[str, list[Callable[[Case, date], str | None]]] = {}
+
+
+def register_guard(action: str, guard: Callable[[Case, date], str | None]) -> None:
+    guards = _extra_guards.setdefault(action, [])
+    if guard not in guards:
+        guards.append(guard)
+
+
 def refusal_reason(case: Case, action: Action, on: date) -> str | None:
     if case.stage not in action.sources:
         return (
             f"'{action.label}' is not possible while the case is at the stage "
             f"'{case.get_stage_display()}'."
         )
-    if action.guard is not None:
-        return action.guard(case, on)
+    for guard in ([action.guard] if action.guard else []) + _extra_guards.get(action.name, []):
+        reason = guard(case, on)
+        if reason:
+            return reason
     return None
 
 

@@ -188,6 +188,21 @@ class DeclarationForm(forms.Form):
     )
 
 
+def setting_choices(preferred: Setting | None) -> list[tuple[Any, str]]:
+    """Every setting in a plain select (works without JavaScript), by area then name, with the
+    family's preference (s.38(2)(b)) first: a child may go to a school in any area."""
+    choices: list[tuple[Any, str]] = [("", "Not named yet")]
+    if preferred is not None:
+        choices.append((preferred.pk, f"{preferred.name} (the family's preference)"))
+    settings = Setting.objects.select_related("area").order_by("area__name", "name")
+    choices += [
+        (s.pk, f"{s.name}, {s.area.name if s.area else 'no area'}")
+        for s in settings
+        if preferred is None or s.pk != preferred.pk
+    ]
+    return choices
+
+
 TRANSPORT_CHOICES = [("", "Not decided"), ("yes", "Eligible"), ("no", "Not eligible")]
 
 
@@ -234,6 +249,7 @@ class DecisionForm(forms.Form):
         queryset=Setting.objects.all(),
         required=False,
         label="Named school or setting",
+        help_text="Every school and setting, by area; the family's preference first.",
         empty_label="Not named yet",
         error_messages={"invalid_choice": "Choose a school or setting from the list"},
     )
@@ -258,7 +274,14 @@ class DecisionForm(forms.Form):
         help_text="One action a line, owner first: 'Caseworker: send the draft plan'.",
     )
 
-    def __init__(self, *args: Any, meeting: Meeting, items: list[Any], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        meeting: Meeting,
+        items: list[Any],
+        preferred_setting: Setting | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         panel_type = meeting.panel_type
         cast(forms.ChoiceField, self.fields["case"]).choices = [("", "Choose a case")] + [
@@ -268,11 +291,7 @@ class DecisionForm(forms.Form):
         outcome = cast(forms.ChoiceField, self.fields["outcome"])
         outcome.choices = [(o["code"], o["label"]) for o in panel_type.outcomes]
         label_choices_with(self.fields["funding_band"], str)
-        if meeting.area_id:
-            cast(forms.ModelChoiceField, self.fields["named_setting"]).queryset = (
-                Setting.objects.filter(area_id=meeting.area_id)
-                | Setting.objects.filter(area__isnull=True)
-            )
+        self.fields["named_setting"].widget.choices = setting_choices(preferred_setting)
         if not panel_type.uses("funding_band"):
             del self.fields["funding_band"]
         if not panel_type.uses("setting"):

@@ -11,6 +11,7 @@ from panels import access as panels_access
 from panels.models import AgendaItem, Decision, Declaration, Meeting, MeetingMember, PanelPaper
 
 if TYPE_CHECKING:
+    from cases.models import Case, Setting
     from ehcp_portal.accounts.models import User
 
 
@@ -85,3 +86,16 @@ def decisions_awaiting_ratification(user: User) -> QuerySet[Decision]:
         )
         .order_by("item__meeting__date", "item__position")
     )
+
+
+def case_panel_named_setting(case: Case) -> Setting | None:
+    """The setting named by the panel's current decision on a case (ratified where it needed
+    ratifying): offered first when the final plan names a setting (cases.plans.placement)."""
+    decision = (
+        Decision.objects.filter(item__case_id=case.pk, is_current=True, named_setting__isnull=False)
+        .exclude(needs_ratification=True, ratified_at__isnull=True)
+        .select_related("named_setting")
+        .order_by("-recorded_at", "-id")
+        .first()
+    )
+    return decision.named_setting if decision else None

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from cases.models import Area
+from cases.plans.placement import case_family_preferred_setting
 from ehcp_portal import access
 from ehcp_portal.accounts.models import Role
 from ehcp_portal.http import AuthenticatedHttpRequest
@@ -309,7 +310,14 @@ def decision_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 f"{a['owner']}: {a['action']}" if a.get("owner") else a["action"] for a in d.actions
             ),
         )
-    form = DecisionForm(request.POST or None, initial=initial, meeting=meeting, items=items)
+    preferred = case_family_preferred_setting(current_item.case) if current_item else None
+    form = DecisionForm(
+        request.POST or None,
+        initial=initial,
+        meeting=meeting,
+        items=items,
+        preferred_setting=preferred,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         item = by_reference[data["case"]]

@@ -7,3 +7,13 @@ class PlansConfig(AppConfig):
     name = "cases.plans"
     label = "plans"
     verbose_name = "Plans"
+
+    def ready(self) -> None:
+        from cases.plans.issuing import plan_after_transition
+        from cases.plans.readiness import case_draft_refusal
+        from cases.workflow import register_after_transition, register_guard
+
+        # The case page offers, and the workflow allows, "Send the draft plan to the family"
+        # only for a plan that is ready; the plan then records the draft it sent.
+        register_guard("issue_draft", case_draft_refusal)
+        register_after_transition(plan_after_transition)

@@ -56,6 +56,8 @@ class SectionTextForm(forms.Form):
     text = forms.CharField(
         label="Text of the section", widget=forms.Textarea(attrs={"rows": 8}), required=False
     )
+    # The version the text was edited from: a save over someone else's change is refused.
+    based_on = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     def clean_text(self) -> str:
         return _no_nul(self.cleaned_data["text"])
@@ -208,17 +210,45 @@ class ConsultationResponseForm(forms.Form):
         return reasons
 
 
+NO_SETTING = "none"
+
+
 class FinalPlanForm(forms.Form):
-    named_setting = forms.ModelChoiceField(
+    """Section I of the final plan: a consulted setting, or none after a confirm step."""
+
+    named_setting = forms.ChoiceField(
         label="School or setting to name in section I",
-        queryset=Setting.objects.none(),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the school or setting to name, or choose to name none",
+            "invalid_choice": "Choose one of the settings listed",
+        },
+    )
+    confirm_none = forms.BooleanField(
+        label="Yes, issue the final plan without naming a school or setting",
         required=False,
-        empty_label="No school or setting named",
     )
 
-    def __init__(self, *args: Any, settings_qs: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, options: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["named_setting"]).queryset = settings_qs
+        self._by_pk = {str(o.setting.pk): o.setting for o in options}
+        cast(forms.ChoiceField, self.fields["named_setting"]).choices = [
+            (str(o.setting.pk), o.label) for o in options
+        ] + [(NO_SETTING, "No school or setting named")]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if data.get("named_setting") == NO_SETTING and not data.get("confirm_none"):
+            # Section I without a setting leaves the child without a named place: say so first.
+            self.add_error(
+                "confirm_none",
+                "The final plan will not name a school or setting. Confirm this, or choose one",
+            )
+        return data
+
+    def chosen_setting(self) -> Setting | None:
+        return self._by_pk.get(self.cleaned_data["named_setting"])
 
 
 class DraftMeetingForm(forms.Form):

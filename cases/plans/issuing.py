@@ -12,12 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case, Document, Setting
-from cases.plans.drafting import plan_check_no_school_named, plan_readiness_problems
+from cases.plans.drafting import plan_readiness_problems
 from cases.plans.models import Plan
+from cases.plans.readiness import plan_draft_refusal
 from cases.plans.versions import PlanError, plan_latest_version
 from cases.services import case_event_record
 from cases.statutory import timeline
-from cases.workflow import TransitionRefused, case_transition
+from cases.workflow import Action, TransitionRefused, case_transition
 
 if TYPE_CHECKING:
     from ehcp_portal.accounts.models import User
@@ -25,28 +26,47 @@ if TYPE_CHECKING:
 
 @transaction.atomic
 def plan_issue_draft(*, plan: Plan, actor: User, on: date | None = None) -> Plan:
-    """Send the draft to the family: opens their 15 days (reg 13(1))."""
+    """Send the draft to the family: opens their 15 days (reg 13(1)).
+
+    The workflow refuses unless the plan passes `plan_draft_refusal` (its guard); the plan's
+    own record of the draft and the family's message follow the transition, in
+    `plan_after_transition`, whichever page recorded it.
+    """
     plan = Plan.objects.select_for_update(of=("self",)).select_related("case").get(pk=plan.pk)
-    version = plan_latest_version(plan)
-    problems = plan_readiness_problems(version.sections)
-    if problems:
-        raise PlanError(problems[0])
-    plan_check_no_school_named(version.sections)
+    reason = plan_draft_refusal(plan)
+    if reason:
+        raise PlanError(reason)
     try:
         case_transition(
             case=plan.case,
             action="issue_draft",
             actor=actor,
             on=on,
-            data={"plan_version": version.number},
+            data={"plan_version": plan_latest_version(plan).number},
         )
     except TransitionRefused as refused:
         raise PlanError(refused.reason) from refused
-    plan.status = Plan.Status.DRAFT_ISSUED
-    plan.draft_version = version.number
-    plan.save(update_fields=["status", "draft_version"])
+    plan.refresh_from_db()
     plan.case.refresh_from_db()
-    case = plan.case
+    return plan
+
+
+def plan_after_transition(case: Case, action: Action, actor: Any, data: dict[str, Any]) -> None:
+    """The plan follows the case: when the draft goes to the family (from the plan page or the
+    case page), the plan records the version they read and the family is told, once."""
+    if action.name != "issue_draft":
+        return
+    plan = (
+        Plan.objects.select_for_update(of=("self",))
+        .filter(case_id=case.pk, status=Plan.Status.DRAFTING)
+        .first()
+    )
+    if plan is None:
+        return
+    plan.case = case
+    plan.status = Plan.Status.DRAFT_ISSUED
+    plan.draft_version = data.get("plan_version") or plan_latest_version(plan).number
+    plan.save(update_fields=["status", "draft_version"])
     last_day = timeline(case.received_on, draft_issued=case.draft_issued_on)["draft_comments"]
     plan_family_notify(
         plan=plan,
@@ -57,7 +77,6 @@ def plan_issue_draft(*, plan: Plan, actor: User, on: date | None = None) -> Plan
             f"which school or setting you would like until {last_day:%-d %B %Y}."
         ),
     )
-    return plan
 
 
 def plan_family_notify(*, plan: Plan, purpose: str, subject: str, body: str) -> None:

@@ -21,6 +21,22 @@ class PlanError(Exception):
         self.message = message
 
 
+class PlanConflict(PlanError):
+    """Someone else saved the same section since the form was opened: `theirs` is their
+    version, so the page can show what they wrote beside what this person typed."""
+
+    def __init__(self, message: str, *, theirs: PlanVersion, key: str) -> None:
+        super().__init__(message)
+        self.theirs = theirs
+        self.key = key
+
+
+def plan_lock(plan: Plan) -> Plan:
+    """Lock the plan's row until the end of the transaction: every change to a plan is read,
+    checked and saved under it, so two people saving at once are served one after the other."""
+    return Plan.objects.select_for_update(of=("self",)).select_related("case").get(pk=plan.pk)
+
+
 def clean_text(value: str) -> str:
     # PostgreSQL refuses NUL bytes in text.
     return (value or "").replace("\x00", "").strip()
@@ -33,7 +49,8 @@ def plan_latest_version(plan: Plan) -> PlanVersion:
 def plan_version_save(
     *, plan: Plan, sections: dict[str, Any], change: str, actor: User | None
 ) -> PlanVersion:
-    latest = plan.versions.select_for_update().order_by("-number").first()
+    plan_lock(plan)  # the next number is read under the plan's lock (see plan_lock)
+    latest = plan.versions.order_by("-number").first()
     number = (latest.number + 1) if latest else 1
     return PlanVersion.objects.create(
         plan=plan, number=number, sections=sections, change=change[:200], created_by=actor

@@ -25,11 +25,14 @@ from cases.plans import (
     drafting,
     family_responses,
     issuing,
+    placement,
     prefill,
+    readiness,
     selectors,
     versions,
 )
 from cases.plans.forms import (
+    NO_SETTING,
     CommentForm,
     ConsultationResponseForm,
     ConsultForm,
@@ -53,7 +56,7 @@ from cases.plans.reviews import (
     review_set_meeting,
 )
 from cases.plans.sections import BY_KEY, SECTIONS
-from cases.plans.versions import PlanError
+from cases.plans.versions import PlanConflict, PlanError
 from cases.statutory import amendment_comments_last_day, timeline
 from ehcp_portal import access
 from ehcp_portal.accounts.models import Role
@@ -101,6 +104,17 @@ def _failed(form: forms.Form, error: PlanError) -> None:
 # --- caseworker: drafting ---
 
 
+def _conflict_form(form: SectionTextForm, clash: PlanConflict) -> SectionTextForm:
+    """The person's own text, kept, now based on the version they have been shown: saving
+    again is their deliberate choice to replace the other person's text."""
+    kept = SectionTextForm(
+        {"text": form.cleaned_data["text"], "based_on": clash.theirs.number},
+    )
+    kept.is_valid()
+    kept.add_error("text", clash.message)
+    return kept
+
+
 @login_required
 def plan_summary(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _staff_case(request, reference)
@@ -118,6 +132,10 @@ def plan_summary(request: AuthenticatedHttpRequest, reference: str) -> HttpRespo
             version=version,
             sections=SECTIONS,
             problems=drafting.plan_readiness_problems(version.sections),
+            draft_refusal=readiness.plan_draft_refusal(plan),
+            final_refusal=readiness.plan_final_refusal(plan, timezone.localdate())
+            if plan.status == Plan.Status.DRAFT_ISSUED
+            else None,
             final_plan_due=t["final_plan"],
             draft_comments_due=t.get("draft_comments"),
             comments=plan.comments.select_related("author"),
@@ -168,7 +186,8 @@ def plan_section(request: AuthenticatedHttpRequest, reference: str, key: str) ->
         raise Http404("No such section")
     version = versions.plan_latest_version(plan)
     content = version.sections[key]
-    text_form = SectionTextForm(initial={"text": content["text"]})
+    text_form = SectionTextForm(initial={"text": content["text"], "based_on": version.number})
+    conflict: PlanConflict | None = None
     item_form = None
     if section.kind != "text":
         item_form = ItemForm(kind=section.kind, sections=version.sections)
@@ -178,11 +197,19 @@ def plan_section(request: AuthenticatedHttpRequest, reference: str, key: str) ->
             if which == "text":
                 text_form = SectionTextForm(request.POST)
                 if text_form.is_valid():
-                    drafting.plan_section_update(
-                        plan=plan, key=key, text=text_form.cleaned_data["text"], actor=request.user
-                    )
-                    messages.success(request, f"Section {key} saved")
-                    return redirect("plans:section", reference=reference, key=key)
+                    try:
+                        drafting.plan_section_update(
+                            plan=plan,
+                            key=key,
+                            text=text_form.cleaned_data["text"],
+                            based_on=text_form.cleaned_data["based_on"],
+                            actor=request.user,
+                        )
+                    except PlanConflict as clash:
+                        conflict, text_form = clash, _conflict_form(text_form, clash)
+                    else:
+                        messages.success(request, f"Section {key} saved")
+                        return redirect("plans:section", reference=reference, key=key)
             elif which == "item" and item_form is not None:
                 item_form = ItemForm(request.POST, kind=section.kind, sections=version.sections)
                 if item_form.is_valid():
@@ -223,6 +250,8 @@ def plan_section(request: AuthenticatedHttpRequest, reference: str, key: str) ->
             ],
             "text_form": text_form,
             "item_form": item_form,
+            "conflict": conflict,
+            "their_text": conflict.theirs.sections[key]["text"] if conflict else "",
             "editable": plan.status in (Plan.Status.DRAFTING, Plan.Status.DRAFT_ISSUED)
             or versions.plan_amendment_open(plan),
         },
@@ -281,22 +310,35 @@ def plan_preview(request: AuthenticatedHttpRequest, reference: str) -> HttpRespo
 @login_required
 def plan_issue_draft(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _staff_case(request, reference, access.CASE_WORK)
-    plan = _plan_of(case)
+    plan = selectors.plan_of(case)
+    if plan is not None:
+        plan.case = case
     form = forms.Form(_posted(request))
     today = timezone.localdate()
+    # The same check refuses the action and decides whether the page offers it.
+    refusal = readiness.plan_draft_refusal(plan)
     if request.method == "POST" and form.is_valid():
-        try:
-            issuing.plan_issue_draft(plan=plan, actor=request.user, on=today)
-        except PlanError as error:
-            _failed(form, error)
+        if refusal or plan is None:
+            form.add_error(None, refusal or readiness.NO_PLAN)
         else:
-            messages.success(request, "The draft plan was sent to the family")
-            return redirect("plans:summary", reference=reference)
+            try:
+                issuing.plan_issue_draft(plan=plan, actor=request.user, on=today)
+            except PlanError as error:
+                _failed(form, error)
+            else:
+                messages.success(request, "The draft plan was sent to the family")
+                return redirect("plans:summary", reference=reference)
     comments_until = timeline(case.received_on, draft_issued=today)["draft_comments"]
     return render(
         request,
         "cases/plans/issue_draft.html",
-        {"case": case, "plan": plan, "form": form, "comments_until": comments_until},
+        {
+            "case": case,
+            "plan": plan,
+            "form": form,
+            "comments_until": comments_until,
+            "refusal": refusal,
+        },
     )
 
 
@@ -317,6 +359,17 @@ def consultation_choose(request: AuthenticatedHttpRequest, reference: str) -> Ht
             list(case.needs or []), setting_type=setting_type, cover_all=cover_all
         )[:50]
     )
+    # The panel's named setting and the family's preference first, whatever their ranking.
+    _consulted, first = placement.final_plan_setting_options(plan)
+    labels = {o.setting.pk: o.label for o in first}
+    leading = list(
+        selectors.settings_ranked_for(list(case.needs or [])).filter(pk__in=list(labels))
+    )
+    for setting in leading:
+        setting.first_label = labels[setting.pk]  # type: ignore[attr-defined]
+    ranked = sorted(leading, key=lambda s: list(labels).index(s.pk)) + [
+        s for s in ranked if s.pk not in labels
+    ]
     form = ConsultForm(_posted(request), settings=ranked)
     if writing and form.is_valid():
         try:
@@ -348,25 +401,16 @@ def consultation_choose(request: AuthenticatedHttpRequest, reference: str) -> Ht
 def plan_issue_final(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _staff_case(request, reference, access.CASE_WORK)
     plan = _plan_of(case)
-    from cases.models import Setting
-
-    # Only a consulted setting can be named (s.39(2), s.40(2)); the family's choice is
-    # preselected when it was consulted.
-    preferred = plan.responses.first()
-    consulted = list(plan.consultations.values_list("setting_id", flat=True))
-    settings_qs = Setting.objects.filter(pk__in=consulted).order_by("name")
-    initial = {
-        "named_setting": preferred.preferred_setting_id
-        if preferred and preferred.preferred_setting_id in consulted
-        else None
-    }
-    form = FinalPlanForm(_posted(request), settings_qs=settings_qs, initial=initial)
+    # Only a consulted setting can be named (s.39(2), s.40(2)); the panel's named setting and
+    # the family's preference are offered first, labelled, or pointed to for consultation.
+    options, not_consulted = placement.final_plan_setting_options(plan)
+    initial = {"named_setting": str(options[0].setting.pk) if options else None}
+    form = FinalPlanForm(_posted(request), options=options, initial=initial)
+    refusal = readiness.plan_final_refusal(plan, timezone.localdate())
     if request.method == "POST" and form.is_valid():
         try:
             issuing.plan_issue_final(
-                plan=plan,
-                actor=request.user,
-                named_setting=form.cleaned_data["named_setting"],
+                plan=plan, actor=request.user, named_setting=form.chosen_setting()
             )
         except PlanError as error:
             _failed(form, error)
@@ -380,6 +424,9 @@ def plan_issue_final(request: AuthenticatedHttpRequest, reference: str) -> HttpR
             "case": case,
             "plan": plan,
             "form": form,
+            "refusal": refusal,
+            "not_consulted": not_consulted,
+            "none_chosen": form.is_bound and form.data.get("named_setting") == NO_SETTING,
             "final_plan_due": timeline(case.received_on)["final_plan"],
             "exceptions": issuing.final_plan_exceptions(case),
         },
