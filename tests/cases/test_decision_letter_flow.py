@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -120,3 +121,24 @@ def test_the_letter_names_the_family_caseworker_and_advisers_with_the_dates(
     assert "Northbrook City Council" in text
     assert "Contact the mediation adviser by" in text
     assert "The last day to appeal is" in text
+
+
+def test_recording_the_same_decision_again_returns_it_and_sends_nothing(db, team, caseworker):
+    from cases.workflow import TransitionRefused, case_transition_record
+
+    case = CaseFactory(team=team, caseworker=caseworker, stage=Stage.DECIDING_ASSESS)
+    parent = family_for(case)
+    first = case_transition_record(
+        case=case, action="refuse_to_assess", actor=caseworker, reasons=REASONS
+    )
+    again = case_transition_record(
+        case=case, action="refuse_to_assess", actor=caseworker, reasons=f"  {REASONS} "
+    )
+    assert not first.repeated and first.letter is not None
+    assert again.repeated and again.event == first.event and again.letter is None
+    assert Notification.objects.filter(recipient=parent, channel="email").count() == 1
+    # A different decision is not a repeat: it is refused as before.
+    with pytest.raises(TransitionRefused, match="not possible while the case is at the stage"):
+        case_transition_record(
+            case=case, action="refuse_to_assess", actor=caseworker, reasons="Other reasons."
+        )
