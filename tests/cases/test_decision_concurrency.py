@@ -17,7 +17,7 @@ from tests.panels.test_concurrency import race
 REASONS = "Amira is making good progress with the support her school already gives."
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_sessions_refusing_to_assess_at_once_record_one_decision(team, caseworker):
     colleague = UserFactory(role=Role.CASEWORKER, team=team)
     case = CaseFactory(team=team, caseworker=caseworker, stage=Stage.DECIDING_ASSESS)
