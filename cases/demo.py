@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Generic, TypeVar
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
@@ -25,6 +26,7 @@ from cases.models import (
     Case,
     CaseEvent,
     CaseReferenceCounter,
+    CouncilProfile,
     Route,
     SenNeed,
     Setting,
@@ -329,6 +331,30 @@ def build_council(council: DemoCouncil) -> None:
         "configuration (Django admin)",
         is_staff=True,
         is_superuser=True,
+    )
+    build_council_profile()
+
+
+def build_council_profile() -> None:
+    """The council's details every decision letter gives the family: fictional, with phone
+    numbers from Ofcom's range for drama (0113 496 0xxx) and reserved .example addresses."""
+    CouncilProfile.objects.update_or_create(
+        pk=1,
+        defaults={
+            "name": settings.COUNCIL_NAME,
+            "address": "SEN Assessment Team\nCivic Hall, 2 Market Street\nDemo City DC1 2AB",
+            "phone": "0113 496 0100",
+            "email": "send.team@demo-city.example",
+            "website": "https://www.demo-city.example/send",
+            "mediation_adviser_name": "Brightwater Mediation Service",
+            "mediation_adviser_phone": "0113 496 0570",
+            "mediation_adviser_email": "referrals@brightwater-mediation.example",
+            "mediation_adviser_website": "https://www.brightwater-mediation.example",
+            "sendiass_name": "Demo City SENDIASS",
+            "sendiass_phone": "0113 496 0390",
+            "sendiass_email": "advice@demo-city-sendiass.example",
+            "sendiass_website": "https://www.demo-city-sendiass.example",
+        },
     )
 
 

@@ -1,26 +1,33 @@
-"""Decision letters: "not assessing", "not issuing" and "ceasing", as PDFs on the case.
+"""Decision letters: one letter template for every decision the family is told of, as PDFs on
+the case.
 
-The letter states the decision, the reasons, what happens next and the family's rights to
-mediation and appeal with the actual last dates (s.51-55 and regs 32-42; HESC r.20), worked out by
-the statutory clock from the date of the decision notice. It is stored as a family-visible
+Which letter a decision produces is the workflow's (`cases.workflow.Action.letter`); this module
+only writes it. Every letter names the family it is addressed to, the caseworker and how to
+reach them, the council's mediation adviser and SENDIASS (`CouncilProfile`, configured by the
+council) and the actual dates by which to act, worked out by the statutory clock from the date
+of the decision notice (s.51-55 and regs 32-42; HESC r.20). It is stored as a family-visible
 Document so it appears in the family's tracker.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 
-from cases.models import Case, Document
+from cases.models import Case, CouncilProfile, Document
 from cases.statutory import mediation_deadlines, timeline
+from ehcp_portal.accounts.models import User
 
-if TYPE_CHECKING:
-    from cases.workflow import Action
+# WeasyPrint logs every rendering step at INFO; set before it is first imported.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+_CONTACT_CASEWORKER = "If you would like to talk about this decision, contact your caseworker."
 
 
 @dataclass(frozen=True)
@@ -28,10 +35,34 @@ class LetterText:
     title: str
     decision: str
     next_steps: tuple[str, ...]
-    appeal_subject: str
+    # What the family may appeal against; empty for a decision without appeal rights.
+    appeal_subject: str = ""
+    # The dates still ahead that the letter gives: (timeline key, sentence with {date}).
+    upcoming: tuple[tuple[str, str], ...] = ()
 
 
 LETTERS: dict[str, LetterText] = {
+    # s.36(8), reg 4(1): the decision to assess, within 6 weeks of the request.
+    "agree_to_assess": LetterText(
+        title="Decision to carry out an EHC needs assessment",
+        decision="We have decided to carry out an education, health and care (EHC) needs "
+        "assessment for {child}.",
+        next_steps=(
+            "We will ask for advice about {child} from you, {child}'s school or setting, an "
+            "educational psychologist, health and social care. Each has 6 weeks to send it.",
+            "Your caseworker will keep you up to date, and you can follow every step online.",
+            _CONTACT_CASEWORKER,
+        ),
+        upcoming=(
+            # reg 10(1): a decision not to issue a plan within 16 weeks of the request.
+            (
+                "decision_not_to_issue",
+                "If we decide not to issue a plan, we will tell you by {date}.",
+            ),
+            # reg 13(2): the final plan within 20 weeks of the request.
+            ("final_plan", "If we issue a plan, the final plan will be issued by {date}."),
+        ),
+    ),
     # s.36(8), reg 5(1): notice of a decision not to assess, with rights of appeal.
     "refuse_to_assess": LetterText(
         title="Decision not to carry out an EHC needs assessment",
@@ -42,9 +73,24 @@ LETTERS: dict[str, LetterText] = {
             "using its own resources and any advice from specialists.",
             "You can ask us for a needs assessment again if things change, for example if "
             "{child} makes less progress than expected despite the support.",
-            "If you would like to talk about this decision, contact your caseworker.",
+            _CONTACT_CASEWORKER,
         ),
         appeal_subject="the decision not to carry out an EHC needs assessment",
+    ),
+    # s.37: the decision to issue a plan; the draft follows (reg 12, 13).
+    "agree_to_issue": LetterText(
+        title="Decision to issue an EHC plan",
+        decision="We have assessed {child}'s needs and decided to issue an education, health "
+        "and care (EHC) plan.",
+        next_steps=(
+            "We will send you a draft of the plan. You will have 15 days to comment on it, ask "
+            "for a meeting and tell us which school or setting you would like.",
+            _CONTACT_CASEWORKER,
+        ),
+        upcoming=(
+            # reg 13(2): the final plan within 20 weeks of the request.
+            ("final_plan", "The final plan will be issued by {date}."),
+        ),
     ),
     # reg 10(1): notice of a decision not to issue a plan, within 16 weeks of the request.
     "refuse_to_issue": LetterText(
@@ -55,7 +101,7 @@ LETTERS: dict[str, LetterText] = {
             "We will send you and {child}'s school or setting the advice gathered during the "
             "assessment, so it can be used to plan support.",
             "{child}'s school or setting should meet their needs through SEN support.",
-            "If you would like to talk about this decision, contact your caseworker.",
+            _CONTACT_CASEWORKER,
         ),
         appeal_subject="the decision not to issue an EHC plan",
     ),
@@ -68,16 +114,37 @@ LETTERS: dict[str, LetterText] = {
             "If you appeal, we will keep the plan in place until the appeal is decided "
             "(Children and Families Act 2014, s.45(4)).",
             "If you do not appeal, the plan will end after the last day to appeal.",
-            "If you would like to talk about this decision, contact your caseworker.",
+            _CONTACT_CASEWORKER,
         ),
         appeal_subject="the decision to cease to maintain the EHC plan",
+    ),
+    # A panel's decision that moves no stage (a funding band, a setting, transport).
+    "panel_decision": LetterText(
+        title="Our decision",
+        decision="We have made a decision about {child}'s education, health and care (EHC) needs.",
+        next_steps=(_CONTACT_CASEWORKER,),
+        appeal_subject="this decision",
     ),
 }
 
 
+@dataclass(frozen=True)
+class LetterDetails:
+    """What the body that made a decision (a panel) adds to its letter."""
+
+    title: str = ""  # the document's title; the letter's own title when empty
+    heading: str = ""  # e.g. "Our decision: Band C funding"
+    considered: str = ""  # who considered the case, and when
+    agreed: tuple[tuple[str, str], ...] = ()  # what was agreed, as (label, value) rows
+    advice_needed: str = ""
+    next_steps: tuple[str, ...] = ()
+    appeal_rights: bool | None = None  # None: the letter's own rule
+    replaces_earlier: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
 def letter_dates(decision_on: date) -> dict[str, date]:
-    """The dates every decision letter with appeal rights gives the family (case-core, panel
-    and ceasing letters alike), from the statutory clock."""
+    """The dates every decision letter with appeal rights gives the family, from the clock."""
     return {
         # s.55, regs 33-39: contact the mediation adviser within 2 months of the decision.
         "mediation_contact_by": mediation_deadlines(decision_notice=decision_on)["contact_adviser"],
@@ -87,58 +154,97 @@ def letter_dates(decision_on: date) -> dict[str, date]:
     }
 
 
-def decision_letter_html(*, case: Case, action: str, decision_on: date, reasons: str) -> str:
-    text = LETTERS[action]
+def letter_addressees(case: Case) -> list[User]:
+    """The family members the letter is addressed to (read through the ORM: families is a
+    higher layer)."""
+    return list(User.objects.filter(memberships__child_id=case.child_id).order_by("pk"))
+
+
+def _upcoming(case: Case, text: LetterText, decision_on: date) -> list[str]:
+    if not text.upcoming:
+        return []
+    dates = timeline(case.received_on)
+    return [
+        sentence.format(date=f"{dates[key]:%-d %B %Y}")
+        for key, sentence in text.upcoming
+        if key in dates and dates[key] >= decision_on
+    ]
+
+
+def decision_letter_context(
+    *,
+    case: Case,
+    letter: str,
+    decision_on: date,
+    reasons: str,
+    details: LetterDetails | None = None,
+) -> dict[str, Any]:
+    text = LETTERS[letter]
+    details = details or LetterDetails()
     child = case.child.first_name
-    context = {
+    appeal = bool(text.appeal_subject) if details.appeal_rights is None else details.appeal_rights
+    steps = [s.format(child=child) for s in text.next_steps]
+    return {
         "case": case,
-        "council_name": settings.COUNCIL_NAME,
-        "title": text.title,
+        "child": case.child,
+        "council": CouncilProfile.current(),
+        "addressees": letter_addressees(case),
+        "caseworker": case.caseworker,
+        "site_url": settings.SITE_URL,
+        "title": details.heading or text.title,
         "decision": text.decision.format(child=child),
-        "next_steps": [s.format(child=child) for s in text.next_steps],
-        "appeal_subject": text.appeal_subject,
+        "details": details,
+        "next_steps": [*details.next_steps, *steps],
+        "upcoming": _upcoming(case, text, decision_on),
+        "appeal_subject": text.appeal_subject or "this decision",
         "reasons": reasons,
         "decision_on": decision_on,
+        "appeal_rights": appeal,
         **letter_dates(decision_on),
     }
-    return render_to_string("cases/letters/decision.html", context)
+
+
+def decision_letter_html(**kwargs: Any) -> str:
+    return render_to_string("cases/letters/decision.html", decision_letter_context(**kwargs))
 
 
 def decision_letter_pdf(html: str) -> bytes:
     import weasyprint
 
-    return weasyprint.HTML(string=html).write_pdf()
+    return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def decision_letter_title(letter: str, decision_on: date, details: LetterDetails | None) -> str:
+    title = (details.title if details and details.title else "") or LETTERS[letter].title
+    return f"{title} ({decision_on:%-d %B %Y})"[:200]
 
 
 def decision_letter_create(
-    *, case: Case, action: str, decision_on: date, reasons: str, actor: Any = None
+    *,
+    case: Case,
+    letter: str,
+    decision_on: date,
+    reasons: str,
+    actor: User | None = None,
+    details: LetterDetails | None = None,
+    name: str = "",
 ) -> Document:
-    """Render the letter, store it as a family-visible document on the case."""
-    html = decision_letter_html(case=case, action=action, decision_on=decision_on, reasons=reasons)
+    """Render the letter and store it as a family-visible document on the case. Called by the
+    workflow (`cases.workflow.case_letter_send`), never directly by a caller of a decision."""
+    html = decision_letter_html(
+        case=case, letter=letter, decision_on=decision_on, reasons=reasons, details=details
+    )
     pdf = decision_letter_pdf(html)
     document = Document(
         case=case,
         kind=Document.Kind.LETTER,
-        title=f"{LETTERS[action].title} ({decision_on:%-d %B %Y})",
+        title=decision_letter_title(letter, decision_on, details),
         content_type="application/pdf",
         size=len(pdf),
         family_visible=True,
         uploaded_by=actor,
     )
-    document.file.save(f"{case.reference}-{action}-{decision_on:%Y%m%d}.pdf", ContentFile(pdf))
+    filename = name or f"{case.reference}-{letter}-{decision_on:%Y%m%d}"
+    document.file.save(f"{filename}.pdf", ContentFile(pdf), save=False)
+    document.save()
     return document
-
-
-def decision_letter_after_transition(
-    case: Case, action: Action, actor: Any, payload: dict[str, Any]
-) -> None:
-    """Workflow hook: a decision with appeal rights gets its letter in the same transaction."""
-    if action.name not in LETTERS or payload.get("source") in ("panel", "plans"):
-        return  # panels and the annual review send their own letter for their decisions
-    decision_letter_create(
-        case=case,
-        action=action.name,
-        decision_on=date.fromisoformat(payload["on"]),
-        reasons=payload.get("reasons", ""),
-        actor=actor,
-    )

@@ -1,9 +1,15 @@
-"""The EHC workflow: guarded transitions between stages.
+"""The EHC workflow: guarded transitions between stages, and the letters decisions produce.
 
 Each action is a service: it checks its guards, records the milestone the statutory clock
 reads, moves the stage, appends a timeline event and recomputes the next deadline, all in one
 transaction. A refused action raises `TransitionRefused` with a reason a person can read.
 Views show only the actions `allowed_actions` returns.
+
+The workflow owns every decision letter: whatever records a decision (the case page, a panel,
+an annual review), an action with a `letter` produces that letter through `case_letter_send`,
+which then calls the after-letter hooks (the notifications app tells the family, once per
+decision event). A decision is made once: repeating one that was just recorded (a double
+click, a retried request) returns the recorded decision and sends nothing again.
 """
 
 from __future__ import annotations
@@ -16,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import CLOSED_STAGES, Case, Stage
+from cases.letters import LETTERS, LetterDetails, decision_letter_create
+from cases.models import CLOSED_STAGES, Case, CaseEvent, Document, Stage
 from cases.services import case_event_record, case_refresh_deadline
 from cases.statutory import timeline
 
@@ -43,7 +50,7 @@ class Action:
     summary: str = ""
     milestone: str | None = None  # Case field set to the action's date
     guard: Callable[[Case, date], str | None] | None = None
-    # Letters to the family follow these decisions (mediation and appeal rights).
+    # The letter (a key of `cases.letters.LETTERS`) this decision sends the family.
     letter: str | None = None
 
 
@@ -219,6 +226,59 @@ def register_guard(action: str, guard: Callable[[Case, date], str | None]) -> No
         guards.append(guard)
 
 
+@dataclass(frozen=True)
+class LetterSent:
+    """A decision letter stored on the case; `event_key` names the decision event, so whatever
+    follows from it (the family's notification) happens once however often it is retried."""
+
+    case: Case
+    letter: str
+    document: Document
+    event_key: str
+
+
+# Called inside the decision's transaction with each letter sent (notifications registers one).
+_letter_hooks: list[Callable[[LetterSent], None]] = []
+
+
+def register_after_letter(hook: Callable[[LetterSent], None]) -> None:
+    if hook not in _letter_hooks:
+        _letter_hooks.append(hook)
+
+
+def case_letter_send(
+    *,
+    case: Case,
+    letter: str,
+    event: CaseEvent,
+    on: date,
+    reasons: str,
+    actor: User | None,
+    details: LetterDetails | None = None,
+) -> Document:
+    """The one path from a recorded decision to the family: the letter, then the hooks.
+
+    `event` is the timeline event that recorded the decision; call inside its transaction.
+    """
+    if letter not in LETTERS:
+        raise TransitionRefused(f"There is no letter called '{letter}'.")
+    document = decision_letter_create(
+        case=case,
+        letter=letter,
+        decision_on=on,
+        reasons=reasons,
+        actor=actor,
+        details=details,
+        name=f"{case.reference}-{letter}-{on:%Y%m%d}-{event.pk}",
+    )
+    sent = LetterSent(
+        case=case, letter=letter, document=document, event_key=f"case:{case.pk}:decision:{event.pk}"
+    )
+    for hook in list(_letter_hooks):
+        hook(sent)
+    return document
+
+
 def refusal_reason(case: Case, action: Action, on: date) -> str | None:
     if case.stage not in action.sources:
         return (
@@ -237,32 +297,38 @@ def allowed_actions(case: Case, *, on: date | None = None) -> list[Action]:
     return [a for a in ACTIONS.values() if refusal_reason(case, a, on) is None]
 
 
-@transaction.atomic
-def case_transition(
-    *,
-    case: Case,
-    action: str,
-    actor: User | None,
-    on: date | None = None,
-    reasons: str = "",
-    data: dict[str, Any] | None = None,
-) -> Case:
-    """Carry out `action` on `case`, or raise TransitionRefused saying why not."""
-    if action not in ACTIONS:
-        raise TransitionRefused(f"There is no action called '{action}'.")
-    spec = ACTIONS[action]
-    on = on or timezone.localdate()
-    case = Case.objects.select_for_update().get(pk=case.pk)
-    reason = refusal_reason(case, spec, on)
-    if reason:
-        raise TransitionRefused(reason)
-    reasons = reasons.replace("\x00", "").strip()
+@dataclass(frozen=True)
+class Transition:
+    case: Case
+    event: CaseEvent
+    letter: Document | None  # the decision letter the action produced
+    repeated: bool = False  # the same decision was already recorded: nothing was done again
+
+
+def _repeated_decision(case: Case, spec: Action, on: date, reasons: str) -> CaseEvent | None:
+    """The event of this very decision if it is the case's latest: a double click or a retry."""
+    if spec.letter is None or spec.target is None or case.stage != spec.target:
+        return None
+    latest = case.events.order_by("-pk").filter(kind__in=list(ACTIONS)).first()
+    if latest is None or latest.kind != spec.name:
+        return None
+    data = latest.data or {}
+    if data.get("on") != on.isoformat() or data.get("reasons", "") != reasons:
+        return None
+    return latest
+
+
+def _decision_check(case: Case, spec: Action, on: date, reasons: str) -> None:
     if spec.needs_reasons and not reasons:
         raise TransitionRefused("Give the reasons for this decision: the family will read them.")
     if on > timezone.localdate():
         raise TransitionRefused("The date of a decision cannot be in the future.")
     if on < case.received_on:
         raise TransitionRefused("The date cannot be before the request was received.")
+
+
+def _milestone_write(case: Case, spec: Action, on: date) -> None:
+    """The milestone the statutory clock reads, the stage, and the clock's next deadline."""
     fields = ["stage", "is_open", "next_deadline_key", "next_deadline_on", "updated_at"]
     if spec.milestone:
         setattr(case, spec.milestone, on)
@@ -275,10 +341,42 @@ def case_transition(
             fields.append("closed_on")
     case_refresh_deadline(case=case)
     case.save(update_fields=fields)
+
+
+@transaction.atomic
+def case_transition_record(
+    *,
+    case: Case,
+    action: str,
+    actor: User | None,
+    on: date | None = None,
+    reasons: str = "",
+    data: dict[str, Any] | None = None,
+    letter_details: LetterDetails | None = None,
+) -> Transition:
+    """Carry out `action` on `case`, or raise TransitionRefused saying why not.
+
+    The case row is locked, so two people recording the same decision at once are served one
+    after the other; the second finds it recorded and gets it back with `repeated=True`.
+    """
+    if action not in ACTIONS:
+        raise TransitionRefused(f"There is no action called '{action}'.")
+    spec = ACTIONS[action]
+    on = on or timezone.localdate()
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    reasons = reasons.replace("\x00", "").strip()
+    reason = refusal_reason(case, spec, on)
+    if reason:
+        recorded = _repeated_decision(case, spec, on, reasons)
+        if recorded is not None:
+            return Transition(case=case, event=recorded, letter=None, repeated=True)
+        raise TransitionRefused(reason)
+    _decision_check(case, spec, on, reasons)
+    _milestone_write(case, spec, on)
     payload = {"action": action, "on": on.isoformat(), **(data or {})}
     if reasons:
         payload["reasons"] = reasons
-    case_event_record(
+    event = case_event_record(
         case=case,
         kind=action,
         summary=spec.summary,
@@ -288,4 +386,30 @@ def case_transition(
     )
     for hook in list(_after_hooks):
         hook(case, spec, actor, payload)
-    return case
+    letter = None
+    if spec.letter is not None:
+        letter = case_letter_send(
+            case=case,
+            letter=spec.letter,
+            event=event,
+            on=on,
+            reasons=reasons,
+            actor=actor,
+            details=letter_details,
+        )
+    return Transition(case=case, event=event, letter=letter)
+
+
+def case_transition(
+    *,
+    case: Case,
+    action: str,
+    actor: User | None,
+    on: date | None = None,
+    reasons: str = "",
+    data: dict[str, Any] | None = None,
+) -> Case:
+    """Carry out `action` on `case`, or raise TransitionRefused saying why not."""
+    return case_transition_record(
+        case=case, action=action, actor=actor, on=on, reasons=reasons, data=data
+    ).case

@@ -1,6 +1,15 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
 
 
 class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = "Notifications"
+
+    def ready(self) -> None:
+        from cases.workflow import register_after_letter
+        from notifications.services import decision_letter_family_notify
+
+        # Every decision letter the workflow sends is announced to the family, once.
+        register_after_letter(decision_letter_family_notify)

@@ -116,6 +116,17 @@ DEFAULTS: dict[str, Wording] = {
             "{reference} {due_date} {due_when}",
         ),
         Wording(
+            "decision_letter",
+            "Decision letter (to the family)",
+            "{letter_title}: {reference}",
+            "We have made a decision about {child}'s request ({reference}) and sent you a "
+            "letter: {letter_title}.\n\nThe letter explains the reasons, what happens next "
+            "and, where you can challenge the decision, the dates by which to contact the "
+            "mediation adviser and to appeal. You can read it in the portal.",
+            True,
+            "{reference} {child} {letter_title}",
+        ),
+        Wording(
             "annual_review_coming",
             "Annual review coming up (to the family)",
             "The annual review of the EHC plan is due by {due_date}",

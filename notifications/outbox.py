@@ -20,7 +20,11 @@ from django.utils import timezone
 from ehcp_portal.accounts.models import User
 from notifications.defaults import Wording
 from notifications.models import Notification
-from notifications.services import notification_wording, outbox_drain_soon
+from notifications.services import (
+    notification_first_status,
+    notification_wording,
+    outbox_drain_soon,
+)
 
 # The embedded SQLite default limits the number of parameters in one statement.
 _PORTABLE_BATCH = 500
@@ -70,9 +74,9 @@ class NotificationBatch:
 def notifications_queue_bulk(*, batch: NotificationBatch) -> set[str]:
     """Write every message of the batch not already in the outbox; returns the new keys.
 
-    In-app messages are delivered by existing; an email that is not statutory is skipped for a
-    recipient who turned email off. After commit a worker is asked to drain the new emails (the
-    beat's drain would send them anyway).
+    Each message starts with the status `notification_first_status` gives it (the one rule for
+    skipping an email that is not statutory). After commit a worker is asked to drain the new
+    emails (the beat's drain would send them anyway).
     """
     if not batch.rows:
         return set()
@@ -85,8 +89,25 @@ def notifications_queue_bulk(*, batch: NotificationBatch) -> set[str]:
     return new_keys
 
 
+def _first_status_table() -> list[tuple[str, bool, bool, str]]:
+    """`notification_first_status` for every combination of its inputs, so the bulk insert
+    joins the same rule instead of restating it in SQL."""
+    return [
+        (
+            channel,
+            statutory,
+            opt_in,
+            notification_first_status(channel=channel, statutory=statutory, email_opt_in=opt_in),
+        )
+        for channel in Notification.Channel.values
+        for statutory in (False, True)
+        for opt_in in (False, True)
+    ]
+
+
 def _insert_unnest(rows: dict[str, _Row]) -> set[str]:
     columns = list(zip(*rows.values(), strict=True))
+    rule = list(zip(*_first_status_table(), strict=True))
     now = timezone.now()
     table = Notification._meta.db_table
     users = User._meta.db_table
@@ -95,21 +116,32 @@ def _insert_unnest(rows: dict[str, _Row]) -> set[str]:
             link, statutory, case_id, status, attempts, last_error, next_attempt_at,
             created_at, sent_at, read_at)
         SELECT r.recipient_id, r.channel, r.purpose, r.key, r.subject, r.body, r.link,
-            r.statutory, r.case_id,
-            CASE WHEN r.channel = 'in_app' THEN 'sent'
-                 WHEN NOT r.statutory AND NOT u.email_opt_in THEN 'skipped'
-                 ELSE 'pending' END,
-            0, '', %s, %s, CASE WHEN r.channel = 'in_app' THEN %s::timestamptz END, NULL
+            r.statutory, r.case_id, rule.status,
+            0, '', %s, %s, CASE WHEN rule.status = %s THEN %s::timestamptz END, NULL
         FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[],
                     %s::text[], %s::text[], %s::boolean[], %s::bigint[])
              AS r(recipient_id, channel, purpose, key, subject, body, link, statutory,
                   case_id)
         JOIN {users} u ON u.id = r.recipient_id
+        JOIN unnest(%s::text[], %s::boolean[], %s::boolean[], %s::text[])
+             AS rule(channel, statutory, email_opt_in, status)
+          ON rule.channel = r.channel AND rule.statutory = r.statutory
+         AND rule.email_opt_in = u.email_opt_in
         ON CONFLICT (idempotency_key) DO NOTHING
         RETURNING idempotency_key
     """  # noqa: S608 – table names come from model meta, values are parameters
     with connection.cursor() as cursor:
-        cursor.execute(sql, [now, now, now, *(list(c) for c in columns)])
+        cursor.execute(
+            sql,
+            [
+                now,
+                now,
+                Notification.Status.SENT,
+                now,
+                *(list(c) for c in columns),
+                *(list(c) for c in rule),
+            ],
+        )
         return {row[0] for row in cursor.fetchall()}
 
 
@@ -133,12 +165,11 @@ def _insert_portable(rows: dict[str, _Row]) -> set[str]:
     now = timezone.now()
     notifications = []
     for row in new.values():
-        if row.channel == Notification.Channel.IN_APP:
-            status = Notification.Status.SENT
-        elif not row.statutory and not opted_in.get(row.recipient_id, True):
-            status = Notification.Status.SKIPPED
-        else:
-            status = Notification.Status.PENDING
+        status = notification_first_status(
+            channel=row.channel,
+            statutory=row.statutory,
+            email_opt_in=opted_in.get(row.recipient_id, True),
+        )
         notifications.append(
             Notification(
                 recipient_id=row.recipient_id,

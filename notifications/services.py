@@ -13,14 +13,16 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from ehcp_portal.accounts.models import User
 from notifications.defaults import DEFAULTS, Wording
 from notifications.models import Notification, NotificationTemplate
 
 if TYPE_CHECKING:
     from cases.models import Case
-    from ehcp_portal.accounts.models import User
+    from cases.workflow import LetterSent
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +86,24 @@ def notification_wording(
     return " ".join(subject.split())[:200], body, wording.statutory
 
 
+# -- the email rule -----------------------------------------------------------------------------
+
+
+def notification_first_status(*, channel: str, statutory: bool, email_opt_in: bool) -> str:
+    """The status a new message starts with: the one rule for "skip the email unless statutory".
+
+    In-app messages are delivered by existing (the notification list reads them). An email goes
+    to everyone who kept email on; a statutory notice (a decision with appeal rights, an advice
+    request with a legal deadline) is emailed even to someone who turned email off, because
+    the law's clock runs from it.
+    """
+    if channel == Notification.Channel.IN_APP:
+        return Notification.Status.SENT
+    if statutory or email_opt_in:
+        return Notification.Status.PENDING
+    return Notification.Status.SKIPPED
+
+
 # -- queueing -----------------------------------------------------------------------------------
 
 
@@ -107,13 +127,10 @@ def notification_queue(
     created: list[Notification] = []
     for channel in channels:
         key = f"{event_key}:{recipient.pk}:{purpose}:{channel}"
-        status = Notification.Status.PENDING
-        sent_at = None
-        if channel == Notification.Channel.IN_APP:
-            # In-app messages are delivered by existing: the notification list reads them.
-            status, sent_at = Notification.Status.SENT, timezone.now()
-        elif not statutory and not recipient.email_opt_in:
-            status = Notification.Status.SKIPPED
+        status = notification_first_status(
+            channel=channel, statutory=statutory, email_opt_in=recipient.email_opt_in
+        )
+        sent_at = timezone.now() if status == Notification.Status.SENT else None
         try:
             with transaction.atomic():
                 created.append(
@@ -163,6 +180,30 @@ def notification_queue_event(
         statutory=statutory,
         case=case,
     )
+
+
+def decision_letter_family_notify(sent: LetterSent) -> None:
+    """Workflow hook (`cases.workflow.register_after_letter`): tell each family member that a
+    decision letter is waiting on their tracker. Keyed by the decision event, so a retry of the
+    same decision never sends twice."""
+    case = sent.case
+    link = reverse("families:track", args=[case.reference]) + "#documents"
+    context = {
+        "reference": case.reference,
+        "child": case.child.first_name,
+        "letter_title": sent.document.title,
+    }
+    # Family members through the ORM (families is a higher layer than notifications).
+    family = User.objects.filter(memberships__child_id=case.child_id).order_by("pk")
+    for member in family:
+        notification_queue_event(
+            recipient=member,
+            purpose="decision_letter",
+            event_key=sent.event_key,
+            context=context,
+            link=link,
+            case=case,
+        )
 
 
 # After the broker refuses once, stop trying for a while: each attempt can block a web request

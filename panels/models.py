@@ -220,6 +220,10 @@ class AgendaItem(models.Model):
     position = models.PositiveIntegerField(default=0)
     added_at = models.DateTimeField(default=timezone.now)
 
+    # Not stored: set by the meeting page (`current_decisions` is `agenda_items`'s prefetch).
+    decision: Decision | None
+    conflicted: bool
+
     class Meta:
         ordering = ["position", "id"]
         constraints = [

@@ -1,10 +1,13 @@
 """Writes for panels: papers, agendas, attendance, declarations, decisions, ratification, minutes.
 
-A decision of a quorate meeting moves the case through `cases.workflow.case_transition`
-(with data["source"] = "panel", so the case core does not send its own letter) and produces the
-decision letter here. A decision of a meeting that was not quorate is recorded but "needs
-ratification": it moves nothing until a team manager of the area, or the chair of a later
-quorate meeting of the same panel type, ratifies it.
+A decision of a quorate meeting moves the case through `cases.workflow.case_transition_record`,
+and the workflow produces its letter and tells the family (a decision that moves no stage goes
+through `cases.workflow.case_letter_send`); the panel adds only what it agreed to the letter.
+Recording the same decision again (a double click, a retry) changes nothing.
+
+A decision of a meeting that was not quorate is recorded but "needs ratification": it moves
+nothing until a team manager of the area, or the chair of a later quorate meeting of the same
+panel type, ratifies it.
 """
 
 from __future__ import annotations
@@ -20,9 +23,8 @@ from django.utils import timezone
 
 from cases.models import Case, Document, Setting
 from cases.services import case_event_record
-from cases.workflow import TransitionRefused, case_transition
+from cases.workflow import ACTIONS, TransitionRefused, case_letter_send, case_transition_record
 from ehcp_portal.accounts.models import Discipline, Role
-from families.models import FamilyMembership
 from notifications.services import notification_queue
 from panels import access as panels_access
 from panels import letters
@@ -274,6 +276,23 @@ def _recorder_refusal(meeting: Meeting, item: AgendaItem, actor: User) -> str | 
     return None
 
 
+def _funding_band_chosen(
+    panel_type: PanelType, funding_band: FundingBand | str | None
+) -> FundingBand | None:
+    if not (panel_type.uses("funding_band") and funding_band):
+        return None
+    code = funding_band.code if isinstance(funding_band, FundingBand) else str(funding_band)
+    band = FundingBand.objects.filter(code=code, active=True).first()
+    if band is None:
+        raise PanelRefused(
+            "Choose one of the configured funding bands: "
+            + ", ".join(FundingBand.objects.filter(active=True).values_list("code", flat=True))
+            + ".",
+            "funding_band",
+        )
+    return band
+
+
 @transaction.atomic
 def decision_record(
     *,
@@ -311,17 +330,7 @@ def decision_record(
         raise PanelRefused(
             "Enter the reasons for the decision: the family will read them.", "reasons"
         )
-    band: FundingBand | None = None
-    if panel_type.uses("funding_band") and funding_band:
-        code = funding_band.code if isinstance(funding_band, FundingBand) else str(funding_band)
-        band = FundingBand.objects.filter(code=code, active=True).first()
-        if band is None:
-            raise PanelRefused(
-                "Choose one of the configured funding bands: "
-                + ", ".join(FundingBand.objects.filter(active=True).values_list("code", flat=True))
-                + ".",
-                "funding_band",
-            )
+    band = _funding_band_chosen(panel_type, funding_band)
     fields: dict[str, Any] = {
         "outcome": outcome,
         "outcome_label": spec["label"][:150],
@@ -344,7 +353,10 @@ def decision_record(
         "recorded_by": actor,
         "recorded_at": timezone.now(),
     }
+    # The agenda item is locked: a second submission waits here, then finds the first's decision.
     current = item.decisions.filter(is_current=True).select_for_update().first()
+    if current is not None and _same_decision(current, fields):
+        return current  # a double click or a retry: one decision, one letter, one email
     if current is not None and current.letter_id is None and current.applied_at is None:
         # Nothing has gone out yet (e.g. awaiting ratification): correct it in place.
         for name, value in fields.items():
@@ -380,26 +392,69 @@ def decision_record(
     return decision
 
 
+# What makes two submissions the same decision (who recorded it, and when, do not).
+_DECISION_CONTENT = (
+    "outcome",
+    "reasons",
+    "funding_band",
+    "setting_type",
+    "named_setting",
+    "transport_eligible",
+    "advice_needed",
+    "actions",
+)
+
+
+def _same_decision(current: Decision, fields: dict[str, Any]) -> bool:
+    def value(name: str) -> Any:
+        if name in ("funding_band", "named_setting"):  # compare keys, without a query
+            return getattr(current, f"{name}_id")
+        return getattr(current, name)
+
+    def wanted(name: str) -> Any:
+        given = fields[name]
+        return getattr(given, "pk", given) if name in ("funding_band", "named_setting") else given
+
+    return all(value(name) == wanted(name) for name in _DECISION_CONTENT)
+
+
+def _decision_letter(decision: Decision) -> str:
+    """The workflow's letter for the decision's action; a decision that moves no stage (or whose
+    action sends no letter) gets the panel's own decision letter."""
+    spec = ACTIONS.get(decision.action) if decision.action else None
+    return spec.letter if spec is not None and spec.letter else "panel_decision"
+
+
 def _decision_apply(decision: Decision, actor: User) -> None:
-    """Move the case on, write the letter and tell the family. Inside the caller's transaction."""
+    """Move the case on; the workflow writes the letter and tells the family (once). Inside the
+    caller's transaction."""
     item = decision.item
     meeting = item.meeting
     case = item.case
     today = timezone.localdate()
+    # "source" is provenance on the timeline only: the letter follows from the action.
     data = {"source": "panel", "meeting": meeting.pk, "decision": decision.pk}
+    details = letters.decision_letter_details(decision)
     previous = decision.supersedes
     already_moved = (
         previous is not None
         and previous.applied_at is not None
         and previous.action == decision.action
     )
+    letter: Document | None = None
     if decision.action and not already_moved:
         try:
-            case = case_transition(
-                case=case, action=decision.action, actor=actor, reasons=decision.reasons, data=data
+            moved = case_transition_record(
+                case=case,
+                action=decision.action,
+                actor=actor,
+                reasons=decision.reasons,
+                data=data,
+                letter_details=details,
             )
         except TransitionRefused as exc:
             raise PanelRefused(f"The case cannot move on: {exc.reason}") from exc
+        case, letter = moved.case, moved.letter
     elif (
         previous is not None
         and previous.applied_at is not None
@@ -410,13 +465,13 @@ def _decision_apply(decision: Decision, actor: User) -> None:
             "The case has already moved on because of the earlier decision. Change the "
             "outcome through the case workflow instead."
         )
-    summary = (
-        f"{meeting.panel_type.name} panel decision changed: {decision.outcome_label}"
-        if previous is not None
-        else f"{meeting.panel_type.name} panel decision: {decision.outcome_label}"
-    )
-    if not decision.action or already_moved:
-        case_event_record(
+    if letter is None:
+        summary = (
+            f"{meeting.panel_type.name} panel decision changed: {decision.outcome_label}"
+            if previous is not None
+            else f"{meeting.panel_type.name} panel decision: {decision.outcome_label}"
+        )
+        event = case_event_record(
             case=case,
             kind="panel_decision",
             summary=summary,
@@ -424,34 +479,19 @@ def _decision_apply(decision: Decision, actor: User) -> None:
             family_visible=True,
             data={**data, "reasons": decision.reasons},
         )
-    letter = letters.decision_letter_create(decision=decision, actor=actor, letter_date=today)
+        letter = case_letter_send(
+            case=case,
+            letter=_decision_letter(decision),
+            event=event,
+            on=today,
+            reasons=decision.reasons,
+            actor=actor,
+            details=details,
+        )
     decision.letter = letter
     decision.letter_sent_on = today
     decision.applied_at = timezone.now()
     decision.save(update_fields=["letter", "letter_sent_on", "applied_at"])
-    _family_notify(decision, case)
-
-
-def _family_notify(decision: Decision, case: Case) -> None:
-    link = reverse("families:track", args=[case.reference])
-    body = (
-        f"We have made a decision about {case.child.first_name}'s request "
-        f"({case.reference}): {decision.outcome_label}. Your letter explains the reasons and "
-        "what happens next. You can read it in the portal."
-    )
-    for membership in FamilyMembership.objects.filter(child_id=case.child_id).select_related(
-        "user"
-    ):
-        notification_queue(
-            recipient=membership.user,
-            purpose="panel_decision_letter",
-            event_key=f"panel-decision:{decision.pk}",
-            subject=f"Decision letter for {case.reference}",
-            body=body,
-            link=link,
-            statutory=True,
-            case=case,
-        )
 
 
 def decision_may_ratify(user: User, decision: Decision) -> bool:

@@ -3,7 +3,7 @@ oversee) does not exist for them (404), and papers exist only from the agenda's 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -27,7 +27,7 @@ from panels.forms import (
     MeetingForm,
     PaperForm,
 )
-from panels.models import AgendaItem, Meeting
+from panels.models import AgendaItem, Decision, Meeting
 
 
 def _refused_into_form(form: Any, exc: services.PanelRefused) -> None:
@@ -104,13 +104,9 @@ def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     show_agenda = meeting.papers_open or is_chair or oversees
     items = list(selectors.agenda_items(meeting)) if show_agenda else []
     for item in items:
-        # current_decisions is selectors.agenda_items' Prefetch(to_attr=...); decision and
-        # conflicted are set for the template. The model declares none of them.
-        current = item.current_decisions  # type: ignore[attr-defined]
-        item.decision = current[0] if current else None  # type: ignore[attr-defined]
-        item.conflicted = any(  # type: ignore[attr-defined]
-            d.member_id == user.pk for d in item.declarations.all()
-        )
+        current = _current_decisions(item)
+        item.decision = current[0] if current else None
+        item.conflicted = any(d.member_id == user.pk for d in item.declarations.all())
     seat = next((m for m in members if m.user_id == user.pk), None)
     may_record = meeting.status in (Meeting.Status.HELD, Meeting.Status.CLOSED) and (
         is_chair or (seat is not None and seat.attended)
@@ -286,6 +282,11 @@ def evidence_download(
     )
 
 
+def _current_decisions(item: AgendaItem) -> list[Decision]:
+    """The prefetch `panels.selectors.agenda_items` attaches (to_attr), typed."""
+    return cast("list[Decision]", getattr(item, "current_decisions", []))
+
+
 @login_required
 def decision_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk, panels_access.MEETING_PAPERS)
@@ -294,17 +295,17 @@ def decision_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     reference = request.POST.get("case") or request.GET.get("case") or ""
     initial: dict[str, Any] = {"case": reference}
     current_item = by_reference.get(reference)
-    # current_decisions: selectors.agenda_items' Prefetch(to_attr=...), not a model field.
-    current = current_item.current_decisions if current_item else []  # type: ignore[attr-defined]
-    if current:
-        d = current[0]
+    if current_item is not None and _current_decisions(current_item):
+        d = _current_decisions(current_item)[0]
         initial.update(
             outcome=d.outcome,
             reasons=d.reasons,
             funding_band=d.funding_band.code if d.funding_band else "",
             setting_type=d.setting_type,
             named_setting=d.named_setting_id,
-            transport={True: "yes", False: "no"}.get(d.transport_eligible, ""),
+            transport=""
+            if d.transport_eligible is None
+            else ("yes" if d.transport_eligible else "no"),
             advice_needed=d.advice_needed,
             actions="\n".join(
                 f"{a['owner']}: {a['action']}" if a.get("owner") else a["action"] for a in d.actions

@@ -9,11 +9,10 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import Case, Document, Stage
+from cases.models import Case, Stage
 from cases.plans.issuing import plan_document_store, plan_family_notify
 from cases.plans.models import Plan, Review
 from cases.plans.versions import PlanError, clean_text, plan_latest_version
@@ -25,7 +24,7 @@ from cases.statutory import (
     review_notice_by,
     timeline,
 )
-from cases.workflow import TransitionRefused, case_transition
+from cases.workflow import TransitionRefused, case_transition, case_transition_record
 
 if TYPE_CHECKING:
     from ehcp_portal.accounts.models import User
@@ -209,10 +208,8 @@ def review_decide(
 
     Amend: the proposed amendments go with the decision (reg 22(2)), so the family's 15 days
     and the 8 weeks for the amended plan start on the same day. Cease: a letter with appeal
-    rights (regs 29-31) through the `cease` transition.
+    rights (regs 29-31) through the `cease` transition, whose letter the workflow sends.
     """
-    from cases.plans.pdf import cease_letter_render
-
     review = (
         Review.objects.select_for_update(of=("self",))
         .select_related("plan__case__child")
@@ -231,38 +228,24 @@ def review_decide(
     if decision == Review.Decision.CEASE:
         if not reasons:
             raise PlanError("Give the reasons for ceasing the plan: the family will read them.")
+        # The workflow writes the cease letter (appeal rights, regs 29-31) and tells the family.
         try:
-            case = case_transition(
+            ceased = case_transition_record(
                 case=case,
                 action="cease",
                 actor=actor,
                 on=on,
                 reasons=reasons,
-                data={"source": "plans"},
+                data={"source": "plans", "review": review.pk},
             )
         except TransitionRefused as refused:
             raise PlanError(refused.reason) from refused
-        pdf = cease_letter_render(plan=plan, ceased_on=on, reasons=reasons)
-        review.letter = Document.objects.create(
-            case=case,
-            kind=Document.Kind.LETTER,
-            title="Decision to cease the EHC plan",
-            file=ContentFile(pdf, name=f"{case.reference}-cease.pdf"),
-            content_type="application/pdf",
-            size=len(pdf),
-            family_visible=True,
-            uploaded_by=actor,
-        )
+        case = ceased.case
+        review.letter = ceased.letter
         plan.status = Plan.Status.CEASED
         plan.ceased_on = on
         plan.cease_reason = reasons
         plan.save(update_fields=["status", "ceased_on", "cease_reason"])
-        plan_family_notify(
-            plan=plan,
-            purpose="plan_ceased",
-            subject="We have decided to cease your child's EHC plan",
-            body="Our letter explains the reasons, your right to appeal and the last day to do so.",
-        )
     else:
         if case.stage == Stage.FINAL_ISSUED:
             try:

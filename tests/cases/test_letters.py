@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 
+from django.utils import timezone
 from pypdf import PdfReader
 
 from cases.models import Document, Stage
@@ -66,7 +67,8 @@ def test_not_issuing_letter_with_an_august_extension(db, caseworker, team):
     assert "The last day to appeal is 15 September 2026" in text
 
 
-def test_no_letter_for_panel_decisions_or_decisions_without_appeal_rights(db, caseworker, team):
+def test_the_letter_follows_from_the_action_not_from_who_recorded_it(db, caseworker, team):
+    # Whoever records it (here with a panel's provenance), a refusal produces its one letter.
     panel_case = CaseFactory(team=team, caseworker=caseworker)
     case_transition(
         case=panel_case,
@@ -75,9 +77,20 @@ def test_no_letter_for_panel_decisions_or_decisions_without_appeal_rights(db, ca
         reasons="Panel decided",
         data={"source": "panel"},
     )
-    agreed = CaseFactory(team=team, caseworker=caseworker)
+    assert Document.objects.filter(case=panel_case, kind=Document.Kind.LETTER).count() == 1
+    # Agreeing to assess is a decision too: a letter, with the dates ahead and no appeal.
+    received = timezone.localdate() - timedelta(weeks=3)
+    agreed = CaseFactory(team=team, caseworker=caseworker, received_on=received)
     case_transition(case=agreed, action="agree_to_assess", actor=caseworker)
-    assert not Document.objects.exists()
+    text = _pdf_text(Document.objects.get(case=agreed))
+    assert "Decision to carry out an EHC needs assessment" in text
+    # reg 13(2): the final plan within 20 weeks of the request.
+    assert f"the final plan will be issued by {received + timedelta(weeks=20):%-d %B %Y}" in text
+    assert "The last day to appeal" not in text
+    # An action that is not a decision sends no letter.
+    moving = CaseFactory(team=team, caseworker=caseworker, stage=Stage.RECEIVED)
+    case_transition(case=moving, action="start_deciding", actor=caseworker)
+    assert not Document.objects.filter(case=moving).exists()
 
 
 def test_cease_letter_says_the_plan_stays_during_an_appeal_and_is_listed_on_the_case(

@@ -289,3 +289,15 @@ def test_the_notification_list_shows_only_the_users_own_messages(client, db):
     response = client.get(reverse("notifications:inbox"))
     assert response.status_code == 302
     assert reverse("account_login") in response["Location"]
+
+
+def test_one_rule_decides_whether_an_email_is_skipped():
+    from notifications.services import notification_first_status
+
+    def status(channel: str, statutory: bool, opt_in: bool) -> str:
+        return notification_first_status(channel=channel, statutory=statutory, email_opt_in=opt_in)
+
+    assert status("in_app", False, False) == "sent"
+    assert status("email", False, True) == "pending"
+    assert status("email", False, False) == "skipped"  # turned email off
+    assert status("email", True, False) == "pending"  # statutory: sent anyway

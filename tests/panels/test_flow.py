@@ -124,7 +124,8 @@ def test_case_put_forward_agenda_published_decided_and_letter_reaches_the_family
     assert list(Document.objects.filter(case=case, family_visible=True)) == [letter]
     emails = Notification.objects.filter(recipient=parent, channel="email")
     assert emails.count() == 1
-    assert emails.get().statutory and emails.get().link == f"/track/{case.reference}/"
+    assert emails.get().statutory
+    assert emails.get().link == f"/track/{case.reference}/#documents"
     client.force_login(parent)
     assert client.get(reverse("families:track", args=[case.reference])).status_code == 200
 

@@ -292,5 +292,5 @@ def test_ceasing_sends_a_letter_with_the_reasons_and_appeal_rights(team, casewor
     # the 61st counted day after 1 Jun is Wed 1 Sep 2027 (HESC r.12(3)).
     assert "The last day to appeal is 1 September 2027" in text
     # Mediation adviser: 2 months from Tue 1 Jun 2027 = Sun 1 Aug 2027 (no August rule here).
-    assert "contact a mediation adviser by 1 August 2027" in text
+    assert "Contact the mediation adviser by 1 August 2027" in text
     assert "1 June 2027" in text
