@@ -509,7 +509,9 @@ def _case(council: DemoCouncil, i: int, family: DemoFamily, places: Places) -> C
     if stage == Stage.RECEIVED and i >= 40 and rng.random() < 0.5:
         caseworker = None  # the area's unassigned queue
     needs = rng.sample([n.value for n in SenNeed], k=rng.randint(1, 3))
-    route = Route.FAMILY if i < 3 else rng.choices(list(Route), weights=[60, 30, 8, 2])[0]
+    # The routes a new request comes by (a transfer in is not a request), as before TRANSFER_IN.
+    routes = [Route.FAMILY, Route.SCHOOL, Route.ASSISTED, Route.COHORT]
+    route = Route.FAMILY if i < 3 else rng.choices(routes, weights=[60, 30, 8, 2])[0]
     case = case_prepare(
         child=family.child,
         reference="",  # numbered in order by build_cases
