@@ -39,12 +39,15 @@ class AssignmentRefused(Exception):
 
 def _alert_managers_unassigned(*, case: Case, decision: AssignmentDecision) -> None:
     """Nothing is silently dropped: the area's team managers hear of every unassigned case."""
-    teams = Team.objects.filter(manager__isnull=False, manager__is_active=True).select_related(
-        "manager"
-    )
-    teams = teams.filter(area_id=case.area_id) if case.area_id else teams
+    if case.area_id is None:
+        return  # a case with no area is alerted from the triage queue (cases.assignment.triage)
+    teams = Team.objects.filter(
+        area_id=case.area_id, manager__isnull=False, manager__is_active=True
+    ).select_related("manager")
     why = ", ".join(f"{n} {reason}" for reason, n in sorted(decision.ineligible.items()))
     for team in teams:
+        if team.manager is None:
+            continue
         notification_queue(
             recipient=team.manager,
             purpose="assignment_unassigned",
@@ -52,7 +55,7 @@ def _alert_managers_unassigned(*, case: Case, decision: AssignmentDecision) -> N
             subject=f"{case.reference} could not be assigned",
             body=(
                 f"No caseworker was eligible for case {case.reference} "
-                f"({case.area.name if case.area_id else 'no area'}). "
+                f"({case.area.name if case.area else ''}). "
                 + (f"Caseworkers considered: {why}. " if why else "No caseworkers in the area. ")
                 + "It is waiting in your area's unassigned queue."
             ),
@@ -112,6 +115,10 @@ def case_assign(
         updates.update(caseworker_id=choice.winner.user_id, team_id=choice.winner.team_id)
         summary = f"Assigned to {choice.winner.name} by the assignment rules"
         event_kind = "assigned"
+    elif case.area_id is None:
+        updates["caseworker_id"] = None
+        summary = "No area covers the child's postcode: the case is in the council's triage queue"
+        event_kind = "assignment_unassigned"
     else:
         updates["caseworker_id"] = None
         summary = "No caseworker was eligible: the case is in the area's unassigned queue"
@@ -126,7 +133,8 @@ def case_assign(
         actor=actor,
         data={"decision": decision.pk, "explanation": decision.explanation},
     )
-    if choice.winner is None:
+    # A case with no area has its own alert to every manager (cases.assignment.triage).
+    if choice.winner is None and case.area_id is not None:
         _alert_managers_unassigned(case=case, decision=decision)
     return decision
 

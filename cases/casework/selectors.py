@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from cases.assignment.rules import load_percent
+from cases.assignment.selectors import capacity_of
 from cases.casework.models import CaseTask, Dispute
 from cases.deadlines import Deadline, case_deadlines
 from cases.models import Area, Case, CaseEvent, DeadlineException, Document, Message
@@ -23,7 +25,6 @@ if TYPE_CHECKING:
 # move by 15 February (31 March for post-16) of the year of transfer (reg 18).
 TRANSITION_YEAR_GROUPS = frozenset({"Nursery", "Reception", "Year 6", "Year 11", "Year 13"})
 ADVICE_WEEKS = 6  # reg 8(1)
-DEFAULT_CASEWORKER_CAPACITY = 40
 FINAL_PLAN_DAYS = 20 * 7  # reg 13(2)
 
 
@@ -158,14 +159,18 @@ class CaseworkerLoad:
     open_cases: int
     at_risk_this_week: int
     breaches: int
-    capacity: int = DEFAULT_CASEWORKER_CAPACITY
+    # The one capacity model (cases.assignment.rules.caseworker_capacity): the FTE-weighted
+    # target the assignment rules and rebalancing also read.
+    capacity: int
 
     @property
-    def load_percent(self) -> int:
-        # Half up, so 41 of 40 shows 103% rather than banker's 102%.
-        return (
-            (200 * self.open_cases + self.capacity) // (2 * self.capacity) if self.capacity else 0
-        )
+    def load_percent(self) -> int | None:
+        return load_percent(self.open_cases, self.capacity)
+
+    @property
+    def full(self) -> bool:
+        """The assignment rules give this caseworker no new case (at or over capacity)."""
+        return self.open_cases >= self.capacity
 
     @property
     def over_capacity(self) -> bool:
@@ -182,9 +187,11 @@ def manager_area(user: UserT) -> Area | None:
 def area_caseworkers(area_id: int | None) -> QuerySet[User]:
     if area_id is None:
         return User.objects.none()
-    return User.objects.filter(
-        role=Role.CASEWORKER, is_active=True, team__area_id=area_id
-    ).order_by("full_name", "email")
+    return (
+        User.objects.filter(role=Role.CASEWORKER, is_active=True, team__area_id=area_id)
+        .select_related("assignment_profile")
+        .order_by("full_name", "email")
+    )
 
 
 def team_caseloads(area_id: int | None, *, today: date | None = None) -> list[CaseworkerLoad]:
@@ -219,6 +226,7 @@ def team_caseloads(area_id: int | None, *, today: date | None = None) -> list[Ca
             open_cases=counts.get(user.pk, empty)["n_open"],
             at_risk_this_week=counts.get(user.pk, empty)["n_risk"],
             breaches=counts.get(user.pk, empty)["n_breach"],
+            capacity=capacity_of(user),
         )
         for user in area_caseworkers(area_id)
     ]

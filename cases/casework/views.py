@@ -300,7 +300,6 @@ def team_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
             "loads": loads,
             "unassigned": queue[:UNASSIGNED_SHOWN],
             "more_unassigned": len(queue) > UNASSIGNED_SHOWN,
-            "capacity": selectors.DEFAULT_CASEWORKER_CAPACITY,
             "week_end": today + timedelta(days=7),
         },
     )
