@@ -1,11 +1,13 @@
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 from django import forms
 from django.db.models import QuerySet
+from django.http import QueryDict
 
 from cases.assignment.cohort import CohortFileError, cohort_rows_read
+from cases.assignment.decisions import UNCHECKED
 from cases.assignment.models import CaseworkerProfile
 from cases.assignment.selectors import load_label, with_load
 from cases.models import Area
@@ -27,6 +29,37 @@ def _area_caseworkers(area_id: int | None) -> QuerySet[User]:
     return caseworkers.filter(team__area_id=area_id).order_by("full_name", "pk")
 
 
+NOBODY = "none"
+
+
+def based_on_initial(caseworker_id: int | None) -> str:
+    """What a reassignment form carries of the caseworker it was based on."""
+    return str(caseworker_id) if caseworker_id else NOBODY
+
+
+def conflict_data(data: QueryDict, current: User | None) -> QueryDict:
+    """The manager's answers, re-based on the caseworker the case has now."""
+    rebased = data.copy()
+    rebased["based_on"] = based_on_initial(current.pk if current else None)
+    return rebased
+
+
+class BasedOnField(forms.CharField):
+    """The caseworker the page showed when the manager opened it: the service refuses the
+    change if it is no longer so (two managers reassigning the same case)."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value: Any) -> int | None | Literal["unchecked"]:  # type: ignore[override]
+        text = str(value or "").strip()
+        if text == NOBODY:
+            return None
+        return int(text) if text.isdigit() and len(text) < 12 else UNCHECKED
+
+
 class _Clean(forms.Form):
     def clean_reason(self) -> str:
         reason = (self.cleaned_data.get("reason") or "").replace("\x00", "").strip()
@@ -36,6 +69,7 @@ class _Clean(forms.Form):
 
 
 class OverrideForm(_Clean):
+    based_on = BasedOnField()
     caseworker = CaseworkerChoiceField(
         queryset=User.objects.none(),
         label="New caseworker",

@@ -12,13 +12,19 @@ from django.urls import reverse
 
 from cases.assignment import rules, selectors
 from cases.assignment.cohort import cohort_import
-from cases.assignment.decisions import AssignmentRefused, case_assignment_override
+from cases.assignment.decisions import (
+    AssignmentConflict,
+    AssignmentRefused,
+    case_assignment_override,
+)
 from cases.assignment.forms import (
     CohortUploadForm,
     OverrideForm,
     PlaceForm,
     RebalanceApplyForm,
     RebalanceChooseForm,
+    based_on_initial,
+    conflict_data,
 )
 from cases.assignment.rebalancing import caseload_rebalance, rebalance_plan
 from cases.assignment.triage import case_place
@@ -58,7 +64,12 @@ def assignment_case(request: AuthenticatedHttpRequest, reference: str) -> HttpRe
 @login_required
 def assignment_override(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _case_for_manager(request, reference)
-    form = OverrideForm(request.POST or None, area_id=case.area_id, current_id=case.caseworker_id)
+    form = OverrideForm(
+        request.POST or None,
+        area_id=case.area_id,
+        current_id=case.caseworker_id,
+        initial={"based_on": based_on_initial(case.caseworker_id)},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             case_assignment_override(
@@ -66,7 +77,18 @@ def assignment_override(request: AuthenticatedHttpRequest, reference: str) -> Ht
                 caseworker=form.cleaned_data["caseworker"],
                 reason=form.cleaned_data["reason"],
                 actor=request.user,
+                expected_caseworker_id=form.cleaned_data["based_on"],
             )
+        except AssignmentConflict as exc:
+            # What they typed is kept; the page now shows, and is based on, today's caseworker.
+            case = _case_for_manager(request, reference)
+            form = OverrideForm(
+                conflict_data(request.POST, exc.current),
+                area_id=case.area_id,
+                current_id=case.caseworker_id,
+            )
+            form.is_valid()
+            form.add_error(None, exc.reason)
         except AssignmentRefused as exc:
             form.add_error(None, exc.reason)
         else:
