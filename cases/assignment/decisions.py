@@ -193,11 +193,10 @@ def case_assignment_override(
     reason = reason.replace("\x00", "").strip()
     if not reason:
         raise AssignmentRefused("Give the reason for changing the caseworker.")
-    case = (
-        Case.objects.select_related("child", "area", "caseworker")
-        .select_for_update(of=("self",))
-        .get(pk=case.pk)
-    )
+    # Only the case's own columns: after waiting for another manager's lock, PostgreSQL
+    # re-reads the locked row but not the rows joined to it, so a joined caseworker (or area)
+    # would be the one from before the wait. Related rows are read after the lock.
+    case = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
     _conflict_check(case, expected_caseworker_id)
     if caseworker.pk == case.caseworker_id:
         raise AssignmentRefused(f"The case is already assigned to {caseworker}.")

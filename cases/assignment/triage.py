@@ -64,9 +64,8 @@ def case_place(
     who placed it where.
     """
     note = note.replace("\x00", "").strip()
-    case = (
-        Case.objects.select_related("child", "area").select_for_update(of=("self",)).get(pk=case.pk)
-    )
+    # The case's own columns only: joined rows are not re-read after waiting for a lock.
+    case = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
     if case.area_id is not None:
         placed = case.events.filter(kind="triage_placed").select_related("actor").first()
         who = f" by {placed.actor}" if placed is not None and placed.actor else ""
