@@ -36,6 +36,19 @@ def _managers_area(user: User) -> Q:
     return Q(area_id=area_id) if area_id else access.NOTHING
 
 
+def _council_triage(user: User) -> Q:
+    # A case no rule could place (a postcode outside every configured area) belongs to no area,
+    # so no area rule reaches it: every team manager sees it in the council-wide triage queue
+    # until one of them places it. Nobody is accountable for a case nobody can open.
+    return Q(area__isnull=True)
+
+
+def _entered_before_placed(user: User) -> Q:
+    # The caseworker who took a paper or phone request can still open it while it waits in
+    # triage, to answer the family's call about it.
+    return Q(area__isnull=True, requested_by_id=user.pk)
+
+
 def _family(user: User) -> Q:
     return Q(child__memberships__user_id=user.pk)
 
@@ -59,6 +72,11 @@ def register() -> None:
     access.rule_register(access.CASE, access.CASE_WORK, _managers_area, roles=[Role.TEAM_MANAGER])
     access.rule_register(
         access.CASE, access.CASE_REASSIGN, _managers_area, roles=[Role.TEAM_MANAGER]
+    )
+    for action in (access.CASE_VIEW, access.CASE_WORK, access.CASE_REASSIGN):
+        access.rule_register(access.CASE, action, _council_triage, roles=[Role.TEAM_MANAGER])
+    access.rule_register(
+        access.CASE, access.CASE_VIEW, _entered_before_placed, roles=[Role.CASEWORKER]
     )
     access.rule_register(access.CASE, access.CASE_TRACK, _family, roles=FAMILY)
 

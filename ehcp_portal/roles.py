@@ -44,6 +44,7 @@ NAVIGATION[Role.TEAM_MANAGER].append(("Scrutiny report", "members:reports"))
 NAVIGATION[Role.CASEWORKER].append(("Member queries", "members:inbox"))
 NAVIGATION[Role.TEAM_MANAGER] += [
     ("Unassigned queue", "assignment:queue"),
+    ("Triage queue", "assignment:triage"),
     ("Rebalance caseloads", "assignment:rebalance"),
     ("Import a cohort", "assignment:cohort"),
 ]

@@ -9,7 +9,7 @@ query), then the decision, the case update and the timeline event.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal
 
 from django.db import transaction
 from django.urls import reverse
@@ -37,12 +37,49 @@ class AssignmentRefused(Exception):
         self.reason = reason
 
 
+class AssignmentConflict(AssignmentRefused):
+    """The case's caseworker changed after the manager loaded the form they submitted."""
+
+    def __init__(self, reason: str, *, current: User | None) -> None:
+        super().__init__(reason)
+        self.current = current
+
+
+# The form a manager submits carries the caseworker it was based on; without one, no check.
+UNCHECKED: Literal["unchecked"] = "unchecked"
+
+
+def _conflict_check(case: Case, expected: int | None | Literal["unchecked"]) -> None:
+    """Two managers reassigning the same case: the second is told who moved it to whom, and
+    nothing changes. Called with the case row locked, so the answer cannot go stale."""
+    if expected == UNCHECKED or expected == case.caseworker_id:
+        return
+    latest = (
+        AssignmentDecision.objects.filter(case=case)
+        .select_related("decided_by")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    who = "The assignment rules"
+    if latest is not None and latest.decided_by is not None:
+        who = latest.decided_by.get_full_name()
+    when = f" at {timezone.localtime(latest.created_at):%H:%M}" if latest is not None else ""
+    now = case.caseworker.get_full_name() if case.caseworker else "nobody (the unassigned queue)"
+    raise AssignmentConflict(
+        f"{who} changed the caseworker of {case.reference} to {now}{when}, after you opened "
+        "this page. Nothing else was changed: check the caseworker and reason, then submit "
+        "again if the case should still move.",
+        current=case.caseworker,
+    )
+
+
 def _alert_managers_unassigned(*, case: Case, decision: AssignmentDecision) -> None:
     """Nothing is silently dropped: the area's team managers hear of every unassigned case."""
-    teams = Team.objects.filter(manager__isnull=False, manager__is_active=True).select_related(
-        "manager"
-    )
-    teams = teams.filter(area_id=case.area_id) if case.area_id else teams
+    if case.area_id is None:
+        return  # a case with no area is alerted from the triage queue (cases.assignment.triage)
+    teams = Team.objects.filter(
+        area_id=case.area_id, manager__isnull=False, manager__is_active=True
+    ).select_related("manager")
     why = ", ".join(f"{n} {reason}" for reason, n in sorted(decision.ineligible.items()))
     for team in teams:
         assert team.manager is not None  # the queryset has only teams with a manager
@@ -113,6 +150,10 @@ def case_assign(
         updates.update(caseworker_id=choice.winner.user_id, team_id=choice.winner.team_id)
         summary = f"Assigned to {choice.winner.name} by the assignment rules"
         event_kind = "assigned"
+    elif case.area_id is None:
+        updates["caseworker_id"] = None
+        summary = "No area covers the child's postcode: the case is in the council's triage queue"
+        event_kind = "assignment_unassigned"
     else:
         updates["caseworker_id"] = None
         summary = "No caseworker was eligible: the case is in the area's unassigned queue"
@@ -127,26 +168,37 @@ def case_assign(
         actor=actor,
         data={"decision": decision.pk, "explanation": decision.explanation},
     )
-    if choice.winner is None:
+    # A case with no area has its own alert to every manager (cases.assignment.triage).
+    if choice.winner is None and case.area_id is not None:
         _alert_managers_unassigned(case=case, decision=decision)
     return decision
 
 
 @transaction.atomic
 def case_assignment_override(
-    *, case: Case, caseworker: User, reason: str, actor: User
+    *,
+    case: Case,
+    caseworker: User,
+    reason: str,
+    actor: User,
+    expected_caseworker_id: int | None | Literal["unchecked"] = UNCHECKED,
 ) -> AssignmentDecision:
-    """A manager chooses the caseworker; the rules' view of the choice is kept with the reason."""
+    """A manager chooses the caseworker; the rules' view of the choice is kept with the reason.
+
+    `expected_caseworker_id` is the caseworker the manager's form showed: if another manager
+    (or the rules) changed it since, AssignmentConflict says who changed it to whom. A manager
+    may choose a caseworker at or over capacity: that is the override the rules never make.
+    """
     reason = reason.replace("\x00", "").strip()
     if not reason:
         raise AssignmentRefused("Give the reason for changing the caseworker.")
-    case = (
-        Case.objects.select_related("child", "area", "caseworker")
-        .select_for_update(of=("self",))
-        .get(pk=case.pk)
-    )
+    # Only the case's own columns: after waiting for another manager's lock, PostgreSQL
+    # re-reads the locked row but not the rows joined to it, so a joined caseworker (or area)
+    # would be the one from before the wait. Related rows are read after the lock.
+    case = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
+    _conflict_check(case, expected_caseworker_id)
     if caseworker.pk == case.caseworker_id:
-        raise AssignmentRefused(f"{caseworker} is already the caseworker for this case.")
+        raise AssignmentRefused(f"The case is already assigned to {caseworker}.")
     chosen = candidates_load(user_ids=[caseworker.pk])
     if not chosen:
         raise AssignmentRefused("Choose an active caseworker who is in a team.")

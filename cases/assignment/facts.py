@@ -18,8 +18,8 @@ from cases.models import Case
 from ehcp_portal.accounts.models import Role, User
 from families.models import FamilyMembership
 
-DEFAULT_FTE = 1.0
-DEFAULT_TARGET = 40
+DEFAULT_FTE = rules.DEFAULT_FTE
+DEFAULT_TARGET = rules.DEFAULT_TARGET_CASELOAD
 
 
 def assignment_rules_load() -> dict[str, rules.RuleSetting]:

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 from django import forms
 from django.db.models import QuerySet
+from django.http import QueryDict
 
 from cases.assignment.cohort import CohortFileError, cohort_rows_read
+from cases.assignment.decisions import UNCHECKED
 from cases.assignment.models import CaseworkerProfile
+from cases.assignment.selectors import load_label, with_load
+from cases.models import Area
 from ehcp_portal.accounts.models import Role, User
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -14,15 +18,46 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 class CaseworkerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
-        return obj.get_full_name()
+        return load_label(obj) if hasattr(obj, "open_cases") else obj.get_full_name()
 
 
 def _area_caseworkers(area_id: int | None) -> QuerySet[User]:
-    caseworkers = User.objects.filter(role=Role.CASEWORKER, is_active=True)
+    caseworkers = with_load(User.objects.filter(role=Role.CASEWORKER, is_active=True))
     if area_id is None:
         # A case with no area yet: as `team__area_id=None` always did, caseworkers in no team.
         return caseworkers.filter(team__area__isnull=True).order_by("full_name", "pk")
     return caseworkers.filter(team__area_id=area_id).order_by("full_name", "pk")
+
+
+NOBODY = "none"
+
+
+def based_on_initial(caseworker_id: int | None) -> str:
+    """What a reassignment form carries of the caseworker it was based on."""
+    return str(caseworker_id) if caseworker_id else NOBODY
+
+
+def conflict_data(data: QueryDict, current: User | None) -> QueryDict:
+    """The manager's answers, re-based on the caseworker the case has now."""
+    rebased = data.copy()
+    rebased["based_on"] = based_on_initial(current.pk if current else None)
+    return rebased
+
+
+class BasedOnField(forms.CharField):
+    """The caseworker the page showed when the manager opened it: the service refuses the
+    change if it is no longer so (two managers reassigning the same case)."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value: Any) -> int | None | Literal["unchecked"]:  # type: ignore[override]
+        text = str(value or "").strip()
+        if text == NOBODY:
+            return None
+        return int(text) if text.isdigit() and len(text) < 12 else UNCHECKED
 
 
 class _Clean(forms.Form):
@@ -34,6 +69,7 @@ class _Clean(forms.Form):
 
 
 class OverrideForm(_Clean):
+    based_on = BasedOnField()
     caseworker = CaseworkerChoiceField(
         queryset=User.objects.none(),
         label="New caseworker",
@@ -57,6 +93,50 @@ class OverrideForm(_Clean):
         if current_id is not None:
             caseworkers = caseworkers.exclude(pk=current_id)
         cast(CaseworkerChoiceField, self.fields["caseworker"]).queryset = caseworkers
+
+
+class PlacedCaseworkerField(CaseworkerChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.team.area if obj.team else 'No area'}: {load_label(obj)}"
+
+
+class PlaceForm(forms.Form):
+    """A manager places a triage case in an area, and may choose its caseworker there."""
+
+    area = forms.ModelChoiceField(
+        queryset=Area.objects.order_by("name", "pk"),
+        label="Which area should have this case?",
+        empty_label="Choose an area",
+        error_messages={
+            "required": "Choose the area that should have this case",
+            "invalid_choice": "Choose an area from the list",
+        },
+    )
+    caseworker = PlacedCaseworkerField(
+        queryset=with_load(
+            User.objects.filter(role=Role.CASEWORKER, is_active=True, team__isnull=False)
+        )
+        .select_related("team__area")
+        .order_by("team__area__name", "full_name", "pk"),
+        label="Caseworker (optional)",
+        help_text="Leave empty and the assignment rules choose a caseworker in that area.",
+        empty_label="Let the assignment rules choose",
+        required=False,
+        error_messages={"invalid_choice": "Choose a caseworker from the list"},
+    )
+    note = forms.CharField(
+        label="Note for the timeline (optional)",
+        help_text="For example, why this area: the family has moved, or lives on the border.",
+        max_length=300,
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        area, caseworker = cleaned.get("area"), cleaned.get("caseworker")
+        if area is not None and caseworker is not None and caseworker.team.area_id != area.pk:
+            self.add_error("caseworker", f"Choose a caseworker who works in {area}")
+        return cleaned
 
 
 class RebalanceChooseForm(forms.Form):

@@ -41,7 +41,8 @@ class CaseworkerProfile(models.Model):
         help_text="Full-time equivalent: 1.00 full time, 0.60 three days a week.",
     )
     target_caseload = models.PositiveSmallIntegerField(
-        default=40, help_text="Open cases for a full-time caseworker; scaled by FTE."
+        default=rules.DEFAULT_TARGET_CASELOAD,
+        help_text="Open cases for a full-time caseworker; scaled by FTE.",
     )
     specialisms = models.JSONField(default=list, blank=True)
     languages = models.JSONField(
@@ -69,7 +70,7 @@ class CaseworkerProfile(models.Model):
 
     @property
     def capacity(self) -> int:
-        return int(round(float(self.fte) * self.target_caseload))
+        return rules.caseworker_capacity(float(self.fte), self.target_caseload)
 
 
 class AssignmentRule(models.Model):

@@ -12,6 +12,7 @@ from cases.assignment import decisions
 from cases.assignment.decisions import case_assign
 from cases.assignment.facts import priority_weights_load
 from cases.assignment.priorities import case_priority_refresh
+from cases.assignment.triage import case_triage_record
 from cases.models import Case
 
 if TYPE_CHECKING:
@@ -58,8 +59,11 @@ def case_assign_after_open(case: Case, actor: User | None) -> None:
 
     A failure here must not lose the request: the savepoint rolls back only assignment's writes,
     the error is logged, the case stays in its area's unassigned queue and the assignment sweep
-    picks it up again.
+    picks it up again. A case no area rule placed goes to the council's triage queue first,
+    whatever happens to its assignment.
     """
+    if case.area_id is None:
+        case_triage_record(case=case)
     try:
         with transaction.atomic():
             decisions.case_assign(case=case)  # looked up at call time, so a test can break it

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,10 +48,20 @@ class Move:
         return rules.explanation(self.contributions)
 
 
+@dataclass(frozen=True)
+class Kept:
+    """A case the manager did not pick: it stays with its caseworker."""
+
+    case_id: int
+    reference: str
+    child_name: str
+
+
 @dataclass
 class RebalancePlan:
     caseworker_id: int
     moves: list[Move] = field(default_factory=list)
+    kept: list[Kept] = field(default_factory=list)
 
     @property
     def fingerprint(self) -> str:
@@ -59,15 +70,24 @@ class RebalancePlan:
         return hashlib.sha256(f"{self.caseworker_id}:{body}".encode()).hexdigest()[:16]
 
     @property
+    def open_cases(self) -> int:
+        return len(self.moves) + len(self.kept)
+
+    @property
     def unassigned(self) -> list[Move]:
         return [m for m in self.moves if m.to_user_id is None]
 
 
-def rebalance_plan(*, caseworker: User, lock: bool = False) -> RebalancePlan:
-    """Where each of `caseworker`'s open cases would go by the rules, most urgent first.
+def rebalance_plan(
+    *, caseworker: User, case_ids: Collection[int] | None = None, lock: bool = False
+) -> RebalancePlan:
+    """Where each of `caseworker`'s open cases the manager picked (`case_ids`; None: all)
+    would go by the rules, most urgent first; the others are kept.
 
     Candidates are loaded once and their caseloads updated in memory as cases are placed, so
-    the plan spreads the cases rather than giving them all to today's least busy colleague.
+    the plan spreads the cases rather than giving them all to today's least busy colleague,
+    and nobody is given a case at or over their capacity (rules.caseworker_capacity): a case
+    nobody has room for goes to the area's unassigned queue, with the reason.
     """
     qs = (
         Case.objects.filter(caseworker=caseworker, is_open=True)
@@ -76,8 +96,17 @@ def rebalance_plan(*, caseworker: User, lock: bool = False) -> RebalancePlan:
     )
     if lock:
         qs = qs.select_for_update(of=("self",))
-    cases = list(qs)
-    plan = RebalancePlan(caseworker_id=caseworker.pk)
+    every = list(qs)
+    picked = None if case_ids is None else set(case_ids)
+    cases = [c for c in every if picked is None or c.pk in picked]
+    plan = RebalancePlan(
+        caseworker_id=caseworker.pk,
+        kept=[
+            Kept(case_id=c.pk, reference=c.reference, child_name=c.child.full_name)
+            for c in every
+            if picked is not None and c.pk not in picked
+        ],
+    )
     if not cases:
         return plan
     configured = assignment_rules_load()
@@ -127,6 +156,7 @@ def caseload_rebalance(
     reason: str,
     not_taking_reason: str = "",
     expected_fingerprint: str | None = None,
+    case_ids: Collection[int] | None = None,
 ) -> RebalancePlan:
     """Apply the rebalancing plan: exactly the moves `rebalance_plan` previews.
 
@@ -142,7 +172,9 @@ def caseload_rebalance(
         profile.not_taking_reason = not_taking_reason
         profile.not_taking_note = reason[:200]
         profile.save(update_fields=["taking_new_cases", "not_taking_reason", "not_taking_note"])
-    plan = rebalance_plan(caseworker=caseworker, lock=True)
+    if case_ids is not None and not case_ids:
+        raise AssignmentRefused("Select the cases to move.")
+    plan = rebalance_plan(caseworker=caseworker, case_ids=case_ids, lock=True)
     if expected_fingerprint is not None and plan.fingerprint != expected_fingerprint:
         raise RebalanceChanged(
             "Caseloads changed since you looked at the proposal. Check the new proposal below."

@@ -16,8 +16,11 @@ Hard constraints (a caseworker who fails one is not a candidate at all):
   accountable for its queue, so a case with nobody eligible in its area waits in that area's
   unassigned queue and the manager is alerted. An administrator who wants cross-area fallback
   unticks "hard" on the area rule; area match then only adds points;
-- capacity: when the `capacity` rule is marked hard, caseworkers at or above their target.
-  Off by default, so a busy area never strands a case; capacity then only subtracts points.
+- capacity: caseworkers at or above their capacity (`caseworker_capacity`: the FTE-weighted
+  target caseload, the one capacity model the team page and rebalancing read too). Always on:
+  the rules never give a case to a caseworker who is full. A case nobody has room for waits in
+  its area's unassigned queue with the reason, and only a manager's override places it above
+  someone's capacity.
 
 Soft scores (each rule's points are stored with the decision, so the case shows *why*):
 - area_match: the full weight when the caseworker works in the case's area;
@@ -107,6 +110,27 @@ EARLY_YEARS_BELOW_AGE = 5  # under compulsory school age
 POST16_FROM_AGE = 16
 
 
+DEFAULT_FTE = 1.0
+DEFAULT_TARGET_CASELOAD = 40  # open cases for a full-time caseworker with no profile yet
+
+
+def caseworker_capacity(fte: float, target_caseload: int) -> int:
+    """How many open cases a caseworker can hold: their target caseload scaled by their FTE.
+
+    The one capacity model: the assignment rules, rebalancing, the team page and the
+    managers' forms all read it (through `Candidate.capacity`, `CaseworkerProfile.capacity`
+    and `cases.assignment.selectors.capacity_of`)."""
+    return int(round(fte * target_caseload))
+
+
+def load_percent(open_cases: int, capacity: int) -> int | None:
+    """Open cases as a percentage of capacity, rounded half up (41 of 40 is 103%); None when
+    the caseworker has no capacity at all."""
+    if capacity <= 0:
+        return None
+    return (200 * open_cases + capacity) // (2 * capacity)
+
+
 @dataclass
 class Candidate:
     """A caseworker as the rules see them. `open_cases` is updated in memory during bulk runs."""
@@ -117,16 +141,15 @@ class Candidate:
     area_name: str
     team_id: int | None
     open_cases: int
-    fte: float = 1.0
-    target_caseload: int = 40
+    fte: float = DEFAULT_FTE
+    target_caseload: int = DEFAULT_TARGET_CASELOAD
     specialisms: frozenset[str] = frozenset()
     languages: frozenset[str] = frozenset()
     taking_new_cases: bool = True
 
     @property
     def capacity(self) -> int:
-        """The FTE-weighted target caseload."""
-        return int(round(self.fte * self.target_caseload))
+        return caseworker_capacity(self.fte, self.target_caseload)
 
     @property
     def load_ratio(self) -> float:
@@ -193,9 +216,8 @@ def ineligible_reason(
     area = rules.get(AREA_MATCH)
     if area and area.enabled and area.hard and cand.area_id != facts.area_id:
         return "works in another area"
-    capacity = rules.get(CAPACITY)
-    if capacity and capacity.enabled and capacity.hard and cand.open_cases >= cand.capacity:
-        return "at or over their target caseload"
+    if cand.open_cases >= cand.capacity:
+        return "at or over their capacity"
     return None
 
 

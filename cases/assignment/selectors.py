@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
-from cases.assignment.models import AssignmentDecision, CohortImport
+from cases.assignment import rules
+from cases.assignment.models import AssignmentDecision, CaseworkerProfile, CohortImport
 from cases.models import Case
 from ehcp_portal.accounts.models import Role, User
 
@@ -27,14 +28,62 @@ def unassigned_queue(*, area_id: int) -> QuerySet[Case]:
     )
 
 
+def triage_queue() -> QuerySet[Case]:
+    """The council's open cases that no area rule placed, the nearest deadline first: every
+    team manager's to place (cases.access)."""
+    return (
+        Case.objects.filter(area__isnull=True, is_open=True)
+        .select_related("child")
+        .order_by(F("next_deadline_on").asc(nulls_last=True), "received_on", "reference")
+    )
+
+
+def queue_of_case(case: Case) -> str | None:
+    """Whose queue an open case is in: its caseworker's caseload, its area's unassigned queue,
+    or the council's triage queue; None for a case in nobody's (which must never happen)."""
+    if not case.is_open:
+        return None
+    if case.caseworker_id is not None:
+        return f"caseload:{case.caseworker_id}"
+    if case.area_id is None:
+        return "triage" if triage_queue().filter(pk=case.pk).exists() else None
+    if unassigned_queue(area_id=case.area_id).filter(pk=case.pk).exists():
+        return f"unassigned:{case.area_id}"
+    return None
+
+
+def with_load(caseworkers: QuerySet[User]) -> QuerySet[User]:
+    """Caseworkers with their open caseload (`open_cases`) and their profile, so `capacity_of`
+    and `load_label` need no query per caseworker."""
+    return caseworkers.select_related("assignment_profile", "team").annotate(
+        open_cases=Count("caseload", filter=Q(caseload__is_open=True))
+    )
+
+
 def area_caseworkers(*, area_id: int) -> QuerySet[User]:
     """Caseworkers of the area's teams with their open caseloads and profiles."""
-    return (
+    return with_load(
         User.objects.filter(role=Role.CASEWORKER, is_active=True, team__area_id=area_id)
-        .select_related("assignment_profile", "team")
-        .annotate(open_cases=Count("caseload", filter=Q(caseload__is_open=True)))
-        .order_by("full_name", "pk")
-    )
+    ).order_by("full_name", "pk")
+
+
+def load_label(user: User) -> str:
+    """'Sam Lee – 38 of 40 open cases' for a caseworker from `with_load`; 'at capacity' when
+    the rules would give them nothing more, so a manager choosing them knows it is an override."""
+    capacity = capacity_of(user)
+    open_cases = getattr(user, "open_cases", 0)
+    label = f"{user.get_full_name()} – {open_cases} of {capacity} open cases"
+    return label + (" (at capacity)" if open_cases >= capacity else "")
+
+
+def capacity_of(user: User) -> int:
+    """A caseworker's capacity by the one model (rules.caseworker_capacity), from their profile
+    loaded with `select_related("assignment_profile")`; no profile yet: the defaults."""
+    try:
+        profile = user.assignment_profile
+    except CaseworkerProfile.DoesNotExist:
+        return rules.caseworker_capacity(rules.DEFAULT_FTE, rules.DEFAULT_TARGET_CASELOAD)
+    return profile.capacity
 
 
 def cohort_imports_for(user: User) -> QuerySet[CohortImport]:

@@ -17,7 +17,13 @@ urlpatterns = [
         views.assignment_override,
         name="override",
     ),
+    path(
+        "cases/<str:reference>/assignment/place/",
+        views.assignment_place,
+        name="place",
+    ),
     path("assignment/queue/", views.assignment_queue, name="queue"),
+    path("assignment/triage/", views.assignment_triage, name="triage"),
     path("assignment/rebalance/", views.assignment_rebalance, name="rebalance"),
     path("assignment/cohort/", views.assignment_cohort, name="cohort"),
     path(

@@ -6,23 +6,31 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from cases.assignment import rules, selectors
 from cases.assignment.cohort import cohort_import
-from cases.assignment.decisions import AssignmentRefused, case_assignment_override
+from cases.assignment.decisions import (
+    AssignmentConflict,
+    AssignmentRefused,
+    case_assignment_override,
+)
 from cases.assignment.forms import (
     CohortUploadForm,
     OverrideForm,
+    PlaceForm,
     RebalanceApplyForm,
     RebalanceChooseForm,
+    based_on_initial,
+    conflict_data,
 )
 from cases.assignment.rebalancing import caseload_rebalance, rebalance_plan
+from cases.assignment.triage import case_place
 from cases.models import Area, Case
 from ehcp_portal import access
-from ehcp_portal.accounts.models import User
+from ehcp_portal.accounts.models import Role, User
 from ehcp_portal.http import AuthenticatedHttpRequest
 
 PAGE_SIZE = 25
@@ -56,7 +64,12 @@ def assignment_case(request: AuthenticatedHttpRequest, reference: str) -> HttpRe
 @login_required
 def assignment_override(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _case_for_manager(request, reference)
-    form = OverrideForm(request.POST or None, area_id=case.area_id, current_id=case.caseworker_id)
+    form = OverrideForm(
+        request.POST or None,
+        area_id=case.area_id,
+        current_id=case.caseworker_id,
+        initial={"based_on": based_on_initial(case.caseworker_id)},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             case_assignment_override(
@@ -64,7 +77,18 @@ def assignment_override(request: AuthenticatedHttpRequest, reference: str) -> Ht
                 caseworker=form.cleaned_data["caseworker"],
                 reason=form.cleaned_data["reason"],
                 actor=request.user,
+                expected_caseworker_id=form.cleaned_data["based_on"],
             )
+        except AssignmentConflict as exc:
+            # What they typed is kept; the page now shows, and is based on, today's caseworker.
+            case = _case_for_manager(request, reference)
+            form = OverrideForm(
+                conflict_data(request.POST, exc.current),
+                area_id=case.area_id,
+                current_id=case.caseworker_id,
+            )
+            form.is_valid()
+            form.add_error(None, exc.reason)
         except AssignmentRefused as exc:
             form.add_error(None, exc.reason)
         else:
@@ -87,9 +111,59 @@ def assignment_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "page": page,
             "area": Area.objects.get(pk=area_id),
-            "caseworkers": list(selectors.area_caseworkers(area_id=area_id)),
+            "caseworkers": [
+                (cw, selectors.capacity_of(cw))
+                for cw in selectors.area_caseworkers(area_id=area_id)
+            ],
         },
     )
+
+
+@login_required
+def assignment_triage(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The council-wide queue of cases no area rule placed: every team manager's."""
+    access.role_required(request.user, Role.TEAM_MANAGER)
+    page = Paginator(selectors.triage_queue(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "cases/assignment/triage.html", {"page": page})
+
+
+@login_required
+def assignment_place(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    access.role_required(request.user, Role.TEAM_MANAGER)
+    case = _case_for_manager(request, reference)
+    if case.area_id is not None and request.method != "POST":
+        messages.info(request, f"{case.reference} is already in {case.area}.")
+        return redirect("assignment:case", reference=case.reference)
+    form = PlaceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_place(
+                case=case,
+                area=form.cleaned_data["area"],
+                caseworker=form.cleaned_data["caseworker"],
+                actor=request.user,
+                note=form.cleaned_data["note"],
+            )
+        except AssignmentRefused as exc:
+            form.add_error(None, exc.reason)
+        else:
+            case.refresh_from_db()
+            messages.success(
+                request,
+                f"{case.reference} is now in {case.area}"
+                + (
+                    f" with {case.caseworker}." if case.caseworker else ", in its unassigned queue."
+                ),
+            )
+            return redirect("assignment:triage")
+    return render(request, "cases/assignment/place.html", {"case": case, "form": form})
+
+
+def _picked_cases(data: QueryDict) -> list[int] | None:
+    """The cases the manager ticked to move; None when they have not chosen yet (all)."""
+    if not data.get("pick"):
+        return None
+    return [int(v) for v in data.getlist("case") if v.isdigit()]
 
 
 @login_required
@@ -100,6 +174,7 @@ def assignment_rebalance(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     apply_form = None
     caseworker: User | None = None
+    picked = _picked_cases(request.POST if request.method == "POST" else request.GET)
     if request.method == "POST":
         apply_form = RebalanceApplyForm(request.POST)
         caseworker_id = request.POST.get("caseworker", "")
@@ -119,6 +194,7 @@ def assignment_rebalance(request: AuthenticatedHttpRequest) -> HttpResponse:
                     reason=apply_form.cleaned_data["reason"],
                     not_taking_reason=apply_form.cleaned_data["why"],
                     expected_fingerprint=apply_form.cleaned_data["fingerprint"],
+                    case_ids=picked,
                 )
             except AssignmentRefused as exc:
                 apply_form.add_error(None, exc.reason)
@@ -131,13 +207,21 @@ def assignment_rebalance(request: AuthenticatedHttpRequest) -> HttpResponse:
                 return redirect(reverse("assignment:queue"))
     elif choose.is_bound and choose.is_valid():
         caseworker = choose.cleaned_data["caseworker"]
-    plan = rebalance_plan(caseworker=caseworker) if caseworker is not None else None
+    plan = (
+        rebalance_plan(caseworker=caseworker, case_ids=picked) if caseworker is not None else None
+    )
     if plan is not None and apply_form is None:
         apply_form = RebalanceApplyForm()
     return render(
         request,
         "cases/assignment/rebalance.html",
-        {"choose": choose, "apply_form": apply_form, "plan": plan, "caseworker": caseworker},
+        {
+            "choose": choose,
+            "apply_form": apply_form,
+            "plan": plan,
+            "caseworker": caseworker,
+            "nothing_picked": picked == [],
+        },
     )
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 from django.utils import timezone
 
+from cases.assignment.forms import BasedOnField, CaseworkerChoiceField
 from cases.casework.models import Dispute
 from cases.casework.services import DISPUTABLE_EVENT_KINDS
 from cases.deadlines import LABELS
@@ -312,7 +313,8 @@ class MessageReplyForm(forms.Form):
 
 
 class ReassignForm(forms.Form):
-    caseworker: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+    based_on = BasedOnField()
+    caseworker: forms.ModelChoiceField[User] = CaseworkerChoiceField(
         label="Reassign to",
         queryset=None,
         empty_label="Choose a caseworker",

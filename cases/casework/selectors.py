@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from cases.assignment.rules import load_percent
+from cases.assignment.selectors import capacity_of
 from cases.casework.models import CaseTask, Dispute
 from cases.deadlines import Deadline, case_deadlines
 from cases.models import Area, Case, CaseEvent, DeadlineException, Document, Message
@@ -19,8 +21,6 @@ from ehcp_portal.accounts.models import Role, User
 
 if TYPE_CHECKING:
     from ehcp_portal.accounts.models import User as UserT
-
-DEFAULT_CASEWORKER_CAPACITY = 40
 
 
 def with_exceptions(qs: QuerySet[Case]) -> QuerySet[Case]:
@@ -172,14 +172,18 @@ class CaseworkerLoad:
     open_cases: int
     at_risk_this_week: int
     breaches: int
-    capacity: int = DEFAULT_CASEWORKER_CAPACITY
+    # The one capacity model (cases.assignment.rules.caseworker_capacity): the FTE-weighted
+    # target the assignment rules and rebalancing also read.
+    capacity: int
 
     @property
-    def load_percent(self) -> int:
-        # Half up, so 41 of 40 shows 103% rather than banker's 102%.
-        return (
-            (200 * self.open_cases + self.capacity) // (2 * self.capacity) if self.capacity else 0
-        )
+    def load_percent(self) -> int | None:
+        return load_percent(self.open_cases, self.capacity)
+
+    @property
+    def full(self) -> bool:
+        """The assignment rules give this caseworker no new case (at or over capacity)."""
+        return self.open_cases >= self.capacity
 
     @property
     def over_capacity(self) -> bool:
@@ -196,9 +200,11 @@ def manager_area(user: UserT) -> Area | None:
 def area_caseworkers(area_id: int | None) -> QuerySet[User]:
     if area_id is None:
         return User.objects.none()
-    return User.objects.filter(
-        role=Role.CASEWORKER, is_active=True, team__area_id=area_id
-    ).order_by("full_name", "email")
+    return (
+        User.objects.filter(role=Role.CASEWORKER, is_active=True, team__area_id=area_id)
+        .select_related("assignment_profile")
+        .order_by("full_name", "email")
+    )
 
 
 def team_caseloads(area_id: int | None, *, today: date | None = None) -> list[CaseworkerLoad]:
@@ -222,7 +228,9 @@ def team_caseloads(area_id: int | None, *, today: date | None = None) -> list[Ca
                     next_deadline_on__gte=today, next_deadline_on__lte=today + timedelta(days=7)
                 ),
             ),
-            n_breach=Count("pk", filter=Q(next_deadline_on__lt=today)),
+            n_breach=Count(
+                "pk", filter=Q(next_deadline_on__lt=today, next_deadline_excepted=False)
+            ),
         )
         .order_by()
     }
@@ -233,6 +241,7 @@ def team_caseloads(area_id: int | None, *, today: date | None = None) -> list[Ca
             open_cases=counts.get(user.pk, empty)["n_open"],
             at_risk_this_week=counts.get(user.pk, empty)["n_risk"],
             breaches=counts.get(user.pk, empty)["n_breach"],
+            capacity=capacity_of(user),
         )
         for user in area_caseworkers(area_id)
     ]

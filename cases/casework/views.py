@@ -15,6 +15,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cases.advice.selectors import advice_requests_for_case
+from cases.assignment.decisions import (
+    AssignmentConflict,
+    AssignmentRefused,
+    case_assignment_override,
+)
+from cases.assignment.forms import based_on_initial, conflict_data
+from cases.assignment.selectors import with_load
 from cases.casework import selectors
 from cases.casework.forms import (
     CaseActionForm,
@@ -37,7 +44,6 @@ from cases.casework.services import (
     DISPUTABLE_EVENT_KINDS,
     CaseworkRefused,
     case_message_reply,
-    case_reassign,
     case_task_complete,
     case_task_create,
     deadline_exception_record,
@@ -405,7 +411,6 @@ def team_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
             "loads": loads,
             "unassigned": queue[:UNASSIGNED_SHOWN],
             "more_unassigned": len(queue) > UNASSIGNED_SHOWN,
-            "capacity": selectors.DEFAULT_CASEWORKER_CAPACITY,
             "week_end": today + timedelta(days=7),
         },
     )
@@ -413,18 +418,34 @@ def team_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def reassign(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    """A manager gives the case to another caseworker of its area, through the assignment
+    app's one reassignment service: the reason is kept with the decision, and a change made by
+    someone else since the page was opened is reported, not overwritten."""
     case = selectors.case_for_page(request.user, reference, access.CASE_REASSIGN)
-    caseworkers = selectors.area_caseworkers(case.area_id)
-    form = ReassignForm(request.POST or None, caseworkers=caseworkers)
+    caseworkers = with_load(selectors.area_caseworkers(case.area_id))
+    form = ReassignForm(
+        request.POST or None,
+        caseworkers=caseworkers,
+        initial={"based_on": based_on_initial(case.caseworker_id)},
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            case_reassign(
+            case_assignment_override(
                 case=case,
                 caseworker=form.cleaned_data["caseworker"],
                 actor=request.user,
                 reason=form.cleaned_data["reason"],
+                expected_caseworker_id=form.cleaned_data["based_on"],
             )
-        except CaseworkRefused as refused:
+        except AssignmentConflict as conflict:
+            # What they typed is kept; the page now shows, and is based on, today's caseworker.
+            case = selectors.case_for_page(request.user, reference, access.CASE_REASSIGN)
+            form = ReassignForm(
+                conflict_data(request.POST, conflict.current), caseworkers=caseworkers
+            )
+            form.is_valid()
+            form.add_error(None, conflict.reason)
+        except AssignmentRefused as refused:
             form.add_error(None, refused.reason)
         else:
             messages.success(

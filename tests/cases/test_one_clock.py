@@ -2,10 +2,10 @@
 
 A caseworker records a reg 10(4) exception against a missed 20-week deadline from the case
 page; then the case page, the family tracker, the API, the caseload's overdue filter, the
-priority score, the sweep and the timeliness report are each read as their user would, and
+priority score, the sweep, the team page and the timeliness report are each read as their user would, and
 each says "excepted", never "missed" or "overdue". Before the one reader, the tracker said the
 council was late and apologised, the API said "missed", the overdue filter listed the case and
-the priority score counted it overdue.
+the priority score counted it overdue, and the team page counted it as a breach.
 """
 
 from __future__ import annotations
@@ -124,7 +124,12 @@ def test_every_reader_of_the_clock_says_excepted(client, excepted_case, casework
     breaches = Notification.objects.filter(purpose="deadline_breach", recipient=manager)
     assert set(breaches.values_list("case_id", flat=True)) == {missed.pk}
 
-    # 7. The timeliness report, with and without exceptions (the plan is issued late today).
+    # 7. The team page: the caseworker has one breach (the missed case), not two.
+    client.force_login(manager)
+    loads = client.get(reverse("casework:team")).context["loads"]
+    assert {load.caseworker.pk: load.breaches for load in loads}[caseworker.pk] == 1
+
+    # 8. The timeliness report, with and without exceptions (the plan is issued late today).
     Case.objects.filter(pk=case.pk).update(final_issued_on=today, stage=Stage.FINAL_ISSUED)
     client.force_login(manager)
     report = client.get(reverse("casework:timeliness"), {"year": today.year}).context["report"]

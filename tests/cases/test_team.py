@@ -74,9 +74,11 @@ def test_reassign_with_a_recorded_reason(client, manager, team, case, caseworker
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.caseworker == colleague and case.team == colleague.team
-    event = case.events.get(kind="reassigned")
+    event = case.events.get(kind="assignment_override")
     assert event.actor == manager and event.data["reason"] == "Balancing caseloads"
-    assert event.data["from"] == caseworker.pk
+    decision = case.assignment_decisions.get()
+    assert (decision.previous_caseworker, decision.caseworker) == (caseworker, colleague)
+    assert decision.decided_by == manager and decision.reason == "Balancing caseloads"
 
 
 def test_reassign_needs_a_reason_and_a_caseworker_of_the_area(client, manager, case):
@@ -90,7 +92,7 @@ def test_reassign_needs_a_reason_and_a_caseworker_of_the_area(client, manager, c
     assert "Give the reason for reassigning the case" in body
     response = client.post(url, {"caseworker": case.caseworker.pk, "reason": "x"})
     assert "already assigned" in response.content.decode()
-    assert not case.events.filter(kind="reassigned").exists()
+    assert not case.events.filter(kind="assignment_override").exists()
 
 
 @pytest.mark.parametrize("role", [r for r in Role if r != Role.TEAM_MANAGER])

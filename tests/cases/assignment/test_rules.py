@@ -119,9 +119,20 @@ def test_hard_constraints():
     assert rules.ineligible_reason(CASE, cand(fte=0.0), r).startswith("no capacity")
     excluded = replace(CASE, exclude_ids=frozenset({1}))
     assert rules.ineligible_reason(excluded, cand(1), r) == "being moved off this caseworker"
-    assert rules.ineligible_reason(CASE, cand(open_cases=99), r) is None  # capacity soft
-    hard_capacity = {**r, "capacity": RuleSetting(30, True, True)}
-    assert rules.ineligible_reason(CASE, cand(open_cases=40), hard_capacity) is not None
+    assert rules.ineligible_reason(CASE, cand(open_cases=39), r) is None
+
+
+@pytest.mark.parametrize("hard", [False, True])
+def test_the_rules_never_assign_at_or_over_capacity_whatever_the_capacity_rule_says(hard):
+    """One capacity model: a full caseworker gets no case from the rules; only a manager's
+    override puts a case above someone's capacity."""
+    configured = {**rules.DEFAULT_RULES, "capacity": RuleSetting(30, True, hard)}
+    for open_cases in (40, 41, 52):  # 100 %, just over, the 130 % rebalancing once produced
+        reason = rules.ineligible_reason(CASE, cand(open_cases=open_cases), configured)
+        assert reason == "at or over their capacity"
+    half_time = cand(open_cases=20, fte=0.5)  # FTE-weighted: 20 of 20
+    assert rules.ineligible_reason(CASE, half_time, configured) == "at or over their capacity"
+    assert rules.caseworker_capacity(0.5, 40) == half_time.capacity == 20
 
 
 def test_area_not_hard_lets_another_area_win_without_area_points():
@@ -190,7 +201,10 @@ def test_nobody_eligible_reports_why():
 def test_with_only_capacity_the_least_loaded_caseworker_wins(loads):
     workers = [cand(i + 1, open_cases=n) for i, n in enumerate(loads)]
     winner = rules.choose(CASE, workers, rules.DEFAULT_RULES).winner
-    assert winner.open_cases == min(loads)
+    if min(loads) >= 40:  # everyone is full: nobody, and the case waits in the queue
+        assert winner is None
+    else:
+        assert winner.open_cases == min(loads)
 
 
 # -- priority --------------------------------------------------------------------------------
