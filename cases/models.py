@@ -423,5 +423,9 @@ class CouncilProfile(models.Model):
 
     @classmethod
     def current(cls) -> CouncilProfile:
-        profile, _ = cls.objects.get_or_create(pk=1)
+        from django.conf import settings as django_settings
+
+        profile, _ = cls.objects.get_or_create(
+            pk=1, defaults={"name": django_settings.COUNCIL_NAME}
+        )
         return profile

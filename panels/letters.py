@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 
 from cases.letters import LetterDetails
-from cases.models import Document
+from cases.models import CouncilProfile, Document
 
 if TYPE_CHECKING:
     from ehcp_portal.accounts.models import User
@@ -86,7 +86,7 @@ def _agreed(decision: Decision) -> tuple[tuple[str, str], ...]:
 
 
 def minutes_create(*, meeting: Meeting, actor: User | None, context: dict[str, Any]) -> Document:
-    pdf = _pdf("panels/letters/minutes.html", {**context, "council": settings.COUNCIL_NAME})
+    pdf = _pdf("panels/letters/minutes.html", {**context, "council": CouncilProfile.current().name})
     document = Document(
         case=None,
         kind=Document.Kind.MINUTES,

@@ -23,7 +23,6 @@ from cases.models import (
 )
 from cases.services import case_event_record, case_refresh_deadline
 from cases.statutory import TRIBUNAL_ORDERS
-from ehcp_portal.accounts.models import Role
 
 if TYPE_CHECKING:
     from ehcp_portal.accounts.models import User
@@ -417,33 +416,3 @@ def case_message_reply(*, case: Case, sender: User, body: str) -> Message:
             case=case,
         )
     return message
-
-
-@transaction.atomic
-def case_reassign(*, case: Case, caseworker: User, actor: User, reason: str) -> Case:
-    """Give the case to another caseworker, with the reason on the timeline."""
-    reason = _clean(reason)
-    if not reason:
-        raise CaseworkRefused("Give the reason for reassigning the case.")
-    if caseworker.role != Role.CASEWORKER or not caseworker.is_active:
-        raise CaseworkRefused("Choose an active caseworker.")
-    case = Case.objects.select_for_update().get(pk=case.pk)
-    if case.caseworker_id == caseworker.pk:
-        raise CaseworkRefused(f"The case is already assigned to {caseworker}.")
-    previous = case.caseworker
-    case.caseworker = caseworker
-    case.team_id = caseworker.team_id or case.team_id
-    case.save(update_fields=["caseworker", "team", "updated_at"])
-    case_event_record(
-        case=case,
-        kind="reassigned",
-        summary=f"Case reassigned to {caseworker}"
-        + (f" (was {previous})" if previous else " from the unassigned queue"),
-        actor=actor,
-        data={
-            "from": previous.pk if previous else None,
-            "to": caseworker.pk,
-            "reason": reason,
-        },
-    )
-    return case

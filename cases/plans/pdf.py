@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.template.loader import render_to_string
 
-from cases.letters import letter_dates
 from cases.plans.sections import BY_KEY, SECTIONS
 from cases.statutory import timeline
 
@@ -81,25 +80,5 @@ def _write_pdf(html: str) -> bytes:
 def plan_pdf_render(*, plan: Plan, version: PlanVersion, issued_on: date) -> bytes:
     html = render_to_string(
         "cases/plans/plan_pdf.html", plan_context(plan=plan, version=version, issued_on=issued_on)
-    )
-    return _write_pdf(html)
-
-
-def cease_letter_render(*, plan: Plan, ceased_on: date, reasons: str) -> bytes:
-    case = plan.case
-    # regs 29-31 and s.51: the family may appeal against a decision to cease; the plan is kept
-    # until any appeal is decided.
-    dates = letter_dates(ceased_on)
-    html = render_to_string(
-        "cases/plans/cease_letter_pdf.html",
-        {
-            "plan": plan,
-            "case": case,
-            "child": case.child,
-            "on": ceased_on,
-            "reasons": reasons,
-            "appeal": dates["appeal_by"],
-            "mediation_contact_by": dates["mediation_contact_by"],
-        },
     )
     return _write_pdf(html)

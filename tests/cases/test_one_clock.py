@@ -1,11 +1,11 @@
-"""One case, one truth (issue 13): every reader of a case's clock agrees on an excepted deadline.
+"""One case, one truth: every reader of a case's clock agrees on an excepted deadline.
 
 A caseworker records a reg 10(4) exception against a missed 20-week deadline from the case
 page; then the case page, the family tracker, the API, the caseload's overdue filter, the
-priority score, the sweep, the team page and the timeliness report are each read as their user would, and
-each says "excepted", never "missed" or "overdue". Before the one reader, the tracker said the
-council was late and apologised, the API said "missed", the overdue filter listed the case and
-the priority score counted it overdue, and the team page counted it as a breach.
+priority score, the sweep, the team page and the timeliness report are each read as their user
+would, and each says "excepted", never "missed" or "overdue". Before the one reader, the tracker
+said the council was late and apologised, the API said "missed", the overdue filter listed the
+case, the priority score counted it overdue and the team page counted it as a breach.
 """
 
 from __future__ import annotations
