@@ -279,6 +279,21 @@ def case_letter_send(
     return document
 
 
+# Actions another app carries out on its own page, because they need more than a date and
+# reasons (the plans app: the final plan needs its document and a decision on the setting it
+# names). The case page links to that page instead of recording the action itself.
+_action_pages: dict[str, str] = {}
+
+
+def register_action_page(action: str, url_name: str) -> None:
+    """`url_name` takes the case's reference as its only argument."""
+    _action_pages[action] = url_name
+
+
+def action_page(action: str) -> str | None:
+    return _action_pages.get(action)
+
+
 def refusal_reason(case: Case, action: Action, on: date) -> str | None:
     if case.stage not in action.sources:
         return (

@@ -58,3 +58,5 @@ NAVIGATION[Role.TEAM_MANAGER].append(
 )
 # School users answer consultations about naming their setting and read plans that name it.
 NAVIGATION[Role.SCHOOL].append(("Consultations and plans", "plans:consultation_list"))
+# Schools and settings give educational advice for an assessment (reg 6(1)(b)).
+NAVIGATION[Role.SCHOOL].append(("Advice requests", "advice:home"))

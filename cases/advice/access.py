@@ -1,10 +1,10 @@
 """Who may see and answer an advice request (reg 6, reg 8); registered with the access policy's
 engine by `AdviceConfig.ready`.
 
-Advice givers (and parents or settings asked for advice) see only the requests addressed to them
-or to a team inbox they belong to; caseworkers and managers see the requests on the cases they
-may view. Everyone else sees none. Whoever gave a piece of advice may read back the files they
-sent with it.
+Advice givers (and parents or settings asked for advice) see only the requests addressed to them,
+to a team inbox they belong to or, for a school's staff, to their school or setting; caseworkers
+and managers see the requests on the cases they may view. Everyone else sees none. Whoever gave
+a piece of advice may read back the files they sent with it.
 """
 
 from __future__ import annotations
@@ -29,12 +29,20 @@ ADVICE_RESPOND = "advice.respond"  # submit or decline: only whoever it is addre
 STAFF = (Role.CASEWORKER, Role.TEAM_MANAGER)
 
 
-def advice_request_filter(user: User, action: str = ADVICE_VIEW) -> Q:
-    if not user.is_authenticated or not user.is_active:
-        return access.NOTHING
+def _addressed_to(user: User) -> Q:
     addressed = Q(addressee_id=user.pk) | Q(
         team_id__in=AdviceTeam.objects.filter(members=user).values("pk")
     )
+    if user.role == Role.SCHOOL and user.setting_id is not None:
+        # reg 6(1)(b): a request to a school or setting is for every member of its staff.
+        addressed |= Q(setting_id=user.setting_id)
+    return addressed
+
+
+def advice_request_filter(user: User, action: str = ADVICE_VIEW) -> Q:
+    if not user.is_authenticated or not user.is_active:
+        return access.NOTHING
+    addressed = _addressed_to(user)
     if action == ADVICE_RESPOND:
         return addressed
     if user.role in STAFF:
@@ -49,7 +57,7 @@ def advice_request_or_404(
 ) -> AdviceRequest:
     request = (
         AdviceRequest.objects.filter(advice_request_filter(user, action), public_id=public_id)
-        .select_related("case", "case__child", "case__caseworker", "addressee", "team")
+        .select_related("case", "case__child", "case__caseworker", "addressee", "team", "setting")
         .first()
     )
     if request is None:
@@ -58,8 +66,9 @@ def advice_request_or_404(
 
 
 def _own_advice_attachments(user: User) -> Q:
-    """The person who submitted a piece of advice, or anyone the request is addressed to (named
-    or team inbox). Staff already see them through the case; families through family_visible."""
+    """The person who submitted a piece of advice, or anyone the request is addressed to (named,
+    team inbox, or the staff of the school or setting asked). Staff already see them through the
+    case; families through family_visible."""
     if user.role in (*STAFF, Role.ADMIN):
         return access.NOTHING
     answered = AdviceRequest.objects.filter(

@@ -14,8 +14,17 @@ class AdviceTeamAdmin(admin.ModelAdmin):
 
 @admin.register(AdviceRequest)
 class AdviceRequestAdmin(admin.ModelAdmin):
-    list_display = ["case", "source", "addressee", "team", "requested_on", "due_on", "state"]
+    list_display = [
+        "case",
+        "source",
+        "addressee",
+        "team",
+        "setting",
+        "requested_on",
+        "due_on",
+        "state",
+    ]
     list_filter = ["state", "source"]
-    raw_id_fields = ["case", "addressee", "requested_by", "responded_by"]
+    raw_id_fields = ["case", "addressee", "setting", "requested_by", "responded_by"]
     readonly_fields = ["public_id", "created_at"]
     filter_horizontal = ["attachments"]

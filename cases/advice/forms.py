@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import UploadedFile
 
 from cases.advice.models import AdviceRequest, AdviceSource, AdviceTeam
 from cases.advice.services import AdviceAsk
+from cases.models import Setting
 from ehcp_portal.accounts.models import User
 
 ALLOWED_TYPES = {
@@ -50,18 +51,25 @@ class AdviceRequestForm(forms.Form):
         return data
 
     def asks(self) -> list[AdviceAsk]:
+        """The choices' values are "u<user id>", "t<team id>" or "s<setting id>"."""
         picked = {
             name[3:]: value
             for name, value in self.cleaned_data.items()
             if value and name[:3] == "to_"
         }
-        users = User.objects.in_bulk([int(v[1:]) for v in picked.values() if v[0] == "u"])
-        teams = AdviceTeam.objects.in_bulk([int(v[1:]) for v in picked.values() if v[0] == "t"])
+
+        def ids(kind: str) -> list[int]:
+            return [int(v[1:]) for v in picked.values() if v[0] == kind]
+
+        users = User.objects.in_bulk(ids("u"))
+        teams = AdviceTeam.objects.in_bulk(ids("t"))
+        settings_asked = Setting.objects.in_bulk(ids("s"))
         return [
             AdviceAsk(
                 source=source,
                 addressee=users.get(int(v[1:])) if v[0] == "u" else None,
                 team=teams.get(int(v[1:])) if v[0] == "t" else None,
+                setting=settings_asked.get(int(v[1:])) if v[0] == "s" else None,
             )
             for source, v in picked.items()
         ]

@@ -1,5 +1,5 @@
-"""Advice requests (reg 6, reg 8): one request to one advice giver or team inbox, due 6 weeks
-after it was sent, with the advice received or the reason it was declined.
+"""Advice requests (reg 6, reg 8): one request to one advice giver, team inbox or school or
+setting, due 6 weeks after it was sent, with the advice received or the reason it was declined.
 
 Also the one-time sign-in links professionals may use instead of a password.
 """
@@ -75,7 +75,9 @@ class AdviceRequest(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="advice_requests")
     source = models.CharField(max_length=20, choices=AdviceSource.choices)
-    # Exactly one of addressee and team: a named advice giver or a service's shared inbox.
+    # Exactly one of addressee, team and setting: a named advice giver, a service's shared
+    # inbox, or a school or setting (reg 6(1)(b): educational advice from the child's school),
+    # answered by any of its staff with a portal account.
     addressee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -85,6 +87,13 @@ class AdviceRequest(models.Model):
     )
     team = models.ForeignKey(
         AdviceTeam, null=True, blank=True, on_delete=models.PROTECT, related_name="requests"
+    )
+    setting = models.ForeignKey(
+        "cases.Setting",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="advice_requests",
     )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -122,12 +131,14 @@ class AdviceRequest(models.Model):
             models.Index(fields=["state", "due_on"]),
             models.Index(fields=["addressee", "state"]),
             models.Index(fields=["team", "state"]),
+            models.Index(fields=["setting", "state"]),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    models.Q(addressee__isnull=False, team__isnull=True)
-                    | models.Q(addressee__isnull=True, team__isnull=False)
+                    models.Q(addressee__isnull=False, team__isnull=True, setting__isnull=True)
+                    | models.Q(addressee__isnull=True, team__isnull=False, setting__isnull=True)
+                    | models.Q(addressee__isnull=True, team__isnull=True, setting__isnull=False)
                 ),
                 name="advice_request_one_addressee",
             )
@@ -150,7 +161,11 @@ class AdviceRequest(models.Model):
 
     @property
     def addressed_to(self) -> str:
-        return str(self.addressee) if self.addressee_id else f"{self.team} (team inbox)"
+        if self.addressee_id:
+            return str(self.addressee)
+        if self.setting_id:
+            return f"{self.setting} (school or setting)"
+        return f"{self.team} (team inbox)"
 
 
 class SignInLink(models.Model):

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db.models import Case as SqlCase
-from django.db.models import IntegerField, QuerySet, Value, When
+from django.db.models import Exists, IntegerField, OuterRef, QuerySet, Value, When
 
 from cases.advice import access as advice_access
 from cases.advice.models import AdviceRequest, AdviceSource, AdviceTeam
+from cases.models import Setting
 from ehcp_portal.accounts.models import Role, User
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ def advice_requests_for_case(case: Case) -> list[AdviceRequest]:
     """Every request on a case, for the caseworker's case page (one query)."""
     return list(
         AdviceRequest.objects.filter(case=case)
-        .select_related("addressee", "team")
+        .select_related("addressee", "team", "setting")
         .order_by("source", "id")
     )
 
@@ -30,7 +31,7 @@ def advice_requests_addressed_to(user: User) -> QuerySet[AdviceRequest]:
         AdviceRequest.objects.filter(
             advice_access.advice_request_filter(user, advice_access.ADVICE_RESPOND)
         )
-        .select_related("case", "case__child", "team")
+        .select_related("case", "case__child", "team", "setting")
         .annotate(
             answered=SqlCase(
                 When(state__in=AdviceRequest.OPEN_STATES, then=Value(0)),
@@ -42,9 +43,20 @@ def advice_requests_addressed_to(user: User) -> QuerySet[AdviceRequest]:
     )
 
 
+def _setting_choices(case: Case) -> list[tuple[str, str]]:
+    """Educational advice (reg 6(1)(b)): the child's own school or setting first, then every
+    other setting whose staff can sign in to answer."""
+    staffed = Setting.objects.filter(
+        Exists(User.objects.filter(role=Role.SCHOOL, is_active=True, setting_id=OuterRef("pk")))
+    ).exclude(pk=case.child.setting_id or 0)
+    own = [(f"s{case.child.setting_id}", f"{case.child.setting} (the child's school)")]
+    return (own if case.child.setting_id else []) + [(f"s{s.pk}", s.name) for s in staffed]
+
+
 def advice_addressee_choices(case: Case) -> dict[str, list[tuple[str, str]]]:
     """Who each kind of advice may be asked of: team inboxes and advice givers; the family for
-    parental advice; the child's setting's staff for the setting's advice."""
+    parental advice; the child's school or setting first, then other settings, for the
+    setting's educational advice."""
     teams = [(f"t{t.pk}", f"{t.name} (team inbox)") for t in AdviceTeam.objects.all()]
     givers = [
         (f"u{u.pk}", f"{u}{', ' + u.organisation if u.organisation else ''}")
@@ -54,23 +66,14 @@ def advice_addressee_choices(case: Case) -> dict[str, list[tuple[str, str]]]:
         (f"u{u.pk}", f"{u} (family)")
         for u in User.objects.filter(memberships__child_id=case.child_id, is_active=True)
     ]
-    setting_staff = (
-        [
-            (f"u{u.pk}", f"{u} ({case.child.setting})")
-            for u in User.objects.filter(
-                role=Role.SCHOOL, setting_id=case.child.setting_id, is_active=True
-            )
-        ]
-        if case.child.setting_id
-        else []
-    )
+    setting_options = _setting_choices(case)
     choices: dict[str, list[tuple[str, str]]] = {}
     for source in AdviceSource.values:
         options = list(teams)
         if source == AdviceSource.PARENT:
             options = family + options
         elif source == AdviceSource.SETTING:
-            options = setting_staff + options
+            options = setting_options + options
         else:
             options = options + givers
         choices[source] = options

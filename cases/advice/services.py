@@ -7,7 +7,6 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -17,13 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.advice.models import AdviceRequest, AdviceSource, AdviceTeam, SignInLink
-from cases.models import Case, Document, Stage
+from cases.models import Case, Document, Setting, Stage
 from cases.services import case_event_record, case_refresh_deadline
 from cases.statutory import school_year_on, timeline
+from ehcp_portal.accounts.models import Role, User
 from notifications.services import notification_queue_event
-
-if TYPE_CHECKING:
-    from ehcp_portal.accounts.models import User
 
 
 class AdviceRefused(Exception):
@@ -36,9 +33,16 @@ class AdviceRefused(Exception):
 
 @dataclass(frozen=True)
 class AdviceAsk:
+    """Who one kind of advice is asked of: exactly one person, team inbox or setting."""
+
     source: str
     addressee: User | None = None
     team: AdviceTeam | None = None
+    setting: Setting | None = None
+
+    @property
+    def addressed_once(self) -> bool:
+        return [self.addressee, self.team, self.setting].count(None) == 2
 
 
 def preparation_for_adulthood_applies(date_of_birth: date, on: date) -> bool:
@@ -54,11 +58,35 @@ def advice_request_link(advice_request: AdviceRequest) -> str:
     return reverse("advice:detail", args=[advice_request.public_id])
 
 
+def setting_staff(setting: Setting) -> list[User]:
+    """Who answers a request addressed to a school or setting: its active staff accounts."""
+    return list(User.objects.filter(role=Role.SCHOOL, setting=setting, is_active=True))
+
+
 def _recipients(advice_request: AdviceRequest) -> list[User]:
     if advice_request.addressee is not None:
         return [advice_request.addressee]
-    assert advice_request.team is not None  # a request goes to a named person or to a team
+    if advice_request.setting is not None:
+        return setting_staff(advice_request.setting)
+    assert advice_request.team is not None  # a request goes to a person, a team or a setting
     return list(advice_request.team.members.filter(is_active=True))
+
+
+def _check_ask(ask: AdviceAsk, case: Case, on: date) -> None:
+    if not ask.addressed_once:
+        raise AdviceRefused("Each request goes to one person, one team inbox or one setting.")
+    if ask.source == AdviceSource.PREPARATION_FOR_ADULTHOOD and not (
+        preparation_for_adulthood_applies(case.child.date_of_birth, on)
+    ):
+        raise AdviceRefused(
+            "Advice on preparing for adulthood is only asked for from Year 9 (reg 6(1)(f))."
+        )
+    if ask.setting is not None and not setting_staff(ask.setting):
+        # A request nobody can open would run its 6 weeks unseen.
+        raise AdviceRefused(
+            f"Nobody at {ask.setting} can sign in to the portal yet, so they could not see the "
+            "request. Ask the administrator to add an account for their SENCO first."
+        )
 
 
 @transaction.atomic
@@ -73,14 +101,7 @@ def advice_requests_send(
     if not asks:
         raise AdviceRefused("Choose who to ask for at least one kind of advice.")
     for ask in asks:
-        if (ask.addressee is None) == (ask.team is None):
-            raise AdviceRefused("Each request goes to one person or one team inbox.")
-        if ask.source == AdviceSource.PREPARATION_FOR_ADULTHOOD and not (
-            preparation_for_adulthood_applies(case.child.date_of_birth, on)
-        ):
-            raise AdviceRefused(
-                "Advice on preparing for adulthood is only asked for from Year 9 (reg 6(1)(f))."
-            )
+        _check_ask(ask, case, on)
     due = timeline(case.received_on, advice_requested=on)["advice"]  # reg 8(1): 6 weeks
     created = [
         AdviceRequest.objects.create(
@@ -88,6 +109,7 @@ def advice_requests_send(
             source=ask.source,
             addressee=ask.addressee,
             team=ask.team,
+            setting=ask.setting,
             requested_by=actor,
             requested_on=on,
             due_on=due,
@@ -302,7 +324,6 @@ def sign_in_link_email(*, email: str, base_url: str) -> None:
 
     Sent straight away rather than through the outbox: the raw token must never be written to
     the database, and the person is waiting for it (they can ask again)."""
-    from ehcp_portal.accounts.models import User
 
     user = User.objects.filter(
         email__iexact=_strip(email), is_active=True, role__in=SIGN_IN_ROLES

@@ -47,7 +47,8 @@ PAGE_SIZE = 25
 
 @login_required
 def advice_home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    access.role_required(request.user, Role.ADVICE_GIVER)
+    # Schools and settings are asked for educational advice too (reg 6(1)(b)).
+    access.role_required(request.user, Role.ADVICE_GIVER, Role.SCHOOL)
     page = Paginator(advice_requests_addressed_to(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )

@@ -59,7 +59,13 @@ from cases.deadlines import LABELS, case_deadlines
 from cases.models import EXCEPTABLE_KEYS, Case
 from cases.plans.selectors import plan_of
 from cases.statutory import PHASE_TRANSFER_BY, PHASE_TRANSFER_POST16_BY
-from cases.workflow import TransitionRefused, allowed_actions, case_transition
+from cases.workflow import (
+    Action,
+    TransitionRefused,
+    action_page,
+    allowed_actions,
+    case_transition,
+)
 from ehcp_portal import access
 from ehcp_portal.accounts.models import Role
 from ehcp_portal.http import AuthenticatedHttpRequest
@@ -116,13 +122,27 @@ def _may(user: Any, action: str, case: Case) -> bool:
     return access.has_rule(access.CASE, action, user.role) and access.may(user, action, case)
 
 
+def _recorded_here(actions: list[Action]) -> list[Action]:
+    """The actions the case page records itself; the others are done on their own page."""
+    return [a for a in actions if action_page(a.name) is None]
+
+
+def _done_elsewhere(case: Case, actions: list[Action]) -> list[tuple[Action, str]]:
+    return [
+        (a, reverse(url_name, args=[case.reference]))
+        for a in actions
+        if (url_name := action_page(a.name)) is not None
+    ]
+
+
 def _case_page(
     request: AuthenticatedHttpRequest, case: Case, status: int = 200, **forms: Any
 ) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
     data = selectors.case_page(case, today=today)
-    actions = allowed_actions(case, on=today)
+    allowed = allowed_actions(case, on=today)
+    actions = _recorded_here(allowed)
     context = {
         "case": case,
         "page": data,
@@ -136,6 +156,7 @@ def _case_page(
         or CaseTaskForm(assignees=selectors.area_caseworkers(case.area_id)),
         "reply_form": forms.get("reply_form") or MessageReplyForm(),
         "actions": actions,
+        "actions_elsewhere": _done_elsewhere(case, allowed),
         "disputable": any(e.kind in DISPUTABLE_EVENT_KINDS for e in data.events),
         "today": today,
         "advice_requests": advice_requests_for_case(case),
@@ -155,7 +176,7 @@ def case_detail(request: AuthenticatedHttpRequest, reference: str) -> HttpRespon
 @require_POST
 def case_action(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = selectors.case_for_page(request.user, reference, access.CASE_WORK)
-    form = CaseActionForm(request.POST, actions=allowed_actions(case))
+    form = CaseActionForm(request.POST, actions=_recorded_here(allowed_actions(case)))
     if form.is_valid():
         try:
             case_transition(

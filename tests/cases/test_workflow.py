@@ -6,7 +6,11 @@ import pytest
 from django.utils import timezone
 
 from cases.models import Stage
+from cases.plans.drafting import plan_create
+from cases.plans.issuing import plan_issue_draft
+from cases.plans.prefill import plan_prefill_from_advice
 from cases.workflow import TransitionRefused, allowed_actions, case_transition
+from tests.cases.plans.conftest import ADVICE
 from tests.factories import CaseFactory
 
 
@@ -32,11 +36,15 @@ def test_a_refusal_needs_reasons(db, caseworker):
 def test_final_plan_cannot_be_issued_inside_the_familys_draft_window(db, caseworker):
     today = timezone.localdate()
     case = CaseFactory(
-        stage=Stage.DRAFT_WITH_FAMILY,
+        stage=Stage.DRAFTING,
         received_on=today - timedelta(days=120),
-        issue_decision_on=today - timedelta(days=10),
-        draft_issued_on=today - timedelta(days=14),
+        issue_decision_on=today - timedelta(days=20),
     )
+    # The final plan needs a plan the family has had as a draft (the plans app's guard).
+    plan = plan_create(case=case, actor=caseworker)
+    plan_prefill_from_advice(plan=plan, advice=ADVICE, actor=caseworker)
+    plan_issue_draft(plan=plan, actor=caseworker, on=today - timedelta(days=14))
+    case.refresh_from_db()
     with pytest.raises(TransitionRefused, match="comment on the draft until"):
         case_transition(case=case, action="issue_final", actor=caseworker)
     assert "issue_final" not in [a.name for a in allowed_actions(case)]

@@ -23,6 +23,8 @@ ROLE_HOMES = {
 ALSO_ALLOWED = {
     "families:home": {Role.YOUNG_PERSON},
     "casework:caseload": {Role.TEAM_MANAGER},
+    # Schools are asked for educational advice (reg 6(1)(b)): they have the advice inbox too.
+    "advice:home": {Role.SCHOOL},
 }
 
 

@@ -18,6 +18,7 @@ from tests.factories import (
     AdviceRequestFactory,
     AdviceTeamFactory,
     CaseFactory,
+    SettingFactory,
     UserFactory,
     family_for,
 )
@@ -147,6 +148,27 @@ def test_team_inbox_requests_remind_every_member(caseworker, team):
     assert {n.recipient for n in _emails(purpose="advice_reminder")} == {a, b}
 
 
+def test_requests_to_a_school_remind_its_active_staff(caseworker, team):
+    school = SettingFactory()
+    senco, deputy = (UserFactory(role=Role.SCHOOL, setting=school) for _ in range(2))
+    UserFactory(role=Role.SCHOOL, setting=school, is_active=False)
+    UserFactory(role=Role.SCHOOL, setting=SettingFactory())
+    AdviceRequestFactory(
+        case=_case(team=team, caseworker=caseworker, assessing=True),
+        source="setting",
+        addressee=None,
+        setting=school,
+        requested_on=MONDAY - timedelta(weeks=5),
+    )
+    statutory_sweep_run(today=MONDAY)
+    assert {n.recipient for n in _emails(purpose="advice_reminder")} == {senco, deputy}
+    # Once overdue, the staff are chased and the caseworker is told which school is late.
+    statutory_sweep_run(today=MONDAY + timedelta(weeks=1, days=1))
+    assert {n.recipient for n in _emails(purpose="advice_overdue")} == {senco, deputy}
+    (escalation,) = _emails(purpose="advice_escalation")
+    assert escalation.recipient == caseworker and school.name in escalation.body
+
+
 def test_family_reminders_for_the_draft_and_the_annual_review(caseworker, team):
     draft = _case(
         team=team,
@@ -239,9 +261,9 @@ def test_query_count_does_not_grow_with_the_number_of_cases(
     counts = []
     for size, day in ((4, 0), (40, 1)):
         _world(size, team, caseworker, manager)
-        # templates, cases, family members, advice teams, advice requests, the single INSERT,
-        # the "reminded" UPDATE, its timeline events, and the savepoint pair: the same for 4
-        # cases as for 44.
+        # templates, cases, family members, advice teams, staff of schools asked for advice,
+        # advice requests, the single INSERT, the "reminded" UPDATE, its timeline events, and the
+        # savepoint pair: the same for 4 cases as for 44.
         with django_assert_max_num_queries(10), CaptureQueriesContext(connection) as queries:
             result = statutory_sweep(today=MONDAY + timedelta(days=day))
         assert result.queued > size  # every new case produced messages

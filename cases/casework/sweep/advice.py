@@ -13,6 +13,7 @@ from django.conf import settings
 from cases.advice.models import AdviceRequest, AdviceSource, AdviceTeam
 from cases.casework.sweep.reminders import CHUNK, LinkTemplate, due_when, reminder_owed
 from cases.models import CaseEvent
+from ehcp_portal.accounts.models import Role, User
 from notifications.outbox import NotificationBatch
 
 REQUEST_FIELDS = (
@@ -24,6 +25,8 @@ REQUEST_FIELDS = (
     "addressee__full_name",
     "team_id",
     "team__name",
+    "setting_id",
+    "setting__name",
     "case_id",
     "case__reference",
     "case__caseworker_id",
@@ -39,11 +42,13 @@ class AdviceReminder:
 
 @dataclass
 class _AdviceTeams:
-    """Who gives a team's advice and who is told when it is late (one query)."""
+    """Who gives a team's or a setting's advice and who is told when it is late (two
+    queries)."""
 
     members: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
     leads_of_user: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     lead: dict[int, int | None] = field(default_factory=dict)
+    setting_staff: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
 
     @classmethod
     def load(cls) -> _AdviceTeams:
@@ -56,12 +61,22 @@ class _AdviceTeams:
                 teams.members[team_id].append(member_id)
                 if lead_id and lead_id != member_id:
                     teams.leads_of_user[member_id].add(lead_id)
+        # Only the staff of settings that have an open request, not every school account.
+        asked = AdviceRequest.objects.filter(
+            state__in=AdviceRequest.OPEN_STATES, setting_id__isnull=False
+        ).values("setting_id")
+        for user_id, setting_id in User.objects.filter(
+            role=Role.SCHOOL, is_active=True, setting_id__in=asked
+        ).values_list("pk", "setting_id"):
+            teams.setting_staff[setting_id].append(user_id)
         return teams
 
-    def givers(self, addressee_id: int | None, team_id: int | None) -> list[int]:
-        if addressee_id:
-            return [addressee_id]
-        return self.members.get(team_id, []) if team_id is not None else []
+    def givers(self, r: dict[str, Any]) -> list[int]:
+        if r["addressee_id"]:
+            return [r["addressee_id"]]
+        if r["setting_id"] is not None:
+            return self.setting_staff.get(r["setting_id"], [])
+        return self.members.get(r["team_id"], []) if r["team_id"] is not None else []
 
     def escalate_to(
         self, addressee_id: int | None, team_id: int | None, caseworker_id: int | None
@@ -148,6 +163,8 @@ class _AdviceSweep:
             "addressed_to": (
                 r["addressee__full_name"]
                 if r["addressee_id"]
+                else r["setting__name"]
+                if r["setting_id"]
                 else f"{r['team__name']} (team inbox)"
             ),
         }
@@ -159,7 +176,7 @@ class _AdviceSweep:
     def _to_givers(
         self, r: dict[str, Any], purpose: str, event_key: str, context: dict, summary: str
     ) -> None:
-        for giver in self.teams.givers(r["addressee_id"], r["team_id"]):
+        for giver in self.teams.givers(r):
             key = self.outbox.add(
                 recipient_id=giver,
                 purpose=purpose,

@@ -10,7 +10,13 @@ from cases.models import Stage
 from ehcp_portal.accounts.models import Role
 from notifications.models import Notification
 from tests.conftest import axe_violations
-from tests.factories import AdviceRequestFactory, CaseFactory, UserFactory
+from tests.factories import (
+    AdviceRequestFactory,
+    CaseFactory,
+    ChildFactory,
+    SettingFactory,
+    UserFactory,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -59,9 +65,44 @@ def test_advice_giver_pages(live_server, page, sign_in_as, team, caseworker):
     _check(page, base + reverse("notifications:preferences"))
 
 
+def test_school_user_advice_pages(live_server, page, sign_in_as, team, caseworker):
+    """A SENCO asked for the school's educational advice (reg 6(1)(b))."""
+    school = SettingFactory(name="Meadow Primary")
+    senco = UserFactory(role=Role.SCHOOL, setting=school)
+    case = CaseFactory(
+        team=team, caseworker=caseworker, stage=Stage.ASSESSING, child=ChildFactory(setting=school)
+    )
+    request = AdviceRequestFactory(case=case, source="setting", addressee=None, setting=school)
+    AdviceRequestFactory(
+        source="setting",
+        addressee=None,
+        setting=school,
+        state="received",
+        needs="Reading",
+        provision="1:1",
+    )
+    sign_in_as(senco)
+    base = live_server.url
+    _check(page, base + reverse("advice:home"))
+    assert page.locator("main table tbody tr").count() == 2
+    _check(page, base + reverse("advice:detail", args=[request.public_id]))
+    _check(page, base + reverse("advice:submit", args=[request.public_id]))
+    page.locator("main form button[type=submit]").click()
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert axe_violations(page) == []
+    _check(page, base + reverse("advice:decline", args=[request.public_id]))
+    page.locator("main form button[type=submit]").click()
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert axe_violations(page) == []
+
+
 def test_caseworker_request_advice_form(live_server, page, sign_in_as, team, caseworker):
-    case = CaseFactory(team=team, caseworker=caseworker, stage=Stage.ASSESSING)
+    school = SettingFactory(name="Meadow Primary")
+    case = CaseFactory(
+        team=team, caseworker=caseworker, stage=Stage.ASSESSING, child=ChildFactory(setting=school)
+    )
     UserFactory(role=Role.ADVICE_GIVER)
+    UserFactory(role=Role.SCHOOL, setting=SettingFactory())
     sign_in_as(caseworker)
     _check(page, live_server.url + reverse("advice:request_new", args=[case.reference]))
     page.locator("main form button[type=submit]").click()
