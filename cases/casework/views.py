@@ -60,11 +60,12 @@ from cases.models import EXCEPTABLE_KEYS, Case
 from cases.plans.selectors import plan_of
 from cases.statutory import PHASE_TRANSFER_BY, PHASE_TRANSFER_POST16_BY
 from cases.workflow import (
+    ACTIONS,
     Action,
     TransitionRefused,
     action_page,
     allowed_actions,
-    case_transition,
+    case_transition_record,
 )
 from ehcp_portal import access
 from ehcp_portal.accounts.models import Role
@@ -176,10 +177,11 @@ def case_detail(request: AuthenticatedHttpRequest, reference: str) -> HttpRespon
 @require_POST
 def case_action(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = selectors.case_for_page(request.user, reference, access.CASE_WORK)
-    form = CaseActionForm(request.POST, actions=_recorded_here(allowed_actions(case)))
+    actions = _recorded_here(allowed_actions(case))
+    form = CaseActionForm(request.POST, actions=actions + _just_decided(case, actions, request))
     if form.is_valid():
         try:
-            case_transition(
+            done = case_transition_record(
                 case=case,
                 action=form.cleaned_data["action"],
                 actor=request.user,
@@ -189,9 +191,26 @@ def case_action(request: AuthenticatedHttpRequest, reference: str) -> HttpRespon
         except TransitionRefused as refused:
             form.add_error(None, refused.reason)
         else:
-            messages.success(request, "The case has been updated.")
+            if done.repeated:
+                messages.info(
+                    request, "That decision was already recorded. Nothing was sent again."
+                )
+            else:
+                messages.success(request, "The case has been updated.")
             return redirect("casework:case_detail", reference=case.reference)
     return _case_page(request, case, action_form=form)
+
+
+def _just_decided(
+    case: Case, actions: list[Action], request: AuthenticatedHttpRequest
+) -> list[Action]:
+    """The decision posted again after it was recorded (a second click, the back button): the
+    workflow recognises the same decision and does nothing twice, so the page says so instead of
+    "not possible at this stage"."""
+    spec = ACTIONS.get(request.POST.get("action", ""))
+    if spec is None or spec in actions or spec.letter is None or case.stage != spec.target:
+        return []
+    return [spec]
 
 
 @login_required

@@ -78,6 +78,7 @@ def test_agreeing_to_assess_on_the_case_page_sends_a_letter_too(client, team, ca
 
 
 def test_a_repeated_case_page_decision_does_the_work_once(client, team, caseworker):
+    """A second click after the first has finished (or the back button and submit again)."""
     case = CaseFactory(team=team, caseworker=caseworker, stage=Stage.DECIDING_ASSESS)
     parent = family_for(case)
     client.force_login(caseworker)
@@ -86,7 +87,9 @@ def test_a_repeated_case_page_decision_does_the_work_once(client, team, casework
     second = _post_decision(client, case, "refuse_to_assess")
 
     assert first.status_code == 302
-    assert second.status_code in (200, 302)  # an error message or the same outcome, never a 500
+    assert second.status_code == 302  # the same decision: recognised, not an error
+    page = client.get(second["Location"]).content.decode()
+    assert "That decision was already recorded. Nothing was sent again." in page
     assert case.events.filter(kind="refuse_to_assess").count() == 1
     assert Document.objects.filter(case=case, kind=Document.Kind.LETTER).count() == 1
     assert Notification.objects.filter(recipient=parent, channel="email").count() == 1
@@ -142,3 +145,14 @@ def test_recording_the_same_decision_again_returns_it_and_sends_nothing(db, team
         case_transition_record(
             case=case, action="refuse_to_assess", actor=caseworker, reasons="Other reasons."
         )
+
+
+def test_a_different_decision_after_the_stage_moved_is_still_refused(client, team, caseworker):
+    case = CaseFactory(team=team, caseworker=caseworker, stage=Stage.DECIDING_ASSESS)
+    family_for(case)
+    client.force_login(caseworker)
+    assert _post_decision(client, case, "refuse_to_assess").status_code == 302
+    again = _post_decision(client, case, "refuse_to_assess", reasons="Other reasons entirely.")
+    assert again.status_code == 200
+    assert "There is a problem" in again.content.decode()
+    assert case.events.filter(kind="refuse_to_assess").count() == 1
