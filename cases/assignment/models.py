@@ -100,7 +100,9 @@ class AssignmentRule(models.Model):
 
     def clean(self) -> None:
         if self.hard and self.key not in rules.HARD_CAPABLE:
-            raise ValidationError({"hard": "Only the area and capacity rules can be hard."})
+            raise ValidationError(
+                {"hard": "Only the area rule can be hard: capacity is always a limit."}
+            )
 
 
 class PriorityIndicator(models.Model):

@@ -62,8 +62,10 @@ RULE_LABELS: dict[str, str] = {
     CONTINUITY: "Continuity (sibling or previous caseworker)",
     LANGUAGE: "Home language",
 }
-# Only these rules can be made hard constraints; the others are scores only.
-HARD_CAPABLE = frozenset({AREA_MATCH, CAPACITY})
+# Only these rules can be made hard constraints; the others are scores only. Capacity is not
+# among them because it is always a limit: the rules never assign at or over a caseworker's
+# capacity, only a manager's override can.
+HARD_CAPABLE = frozenset({AREA_MATCH})
 
 
 @dataclass(frozen=True)

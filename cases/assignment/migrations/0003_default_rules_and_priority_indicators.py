@@ -7,7 +7,8 @@ RULES = [
     ("area_match", 40, True, "Caseworkers of the case's area. Hard by default: nobody eligible in "
      "the area means the case waits in the area's unassigned queue and the manager is alerted."),
     ("capacity", 30, False, "Spare capacity: open cases against the FTE-weighted target caseload, "
-     "+weight for an empty caseload, 0 at the target, negative beyond it."),
+     "+weight for an empty caseload, falling to 0 at capacity. Always a limit: nobody at or over "
+     "capacity is chosen; only a manager's override can go beyond it."),
     ("specialism", 15, False, "The caseworker's specialism fits the primary need, the child's "
      "phase (early years, post-16) or looked-after status; half the weight for a secondary need."),
     ("continuity", 30, False, "The caseworker already works with a sibling, or worked with the "

@@ -80,13 +80,20 @@ def test_admin_edits_a_profile_with_specialisms_and_languages(admin_client, case
     assert profile.capacity == 24
 
 
-def test_only_area_and_capacity_rules_can_be_hard(admin_client):
-    rule = AssignmentRule.objects.get(key="language")
+@pytest.mark.parametrize("key,weight", [("language", "10"), ("capacity", "30")])
+def test_only_the_area_rule_can_be_hard(admin_client, key, weight):
+    """Capacity is always a limit, so a "hard" switch on it would promise something it does
+    not change: the admin is told instead."""
+    rule = AssignmentRule.objects.get(key=key)
     response = admin_client.post(
         reverse("admin:assignment_assignmentrule_change", args=[rule.pk]),
-        {"key": "language", "weight": "10", "enabled": "on", "hard": "on", "description": ""},
+        {"key": key, "weight": weight, "enabled": "on", "hard": "on", "description": ""},
     )
-    assert "Only the area and capacity rules can be hard." in response.content.decode()
+    assert "Only the area rule can be hard: capacity is always a limit." in (
+        response.content.decode()
+    )
+    rule.refresh_from_db()
+    assert rule.hard is False
 
 
 def test_closed_cases_are_not_assigned(team):
