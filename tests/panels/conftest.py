@@ -3,9 +3,11 @@ panel members of the disciplines panels need, and helpers to build meetings and 
 
 from __future__ import annotations
 
+import importlib
 from datetime import date
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
@@ -28,8 +30,19 @@ def panellists(db) -> dict[str, User]:
     return {d: UserFactory(role=Role.PANEL_MEMBER, discipline=d) for d in DISCIPLINES}
 
 
+# A transactional test (live server, concurrency) starts from whatever an earlier one's flush
+# left: put back the panel types a data migration seeds (idempotent), rather than serialising
+# the whole database.
+_SEED = "panels.migrations.0002_seed_panel_types_and_funding_bands"
+
+
 @pytest.fixture
-def make_meeting(team, panellists):
+def panel_types(team):  # `team` brings the database, whichever kind the test uses
+    importlib.import_module(_SEED).seed(django_apps, None)
+
+
+@pytest.fixture
+def make_meeting(team, panellists, panel_types):
     def make(
         slug: str = "decision-to-assess",
         *,

@@ -3,11 +3,9 @@ letter, one email to the family, and no error page for either click."""
 
 from __future__ import annotations
 
-import importlib
 import threading
 
 import pytest
-from django.apps import apps as django_apps
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -17,16 +15,6 @@ from notifications.models import Notification
 from panels.models import Decision, Meeting
 from tests.factories import CaseFactory, family_for
 from tests.panels.conftest import hold
-
-# A transactional test starts from whatever an earlier one's flush left: put back the panel
-# types a migration seeds (idempotent), rather than serialising the whole database.
-_SEED = "panels.migrations.0002_seed_panel_types_and_funding_bands"
-
-
-@pytest.fixture
-def panel_types(transactional_db):
-    importlib.import_module(_SEED).seed(django_apps, None)
-
 
 REASONS = "Leo is making good progress with the support his school already gives him."
 

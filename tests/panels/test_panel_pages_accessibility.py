@@ -12,8 +12,7 @@ from tests.conftest import axe_violations
 from tests.factories import AreaFactory, SettingFactory, family_for
 from tests.panels.conftest import hold
 
-# The panel types and funding bands are seeded by a data migration: keep them across the flush.
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_decision_form_with_every_setting(
