@@ -21,7 +21,7 @@ from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 
 from cases.models import Case, CouncilProfile, Document
-from cases.statutory import mediation_deadlines, timeline
+from cases.statutory import ADVICE_WEEKS, DRAFT_COMMENT_DAYS, mediation_deadlines, timeline
 from ehcp_portal.accounts.models import User
 
 # WeasyPrint logs every rendering step at INFO; set before it is first imported.
@@ -49,7 +49,8 @@ LETTERS: dict[str, LetterText] = {
         "assessment for {child}.",
         next_steps=(
             "We will ask for advice about {child} from you, {child}'s school or setting, an "
-            "educational psychologist, health and social care. Each has 6 weeks to send it.",
+            "educational psychologist, health and social care. "
+            f"Each has {ADVICE_WEEKS} weeks to send it.",
             "Your caseworker will keep you up to date, and you can follow every step online.",
             _CONTACT_CASEWORKER,
         ),
@@ -83,7 +84,8 @@ LETTERS: dict[str, LetterText] = {
         decision="We have assessed {child}'s needs and decided to issue an education, health "
         "and care (EHC) plan.",
         next_steps=(
-            "We will send you a draft of the plan. You will have 15 days to comment on it, ask "
+            "We will send you a draft of the plan. "
+            f"You will have {DRAFT_COMMENT_DAYS} days to comment on it, ask "
             "for a meeting and tell us which school or setting you would like.",
             _CONTACT_CASEWORKER,
         ),

@@ -95,6 +95,10 @@ TRANSFER_TELL_FAMILY_WEEKS = 6
 # reg 15: the new council reviews by the later of 12 months from the plan or last review
 # and 3 months from the transfer.
 TRANSFER_REVIEW_MONTHS = 3
+# reg 10(4)(a),(b),(d): a closure of the school or early years setting, or the family's absence
+# from the area, excuses a time limit only when it lasted at least 4 weeks.
+EXCEPTION_PERIOD_MIN_WEEKS = 4
+
 # regs 33-39 (s.55): the family contacts the mediation adviser within 2 months of the decision;
 # certificates within 3 working days; the council arranges mediation within 30 days.
 MEDIATION_CONTACT_MONTHS = 2
@@ -624,3 +628,9 @@ def tribunal_order_deadlines(order_kind: str, order_date: date) -> dict[str, dat
             f"Unknown tribunal order {order_kind!r}; expected one of {', '.join(TRIBUNAL_ORDERS)}"
         ) from None
     return {name: add_weeks(order_date, weeks) for name, weeks in periods.items()}
+
+
+def exception_period_long_enough(starts_on: date, ends_on: date) -> bool:
+    """Whether a closure or absence, counting both its first and last day, lasted the 4 weeks
+    reg 10(4)(a),(b),(d) requires."""
+    return (ends_on - starts_on).days + 1 >= EXCEPTION_PERIOD_MIN_WEEKS * 7

@@ -25,7 +25,7 @@ from django.utils import timezone
 from cases.letters import LETTERS, LetterDetails, decision_letter_create
 from cases.models import CLOSED_STAGES, Case, CaseEvent, Document, Stage
 from cases.services import case_event_record, case_refresh_deadline
-from cases.statutory import timeline
+from cases.statutory import ANNUAL_REVIEW_MONTHS, DRAFT_COMMENT_DAYS, timeline
 
 if TYPE_CHECKING:
     from ehcp_portal.accounts.models import User
@@ -141,7 +141,7 @@ ACTIONS: dict[str, Action] = {
             frozenset({Stage.DRAFTING}),
             Stage.DRAFT_WITH_FAMILY,
             guard=_draft_guard,
-            summary="We sent you the draft plan: you have 15 days to comment",
+            summary=f"We sent you the draft plan: you have {DRAFT_COMMENT_DAYS} days to comment",
             milestone="draft_issued_on",
         ),
         Action(
@@ -175,7 +175,10 @@ ACTIONS: dict[str, Action] = {
             frozenset({Stage.FINAL_ISSUED}),
             Stage.MAINTAINED,
             family_visible=False,
-            summary="The plan is now maintained and reviewed at least every 12 months",
+            summary=(
+                "The plan is now maintained and reviewed at least every "
+                f"{ANNUAL_REVIEW_MONTHS} months"
+            ),
         ),
         Action(
             "cease",

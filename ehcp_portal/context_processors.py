@@ -6,7 +6,16 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
+from cases import statutory
 from ehcp_portal.roles import NAVIGATION
+
+# The statutory periods, for the words pages say about them ("within 20 weeks"): the number
+# shown is the number the clock computes with.
+STATUTORY = {
+    name: value
+    for name, value in vars(statutory).items()
+    if name.isupper() and isinstance(value, int) and not isinstance(value, bool)
+}
 
 
 def portal(request: HttpRequest) -> dict[str, Any]:
@@ -35,6 +44,7 @@ def portal(request: HttpRequest) -> dict[str, Any]:
     return {
         "SERVICE_NAME": settings.SERVICE_NAME,
         "COUNCIL_NAME": settings.COUNCIL_NAME,
+        "STATUTORY": STATUTORY,
         "nav_items": nav_items,
         "notifications_unread": unread,
     }

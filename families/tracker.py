@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from cases.deadlines import Deadline, case_deadlines
 from cases.models import Case, Stage
-from cases.statutory import DRAFT_COMMENT_DAYS, timeline
+from cases.statutory import ADVICE_WEEKS, DRAFT_COMMENT_DAYS, timeline
 
 # The family's view of the journey, in order. Several internal stages share a step.
 JOURNEY: list[tuple[str, str, frozenset[str]]] = [
@@ -176,7 +176,8 @@ def tracker_summary(case: Case, deadlines: Sequence[Deadline] | None = None) -> 
         )
         next_steps = (
             "Professionals such as an educational psychologist, health and social care give us "
-            "their advice, and we ask for yours. Each adviser has 6 weeks. Then we decide "
+            f"their advice, and we ask for yours. Each adviser has {ADVICE_WEEKS} weeks. "
+            "Then we decide "
             "whether to issue an EHC plan."
         )
     elif stage == Stage.DRAFTING:

@@ -13,6 +13,14 @@ from cases.casework.models import Dispute
 from cases.casework.services import DISPUTABLE_EVENT_KINDS
 from cases.deadlines import LABELS
 from cases.models import EXCEPTABLE_KEYS, Area, CaseEvent, ExceptionReason, Stage, TribunalOrder
+from cases.statutory import (
+    ANNUAL_REVIEW_MONTHS,
+    EXCEPTION_PERIOD_MIN_WEEKS,
+    REASSESSMENT_WEEKS,
+    TRANSFER_REVIEW_MONTHS,
+    TRANSFER_TELL_FAMILY_WEEKS,
+    exception_period_long_enough,
+)
 from cases.workflow import Action
 from ehcp_portal.forms import label_choices_with
 
@@ -198,10 +206,11 @@ class DeadlineExceptionForm(forms.Form):
         elif reason and reason != ExceptionReason.PERSONAL_CIRCUMSTANCES and starts:
             if ends is None:
                 self.add_error("ends_on", "Enter the date the closure or absence ended")
-            elif (ends - starts).days + 1 < 28:
+            elif not exception_period_long_enough(starts, ends):
                 self.add_error(
                     "ends_on",
-                    "A closure or absence must last at least 4 weeks to be an exception",
+                    f"A closure or absence must last at least {EXCEPTION_PERIOD_MIN_WEEKS} "
+                    "weeks to be an exception",
                 )
         return data
 
@@ -419,7 +428,7 @@ class TribunalComplyForm(ClockFactForm):
 class ReassessmentForm(ClockFactForm):
     notified_on = GovUKDateField(
         label="Date we told the family we will re-assess",
-        help_text="The final plan is due 14 weeks later (regulation 27(2)).",
+        help_text=f"The final plan is due {REASSESSMENT_WEEKS} weeks later (regulation 27(2)).",
         error_messages={"required": "Enter the date we told the family"},
     )
 
@@ -432,13 +441,15 @@ class TransferInForm(ClockFactForm):
     plan_dated_on = GovUKDateField(
         label="Date of the plan or its last review",
         required=False,
-        help_text="The review is due by the later of 12 months from this and 3 months from the "
-        "transfer (regulation 15).",
+        help_text=f"The review is due by the later of {ANNUAL_REVIEW_MONTHS} months from this and "
+        f"{TRANSFER_REVIEW_MONTHS} months from the transfer (regulation 15).",
     )
     family_told_on = GovUKDateField(
         label="Date we told the family whether we will re-assess or review",
         required=False,
-        help_text="Within 6 weeks of the transfer. Leave blank if not yet.",
+        help_text=(
+            f"Within {TRANSFER_TELL_FAMILY_WEEKS} weeks of the transfer. Leave blank if not yet."
+        ),
     )
 
 

@@ -22,7 +22,11 @@ from cases.models import (
     TribunalOrder,
 )
 from cases.services import case_event_record, case_refresh_deadline
-from cases.statutory import TRIBUNAL_ORDERS
+from cases.statutory import (
+    EXCEPTION_PERIOD_MIN_WEEKS,
+    TRIBUNAL_ORDERS,
+    exception_period_long_enough,
+)
 
 if TYPE_CHECKING:
     from ehcp_portal.accounts.models import User
@@ -68,9 +72,10 @@ def deadline_exception_record(
     if reason in FOUR_WEEK_REASONS:
         if ends_on is None:
             raise CaseworkRefused("Enter the date the closure or absence ended.")
-        if (ends_on - starts_on).days + 1 < 28:
+        if not exception_period_long_enough(starts_on, ends_on):
             raise CaseworkRefused(
-                "A closure or absence must last at least 4 weeks to be an exception."
+                f"A closure or absence must last at least {EXCEPTION_PERIOD_MIN_WEEKS} weeks "
+                "to be an exception."
             )
     if ends_on is not None and ends_on < starts_on:
         raise CaseworkRefused("The end date must be the same as or after the start date.")

@@ -24,6 +24,7 @@ PATTERNS: dict[str, str] = {
     "a period in working days": r"add_working_days\([^()]*,\s*[1-9]\d*\s*\)",
     "weeks written as days": r"\b\d+\s*\*\s*7\b",
     "15 February or 31 March (reg 18)": r"date\([^()]*,\s*(2\s*,\s*15|3\s*,\s*31)\s*\)",
+    "4 weeks written as 28 days (reg 10(4))": r"days\s*\+\s*1\s*(<|>=)\s*28\b",
     "a transition year group": r"[\"'][Yy]ear (2|6|11|13)[\"']\s*[:,}]",
 }
 
