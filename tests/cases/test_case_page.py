@@ -129,7 +129,7 @@ def test_an_action_not_allowed_at_this_stage_and_a_bad_date_are_form_errors(
     body = response.content.decode()
     assert response.status_code == 200
     assert "That is not possible at this stage" in body
-    assert "Enter a real date" in body
+    assert "The date must be a real date" in body
     assert 'value="31"' in body  # what was typed is kept
 
 

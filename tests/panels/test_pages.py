@@ -193,7 +193,8 @@ def test_a_team_manager_sets_up_a_meeting_for_their_area(client, manager, panell
     )
     body = response.content.decode()
     assert response.status_code == 200 and "govuk-error-summary" in body
-    assert "Enter a real date" in body and "Choose the type of panel" in body
+    assert "The date of the meeting must be a real date" in body
+    assert "Choose the type of panel" in body
     assert 'value="Room 4"' in body
     past = timezone.localdate() - timedelta(days=1)
     chair = panellists[Discipline.EDUCATION]
