@@ -360,3 +360,14 @@ def test_family_page_lists_only_queries_about_their_case(client, case, parent, m
     client.force_login(parent)
     page = client.get(reverse("members:family", args=[case.reference])).content.decode()
     assert "No elected member has asked us about this request." in page
+
+
+def test_a_huge_year_of_birth_is_a_form_error_not_a_server_error(member):
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)  # a crash shows as a 500
+    response = _raise(client, member, child_date_of_birth_2="99999999999")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "govuk-error-summary" in body and "Year must include 4 numbers" in body
+    assert MemberEnquiry.objects.count() == 0
