@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from cases.models import SenNeed, Setting
 from cases.postcodes import postcode_normalise
+from ehcp_portal.forms import GovUKDateField
 from families.choices import SETTING_HOME, SETTING_NONE
 from families.models import Consent, FamilyMembership
 
@@ -40,63 +41,6 @@ CHANNELS = [
     ("phone", "Phone call"),
     ("email", "Email"),
 ]
-
-
-class GovUKDateWidget(forms.MultiWidget):
-    """Day, month and year boxes (GOV.UK date input); includes/field.html renders it."""
-
-    def __init__(self, attrs: dict | None = None) -> None:
-        super().__init__([forms.TextInput(), forms.TextInput(), forms.TextInput()], attrs)
-
-    def decompress(self, value: date | None) -> list[Any]:
-        if isinstance(value, date):
-            return [value.day, value.month, value.year]
-        return [None, None, None]
-
-
-class GovUKDateField(forms.MultiValueField):
-    """A date typed as day/month/year, with GOV.UK's error messages."""
-
-    widget = GovUKDateWidget
-
-    def __init__(self, *, thing: str, **kwargs: Any) -> None:
-        self.thing = thing  # "Date of birth" – used at the start of every message
-        parts = (
-            forms.CharField(required=False),
-            forms.CharField(required=False),
-            forms.CharField(required=False),
-        )
-        kwargs.setdefault("error_messages", {"required": f"Enter {thing.lower()}"})
-        super().__init__(parts, require_all_fields=False, **kwargs)
-
-    def clean(self, value: Any) -> date | None:
-        if not isinstance(value, list | tuple):
-            # Field.__init__ replaced the class-level widget with an instance of it.
-            value = cast(GovUKDateWidget, self.widget).decompress(value)
-        day, month, year = ((str(v).strip() if v is not None else "") for v in value)
-        present = [bool(day), bool(month), bool(year)]
-        if not any(present):
-            if self.required:
-                raise forms.ValidationError(self.error_messages["required"], code="required")
-            return None
-        missing = [
-            name for name, ok in zip(("day", "month", "year"), present, strict=True) if not ok
-        ]
-        if missing:
-            raise forms.ValidationError(
-                f"{self.thing} must include a {' and '.join(missing)}", code="incomplete"
-            )
-        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
-            raise forms.ValidationError(f"{self.thing} must be a real date", code="invalid")
-        try:
-            return date(int(year), int(month), int(day))
-        except ValueError as exc:
-            raise forms.ValidationError(
-                f"{self.thing} must be a real date", code="invalid"
-            ) from exc
-
-    def compress(self, data_list: list[Any]) -> Any:  # clean() does the work
-        return data_list
 
 
 def _today() -> date:
@@ -164,7 +108,7 @@ class ChildNameForm(StepForm):
 
 class ChildDobForm(StepForm):
     date_of_birth = GovUKDateField(
-        thing="Date of birth",
+        name_in_errors="Date of birth",
         label="What is their date of birth?",
         help_text="For example, 27 3 2015",
     )
@@ -428,7 +372,7 @@ class ReceivedForm(StepForm):
     """Assisted digital: the clock starts on the date the council received the request."""
 
     received_on = GovUKDateField(
-        thing="The date we received the request",
+        name_in_errors="The date we received the request",
         label="When did the council receive the request?",
         help_text="The date on the post stamp, the phone call or the email, not today's date if "
         "it came earlier. For example, 27 3 2026",
@@ -455,7 +399,7 @@ class ParentToldForm(StepForm):
     """School route: CoP 9.9 — the parent should know a school is asking for an assessment."""
 
     told_on = GovUKDateField(
-        thing="The date you told the parent",
+        name_in_errors="The date you told the parent",
         label="When did you tell the parent or carer about this request?",
         help_text="For example, 27 3 2026",
     )
@@ -503,7 +447,7 @@ class ChildAddForm(forms.Form):
     first_name = ChildNameForm.base_fields["first_name"]
     last_name = ChildNameForm.base_fields["last_name"]
     date_of_birth = GovUKDateField(
-        thing="Date of birth", label="Date of birth", help_text="For example, 27 3 2015"
+        name_in_errors="Date of birth", label="Date of birth", help_text="For example, 27 3 2015"
     )
 
     def __init__(self, *args: Any, young_person: bool = False, **kwargs: Any) -> None:
@@ -555,7 +499,7 @@ class ClaimForm(forms.Form):
         widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
     )
     date_of_birth = GovUKDateField(
-        thing="Date of birth",
+        name_in_errors="Date of birth",
         label="The child or young person's date of birth",
         help_text="For example, 27 3 2015",
     )

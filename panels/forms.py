@@ -1,57 +1,13 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, cast
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from cases.models import Case, Document, Setting, SettingType
 from ehcp_portal.accounts.models import Role, User
-from ehcp_portal.forms import label_choices_with
+from ehcp_portal.forms import GovUKDateField, label_choices_with
 from panels.models import FundingBand, Meeting, MeetingMember, PanelPaper, PanelType
-
-
-class GovUKDateWidget(forms.MultiWidget):
-    """Day, month and year boxes (the GOV.UK date input pattern); see includes/field.html."""
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__([forms.TextInput(), forms.TextInput(), forms.TextInput()], attrs)
-
-    def decompress(self, value: date | None) -> list[int | None]:
-        return [value.day, value.month, value.year] if value else [None, None, None]
-
-
-class GovUKDateField(forms.MultiValueField):
-    widget = GovUKDateWidget
-
-    def __init__(self, **kwargs: Any) -> None:
-        part = {"invalid": "Enter a real date"}
-        messages = {
-            "incomplete": "The date must include a day, month and year",
-            **kwargs.pop("error_messages", {}),
-        }
-        super().__init__(
-            fields=(
-                forms.IntegerField(error_messages=part),
-                forms.IntegerField(error_messages=part),
-                forms.IntegerField(error_messages=part),
-            ),
-            require_all_fields=False,
-            error_messages=messages,
-            **kwargs,
-        )
-
-    def compress(self, data_list: list[int | None]) -> date | None:
-        if not data_list or all(v in (None, "") for v in data_list):
-            return None
-        day, month, year = data_list
-        if day is None or month is None or year is None:
-            raise ValidationError("Enter a real date")
-        try:
-            return date(year, month, day)
-        except ValueError:
-            raise ValidationError("Enter a real date") from None
 
 
 class MeetingForm(forms.Form):
@@ -63,8 +19,8 @@ class MeetingForm(forms.Form):
     )
     date = GovUKDateField(
         label="Date of the meeting",
+        name_in_errors="The date of the meeting",
         help_text="For example, 27 3 2027",
-        error_messages={"required": "Enter the date of the meeting"},
     )
     location = forms.CharField(max_length=200, required=False, label="Where (optional)")
     chair = forms.ModelChoiceField(

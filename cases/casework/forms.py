@@ -22,65 +22,10 @@ from cases.statutory import (
     exception_period_long_enough,
 )
 from cases.workflow import Action
-from ehcp_portal.forms import label_choices_with
+from ehcp_portal.forms import GovUKDateField, label_choices_with
 
 if TYPE_CHECKING:
     from ehcp_portal.accounts.models import User
-
-
-class GovUKDateWidget(forms.MultiWidget):
-    """Day, month and year boxes (the GOV.UK date input pattern)."""
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__([forms.TextInput(), forms.TextInput(), forms.TextInput()], attrs)
-
-    def decompress(self, value: date | None) -> list[Any]:
-        if isinstance(value, date):
-            return [value.day, value.month, value.year]
-        return [None, None, None]
-
-
-class GovUKDateField(forms.MultiValueField):
-    widget = GovUKDateWidget
-
-    default_error_messages = {
-        "invalid": "Enter a real date",
-        "incomplete": "Enter a date with a day, month and year",
-    }
-
-    def __init__(self, **kwargs: Any) -> None:
-        fields = (
-            forms.IntegerField(min_value=1, max_value=31),
-            forms.IntegerField(min_value=1, max_value=12),
-            forms.IntegerField(min_value=1900, max_value=2200),
-        )
-        kwargs.setdefault("require_all_fields", True)
-        super().__init__(fields=fields, **kwargs)
-
-    def clean(self, value: Any) -> date | None:
-        # Give GOV.UK's one message per date rather than one per box.
-        if isinstance(value, list | tuple):
-            parts = [str(v or "").replace("\x00", "").strip() for v in value]
-            if not any(parts):
-                if self.required:
-                    raise forms.ValidationError(self.error_messages["required"], code="required")
-                return None
-            if not all(parts):
-                raise forms.ValidationError(self.error_messages["incomplete"], code="incomplete")
-            try:
-                day, month, year = (int(p) for p in parts)
-                return date(year, month, day)
-            except ValueError:
-                raise forms.ValidationError(
-                    self.error_messages["invalid"], code="invalid"
-                ) from None
-        return super().clean(value)
-
-    def compress(self, data_list: list[Any]) -> date | None:
-        if not data_list:
-            return None
-        day, month, year = data_list
-        return date(year, month, day)
 
 
 def _no_future(value: date | None, what: str) -> None:
@@ -128,7 +73,9 @@ _CLOSED_FOR_FILTER = {
 class CaseActionForm(forms.Form):
     action = forms.ChoiceField(label="What has happened?", widget=forms.RadioSelect)
     on = GovUKDateField(
-        label="Date", help_text="The date of the decision or event, for example 27 3 2026"
+        label="Date",
+        name_in_errors="The date",
+        help_text="The date of the decision or event, for example 27 3 2026",
     )
     reasons = forms.CharField(
         label="Reasons",
@@ -149,7 +96,6 @@ class CaseActionForm(forms.Form):
         self.fields["action"].error_messages["invalid_choice"] = (
             "That is not possible at this stage. Choose one of the actions listed"
         )
-        self.fields["on"].error_messages["required"] = "Enter the date"
 
     def clean_reasons(self) -> str:
         return _text(self.cleaned_data["reasons"])
@@ -165,11 +111,12 @@ class DeadlineExceptionForm(forms.Form):
     )
     starts_on = GovUKDateField(
         label="When did it start?",
+        name_in_errors="The date it started",
         help_text="The first day of the closure, absence or circumstances",
-        error_messages={"required": "Enter the date it started"},
     )
     ends_on = GovUKDateField(
         label="When did it end?",
+        name_in_errors="The date it ended",
         required=False,
         help_text="Needed for a closure or an absence; leave blank if it has not ended",
     )
@@ -182,8 +129,8 @@ class DeadlineExceptionForm(forms.Form):
     )
     family_told_on = GovUKDateField(
         label="When was the family told?",
+        name_in_errors="The date the family was told",
         help_text="The Code of Practice (9.42) says the family must be told about the exception",
-        error_messages={"required": "Enter the date the family was told"},
     )
 
     def clean_evidence(self) -> str:
@@ -234,21 +181,30 @@ class DisputeForm(forms.Form):
         error_messages={"required": "Choose the decision the family disputes"},
     )
     mediation_contacted_on = GovUKDateField(
-        label="Date the family contacted the mediation adviser", required=False
+        label="Date the family contacted the mediation adviser",
+        name_in_errors="The date the family contacted the mediation adviser",
+        required=False,
     )
     mediation_certificate_on = GovUKDateField(
         label="Date of the mediation certificate",
+        name_in_errors="The date of the mediation certificate",
         required=False,
         help_text="The last day to appeal is worked out from this date and the decision letter",
     )
     appeal_registered_on = GovUKDateField(
-        label="Date the tribunal registered the appeal", required=False
+        label="Date the tribunal registered the appeal",
+        name_in_errors="The date the tribunal registered the appeal",
+        required=False,
     )
-    hearing_on = GovUKDateField(label="Hearing date", required=False)
+    hearing_on = GovUKDateField(
+        label="Hearing date", name_in_errors="The hearing date", required=False
+    )
     outcome = forms.ChoiceField(
         label="Outcome", choices=Dispute.Outcome.choices, initial=Dispute.Outcome.PENDING
     )
-    outcome_on = GovUKDateField(label="Date of the outcome", required=False)
+    outcome_on = GovUKDateField(
+        label="Date of the outcome", name_in_errors="The date of the outcome", required=False
+    )
     notes = forms.CharField(
         label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )
@@ -290,7 +246,7 @@ class CaseTaskForm(forms.Form):
         max_length=200,
         error_messages={"required": "Enter what needs doing"},
     )
-    due_on = GovUKDateField(label="Due by", required=False)
+    due_on = GovUKDateField(label="Due by", name_in_errors="The due date", required=False)
     assignee: forms.ModelChoiceField[User] = forms.ModelChoiceField(
         label="Who will do it?", queryset=None, required=False, empty_label="Me"
     )
@@ -403,7 +359,7 @@ class TribunalOrderForm(ClockFactForm):
     )
     ordered_on = GovUKDateField(
         label="Date the order was sent to us",
-        error_messages={"required": "Enter the date the order was sent to us"},
+        name_in_errors="The date the order was sent to us",
     )
     dispute = _DisputeChoiceField(
         label="The appeal it decides",
@@ -421,31 +377,33 @@ class TribunalOrderForm(ClockFactForm):
 class TribunalComplyForm(ClockFactForm):
     complied_on = GovUKDateField(
         label="Date we did everything the order asked",
-        error_messages={"required": "Enter the date we complied with the order"},
+        name_in_errors="The date we complied with the order",
     )
 
 
 class ReassessmentForm(ClockFactForm):
     notified_on = GovUKDateField(
         label="Date we told the family we will re-assess",
+        name_in_errors="The date we told the family",
         help_text=f"The final plan is due {REASSESSMENT_WEEKS} weeks later (regulation 27(2)).",
-        error_messages={"required": "Enter the date we told the family"},
     )
 
 
 class TransferInForm(ClockFactForm):
     transferred_on = GovUKDateField(
         label="Date the plan was transferred to us",
-        error_messages={"required": "Enter the date the plan was transferred"},
+        name_in_errors="The date the plan was transferred",
     )
     plan_dated_on = GovUKDateField(
         label="Date of the plan or its last review",
+        name_in_errors="The date of the plan or its last review",
         required=False,
         help_text=f"The review is due by the later of {ANNUAL_REVIEW_MONTHS} months from this and "
         f"{TRANSFER_REVIEW_MONTHS} months from the transfer (regulation 15).",
     )
     family_told_on = GovUKDateField(
         label="Date we told the family whether we will re-assess or review",
+        name_in_errors="The date we told the family",
         required=False,
         help_text=(
             f"Within {TRANSFER_TELL_FAMILY_WEEKS} weeks of the transfer. Leave blank if not yet."
@@ -456,5 +414,5 @@ class TransferInForm(ClockFactForm):
 class PhaseTransferAmendedForm(ClockFactForm):
     amended_on = GovUKDateField(
         label="Date the amended plan naming the new school was issued",
-        error_messages={"required": "Enter the date the amended plan was issued"},
+        name_in_errors="The date the amended plan was issued",
     )

@@ -11,6 +11,7 @@ from django import forms
 from django.utils import timezone
 
 from cases.members.models import EnquiryCategory
+from ehcp_portal.forms import GovUKDateField
 
 if TYPE_CHECKING:
     from cases.models import Area
@@ -35,55 +36,6 @@ def without_nul(data: Any) -> Any:  # a QueryDict, MultiValueDict or dict
 class NulStrippingForm(forms.Form):
     def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(without_nul(data), *args, **kwargs)
-
-
-class GovUKDateWidget(forms.MultiWidget):
-    """Day, month and year boxes (the GOV.UK date input); rendered by includes/field.html."""
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(
-            {"day": forms.TextInput(), "month": forms.TextInput(), "year": forms.TextInput()},
-            attrs,
-        )
-
-    def decompress(self, value: Any) -> list[Any]:
-        if isinstance(value, date):
-            return [value.day, value.month, value.year]
-        return [None, None, None]
-
-
-class GovUKDateField(forms.Field):
-    """A date from three boxes, with the GOV.UK pattern's error messages."""
-
-    widget = GovUKDateWidget
-
-    def __init__(self, *, name_in_errors: str = "Date", **kwargs: Any) -> None:
-        self.name_in_errors = name_in_errors
-        kwargs.setdefault("error_messages", {})
-        kwargs["error_messages"].setdefault("required", f"Enter {name_in_errors.lower()}")
-        super().__init__(**kwargs)
-
-    def to_python(self, value: Any) -> date | None:
-        if isinstance(value, date):
-            return value
-        parts = [str(p).strip() if p is not None else "" for p in (value or [])]
-        parts += [""] * (3 - len(parts))
-        day, month, year = parts[:3]
-        if not (day or month or year):
-            return None
-        missing = [n for n, p in (("day", day), ("month", month), ("year", year)) if not p]
-        if missing:
-            raise forms.ValidationError(
-                f"{self.name_in_errors} must include a {' and '.join(missing)}"
-            )
-        if not (day.isdigit() and month.isdigit() and year.isdigit()):
-            raise forms.ValidationError(f"{self.name_in_errors} must be a real date")
-        if len(year) != 4:
-            raise forms.ValidationError("Year must include 4 numbers")
-        try:
-            return date(int(year), int(month), int(day))
-        except ValueError:
-            raise forms.ValidationError(f"{self.name_in_errors} must be a real date") from None
 
 
 class MemberEnquiryForm(NulStrippingForm):

@@ -12,44 +12,11 @@ from django.core.exceptions import ValidationError
 from cases.models import Setting
 from cases.plans.models import Review
 from cases.plans.sections import NEED_SECTIONS, SECTIONS
+from ehcp_portal.forms import GovUKDateField
 
 
 def _no_nul(value: str) -> str:
     return (value or "").replace("\x00", "")
-
-
-class GovUKDateWidget(forms.MultiWidget):
-    """Day, month, year boxes (GOV.UK date input); rendered by includes/field.html."""
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__([forms.TextInput(), forms.TextInput(), forms.TextInput()], attrs)
-
-    def decompress(self, value: date | None) -> list[Any]:
-        if isinstance(value, date):
-            return [value.day, value.month, value.year]
-        return [None, None, None]
-
-
-class GovUKDateField(forms.MultiValueField):
-    widget = GovUKDateWidget
-
-    def __init__(self, **kwargs: Any) -> None:
-        fields = (forms.CharField(), forms.CharField(), forms.CharField())
-        kwargs.setdefault(
-            "error_messages", {"required": "Enter the date", "incomplete": "Enter a full date"}
-        )
-        super().__init__(fields=fields, require_all_fields=False, **kwargs)
-
-    def compress(self, data_list: list[str]) -> date | None:
-        if not data_list or not any(data_list):
-            return None
-        try:
-            day, month, year = (int(_no_nul(str(v)).strip()) for v in data_list)
-            if year < 1900:
-                raise ValueError
-            return date(year, month, day)
-        except (TypeError, ValueError):
-            raise ValidationError("The date must be a real date, like 27 3 2027") from None
 
 
 class SectionTextForm(forms.Form):
@@ -254,7 +221,11 @@ class FinalPlanForm(forms.Form):
 class DraftMeetingForm(forms.Form):
     """The meeting the family asked for about the draft plan (CoP 9.77)."""
 
-    met_on = GovUKDateField(label="Date of the meeting", help_text="For example, 27 3 2027")
+    met_on = GovUKDateField(
+        label="Date of the meeting",
+        name_in_errors="The date of the meeting",
+        help_text="For example, 27 3 2027",
+    )
     with_whom = forms.CharField(
         label="Who was at the meeting",
         help_text="For example, both parents and the SENCO",
@@ -285,13 +256,17 @@ class DraftMeetingForm(forms.Form):
 
 class ReviewMeetingForm(forms.Form):
     meeting_on = GovUKDateField(
-        label="Date of the review meeting", help_text="For example, 27 3 2027"
+        label="Date of the review meeting",
+        name_in_errors="The date of the review meeting",
+        help_text="For example, 27 3 2027",
     )
 
 
 class ReviewReportForm(forms.Form):
     received_on = GovUKDateField(
-        label="Date the report was received", help_text="For example, 27 3 2027"
+        label="Date the report was received",
+        name_in_errors="The date the report was received",
+        help_text="For example, 27 3 2027",
     )
 
 

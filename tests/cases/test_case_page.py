@@ -129,7 +129,7 @@ def test_an_action_not_allowed_at_this_stage_and_a_bad_date_are_form_errors(
     body = response.content.decode()
     assert response.status_code == 200
     assert "That is not possible at this stage" in body
-    assert "Enter a real date" in body
+    assert "The date must be a real date" in body
     assert 'value="31"' in body  # what was typed is kept
 
 
@@ -274,3 +274,18 @@ def test_caseworker_downloads_a_case_document_from_the_link_on_the_page(
     # The family of the case does not get the staff-only document through that link.
     client.force_login(family_for(case))
     assert client.get(href).status_code == 404
+
+
+def test_a_huge_year_for_an_action_is_a_form_error_not_a_server_error(case, caseworker):
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)  # a crash shows as a 500
+    client.force_login(caseworker)
+    response = client.post(
+        _url(case, "casework:case_action"),
+        {"action": "agree_to_assess", "on_0": "1", "on_1": "3", "on_2": "99999999999"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "govuk-error-summary" in body and "Year must include 4 numbers" in body
+    assert case.events.filter(kind="agree_to_assess").count() == 0

@@ -66,7 +66,10 @@ def test_an_excepted_deadline_keeps_its_due_date_and_shows_excepted(client, case
             {"family_told_on_0": "", "family_told_on_1": "", "family_told_on_2": ""},
             "Enter the date the family was told",
         ),
-        ({"family_told_on_0": "30", "family_told_on_1": "2"}, "Enter a real date"),
+        (
+            {"family_told_on_0": "30", "family_told_on_1": "2"},
+            "The date the family was told must be a real date",
+        ),
         (
             {"ends_on_0": "", "ends_on_1": "", "ends_on_2": ""},
             "Enter the date the closure or absence ended",

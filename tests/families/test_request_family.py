@@ -376,3 +376,23 @@ def test_consent_to_other_agencies_names_them(client, parent_with_child, leeds):
     )
     body = client.get(reverse("families:track", args=[Case.objects.get().reference])).content
     assert "Another agency: CAMHS" in body.decode()
+
+
+def test_a_huge_year_of_birth_is_a_form_error_not_a_server_error(db):
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)  # a crash shows as a 500
+    client.force_login(UserFactory(role=Role.PARENT))
+    response = client.post(
+        reverse("families:child_add"),
+        {
+            "first_name": "Noor",
+            "last_name": "Ali",
+            "date_of_birth_0": "1",
+            "date_of_birth_1": "3",
+            "date_of_birth_2": "99999999999",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "govuk-error-summary" in body and "Year must include 4 numbers" in body

@@ -193,7 +193,8 @@ def test_a_team_manager_sets_up_a_meeting_for_their_area(client, manager, panell
     )
     body = response.content.decode()
     assert response.status_code == 200 and "govuk-error-summary" in body
-    assert "Enter a real date" in body and "Choose the type of panel" in body
+    assert "The date of the meeting must be a real date" in body
+    assert "Choose the type of panel" in body
     assert 'value="Room 4"' in body
     past = timezone.localdate() - timedelta(days=1)
     chair = panellists[Discipline.EDUCATION]
@@ -223,3 +224,20 @@ def test_a_team_manager_sets_up_a_meeting_for_their_area(client, manager, panell
         if role != Role.TEAM_MANAGER and role != Role.ADMIN:
             client.force_login(user_of_role(role))
             assert client.get(url).status_code == 404
+
+
+def test_a_huge_year_for_a_meeting_is_a_form_error_not_a_server_error(manager):
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)  # a crash shows as a 500
+    client.force_login(manager)
+    for day, year, message in [
+        ("1", "99999999999", "Year must include 4 numbers"),
+        ("99999999999", "2027", "The date of the meeting must be a real date"),
+    ]:
+        response = client.post(
+            reverse("panels:meeting_new"), {"date_0": day, "date_1": "3", "date_2": year}
+        )
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert "govuk-error-summary" in body and message in body

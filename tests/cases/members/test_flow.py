@@ -23,9 +23,9 @@ VALID = {
     "case_reference": "",
     "parent_name": "Jo Smith",
     "child_name": "Amelia Smith",
-    "child_date_of_birth_day": "4",
-    "child_date_of_birth_month": "5",
-    "child_date_of_birth_year": "2016",
+    "child_date_of_birth_0": "4",
+    "child_date_of_birth_1": "5",
+    "child_date_of_birth_2": "2016",
     "address": "1 Church Lane, Leeds LS6 1AA",
     "category": "delay",
     "concern": "The family has had no decision after seven weeks.",
@@ -195,7 +195,7 @@ def test_form_errors_keep_what_was_typed_and_link_to_the_fields(client, member):
         client,
         member,
         child_name="",
-        child_date_of_birth_month="13",
+        child_date_of_birth_1="13",
         concern="Still waiting \x00 for news",
         declaration="",
     )
@@ -225,9 +225,9 @@ def test_reference_route_does_not_need_family_details_and_reveals_nothing(client
         case_reference=case.reference.lower(),
         parent_name="",
         child_name="",
-        child_date_of_birth_day="",
-        child_date_of_birth_month="",
-        child_date_of_birth_year="",
+        child_date_of_birth_0="",
+        child_date_of_birth_1="",
+        child_date_of_birth_2="",
         address="",
     )
     assert response.status_code == 302
@@ -245,9 +245,9 @@ def test_family_details_route_needs_name_date_of_birth_and_address(client, membe
         member,
         parent_name="",
         child_name="",
-        child_date_of_birth_day="",
-        child_date_of_birth_month="",
-        child_date_of_birth_year="",
+        child_date_of_birth_0="",
+        child_date_of_birth_1="",
+        child_date_of_birth_2="",
         address="",
     )
     page = response.content.decode()
@@ -360,3 +360,14 @@ def test_family_page_lists_only_queries_about_their_case(client, case, parent, m
     client.force_login(parent)
     page = client.get(reverse("members:family", args=[case.reference])).content.decode()
     assert "No elected member has asked us about this request." in page
+
+
+def test_a_huge_year_of_birth_is_a_form_error_not_a_server_error(member):
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)  # a crash shows as a 500
+    response = _raise(client, member, child_date_of_birth_2="99999999999")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "govuk-error-summary" in body and "Year must include 4 numbers" in body
+    assert MemberEnquiry.objects.count() == 0

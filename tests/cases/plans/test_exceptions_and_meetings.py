@@ -142,3 +142,22 @@ def test_no_meeting_page_before_the_draft_is_sent(client, drafting_case, casewor
     client.force_login(caseworker)
     url = reverse("plans:draft_meeting", args=[drafting_case.reference])
     assert client.get(url).status_code == 404
+
+
+def test_a_huge_year_for_the_meeting_is_a_form_error_not_a_server_error(late_plan, caseworker):
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)  # a crash shows as a 500
+    client.force_login(caseworker)
+    response = client.post(
+        reverse("plans:draft_meeting", args=[late_plan.case.reference]),
+        {
+            "met_on_0": "1",
+            "met_on_1": "3",
+            "met_on_2": "99999999999",
+            "with_whom": "Both parents",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "govuk-error-summary" in body and "Year must include 4 numbers" in body

@@ -341,7 +341,7 @@ def test_review_pages_record_meeting_and_decision(client, final, caseworker):
         },
     )
     assert response.status_code == 200
-    assert "The date must be a real date" in response.content.decode()
+    assert "The date of the review meeting must be a real date" in response.content.decode()
     from datetime import timedelta
 
     from django.utils import timezone
