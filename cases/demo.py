@@ -19,7 +19,6 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from cases.deadlines import next_deadline
 from cases.models import (
     CLOSED_STAGES,
     Area,
@@ -35,7 +34,7 @@ from cases.models import (
     Team,
 )
 from cases.selectors import areas_by_district, teams_by_area
-from cases.services import ChildWithPostcode, case_prepare
+from cases.services import ChildWithPostcode, case_prepare, case_refresh_deadline
 from ehcp_portal.accounts.models import Role, User
 
 DEMO_PASSWORD = "ehcp-demo-2026"
@@ -519,9 +518,8 @@ def build_cases(
         case = _case(council, i, family, places)
         counters[case.received_on.year] = counters.get(case.received_on.year, 0) + 1
         case.reference = f"EHC-{case.received_on.year}-{counters[case.received_on.year]:06d}"
-        upcoming = next_deadline(case, today=council.today)
-        case.next_deadline_key = upcoming.key if upcoming else ""
-        case.next_deadline_on = upcoming.due if upcoming else None
+        # The same refresh as every real event: next deadline, and a plan's next phase transfer.
+        case_refresh_deadline(case=case, today=council.today)
         if priority is not None:
             case.priority, case.priority_reasons = priority(case)
         cases.append(case)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from io import StringIO
 
 from django.core.management import call_command
+from django.urls import reverse
 
 from cases.models import OPEN_STAGES, Case, Stage
 from ehcp_portal.accounts.models import Role, User
@@ -46,3 +47,24 @@ def test_seed_demo_is_deterministic(db):
         Case.objects.order_by("reference").values_list("reference", "stage", "received_on")
     )
     assert first == second
+
+
+def test_demo_plans_carry_their_phase_transfer_so_the_cohort_page_has_children(client, db):
+    """The demo opens and refreshes its cases like real ones: a maintained plan knows the child's
+    next phase transfer (reg 18), so the caseworker's phase-transfer page lists the cohort."""
+    call_command("seed_demo", "--cases", "300", "--seed", "7", stdout=StringIO())
+    plans = Case.objects.filter(stage__in=[Stage.FINAL_ISSUED, Stage.MAINTAINED], is_open=True)
+    assert plans.filter(phase_transfer_year__isnull=False).exists()
+    assert (
+        not Case.objects.exclude(stage__in=[Stage.FINAL_ISSUED, Stage.MAINTAINED])
+        .filter(phase_transfer_year__isnull=False)
+        .exists()
+    )
+    year = plans.exclude(phase_transfer_year__isnull=True).values_list(
+        "phase_transfer_year", flat=True
+    )[0]
+    manager = User.objects.get(email="manager.east@demo.ehcp.test")
+    client.force_login(manager)
+    response = client.get(reverse("casework:phase_transfers"), {"year": year})
+    assert response.status_code == 200
+    assert len(response.context["rows"]) > 0
