@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     from ehcp_portal.accounts.models import User as UserT
 
 
+# "Due this week" on the caseload and "at risk this week" on the team page: the same 7 days.
+WEEK_AHEAD = timedelta(days=7)
+
+
 def with_exceptions(qs: QuerySet[Case]) -> QuerySet[Case]:
     """Cases with their recorded exceptions prefetched (one query for the whole list), so the
     one reader of the clock (cases.deadlines.case_deadlines) applies them at no further cost."""
@@ -72,7 +76,7 @@ def caseload_filtered(
     # "Due this week" and "overdue" are either/or when both are ticked: show both groups.
     due_q = Q()
     if filters.due_this_week:
-        due_q |= Q(next_deadline_on__gte=today, next_deadline_on__lte=today + timedelta(days=7))
+        due_q |= Q(next_deadline_on__gte=today, next_deadline_on__lte=today + WEEK_AHEAD)
     if filters.overdue:
         # reg 10(4): a passed deadline with a recorded exception is not overdue.
         due_q |= Q(next_deadline_on__lt=today, next_deadline_excepted=False)
@@ -224,9 +228,7 @@ def team_caseloads(area_id: int | None, *, today: date | None = None) -> list[Ca
             n_open=Count("pk"),
             n_risk=Count(
                 "pk",
-                filter=Q(
-                    next_deadline_on__gte=today, next_deadline_on__lte=today + timedelta(days=7)
-                ),
+                filter=Q(next_deadline_on__gte=today, next_deadline_on__lte=today + WEEK_AHEAD),
             ),
             n_breach=Count(
                 "pk", filter=Q(next_deadline_on__lt=today, next_deadline_excepted=False)

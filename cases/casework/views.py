@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -451,7 +451,7 @@ def team_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
             "loads": loads,
             "unassigned": queue[:UNASSIGNED_SHOWN],
             "more_unassigned": len(queue) > UNASSIGNED_SHOWN,
-            "week_end": today + timedelta(days=7),
+            "week_end": today + selectors.WEEK_AHEAD,
         },
     )
 
