@@ -180,7 +180,7 @@ def test_reassessment_and_transfer_in_deadlines(client, team, caseworker):
     assert case.events.filter(kind="transfer_in", family_visible=True).exists()
 
 
-@pytest.mark.parametrize("role", [Role.PARENT, Role.SCHOOL, Role.ADVICE_GIVER, Role.PANEL_MEMBER])
+@pytest.mark.parametrize("role", [r for r in Role if r not in (Role.CASEWORKER, Role.TEAM_MANAGER)])
 def test_only_staff_who_work_the_case_record_clock_facts(client, case, user_of_role, role):
     client.force_login(user_of_role(role))
     assert client.get(_fact_url(case, "reassessment")).status_code == 404
@@ -241,10 +241,7 @@ def test_a_caseworker_sees_their_own_and_their_teams_transfers(client, team, cas
     assert other_team.reference not in listed
 
 
-@pytest.mark.parametrize(
-    "role",
-    [Role.PARENT, Role.YOUNG_PERSON, Role.SCHOOL, Role.ADVICE_GIVER, Role.PANEL_MEMBER, Role.ADMIN],
-)
+@pytest.mark.parametrize("role", [r for r in Role if r not in (Role.CASEWORKER, Role.TEAM_MANAGER)])
 def test_other_roles_do_not_see_the_cohort(client, user_of_role, role):
     client.force_login(user_of_role(role))
     assert client.get(_cohort_url()).status_code == 404
