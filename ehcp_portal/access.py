@@ -134,10 +134,6 @@ CASE_TRACK = "case.track"  # the family-facing tracker: family parts only
 CASE_MEMBER = "case.member"  # an elected member: stage and next date, with the family's consent
 
 
-def case_filter(user: User, action: str) -> Q:
-    return rule_filter(user, CASE, action)
-
-
 def cases_for(user: User, action: str = CASE_VIEW) -> QuerySet[Any]:
     return objects_for(user, CASE, action)
 

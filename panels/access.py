@@ -60,10 +60,6 @@ def register() -> None:
     access.rule_register(MEETING, MEETING_RATIFY, _oversees, roles=[Role.TEAM_MANAGER])
 
 
-def meeting_filter(user: User, action: str) -> Q:
-    return access.rule_filter(user, MEETING, action)
-
-
 def meetings_for(user: User, action: str = MEETING_VIEW) -> QuerySet[Meeting]:
     return access.objects_for(user, MEETING, action)
 

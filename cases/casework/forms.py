@@ -162,10 +162,6 @@ class DeadlineExceptionForm(forms.Form):
         return data
 
 
-def exceptable(key: str) -> bool:
-    return key in EXCEPTABLE_KEYS
-
-
 def _decision_label(event: CaseEvent) -> str:
     on = event.data.get("on") if isinstance(event.data, dict) else None
     when = date.fromisoformat(on) if on else timezone.localtime(event.created_at).date()

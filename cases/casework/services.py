@@ -256,10 +256,6 @@ def phase_transfer_amended_record(*, case: Case, amended_on: date, actor: User |
     )
 
 
-def disputable_events(case: Case) -> list[CaseEvent]:
-    return list(case.events.filter(kind__in=DISPUTABLE_EVENT_KINDS).order_by("-created_at", "-id"))
-
-
 def _event_date(event: CaseEvent) -> date:
     on = event.data.get("on") if isinstance(event.data, dict) else None
     return date.fromisoformat(on) if on else timezone.localtime(event.created_at).date()

@@ -67,10 +67,6 @@ def register() -> None:
     )
 
 
-def member_enquiry_filter(user: User, action: str) -> Q:
-    return access.rule_filter(user, ENQUIRY, action)
-
-
 def member_enquiries_for(user: User, action: str) -> QuerySet[MemberEnquiry]:
     return access.objects_for(user, ENQUIRY, action)
 
