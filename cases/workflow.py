@@ -347,7 +347,8 @@ def _decision_check(case: Case, spec: Action, on: date, reasons: str) -> None:
 
 def _milestone_write(case: Case, spec: Action, on: date) -> None:
     """The milestone the statutory clock reads, the stage, and the clock's next deadline."""
-    fields = ["stage", "is_open", "next_deadline_key", "next_deadline_on", "updated_at"]
+    # case_refresh_deadline below writes the deadline fields itself.
+    fields = ["stage", "is_open", "updated_at"]
     if spec.milestone:
         setattr(case, spec.milestone, on)
         fields.append(spec.milestone)
