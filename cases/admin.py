@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from cases.models import CouncilProfile
+from cases.models import Area, CouncilProfile, Setting, Team
 
 
 @admin.register(CouncilProfile)
@@ -32,3 +32,24 @@ class CouncilProfileAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+@admin.register(Area)
+class AreaAdmin(admin.ModelAdmin):
+    list_display = ["name", "postcode_districts"]
+    search_fields = ["name"]
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "area", "manager"]
+    list_filter = ["area"]
+    search_fields = ["name"]
+    autocomplete_fields = ["manager"]
+
+
+@admin.register(Setting)
+class SettingAdmin(admin.ModelAdmin):
+    list_display = ["name", "setting_type", "area", "urn"]
+    list_filter = ["setting_type", "area"]
+    search_fields = ["name", "urn"]
