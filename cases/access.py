@@ -43,6 +43,11 @@ def _council_triage(user: User) -> Q:
     return Q(area__isnull=True)
 
 
+def _council_wide(user: User) -> Q:
+    # The head of service answers for the whole council's service: every area's cases, to read.
+    return Q()
+
+
 def _entered_before_placed(user: User) -> Q:
     # The caseworker who took a paper or phone request can still open it while it waits in
     # triage, to answer the family's call about it.
@@ -78,6 +83,7 @@ def register() -> None:
     access.rule_register(
         access.CASE, access.CASE_VIEW, _entered_before_placed, roles=[Role.CASEWORKER]
     )
+    access.rule_register(access.CASE, access.CASE_VIEW, _council_wide, roles=[Role.HEAD_OF_SERVICE])
     access.rule_register(access.CASE, access.CASE_TRACK, _family, roles=FAMILY)
 
     access.subject_register(DOCUMENT, Document, distinct=True)

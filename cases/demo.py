@@ -324,6 +324,18 @@ def build_council(council: DemoCouncil) -> None:
         setting=first_primary,
     )
     council.user(
+        "head.of.service@demo.ehcp.test",
+        council.name(),
+        Role.HEAD_OF_SERVICE,
+        "head of the SEND service: every area's figures and cases",
+    )
+    council.user(
+        "dpo@demo.ehcp.test",
+        council.name(),
+        Role.DPO,
+        "data protection officer: access log, subject access, retention",
+    )
+    council.user(
         "admin@demo.ehcp.test",
         "Demo Administrator",
         Role.ADMIN,

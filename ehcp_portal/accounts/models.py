@@ -16,11 +16,17 @@ class Role(models.TextChoices):
     TEAM_MANAGER = "team_manager", "Team manager"
     PANEL_MEMBER = "panel_member", "Panel member"
     ELECTED_MEMBER = "elected_member", "Elected member"
+    # Oversees the whole council's SEND service: every area's figures and cases, ratification.
+    HEAD_OF_SERVICE = "head_of_service", "Head of service"
+    # Answers subject access requests, searches the access log, runs the retention schedule.
+    DPO = "dpo", "Data protection officer"
     ADMIN = "admin", "Administrator"
 
 
 FAMILY_ROLES = frozenset({Role.PARENT, Role.YOUNG_PERSON})
-COUNCIL_STAFF_ROLES = frozenset({Role.CASEWORKER, Role.TEAM_MANAGER, Role.ADMIN})
+COUNCIL_STAFF_ROLES = frozenset(
+    {Role.CASEWORKER, Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE, Role.DPO, Role.ADMIN}
+)
 # Roles that hold other people's children's data: they must sign in with a second factor.
 MFA_ROLES = frozenset(
     {
@@ -31,6 +37,8 @@ MFA_ROLES = frozenset(
         Role.ADMIN,
         Role.ELECTED_MEMBER,
         Role.SCHOOL,
+        Role.HEAD_OF_SERVICE,
+        Role.DPO,
     }
 )
 
@@ -77,6 +85,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     discipline = models.CharField(max_length=20, choices=Discipline.choices, blank=True)
     # Elected members: the ward or constituency they represent.
     ward = models.CharField("ward or constituency", max_length=100, blank=True)
+    # Elected members who sit on the scrutiny board see the service's figures (aggregate only).
+    scrutiny_board = models.BooleanField("sits on the scrutiny board", default=False)
     email_opt_in = models.BooleanField(
         "email me about non-statutory updates",
         default=True,

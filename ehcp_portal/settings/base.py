@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "ehcp_portal.accounts",
     "ehcp_portal",
+    "ehcp_portal.audit",
     "notifications",
     "cases",
     "cases.advice",

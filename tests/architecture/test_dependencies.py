@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 LAYERS: list[set[str]] = [
     {"accounts"},  # the user and their role
     {"portal"},  # settings, the access policy's engine, middleware, navigation
+    {"audit"},  # the access log: who read which child's record (written by every app's views)
     {"cases"},  # the case, its clock (statutory, deadlines), workflow, letters, documents
     {"notifications"},  # the outbox and its delivery
     {"families"},  # children, families, consent; the front door and the family's tracker
@@ -29,6 +30,7 @@ LAYERS: list[set[str]] = [
 # Most specific first: (module prefix, app).
 APPS: list[tuple[str, str]] = [
     ("ehcp_portal.accounts", "accounts"),
+    ("ehcp_portal.audit", "audit"),
     ("ehcp_portal.urls", "root"),
     ("ehcp_portal.demo", "root"),
     ("ehcp_portal.management", "root"),

@@ -27,6 +27,9 @@ ALSO_ALLOWED = {
     "advice:home": {Role.SCHOOL},
 }
 
+# Staff who read case records: caseworkers and managers of the area, the head of service.
+CASE_READERS = (Role.CASEWORKER, Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE)
+
 
 @pytest.mark.parametrize("owner_role,url_name", ROLE_HOMES.items())
 @pytest.mark.parametrize("visitor_role", [r for r in Role if r != Role.ADMIN])
@@ -68,7 +71,7 @@ def test_case_page_for_own_caseworker_team_and_area_manager(client, case, casewo
         assert escape(case.child.full_name) in response.content.decode()
 
 
-@pytest.mark.parametrize("role", [r for r in Role if r not in (Role.CASEWORKER, Role.TEAM_MANAGER)])
+@pytest.mark.parametrize("role", [r for r in Role if r not in CASE_READERS])
 def test_case_page_is_404_for_non_staff_roles(client, case, user_of_role, role):
     family_for(case)  # the case has a family; even they do not see the staff page
     client.force_login(user_of_role(role))
@@ -109,3 +112,12 @@ def test_caseload_lists_only_own_and_team_cases(client, case, caseworker):
     body = client.get(reverse("casework:caseload")).content.decode()
     assert case.reference in body
     assert elsewhere.reference not in body
+
+
+def test_head_of_service_reads_a_case_of_any_area_but_cannot_act_on_it(client, case, user_of_role):
+    client.force_login(user_of_role(Role.HEAD_OF_SERVICE))
+    response = client.get(reverse("casework:case_detail", args=[case.reference]))
+    assert response.status_code == 200
+    assert escape(case.child.full_name) in response.content.decode()
+    reassign = client.get(reverse("casework:reassign", args=[case.reference]))
+    assert reassign.status_code in (403, 404)
