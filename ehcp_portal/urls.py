@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
@@ -5,6 +6,9 @@ from ehcp_portal import views
 
 admin.site.site_header = "EHCP portal configuration"
 admin.site.site_title = "EHCP portal configuration"
+# The admin signs in through allauth's sign-in (its limits, its TOTP challenge), never its own
+# password-only form: /admin/login/ sends the person to /accounts/login/?next=/admin/.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", views.start, name="start"),
@@ -13,6 +17,7 @@ urlpatterns = [
     path("accessibility/", views.static_page, {"template": "accessibility"}, name="accessibility"),
     path("privacy/", views.static_page, {"template": "privacy"}, name="privacy"),
     path("contact/", views.static_page, {"template": "contact"}, name="contact"),
+    path("accounts/session/", include("ehcp_portal.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     # Each app keeps its own namespace; the public paths are unchanged (people bookmark them).

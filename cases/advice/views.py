@@ -8,7 +8,6 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -40,6 +39,7 @@ from cases.advice.services import (
 )
 from ehcp_portal import access
 from ehcp_portal.accounts.models import Role
+from ehcp_portal.accounts.signin import sign_in_with_link
 from ehcp_portal.http import AuthenticatedHttpRequest
 
 PAGE_SIZE = 25
@@ -189,12 +189,12 @@ def sign_in_link_request(request: HttpRequest) -> HttpResponse:
 
 
 def sign_in_link_confirm(request: HttpRequest, token: str) -> HttpResponse:
-    """GET shows a button and uses nothing (mail scanners follow links); POST signs in once."""
+    """GET shows a button and uses nothing (mail scanners follow links); POST signs in once,
+    through allauth's stages (someone with an authenticator app is asked for its code)."""
     if request.method == "POST":
         user = sign_in_link_use(token=token)
         if user is not None:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            return redirect("home")
+            return sign_in_with_link(request, user)
         return render(request, "cases/advice/sign_in_invalid.html", status=410)
     if sign_in_link_peek(token=token) is None:
         return render(request, "cases/advice/sign_in_invalid.html", status=410)

@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "ehcp_portal.middleware.SessionTimeoutMiddleware",
     "ehcp_portal.middleware.StaffMfaMiddleware",
 ]
 
@@ -270,3 +271,47 @@ if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
         "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
         "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
     }
+
+# --- Sign-in, sessions and the shared cache (issue 14: MFA that holds) ------------------------
+# allauth keeps its sign-in limits (ACCOUNT_RATE_LIMITS) and its used-TOTP-code markers in the
+# default cache, so the cache must be shared by every web process or each gunicorn worker counts
+# failures on its own. Redis when it is configured (production always has it); the embedded
+# default (`make run`: web, worker and beat on SQLite, no server) uses files under VAR_DIR, which
+# every process on the machine shares with no set-up step. A database cache would need
+# `createcachetable` before the first run and a write to SQLite on every failed sign-in.
+CACHE_REDIS_URL = env.str("CACHE_REDIS_URL", default=REDIS_URL)
+CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default="ehcp")
+if CACHE_REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_REDIS_URL,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    }
+# The Django admin signs in through allauth (ehcp_portal/urls.py), so these limits cover it too.
+# "Trust this browser" would let a session skip the second factor: it stays off.
+MFA_TRUST_ENABLED = False
+MFA_ADAPTER = "ehcp_portal.accounts.adapter.PortalMFAAdapter"
+# Behind a reverse proxy every request comes from the proxy's address; the per-address sign-in
+# limit must count the client's (the proxy's X-Forwarded-For entry), or one attacker locks out
+# everyone. Set to the number of proxies in front of the portal.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Staff (every role that must use MFA) are signed out after this long without a request, and
+# warned two minutes before (templates/includes/session_timeout_dialog.html).
+SESSION_IDLE_TIMEOUT_MINUTES = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30)
+SESSION_TIMEOUT_WARNING_SECONDS = 120
+# A staff session ends after a working day however active it is (a shift, with margin; a
+# stolen session cookie stops working overnight). Families read only their own children's
+# records and come back over days, so their "remember me" session lasts a week (was 14 days).
+STAFF_SESSION_MAX_HOURS = env.int("STAFF_SESSION_MAX_HOURS", default=12)
+SESSION_COOKIE_AGE = env.int("FAMILY_SESSION_DAYS", default=7) * 24 * 60 * 60
