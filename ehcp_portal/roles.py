@@ -60,3 +60,7 @@ NAVIGATION[Role.TEAM_MANAGER].append(
 NAVIGATION[Role.SCHOOL].append(("Consultations and plans", "plans:consultation_list"))
 # Schools and settings give educational advice for an assessment (reg 6(1)(b)).
 NAVIGATION[Role.SCHOOL].append(("Advice requests", "advice:home"))
+# The head of service ratifies non-quorate panel decisions in any area (panels/access.py).
+NAVIGATION.setdefault(Role.HEAD_OF_SERVICE, []).append(
+    ("Decisions to ratify", "panels:ratification")
+)

@@ -67,20 +67,11 @@ def agenda_candidates(meeting: Meeting) -> QuerySet[PanelPaper]:
 
 
 def decisions_awaiting_ratification(user: User) -> QuerySet[Decision]:
-    """Decisions of non-quorate meetings this user may ratify (see services.decision_may_ratify)."""
-    from django.db.models import Exists, OuterRef, Q
-
-    later_quorate_chair = Meeting.objects.filter(
-        chair_id=user.pk,
-        quorate=True,
-        status__in=[Meeting.Status.HELD, Meeting.Status.CLOSED],
-        panel_type_id=OuterRef("item__meeting__panel_type_id"),
-        date__gt=OuterRef("item__meeting__date"),
-    )
-    managed = panels_access.meetings_for(user, panels_access.MEETING_RATIFY).values("pk")
+    """Decisions of non-quorate meetings still to be ratified that this user may ratify (the
+    rule: panels/access.py)."""
     return (
-        Decision.objects.filter(is_current=True, needs_ratification=True, ratified_at__isnull=True)
-        .filter(Q(item__meeting__in=managed) | Exists(later_quorate_chair))
+        panels_access.decisions_ratifiable_by(user)
+        .filter(is_current=True, needs_ratification=True, ratified_at__isnull=True)
         .select_related(
             "item__case", "item__case__child", "item__meeting", "item__meeting__panel_type"
         )

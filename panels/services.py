@@ -24,7 +24,7 @@ from django.utils import timezone
 from cases.models import Case, Document, Setting
 from cases.services import case_event_record
 from cases.workflow import ACTIONS, TransitionRefused, case_letter_send, case_transition_record
-from ehcp_portal.accounts.models import Discipline, Role
+from ehcp_portal.accounts.models import Discipline
 from notifications.services import notification_queue
 from panels import access as panels_access
 from panels import letters
@@ -495,21 +495,7 @@ def _decision_apply(decision: Decision, actor: User) -> None:
 
 
 def decision_may_ratify(user: User, decision: Decision) -> bool:
-    meeting = decision.item.meeting
-    if (
-        user.role == Role.TEAM_MANAGER
-        and panels_access.meetings_for(user, panels_access.MEETING_RATIFY)
-        .filter(pk=meeting.pk)
-        .exists()
-    ):
-        return True
-    return Meeting.objects.filter(
-        chair_id=user.pk,
-        quorate=True,
-        status__in=[Meeting.Status.HELD, Meeting.Status.CLOSED],
-        panel_type_id=meeting.panel_type_id,
-        date__gt=meeting.date,
-    ).exists()
+    return panels_access.decisions_ratifiable_by(user).filter(pk=decision.pk).exists()
 
 
 @transaction.atomic
@@ -523,8 +509,8 @@ def decision_ratify(*, decision: Decision, actor: User) -> Decision:
         raise PanelRefused("This decision does not need ratifying.")
     if not decision_may_ratify(actor, decision):
         raise PanelRefused(
-            "Only a team manager of the area, or the chair of a later quorate meeting of this "
-            "panel, can ratify this decision."
+            "Only a team manager of the area, the chair of a later quorate meeting of this "
+            "panel in the same area, or the head of service can ratify this decision."
         )
     decision.ratified_at = timezone.now()
     decision.ratified_by = actor

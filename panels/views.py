@@ -29,6 +29,9 @@ from panels.forms import (
 )
 from panels.models import AgendaItem, Decision, Meeting
 
+# Who may have a ratification page at all; which decisions each may ratify is panels/access.py.
+RATIFYING_ROLES = (Role.PANEL_MEMBER, Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE)
+
 
 def _refused_into_form(form: Any, exc: services.PanelRefused) -> None:
     field = exc.field if exc.field in form.fields else None
@@ -361,7 +364,7 @@ def decision_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def ratification(request: AuthenticatedHttpRequest) -> HttpResponse:
-    access.role_required(request.user, Role.PANEL_MEMBER, Role.TEAM_MANAGER)
+    access.role_required(request.user, *RATIFYING_ROLES)
     decisions = list(selectors.decisions_awaiting_ratification(request.user)[:200])
     return render(request, "panels/ratification.html", {"decisions": decisions})
 
@@ -369,7 +372,7 @@ def ratification(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def decision_ratify(request: AuthenticatedHttpRequest, decision_pk: int) -> HttpResponse:
-    access.role_required(request.user, Role.PANEL_MEMBER, Role.TEAM_MANAGER)
+    access.role_required(request.user, *RATIFYING_ROLES)
     decision = get_object_or_404(
         selectors.decisions_awaiting_ratification(request.user), pk=decision_pk
     )
