@@ -285,3 +285,22 @@ def test_families_are_not_held_by_mfa(client):
     parent = person(Role.PARENT, totp=False)
     client.post(reverse("account_login"), {"login": parent.email, "password": PASSWORD})
     assert client.get(reverse("families:home")).status_code == 200
+
+
+def test_checking_the_second_factor_costs_a_page_no_query(client, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    team = TeamFactory()
+    worker = person(Role.CASEWORKER, team=team)
+    CaseFactory(caseworker=worker, team=team)
+    password_sign_in(client, worker)
+    client.post(reverse("mfa_authenticate"), {"code": totp_code()})
+    counts = {}
+    for required in (False, True):
+        settings.MFA_REQUIRED_FOR_STAFF = required
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("casework:caseload")).status_code == 200
+        counts[required] = len(queries)
+    # allauth keeps the record of the passed challenge in the session itself.
+    assert counts[True] == counts[False]
