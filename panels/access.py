@@ -31,8 +31,8 @@ MEETING_PAPERS = "meeting.papers"  # the panel papers and their evidence
 MEETING_CHAIR = "meeting.chair"  # build and publish the agenda, mark attendance, close
 MEETING_MINUTES = "meeting.minutes"  # download the minutes
 
-DECISION = "decision"
-DECISION_RATIFY = "decision.ratify"  # ratify a decision of a meeting that was not quorate
+DECISION = "panel_decision"
+DECISION_RATIFY = "panel_decision.ratify"  # ratify a decision of a meeting that was not quorate
 
 PANEL_ROLES = (Role.PANEL_MEMBER, Role.TEAM_MANAGER)
 
@@ -74,6 +74,7 @@ def _decision_before_a_quorate_meeting_chaired(user: User) -> Q:
 
 
 def _council_wide(user: User) -> Q:
+    # The head of service answers for the whole council's service, every area.
     return Q()
 
 
