@@ -6,7 +6,9 @@
 // session alive; asking does not count as activity), then opens the modal with a countdown.
 // "Stay signed in" (or Escape) posts to the extend endpoint, which is activity. When the
 // countdown ends the page reloads: the server then signs the session out and the sign-in page
-// says why.
+// says why. On a question page (a form marked data-save-on-sign-out) nothing typed is lost:
+// "Sign out" in the dialog, and the last seconds of the countdown, sign out the way the header's
+// "Sign out" does there (static/js/app.js), which keeps the answers in the draft.
 const dialog = document.querySelector("dialog[data-session-timeout]");
 
 if (dialog && typeof dialog.showModal === "function") {
@@ -17,6 +19,12 @@ if (dialog && typeof dialog.showModal === "function") {
   const announcement = dialog.querySelector("[data-countdown-announcement]");
   // Announce to screen readers now and then, not every second.
   const announceAt = new Set([120, 90, 60, 30, 20, 10]);
+  const answers = document.querySelector("form[data-save-on-sign-out]");
+  const headerSignOut = document.querySelector("form[data-sign-out]");
+  const signOutForm = dialog.querySelector("form[data-session-sign-out]");
+  // Seconds before the end at which a question page saves its answers and signs out.
+  const saveAnswersAt = 5;
+  let answersSaved = false;
   let endsAt = 0;
   let warnTimer = null;
   let tickTimer = null;
@@ -36,11 +44,22 @@ if (dialog && typeof dialog.showModal === "function") {
     window.location.reload();
   };
 
+  const signOutKeepingAnswers = () => {
+    if (answersSaved) return;
+    answersSaved = true;
+    headerSignOut.requestSubmit(); // app.js sends the answers with signout=1
+  };
+
   const tick = () => {
     const left = secondsLeft();
     countdown.textContent = wording(left);
     if (announceAt.has(left)) {
       announcement.textContent = `You will be signed out in ${wording(left)}.`;
+    }
+    if (answers && headerSignOut && left <= saveAnswersAt) {
+      clearInterval(tickTimer);
+      signOutKeepingAnswers();
+      return;
     }
     if (left <= 0) {
       clearInterval(tickTimer);
@@ -106,6 +125,13 @@ if (dialog && typeof dialog.showModal === "function") {
     } catch {
       signedOutByServer();
     }
+  }
+
+  if (answers && headerSignOut) {
+    signOutForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      signOutKeepingAnswers();
+    });
   }
 
   extendForm.addEventListener("submit", (event) => {

@@ -86,3 +86,58 @@ def test_families_get_no_timeout_warning(live_server, page, sign_in_as):
     sign_in_as(parent)
     page.goto(live_server.url + reverse("families:home"))
     assert page.locator("dialog[data-session-timeout]").count() == 0
+
+
+TYPED = "Reads well one to one.\nStruggles in a class of thirty."
+
+
+def _school_question_page(live_server, page, sign_in_as):
+    from families.models import RequestDraft
+    from families.services import request_draft_start
+    from tests.factories import SettingFactory
+
+    senco = UserFactory(role=Role.SCHOOL, setting=SettingFactory())
+    draft = request_draft_start(user=senco, route=RequestDraft.Route.SCHOOL, setting=senco.setting)
+    sign_in_as(senco)
+    page.clock.install()
+    page.goto(
+        live_server.url
+        + reverse("families:request_step", args=[draft.public_id, "needs-description"])
+    )
+    page.locator("main textarea").first.fill(TYPED)
+    return draft
+
+
+def _saved(draft) -> bool:
+    draft.refresh_from_db()
+    return "Struggles in a class of thirty." in str(draft.answers)
+
+
+def test_signing_out_from_the_warning_on_a_question_page_keeps_the_answers(
+    live_server, page, sign_in_as
+):
+    with time_machine.travel(timezone.now(), tick=True) as server_clock:
+        draft = _school_question_page(live_server, page, sign_in_as)
+        server_clock.shift(timedelta(minutes=28, seconds=5))
+        page.clock.run_for("28:05")
+        dialog = page.get_by_role("dialog", name="You’re about to be signed out")
+        dialog.get_by_role("button", name="Sign out").click()
+        expect(
+            page.get_by_text("Your answers have been saved and you have signed out")
+        ).to_be_visible()
+    assert _saved(draft)
+
+
+def test_running_out_of_time_on_a_question_page_keeps_the_answers(live_server, page, sign_in_as):
+    with time_machine.travel(timezone.now(), tick=True) as server_clock:
+        draft = _school_question_page(live_server, page, sign_in_as)
+        server_clock.shift(timedelta(minutes=28, seconds=5))
+        page.clock.run_for("28:05")
+        expect(page.get_by_role("dialog", name="You’re about to be signed out")).to_be_visible()
+        # The server's session has a few seconds left when the page saves and signs out.
+        server_clock.shift(timedelta(minutes=1, seconds=25))
+        page.clock.run_for("01:55")
+        expect(
+            page.get_by_text("Your answers have been saved and you have signed out")
+        ).to_be_visible()
+    assert _saved(draft)
