@@ -39,8 +39,9 @@ if (dialog && typeof dialog.showModal === "function") {
     return `${seconds} second${seconds === 1 ? "" : "s"}`;
   };
 
+  // After the end (or when the server says the session is over): the reload reaches a server
+  // that has ended the session, so it signs out and the sign-in page says why.
   const signedOutByServer = () => {
-    // A second late, so the server sees the session as ended and does not extend it.
     window.location.reload();
   };
 
@@ -63,7 +64,7 @@ if (dialog && typeof dialog.showModal === "function") {
     }
     if (left <= 0) {
       clearInterval(tickTimer);
-      setTimeout(signedOutByServer, 1500);
+      setTimeout(signedOutByServer, 1500); // a moment late, never before the server's end
     }
   };
 
