@@ -60,3 +60,6 @@ NAVIGATION[Role.TEAM_MANAGER].append(
 NAVIGATION[Role.SCHOOL].append(("Consultations and plans", "plans:consultation_list"))
 # Schools and settings give educational advice for an assessment (reg 6(1)(b)).
 NAVIGATION[Role.SCHOOL].append(("Advice requests", "advice:home"))
+# The data protection officer: subject access bundles, the retention schedule and legal holds.
+NAVIGATION.setdefault(Role.DPO, []).append(("Subject access requests", "governance:subject_access"))
+NAVIGATION[Role.DPO].append(("Retention", "governance:retention"))

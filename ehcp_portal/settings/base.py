@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("EHCP_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "families",
     "panels",
     "cases.members",
+    "ehcp_portal.governance",
 ]
 
 MIDDLEWARE = [
@@ -270,3 +272,12 @@ if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
         "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
         "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
     }
+# The retention schedule (ehcp_portal/governance/retention.py) runs nightly at a quiet hour;
+# it is idempotent, so a missed night is caught up by the next.
+CELERY_BEAT_SCHEDULE["retention-run"] = {
+    "task": "ehcp_portal.governance.tasks.retention_run_daily",
+    "schedule": crontab(
+        hour=env.int("RETENTION_RUN_HOUR", default=2),
+        minute=env.int("RETENTION_RUN_MINUTE", default=30),
+    ),
+}

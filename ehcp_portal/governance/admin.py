@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from ehcp_portal.governance.models import ErasureRecord, LegalHold, LegalPage, RetentionRule
+
+
+@admin.register(LegalPage)
+class LegalPageAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "last_updated"]
+    readonly_fields = ["slug"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # the three pages are seeded; the portal links to them by slug
+
+    def has_delete_permission(self, request: HttpRequest, obj: LegalPage | None = None) -> bool:
+        return False
+
+
+@admin.register(RetentionRule)
+class RetentionRuleAdmin(admin.ModelAdmin):
+    list_display = ["record_type", "trigger", "period_label", "action", "active"]
+    list_editable = ["active"]
+
+
+@admin.register(LegalHold)
+class LegalHoldAdmin(admin.ModelAdmin):
+    list_display = ["pk", "case", "child", "set_by", "set_at", "released_at"]
+    list_filter = ["released_at"]
+    raw_id_fields = ["child", "case"]
+    readonly_fields = ["set_by", "set_at", "released_by", "released_at"]
+
+    def save_model(self, request: HttpRequest, obj: LegalHold, form: object, change: bool) -> None:
+        if not change:
+            obj.set_by = request.user  # type: ignore[assignment]
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ErasureRecord)
+class ErasureRecordAdmin(admin.ModelAdmin):
+    """The audit of what retention removed: read only."""
+
+    list_display = ["at", "kind", "count", "rule_description", "case_references"]
+    list_filter = ["kind"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
