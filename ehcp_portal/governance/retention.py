@@ -104,8 +104,22 @@ class Candidate:
     def description(self) -> str:
         if self.child_id is not None:
             refs = ", ".join(self.case_references) or "no cases"
-            return f"Child {self.child_id} (born {self.birth_year}; {refs})"
-        return f"{self.count} {self.rule.get_record_type_display().split(' (')[0].lower()}"
+            return (
+                f"Child {self.child_id} (born {self.birth_year}; {refs}), past its period on "
+                f"{self.due_on:%-d %B %Y}"
+            )
+        one, many = BULK_NOUNS[self.rule.record_type]
+        return (
+            f"{self.count} {one if self.count == 1 else many} made before {self.due_on:%-d %B %Y}"
+        )
+
+
+# How the report counts a batch of records: (one, many).
+BULK_NOUNS: dict[str, tuple[str, str]] = {
+    RecordType.ACCESS_LOG: ("line of the access log", "lines of the access log"),
+    RecordType.NOTIFICATION: ("notification", "notifications"),
+    RecordType.REQUEST_DRAFT: ("request started but never sent", "requests started but never sent"),
+}
 
 
 @dataclass
@@ -138,9 +152,8 @@ class RetentionReport:
             else:
                 state = f"{c.rule.action}d"
             yield (
-                f"- {c.description}: past {c.rule.get_record_type_display().split(' (')[0]} "
-                f"period on {c.due_on:%-d %B %Y} ({c.rule.period_label} from "
-                f"{c.rule.get_trigger_display().lower()}): {state}"
+                f"- {c.description}: {state} (rule: {c.rule.period_label} from "
+                f"{c.rule.get_trigger_display().lower()})"
             )
 
 
@@ -234,9 +247,9 @@ def _bulk_candidates(rule: RetentionRule, today: date, held: set[int]) -> list[C
     kept = count - due(cutoff, held).count() if held else 0
     out = []
     if count - kept:
-        out.append(Candidate(rule=rule, kind=kind, due_on=today, count=count - kept))
+        out.append(Candidate(rule=rule, kind=kind, due_on=cutoff, count=count - kept))
     if kept:
-        out.append(Candidate(rule=rule, kind=kind, due_on=today, count=kept, held=True))
+        out.append(Candidate(rule=rule, kind=kind, due_on=cutoff, count=kept, held=True))
     return out
 
 
