@@ -23,6 +23,12 @@ class RetentionRuleAdmin(admin.ModelAdmin):
     list_display = ["record_type", "trigger", "period_label", "action", "active"]
     list_editable = ["active"]
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # one rule per kind of record, seeded; a council edits or switches it off
+
+    def has_delete_permission(self, request: HttpRequest, obj: RetentionRule | None = None) -> bool:
+        return False
+
 
 @admin.register(LegalHold)
 class LegalHoldAdmin(admin.ModelAdmin):

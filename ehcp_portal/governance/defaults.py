@@ -8,6 +8,8 @@ period and its source."""
 
 from __future__ import annotations
 
+from typing import Any
+
 PRIVACY = """\
 This notice explains how {council} uses information about children, young people and their families in {service}, and your rights.
 
@@ -173,3 +175,30 @@ RETENTION_SCHEDULE: list[tuple[str, str, int, str, str]] = [
         "Council's decision: a request never sent is not a record of the council's work.",
     ),
 ]
+
+
+LEGAL_PAGES: list[tuple[str, str, str]] = [
+    ("privacy", "Privacy notice", PRIVACY),
+    ("accessibility", "Accessibility statement", ACCESSIBILITY),
+    ("cookies", "Cookies", COOKIES),
+]
+
+
+def defaults_seed(legal_page_model: Any, retention_rule_model: Any) -> None:
+    """Add any legal page or retention rule that is missing, leaving the council's edits alone.
+    Takes the models so migration 0002 can pass its historical ones; the portal calls it too
+    when a row is missing (a database flushed by a test, or restored without it), as
+    `CouncilProfile.current()` does. The admin cannot delete either: a council switches a
+    rule off instead."""
+    for slug, title, body in LEGAL_PAGES:
+        legal_page_model.objects.get_or_create(slug=slug, defaults={"title": title, "body": body})
+    for record_type, trigger, years, action, source in RETENTION_SCHEDULE:
+        retention_rule_model.objects.get_or_create(
+            record_type=record_type,
+            defaults={
+                "trigger": trigger,
+                "period_years": years,
+                "action": action,
+                "source": source,
+            },
+        )

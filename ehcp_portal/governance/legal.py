@@ -9,7 +9,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from cases.models import CouncilProfile
-from ehcp_portal.governance.models import LegalPage
+from ehcp_portal.governance.defaults import defaults_seed
+from ehcp_portal.governance.models import LegalPage, RetentionRule
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,9 @@ def legal_html(text: str, *, council: str, service: str = "") -> SafeString:
 
 def legal_page_render(slug: str) -> tuple[LegalPage | None, SafeString]:
     page = LegalPage.objects.filter(slug=slug).first()
+    if page is None and slug in LegalPage.Slug.values:
+        defaults_seed(LegalPage, RetentionRule)
+        page = LegalPage.objects.filter(slug=slug).first()
     if page is None:
         return None, SafeString("")
     return page, legal_html(

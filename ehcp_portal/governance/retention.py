@@ -47,9 +47,11 @@ from django.utils import timezone
 
 from cases.models import Case, CaseEvent, DeadlineException, Document
 from ehcp_portal.audit.models import AccessRecord
+from ehcp_portal.governance.defaults import RETENTION_SCHEDULE, defaults_seed
 from ehcp_portal.governance.models import (
     ErasureRecord,
     LegalHold,
+    LegalPage,
     RecordType,
     RetentionAction,
     RetentionRule,
@@ -258,7 +260,11 @@ def retention_candidates(today: date | None = None) -> RetentionReport:
     today = today or timezone.localdate()
     held = held_child_ids()
     report = RetentionReport(today=today, dry_run=True)
-    for rule in RetentionRule.objects.all():
+    rules = list(RetentionRule.objects.all())
+    if len(rules) < len(RETENTION_SCHEDULE):
+        defaults_seed(LegalPage, RetentionRule)
+        rules = list(RetentionRule.objects.all())
+    for rule in rules:
         if rule.record_type == RecordType.CHILD_RECORD:
             report.candidates += _child_candidates(rule, today, held)
         elif rule.record_type in _BULK:

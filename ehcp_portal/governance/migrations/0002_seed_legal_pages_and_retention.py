@@ -3,29 +3,11 @@ in the admin afterwards; reversing removes them)."""
 
 from django.db import migrations
 
-from ehcp_portal.governance import defaults
+from ehcp_portal.governance.defaults import defaults_seed
 
-PAGES = [
-    ("privacy", "Privacy notice", defaults.PRIVACY),
-    ("accessibility", "Accessibility statement", defaults.ACCESSIBILITY),
-    ("cookies", "Cookies", defaults.COOKIES),
-]
 
 def seed(apps, schema_editor):
-    LegalPage = apps.get_model("governance", "LegalPage")
-    RetentionRule = apps.get_model("governance", "RetentionRule")
-    for slug, title, body in PAGES:
-        LegalPage.objects.get_or_create(slug=slug, defaults={"title": title, "body": body})
-    for record_type, trigger, years, action, source in defaults.RETENTION_SCHEDULE:
-        RetentionRule.objects.get_or_create(
-            record_type=record_type,
-            defaults={
-                "trigger": trigger,
-                "period_years": years,
-                "action": action,
-                "source": source,
-            },
-        )
+    defaults_seed(apps.get_model("governance", "LegalPage"), apps.get_model("governance", "RetentionRule"))
 
 
 def unseed(apps, schema_editor):
