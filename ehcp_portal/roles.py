@@ -61,5 +61,7 @@ NAVIGATION[Role.SCHOOL].append(("Consultations and plans", "plans:consultation_l
 # Schools and settings give educational advice for an assessment (reg 6(1)(b)).
 NAVIGATION[Role.SCHOOL].append(("Advice requests", "advice:home"))
 # The data protection officer: subject access bundles, the retention schedule and legal holds.
+# (Their home is the access log where that is set; until then, subject access.)
+HOME_URL_NAME.setdefault(Role.DPO, "governance:subject_access")
 NAVIGATION.setdefault(Role.DPO, []).append(("Subject access requests", "governance:subject_access"))
 NAVIGATION[Role.DPO].append(("Retention", "governance:retention"))

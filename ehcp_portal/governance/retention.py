@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.files.storage import default_storage
 from django.db import models, transaction
-from django.db.models import Max, ProtectedError, Q, QuerySet
+from django.db.models import Max, ProtectedError, QuerySet
 from django.utils import timezone
 
 from cases.models import Case, CaseEvent, DeadlineException, Document
@@ -313,25 +313,41 @@ def _erasure(candidate: Candidate, actor: User | None, count: int) -> ErasureRec
     )
 
 
-@transaction.atomic
 def _bulk_apply(
     candidate: Candidate, today: date, held: set[int], actor: User | None
 ) -> ErasureRecord | None:
+    """Delete in batches, each in its own transaction with its count added to the erasure
+    record, so a million log lines never sit in one transaction and a run stopped half way has
+    recorded exactly what it removed."""
     rule = candidate.rule
     due, _ = _BULK[rule.record_type]
     cutoff = years_before(today, rule.period_years, rule.period_days)
-    rows = due(cutoff, held)
-    files: list[str] = []
-    if rule.record_type == RecordType.REQUEST_DRAFT:
-        files = _draft_documents_delete(rows)
-    count = rows.count()
-    if not count:
-        return None
-    # Delete by primary key: a DELETE through a join (notifications of held children) is not
-    # one SQL statement Django can write.
-    rows.model._base_manager.filter(pk__in=list(rows.values_list("pk", flat=True))).delete()
-    _files_delete_on_commit(files)
-    return _erasure(candidate, actor, count)
+    erasure: ErasureRecord | None = None
+    while True:
+        with transaction.atomic():
+            rows = due(cutoff, held)
+            ids = list(rows.values_list("pk", flat=True)[:DELETE_BATCH])
+            if not ids:
+                break
+            batch = rows.model._base_manager.filter(pk__in=ids)
+            files: list[str] = []
+            if rule.record_type == RecordType.REQUEST_DRAFT:
+                files = _draft_documents_delete(batch)
+            batch.delete()
+            _files_delete_on_commit(files)
+            if erasure is None:
+                erasure = _erasure(candidate, actor, len(ids))
+            else:
+                ErasureRecord.objects.filter(pk=erasure.pk).update(
+                    count=models.F("count") + len(ids)
+                )
+    if erasure is not None:
+        erasure.refresh_from_db()
+    return erasure
+
+
+# Rows deleted per transaction by the bulk rules.
+DELETE_BATCH = 5000
 
 
 def _draft_documents_delete(drafts: QuerySet[RequestDraft, RequestDraft]) -> list[str]:
@@ -415,7 +431,14 @@ def _child_links_delete(child_id: int) -> list[str]:
 def _child_record_apply(candidate: Candidate, actor: User | None) -> ErasureRecord | None:
     assert candidate.child_id is not None
     child = Child.objects.select_for_update().filter(pk=candidate.child_id).first()
-    if child is None or Case.objects.filter(child_id=child.pk, is_open=True).exists():
+    # Checked again under the lock: a case reopened, a hold set or another run finished since
+    # the list was made leaves the record alone.
+    if (
+        child is None
+        or Case.objects.filter(child_id=child.pk, is_open=True).exists()
+        or child.pk in held_child_ids()
+        or _anonymised_child_ids().filter(child_id_erased=child.pk).exists()
+    ):
         return None
     case_ids = list(Case.objects.filter(child_id=child.pk).values_list("pk", flat=True))
     files = [
@@ -427,7 +450,6 @@ def _child_record_apply(candidate: Candidate, actor: User | None) -> ErasureReco
     if candidate.rule.action == RetentionAction.DELETE:
         _case_dependents_delete(case_ids, keep=frozenset())
         Case.objects.filter(pk__in=case_ids).delete()
-        LegalHold.objects.filter(Q(child_id=child.pk)).delete()
         child.delete()
     else:
         _case_dependents_delete(case_ids, keep=frozenset({CaseEvent, DeadlineException}))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterable
@@ -245,8 +246,8 @@ def subject_access_bundle_build(bundle_id: int) -> SubjectAccessBundle:
                 missing = []
                 for index, (path, document) in enumerate(files, start=1):
                     try:
-                        with document.file.open("rb") as fh:
-                            zf.writestr(path, fh.read())
+                        with document.file.open("rb") as fh, zf.open(path, "w") as out:
+                            shutil.copyfileobj(fh, out, 1024 * 1024)
                     except (FileNotFoundError, OSError):
                         missing.append(path)
                     if index % 10 == 0 or index == len(files):

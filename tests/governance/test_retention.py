@@ -284,3 +284,20 @@ def test_the_retention_page_runs_a_fixed_number_of_queries(
         make_record(born=long_ago(40), closed=True)
     with django_assert_max_num_queries(fixed):
         client.get("/governance/retention/")
+
+
+def test_bulk_removal_goes_in_batches_and_records_the_total(young, monkeypatch):
+    from ehcp_portal.governance import retention
+
+    monkeypatch.setattr(retention, "DELETE_BATCH", 2)
+    for _ in range(4):
+        make_record()
+    AccessRecord.objects.update(at=timezone.now() - timedelta(days=7 * 365))
+    total = AccessRecord.objects.count()
+    assert total == 5
+
+    retention_run(dry_run=False)
+
+    assert not AccessRecord.objects.exists()
+    erasure = ErasureRecord.objects.get(kind=ErasureRecord.Kind.ACCESS_LOG_PURGED)
+    assert erasure.count == total

@@ -216,3 +216,13 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, record, dpo):
     bundle = _bundle_for(record, dpo)
     response = client.get(f"/governance/subject-access/bundles/{bundle.public_id}/download/")
     assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+def test_the_dpo_has_a_home_and_the_navigation(client, dpo):
+    client.force_login(dpo)
+    # The home is the access log once that is merged, subject access until then: either way a
+    # page the officer can open.
+    assert client.get("/home/", follow=True).status_code == 200
+    page = client.get("/governance/subject-access/").content.decode()
+    assert 'href="/governance/subject-access/"' in page
+    assert 'href="/governance/retention/"' in page
