@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from cases.demo import DemoCouncil, demo_at
 from cases.models import Case, CaseEvent, Route, Stage
+from cases.statutory import FINAL_PLAN_WEEKS, add_weeks
 from ehcp_portal.accounts.models import Role, User
 from ehcp_portal.governance.models import ErasureRecord, LegalHold, SubjectAccessBundle
 from families.models import Child, FamilyMembership, RequestDraft
@@ -24,6 +25,7 @@ def build_retention_demo(council: DemoCouncil) -> None:
     area = council.areas[0]
     team = council.teams[area.pk]
     dpo = User.objects.get(role=Role.DPO, email="dpo@demo.ehcp.test")
+    parents = []
     for index, (first, last, born, ceased, held) in enumerate(PAST_RETENTION, start=1):
         child = Child.objects.create(
             first_name=first,
@@ -38,6 +40,7 @@ def build_retention_demo(council: DemoCouncil) -> None:
             role=Role.PARENT,
             password="!",
         )
+        parents.append(parent)
         FamilyMembership.objects.create(
             user=parent, child=child, relationship=FamilyMembership.Relationship.PARENT
         )
@@ -52,13 +55,13 @@ def build_retention_demo(council: DemoCouncil) -> None:
             area=area,
             team=team,
             needs=["SLCN"],
-            final_issued_on=received + timedelta(weeks=20),
+            final_issued_on=add_weeks(received, FINAL_PLAN_WEEKS),
             closed_on=date(ceased, 7, 20),
             created_at=demo_at(received),
         )
         for day, kind, summary in (
             (received, "request_received", f"Request received for {first} {last}"),
-            (received + timedelta(weeks=20), "final_issued", "Final plan issued"),
+            (add_weeks(received, FINAL_PLAN_WEEKS), "final_issued", "Final plan issued"),
             (date(ceased, 7, 20), "ceased", f"Plan ceased: {first} left education"),
         ):
             CaseEvent.objects.create(
@@ -71,11 +74,11 @@ def build_retention_demo(council: DemoCouncil) -> None:
                 reason="Claim notified by the family's solicitor: keep until it is settled.",
                 set_by=dpo,
             )
-    # A request a family started and never sent.
+    # A request a family started for a younger child three years ago and never sent.
     stale = council.today - timedelta(days=3 * 365)
     draft = RequestDraft.objects.create(
-        created_by=User.objects.get(email="parent@demo.ehcp.test"),
-        answers={"child-name": {"data": {"first_name": ["Ella"], "last_name": ["Okafor"]}}},
+        created_by=parents[0],
+        answers={"child-name": {"data": {"first_name": ["Ella"], "last_name": ["Marsh"]}}},
     )
     RequestDraft.objects.filter(pk=draft.pk).update(
         updated_at=demo_at(stale), created_at=demo_at(stale)
