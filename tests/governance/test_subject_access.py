@@ -8,6 +8,7 @@ import subprocess
 import zipfile
 from datetime import timedelta
 
+import pypdf
 import pytest
 from django.utils import timezone
 
@@ -18,7 +19,7 @@ from ehcp_portal.governance.subject_access import (
     subject_access_bundle_build,
     subject_access_bundle_request,
 )
-from tests.factories import ChildFactory
+from tests.factories import ChildFactory, UserFactory
 
 REFUSED = [r for r in Role if r != Role.DPO]
 
@@ -70,6 +71,9 @@ def test_the_bundle_holds_summary_files_and_every_record(record, dpo, tmp_path):
 
     pdf = tmp_path / "summary.pdf"
     pdf.write_bytes(zf.read("summary.pdf"))
+    # tagged (PDF/UA-1) like the plan and letters: headings and tables reach screen readers
+    root = pypdf.PdfReader(pdf).trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/Lang"] == "en"
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     assert "Information we hold about Amelia Okafor" in text
     assert "Sam Okafor" in text
@@ -83,6 +87,25 @@ def test_producing_a_bundle_is_recorded_in_the_access_log(record, dpo):
     assert read.user == dpo
     assert read.child_id == record.child.pk
     assert str(bundle.public_id) in read.object_ref
+
+
+def test_a_councillors_enquiry_naming_the_child_is_in_the_bundle(record, dpo):
+    from cases.members.models import MemberEnquiry
+
+    councillor = UserFactory(role=Role.ELECTED_MEMBER)
+    today = timezone.localdate()
+    fields = {
+        "member": councillor,
+        "category": MemberEnquiry._meta.get_field("category").choices[0][0],
+        "concern": "Family asked about Amelia's assessment",
+        "received_on": today,
+        "target_reply_on": today,
+        "child_date_of_birth": record.child.date_of_birth,
+    }
+    MemberEnquiry.objects.create(child_name="amelia okafor", **fields)
+    MemberEnquiry.objects.create(child_name="Someone Else", **fields)
+    data = json.loads(_zip(_bundle_for(record, dpo)).read("data.json"))
+    assert [e["child_name"] for e in data["member_enquiries_not_matched"]] == ["amelia okafor"]
 
 
 def test_another_childs_documents_are_not_in_the_bundle(record, dpo):
