@@ -58,6 +58,7 @@ from ehcp_portal.governance.models import (
     SubjectAccessBundle,
     Trigger,
 )
+from ehcp_portal.governance.selectors import member_enquiries_naming
 from families.models import Child, Consent, FamilyMembership, RequestDraft
 from notifications.models import Notification
 from panels.models import Decision
@@ -415,7 +416,9 @@ def _case_dependents_delete(case_ids: list[int], *, keep: frozenset[type[models.
     )
 
 
-def _child_links_delete(child_id: int) -> list[str]:
+def _child_links_delete(child: Child) -> list[str]:
+    child_id = child.pk
+    member_enquiries_naming(child).delete()
     drafts = RequestDraft.objects.filter(child_id=child_id)
     files = _draft_documents_delete(drafts)
     drafts.delete()
@@ -446,7 +449,7 @@ def _child_record_apply(candidate: Candidate, actor: User | None) -> ErasureReco
         for d in Document.objects.filter(case_id__in=case_ids).only("file")
         if d.file
     ]
-    files += _child_links_delete(child.pk)
+    files += _child_links_delete(child)
     if candidate.rule.action == RetentionAction.DELETE:
         _case_dependents_delete(case_ids, keep=frozenset())
         Case.objects.filter(pk__in=case_ids).delete()

@@ -6,6 +6,7 @@ from datetime import date
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from cases.members.models import MemberEnquiry
 from cases.models import Case
 from ehcp_portal.governance.models import ErasureRecord, LegalHold, SubjectAccessBundle
 from families.models import Child
@@ -47,3 +48,13 @@ def holds_active() -> QuerySet[LegalHold]:
 
 def erasures_recent(limit: int = 50) -> QuerySet[ErasureRecord]:
     return ErasureRecord.objects.select_related("run_by")[:limit]
+
+
+def member_enquiries_naming(child: Child) -> QuerySet[MemberEnquiry]:
+    """A councillor's enquiries that name the child (name and date of birth) but were never
+    matched to a case: matched ones are found through the case."""
+    return MemberEnquiry.objects.filter(
+        case__isnull=True,
+        child_name__iexact=child.full_name,
+        child_date_of_birth=child.date_of_birth,
+    ).order_by("pk")

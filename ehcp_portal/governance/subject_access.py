@@ -28,7 +28,6 @@ from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from cases.members.models import MemberEnquiry
 from cases.models import Case, CaseEvent, CouncilProfile, Document
 from ehcp_portal.accounts.models import User
 from ehcp_portal.audit.models import AccessKind
@@ -40,6 +39,7 @@ from ehcp_portal.governance.retention import (
     case_relations,
     reverse_relations,
 )
+from ehcp_portal.governance.selectors import member_enquiries_naming
 from families.models import Child, Consent, FamilyMembership, RequestDraft
 
 logger = logging.getLogger(__name__)
@@ -140,14 +140,7 @@ def child_bundle_data(child: Child) -> dict[str, Any]:
         "cases": _rows(cases, people),
         "records": case_records(case_ids, people),
         # A councillor's enquiry names the child before (or without) being matched to a case.
-        "member_enquiries_not_matched": _rows(
-            MemberEnquiry.objects.filter(
-                case__isnull=True,
-                child_name__iexact=child.full_name,
-                child_date_of_birth=child.date_of_birth,
-            ).order_by("pk"),
-            people,
-        ),
+        "member_enquiries_not_matched": _rows(member_enquiries_naming(child), people),
         "timeline": _rows(events, people),
         "access_log": _rows(access_log, people),
     }

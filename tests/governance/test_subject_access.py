@@ -12,9 +12,11 @@ import pypdf
 import pytest
 from django.utils import timezone
 
+from cases.models import Case
 from ehcp_portal.accounts.models import Role
 from ehcp_portal.audit.models import AccessKind, AccessRecord
 from ehcp_portal.governance.models import SubjectAccessBundle
+from ehcp_portal.governance.retention import retention_run
 from ehcp_portal.governance.subject_access import (
     subject_access_bundle_build,
     subject_access_bundle_request,
@@ -106,6 +108,14 @@ def test_a_councillors_enquiry_naming_the_child_is_in_the_bundle(record, dpo):
     MemberEnquiry.objects.create(child_name="Someone Else", **fields)
     data = json.loads(_zip(_bundle_for(record, dpo)).read("data.json"))
     assert [e["child_name"] for e in data["member_enquiries_not_matched"]] == ["amelia okafor"]
+
+    # and anonymising the child's record removes it with the rest
+    from ehcp_portal.governance.models import RetentionRule
+
+    Case.objects.filter(pk=record.case.pk).update(is_open=False)
+    RetentionRule.objects.filter(record_type="child_record").update(period_years=0, period_days=1)
+    retention_run(dry_run=False)
+    assert list(MemberEnquiry.objects.values_list("child_name", flat=True)) == ["Someone Else"]
 
 
 def test_another_childs_documents_are_not_in_the_bundle(record, dpo):
