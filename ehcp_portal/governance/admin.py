@@ -32,15 +32,21 @@ class RetentionRuleAdmin(admin.ModelAdmin):
 
 @admin.register(LegalHold)
 class LegalHoldAdmin(admin.ModelAdmin):
+    """Read only: the data protection officer sets and releases holds on their Retention page,
+    so every hold records who set it and why."""
+
     list_display = ["pk", "case", "child", "set_by", "set_at", "released_at"]
     list_filter = ["released_at"]
     raw_id_fields = ["child", "case"]
-    readonly_fields = ["set_by", "set_at", "released_by", "released_at"]
 
-    def save_model(self, request: HttpRequest, obj: LegalHold, form: object, change: bool) -> None:
-        if not change:
-            obj.set_by = request.user  # type: ignore[assignment]
-        super().save_model(request, obj, form, change)
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 @admin.register(ErasureRecord)

@@ -10,7 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from ehcp_portal import access
 from ehcp_portal.accounts.models import Role
@@ -32,7 +32,7 @@ def _dpo_only(request: AuthenticatedHttpRequest) -> None:
 # -- Legal pages ---------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def legal_page(request: HttpRequest, slug: str) -> HttpResponse:
     page, body = legal_page_render(slug)
     if page is None:

@@ -301,3 +301,20 @@ def test_bulk_removal_goes_in_batches_and_records_the_total(young, monkeypatch):
     assert not AccessRecord.objects.exists()
     erasure = ErasureRecord.objects.get(kind=ErasureRecord.Kind.ACCESS_LOG_PURGED)
     assert erasure.count == total
+
+
+def test_beat_runs_the_retention_job_nightly():
+    from django.conf import settings
+
+    from ehcp_portal.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["retention-run"]
+    assert entry["task"] in app.tasks
+    assert entry["schedule"].hour == {2} and entry["schedule"].minute == {30}
+
+
+def test_the_nightly_task_runs_the_schedule(old):
+    from ehcp_portal.governance.tasks import retention_run_daily
+
+    assert retention_run_daily() == 1
+    assert Child.objects.get(pk=old.child.pk).first_name == "Anonymised"
