@@ -318,3 +318,64 @@ def test_the_nightly_task_runs_the_schedule(old):
 
     assert retention_run_daily() == 1
     assert Child.objects.get(pk=old.child.pk).first_name == "Anonymised"
+
+
+def _panel_and_dispute(record, dpo):
+    """A panel item with a decision replaced by a later one (PROTECT between them, and from the
+    item to its paper) and a dispute naming the decision's timeline event (PROTECT)."""
+    import importlib
+
+    from django.apps import apps as django_apps
+
+    from cases.casework.models import Dispute
+    from panels.models import AgendaItem, Decision, Meeting, PanelPaper, PanelType
+
+    importlib.import_module("panels.migrations.0002_seed_panel_types_and_funding_bands").seed(
+        django_apps, None
+    )
+    panel_type = PanelType.objects.order_by("pk").first()
+    meeting = Meeting.objects.create(
+        panel_type=panel_type, area=record.case.area, date=date(2011, 5, 1), chair=dpo
+    )
+    paper = PanelPaper.objects.create(
+        case=record.case, panel_type=panel_type, summary="About Amelia", recommendation="Agree"
+    )
+    item = AgendaItem.objects.create(meeting=meeting, paper=paper, case=record.case)
+    first = Decision.objects.create(
+        item=item,
+        outcome="agree",
+        outcome_label="Agree",
+        reasons="Amelia needs help",
+        is_current=False,
+        recorded_by=dpo,
+    )
+    Decision.objects.create(
+        item=item,
+        version=2,
+        supersedes=first,
+        outcome="agree",
+        outcome_label="Agree",
+        reasons="Amelia needs more help",
+        recorded_by=dpo,
+    )
+    event = CaseEvent.objects.create(case=record.case, kind="decision", summary="Decided")
+    Dispute.objects.create(
+        case=record.case, decision_event=event, decision_on=date(2011, 5, 2), recorded_by=dpo
+    )
+    return meeting
+
+
+@pytest.mark.parametrize("action", [RetentionAction.ANONYMISE, RetentionAction.DELETE])
+def test_records_that_protect_each_other_are_removed_in_order(old, dpo, action):
+    from cases.casework.models import Dispute
+    from panels.models import AgendaItem, Decision, PanelPaper
+
+    meeting = _panel_and_dispute(old, dpo)
+    RetentionRule.objects.filter(record_type=RecordType.CHILD_RECORD).update(action=action)
+
+    retention_run(dry_run=False)
+
+    assert not AgendaItem.objects.filter(case_id=old.case.pk).exists()
+    assert not Decision.objects.exists() and not PanelPaper.objects.exists()
+    assert not Dispute.objects.exists()
+    meeting.refresh_from_db()  # the meeting itself (other children's items) stays
