@@ -50,7 +50,7 @@ We do not sell information or use it for marketing. Decisions about assessments 
 
 ## How long we keep it
 
-We keep a child's EHC record until 31 years after their date of birth, then remove everything that could identify them and keep only figures for statistics. The record of who read a child's information is kept for 6 years, messages sent by the service for 2 years, and requests that were started but never sent for 1 year. Records are kept longer only when the law requires it, for example during a complaint, an appeal or a claim.
+We keep each kind of record for the period in our retention schedule, shown in the table below, and then delete it or remove everything that could identify the child and keep only figures for statistics. Records are kept longer only when the law requires it, for example during a complaint, an appeal or a claim.
 
 ## Your rights
 

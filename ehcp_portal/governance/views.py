@@ -17,7 +17,12 @@ from ehcp_portal.accounts.models import Role
 from ehcp_portal.governance import selectors
 from ehcp_portal.governance.forms import ChildSearchForm, LegalHoldForm
 from ehcp_portal.governance.legal import legal_page_render
-from ehcp_portal.governance.models import LegalHold, LegalPage, SubjectAccessBundle
+from ehcp_portal.governance.models import (
+    LegalHold,
+    LegalPage,
+    RetentionRule,
+    SubjectAccessBundle,
+)
 from ehcp_portal.governance.retention import retention_candidates
 from ehcp_portal.governance.services import legal_hold_release, legal_hold_set
 from ehcp_portal.governance.subject_access import subject_access_bundle_request
@@ -40,6 +45,9 @@ def legal_page(request: HttpRequest, slug: str) -> HttpResponse:
     context = {"page": page, "body": body}
     if slug == LegalPage.Slug.COOKIES:
         context["cookies"] = cookies_set()
+    if slug == LegalPage.Slug.PRIVACY:
+        # The schedule as the council has set it, so the notice cannot drift from what is done.
+        context["retention_rules"] = list(RetentionRule.objects.filter(active=True))
     return render(request, "governance/legal_page.html", context)
 
 

@@ -28,12 +28,23 @@ def test_the_privacy_notice_names_the_controller_lawful_bases_rights_and_the_ico
         "Children and Families Act 2014",
         "Who we share it with",
         "How long we keep it",
-        "31 years after their date of birth",
+        "Our retention schedule",
+        "31 years from the child&#x27;s date of birth",
         "Your rights",
         "Information Commissioner",
         "0303 123 1113",
     ):
         assert words in page, words
+
+
+def test_the_privacy_notice_shows_the_schedule_as_the_council_set_it(client, db):
+    from ehcp_portal.governance.models import RetentionRule
+
+    RetentionRule.objects.filter(record_type="notification").update(period_years=3)
+    RetentionRule.objects.filter(record_type="request_draft").update(active=False)
+    page = _text(client, "/privacy/")
+    assert "3 years from the day the record was made" in page
+    assert "Requests started but never sent" not in page
 
 
 def test_the_accessibility_statement_has_the_sections_the_regulations_require(client, db):
