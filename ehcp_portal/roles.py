@@ -64,3 +64,8 @@ NAVIGATION[Role.SCHOOL].append(("Advice requests", "advice:home"))
 NAVIGATION.setdefault(Role.HEAD_OF_SERVICE, []).append(
     ("Decisions to ratify", "panels:ratification")
 )
+# The data protection officer: subject access bundles, the retention schedule and legal holds.
+# (Their home is the access log where that is set; until then, subject access.)
+HOME_URL_NAME.setdefault(Role.DPO, "governance:subject_access")
+NAVIGATION.setdefault(Role.DPO, []).append(("Subject access requests", "governance:subject_access"))
+NAVIGATION[Role.DPO].append(("Retention", "governance:retention"))

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from ehcp_portal import views
+from ehcp_portal.governance import views as governance_views
 
 admin.site.site_header = "EHCP portal configuration"
 admin.site.site_title = "EHCP portal configuration"
@@ -14,8 +15,15 @@ urlpatterns = [
     path("", views.start, name="start"),
     path("home/", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("accessibility/", views.static_page, {"template": "accessibility"}, name="accessibility"),
-    path("privacy/", views.static_page, {"template": "privacy"}, name="privacy"),
+    # The council's legal pages, edited in the admin (ehcp_portal/governance).
+    path(
+        "accessibility/",
+        governance_views.legal_page,
+        {"slug": "accessibility"},
+        name="accessibility",
+    ),
+    path("privacy/", governance_views.legal_page, {"slug": "privacy"}, name="privacy"),
+    path("cookies/", governance_views.legal_page, {"slug": "cookies"}, name="cookies"),
     path("contact/", views.static_page, {"template": "contact"}, name="contact"),
     path("accounts/session/", include("ehcp_portal.accounts.urls")),
     path("accounts/", include("allauth.urls")),
@@ -30,4 +38,5 @@ urlpatterns = [
     path("", include("families.urls")),
     path("panels/", include("panels.urls")),
     path("notifications/", include("notifications.urls")),
+    path("governance/", include("ehcp_portal.governance.urls")),
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("EHCP_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "families",
     "panels",
     "cases.members",
+    "ehcp_portal.governance",
 ]
 
 MIDDLEWARE = [
@@ -315,3 +317,12 @@ SESSION_TIMEOUT_WARNING_SECONDS = 120
 # records and come back over days, so their "remember me" session lasts a week (was 14 days).
 STAFF_SESSION_MAX_HOURS = env.int("STAFF_SESSION_MAX_HOURS", default=12)
 SESSION_COOKIE_AGE = env.int("FAMILY_SESSION_DAYS", default=7) * 24 * 60 * 60
+# The retention schedule (ehcp_portal/governance/retention.py) runs nightly at a quiet hour;
+# it is idempotent, so a missed night is caught up by the next.
+CELERY_BEAT_SCHEDULE["retention-run"] = {
+    "task": "ehcp_portal.governance.tasks.retention_run_daily",
+    "schedule": crontab(
+        hour=env.int("RETENTION_RUN_HOUR", default=2),
+        minute=env.int("RETENTION_RUN_MINUTE", default=30),
+    ),
+}

@@ -24,6 +24,7 @@ LAYERS: list[set[str]] = [
     {"plans"},  # the EHC plan, consultations, reviews
     {"casework", "panels"},  # the caseworker's workbench and sweep; panels and decisions
     {"members"},  # elected members' enquiries: a separate context that only reads cases
+    {"governance"},  # subject access, retention, legal holds and pages: read every app
     {"root"},  # URLs and the demo: the composition root
 ]
 
@@ -35,6 +36,7 @@ APPS: list[tuple[str, str]] = [
     ("ehcp_portal.demo", "root"),
     ("ehcp_portal.management", "root"),
     ("ehcp_portal.context_processors", "root"),  # the header reads every app's counts
+    ("ehcp_portal.governance", "governance"),
     ("ehcp_portal", "portal"),
     ("cases.advice", "advice"),
     ("cases.assignment", "assignment"),

@@ -17,6 +17,7 @@ PUBLIC = {
     "healthz",
     "accessibility/",
     "privacy/",
+    "cookies/",
     "contact/",
 }
 PUBLIC_PREFIXES = ("accounts/", "admin/", "static/", "advice/sign-in")
