@@ -34,7 +34,6 @@ from cases.casework.forms import (
     PhaseTransferAmendedForm,
     ReassessmentForm,
     ReassignForm,
-    TimelinessForm,
     TransferInForm,
     TribunalComplyForm,
     TribunalOrderForm,
@@ -497,20 +496,9 @@ def reassign(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 def timeliness(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The old address of the final-plans report, kept for bookmarks: the performance
+    dashboard (cases.reporting) now reports every timeliness measure, this one included."""
     access.role_required(request.user, Role.TEAM_MANAGER)
-    form = TimelinessForm(request.GET or None)
-    year = timezone.localdate().year
-    if form.is_bound and form.is_valid() and form.cleaned_data["year"]:
-        year = form.cleaned_data["year"]
-    area = selectors.manager_area(request.user)
-    if area is None:  # a manager with no team sees no one's figures, not the whole council's
-        report = selectors.Timeliness(issued=0, on_time=0, issued_excl=0, on_time_excl=0)
-    else:
-        report = selectors.timeliness_report(
-            area_id=area.pk, start=date(year, 1, 1), end=date(year, 12, 31)
-        )
-    return render(
-        request,
-        "cases/timeliness.html",
-        {"form": form, "report": report, "year": year, "area": area},
-    )
+    year = request.GET.get("year", "")
+    query = f"?period=calendar-{year}" if year.isdigit() and len(year) == 4 else ""
+    return redirect(reverse("reporting:dashboard") + query + "#timeliness")

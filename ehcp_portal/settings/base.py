@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("EHCP_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "families",
     "panels",
     "cases.members",
+    "cases.reporting",
 ]
 
 MIDDLEWARE = [
@@ -196,6 +198,13 @@ CELERY_BEAT_SCHEDULE["priorities-recompute"] = {
     "task": "cases.assignment.tasks.priorities_recompute",
     "schedule": env.int("PRIORITIES_RECOMPUTE_SECONDS", default=24 * 60 * 60),
 }
+# The performance dashboard's figures, computed every night for the periods people look at
+# (cases.reporting); a snapshot older than this many hours is recomputed on its next view.
+CELERY_BEAT_SCHEDULE["reporting-figures-refresh"] = {
+    "task": "cases.reporting.tasks.figures_refresh",
+    "schedule": crontab(hour=env.int("REPORTING_REFRESH_HOUR", default=2), minute=0),
+}
+REPORTING_SNAPSHOT_MAX_AGE_HOURS = env.int("REPORTING_SNAPSHOT_MAX_AGE_HOURS", default=26)
 CELERY_BEAT_SCHEDULE["assignment-unassigned-sweep"] = {
     "task": "cases.assignment.tasks.unassigned_sweep",
     "schedule": env.int("ASSIGNMENT_SWEEP_SECONDS", default=60),
