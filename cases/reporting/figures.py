@@ -227,7 +227,12 @@ def _forecast(area_id: int | None, today: date) -> dict[str, Any]:
     weeks = [(today + timedelta(weeks=i)).isoformat() for i in range(FORECAST_WEEKS)]
     ordered = sorted(by_key.items(), key=lambda kv: (-sum(kv[1]), kv[0]))
     rows = [
-        {"key": key, "label": LABELS.get(key, key), "weeks": counts, "total": sum(counts)}
+        {
+            "key": key,
+            "label": LABELS.get(key) or "Other deadline",
+            "weeks": counts,
+            "total": sum(counts),
+        }
         for key, counts in ordered
     ]
     return {
