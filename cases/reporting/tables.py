@@ -103,8 +103,11 @@ def _rate_table(key: str, title: str, first: str, rows: list[dict[str, Any]], no
     return Table(key, title, [first, *RATE_HEADERS], lines, note=note, chart=chart)
 
 
-def dashboard_tables(figures: dict[str, Any], *, staff: bool) -> list[Table]:
-    """Every table of the dashboard; the per-caseworker table only for staff."""
+def dashboard_tables(
+    figures: dict[str, Any], *, staff: bool, caseworkers: bool = True
+) -> list[Table]:
+    """Every table of the dashboard; the per-caseworker table only for staff, and only when
+    `caseworkers` (an area, not the whole council's hundreds of rows)."""
     tables = [
         _rate_table(
             "timeliness",
@@ -128,7 +131,7 @@ def dashboard_tables(figures: dict[str, Any], *, staff: bool) -> list[Table]:
     ]
     tables += _demand_tables(figures)
     tables.append(_backlog_table(figures))
-    tables += _capacity_tables(figures, staff=staff)
+    tables += _capacity_tables(figures, staff=staff, caseworkers=caseworkers)
     tables.append(_forecast_table(figures))
     tables.append(_disputes_table(figures))
     tables.append(_enquiries_table(figures))
@@ -249,7 +252,7 @@ def _backlog_table(figures: dict[str, Any]) -> Table:
     )
 
 
-def _capacity_tables(figures: dict[str, Any], *, staff: bool) -> list[Table]:
+def _capacity_tables(figures: dict[str, Any], *, staff: bool, caseworkers: bool) -> list[Table]:
     capacity = figures["capacity"]
     tables = [
         Table(
@@ -269,10 +272,11 @@ def _capacity_tables(figures: dict[str, Any], *, staff: bool) -> list[Table]:
             ],
             numeric_from=2,
             note="Capacity is each caseworker's target caseload scaled by their FTE, as the "
-            "assignment rules use it.",
+            "assignment rules use it."
+            + (" Choose an area to see each caseworker." if staff and not caseworkers else ""),
         )
     ]
-    if staff:
+    if staff and caseworkers:
         tables.append(
             Table(
                 "capacity_caseworkers",

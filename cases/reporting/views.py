@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -12,6 +13,7 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from cases.models import Area, Case
 from cases.reporting.access import Viewer, dashboard_viewer, staff_viewer
@@ -71,13 +73,25 @@ def _rates(figures: dict[str, Any]) -> dict[str, Rate]:
     }
 
 
-def _link(filters: Filters, figure: Figure | None) -> str:
-    if figure is None:
-        return ""
-    return (
-        reverse("reporting:cases")
-        + "?"
-        + filters.query(figure=figure.name, part=figure.part, value=figure.value)
+def _links(filters: Filters) -> Callable[[Figure | None], str]:
+    """The link to the cases behind a figure (one `reverse` for the whole page)."""
+    base = reverse("reporting:cases") + "?" + filters.query()
+
+    def link(figure: Figure | None) -> str:
+        if figure is None:
+            return ""
+        params = {"figure": figure.name, "part": figure.part}
+        if figure.value:
+            params["value"] = figure.value
+        return base + "&" + urlencode(params)
+
+    return link
+
+
+def _tables(figures: dict[str, Any], viewer: Viewer, filters: Filters) -> list[Table]:
+    # One row per caseworker for an area; for the whole council the teams are enough.
+    return dashboard_tables(
+        figures, staff=viewer.staff, caseworkers=viewer.staff and filters.area_id is not None
     )
 
 
@@ -87,11 +101,12 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     form, filters = _filters(request, viewer, today, strict=False)
     snapshot = dashboard_snapshot(area_id=filters.area_id, period=filters.period, today=today)
-    tables = dashboard_tables(snapshot.figures, staff=viewer.staff)
+    tables = _tables(snapshot.figures, viewer, filters)
     # Each cell with the link to the cases behind it; a scrutiny member gets no links.
+    link = _links(filters)
     linked = {
         table.key: [
-            [(cell, _link(filters, cell.figure) if viewer.staff else "") for cell in row]
+            [(cell, link(cell.figure) if viewer.staff else "") for cell in row]
             for row in table.rows
         ]
         for table in tables
@@ -120,7 +135,7 @@ def table_download(request: AuthenticatedHttpRequest, table: str, fmt: str) -> A
     _, filters = _filters(request, viewer, today, strict=True)
     snapshot = dashboard_snapshot(area_id=filters.area_id, period=filters.period, today=today)
     found: Table | None = next(
-        (t for t in dashboard_tables(snapshot.figures, staff=viewer.staff) if t.key == table),
+        (t for t in _tables(snapshot.figures, viewer, filters) if t.key == table),
         None,
     )
     if found is None:
