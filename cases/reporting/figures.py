@@ -33,6 +33,7 @@ from ehcp_portal.accounts.models import Role, User
 # The dashboard's own windows (not statutory periods): how far ahead the breach forecast looks,
 # and the bands of how long open cases have been past their date.
 FORECAST_WEEKS = 4
+ONE_WEEK = timedelta(days=7)
 AGEING_BANDS_WEEKS: tuple[tuple[int, int | None], ...] = ((0, 4), (4, 12), (12, None))
 
 # Requests in the period, and their route: how the request reached the council. (The SEN2
@@ -410,7 +411,7 @@ def _forecast_cases(scope: _Scope, figure: Figure) -> QuerySet[Case] | None:
     if week is None:
         return None
     start = today + timedelta(weeks=week)
-    return due.filter(next_deadline_on__gte=start, next_deadline_on__lt=start + timedelta(weeks=1))
+    return due.filter(next_deadline_on__gte=start, next_deadline_on__lt=start + ONE_WEEK)
 
 
 def _disputes_cases(scope: _Scope, figure: Figure) -> QuerySet[Case] | None:

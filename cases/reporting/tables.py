@@ -191,6 +191,8 @@ def _demand_tables(figures: dict[str, Any]) -> list[Table]:
         note=(
             f"Trend: {total} requests against {previous} in the previous period"
             + (f" ({change:+g}%)." if change is not None else ".")
+            + " The route is how the request reached the council; the request source of the "
+            "DfE's SEN2 return (parent, school, health, social care) derives from it."
         ),
         extra={"change": change},
     )

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from cases.deadlines import LABELS
 from cases.models import Area, Case
 from cases.reporting.access import Viewer, dashboard_viewer, staff_viewer
 from cases.reporting.figures import Figure, cases_behind
@@ -210,7 +211,7 @@ def _case_row(case: Case) -> list[Any]:
         str(case.area) if case.area else "Not placed",
         str(case.caseworker) if case.caseworker else "Unassigned",
         case.received_on,
-        case.next_deadline_key,
+        LABELS.get(case.next_deadline_key, case.next_deadline_key),
         case.next_deadline_on,
         case.next_deadline_excepted,
     ]
