@@ -70,7 +70,9 @@ class Rate:
         return self.total - self.on_time
 
 
-PARTS = ("all", "on_time", "late", "excepted")
+# The parts of a measure a figure names: all the work, on time, late, with an exception, and
+# the work the figures "excluding exceptions" count (all of it, and on time).
+PARTS = ("all", "on_time", "late", "excepted", "counted", "counted_on_time")
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,10 @@ class Measure:
             rows = rows.filter(is_on_time=False)
         elif part == "excepted":
             rows = rows.filter(is_excepted=True)
+        elif part == "counted":
+            rows = rows.filter(is_excepted=False)
+        elif part == "counted_on_time":
+            rows = rows.filter(is_excepted=False, is_on_time=True)
         return rows.values(self.case_path)
 
 

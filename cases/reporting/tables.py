@@ -82,8 +82,8 @@ def _rate_table(key: str, title: str, first: str, rows: list[dict[str, Any]], no
                 Cell(rate.on_time, Figure(k, "on_time")),
                 Cell(rate.percent_including),
                 Cell(rate.excepted, Figure(k, "excepted") if row["exceptions_apply"] else None),
-                Cell(rate.total_excl),
-                Cell(rate.on_time_excl),
+                Cell(rate.total_excl, Figure(k, "counted")),
+                Cell(rate.on_time_excl, Figure(k, "counted_on_time")),
                 Cell(rate.percent_excluding),
             ]
         )

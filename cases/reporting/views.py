@@ -190,7 +190,14 @@ def _figure_cases(request: AuthenticatedHttpRequest) -> tuple[Filters, Figure, A
 
 def _figure_title(figure: Figure) -> str:
     measure = MEASURES.get(figure.name)
-    words = {"all": "", "on_time": "on time", "late": "late", "excepted": "with an exception"}
+    words = {
+        "all": "",
+        "on_time": "on time",
+        "late": "late",
+        "excepted": "with an exception",
+        "counted": "excluding exceptions",
+        "counted_on_time": "on time, excluding exceptions",
+    }
     if measure is not None:
         return f"{measure.label}: {words.get(figure.part, figure.part)}".rstrip(": ")
     titles = {
