@@ -21,11 +21,9 @@ from typing import Any
 from django.db.models import (
     BooleanField,
     Count,
-    DateField,
     Exists,
     ExpressionWrapper,
     F,
-    Func,
     Model,
     OuterRef,
     Q,
@@ -83,7 +81,7 @@ class Measure:
     model: type[Model]
     # The work completed in the period (and, for the phase transfers, already due by today).
     population: Callable[[Period, date], Q]
-    on_time: Callable[[], Q]
+    on_time: Callable[[Period, date], Q]
     # The reg 10(4) exception that removes the work from the figure "excluding exceptions".
     exception_key: str | None
     # From a row of `model` to its case, and to the case's area.
@@ -105,7 +103,7 @@ class Measure:
                 )
             )
         return qs.annotate(
-            is_on_time=ExpressionWrapper(self.on_time(), output_field=BooleanField()),
+            is_on_time=ExpressionWrapper(self.on_time(period, today), output_field=BooleanField()),
             is_excepted=excepted,
         )
 
@@ -146,24 +144,18 @@ def _completed(field: str, **also: Any) -> Callable[[Period, date], Q]:
     return population
 
 
-def _within_weeks_of_request(field: str, weeks: int) -> Callable[[], Q]:
-    return lambda: Q(**{f"{field}__lte": F("received_on") + timedelta(weeks=weeks)})
+def _within_weeks_of_request(field: str, weeks: int) -> Callable[[Period, date], Q]:
+    return lambda period, today: Q(**{f"{field}__lte": F("received_on") + timedelta(weeks=weeks)})
 
 
-def _phase_transfer_due(post16: bool) -> Callable[[Period, date], Q]:
-    def population(period: Period, today: date) -> Q:
-        # reg 18: the transfers whose 15 February (or 31 March) fell in the period and has
-        # passed: a date still to come is not yet met or missed.
-        years = [
-            year
-            for year in range(period.start.year, period.end.year + 1)
-            if period.start
-            <= statutory.phase_transfer_deadline(year, post16)
-            <= min(period.end, today)
-        ]
-        return Q(phase_transfer_year__in=years, phase_transfer_post16=post16)
-
-    return population
+def _phase_transfer_years(period: Period, today: date, post16: bool) -> list[int]:
+    """reg 18: the transfers whose 15 February (or 31 March) fell in the period and has passed:
+    a date still to come is not yet met or missed."""
+    return [
+        year
+        for year in range(period.start.year, period.end.year + 1)
+        if period.start <= statutory.phase_transfer_deadline(year, post16) <= min(period.end, today)
+    ]
 
 
 MEASURES: dict[str, Measure] = {}
@@ -220,7 +212,7 @@ _add(
         model=Review,
         population=_completed("decision_on"),
         # The review's due date is the statutory clock's (cases.plans.reviews stores it).
-        on_time=lambda: Q(decision_on__lte=F("due_on")),
+        on_time=lambda period, today: Q(decision_on__lte=F("due_on")),
         exception_key=None,
         case_path="plan__case_id",
     )
@@ -239,7 +231,7 @@ _add(
         ),
         model=Review,
         population=_completed("amended_issued_on", meeting_on__isnull=False),
-        on_time=lambda: Q(
+        on_time=lambda period, today: Q(
             amended_issued_on__lte=F("meeting_on")
             + timedelta(weeks=statutory.AMENDED_PLAN_AFTER_REVIEW_WEEKS)
         ),
@@ -255,16 +247,21 @@ def _transfer_measure(post16: bool) -> Measure:
     key = "phase_transfer_post16" if post16 else "phase_transfer"
 
     def population(period: Period, today: date) -> Q:
-        return _phase_transfer_due(post16)(period, today)
+        years = _phase_transfer_years(period, today, post16)
+        return Q(phase_transfer_year__in=years, phase_transfer_post16=post16)
 
-    def on_time() -> Q:
+    def on_time(period: Period, today: date) -> Q:
         # reg 18: the plan amended in the school year before the move (from 1 September of the
-        # year before), on or before the date (the same rule as cases.deadlines).
-        return Q(
-            phase_transfer_amended_on__isnull=False,
-            phase_transfer_amended_on__lte=_make_date(F("phase_transfer_year"), month, day),
-            phase_transfer_amended_on__gte=_make_date(F("phase_transfer_year") - 1, 9, 1),
-        )
+        # year before), on or before the date: the same rule as cases.deadlines, one term per
+        # transfer year in the period.
+        q = Q(pk__in=[])
+        for year in _phase_transfer_years(period, today, post16):
+            q |= Q(
+                phase_transfer_year=year,
+                phase_transfer_amended_on__gte=date(year - 1, 9, 1),
+                phase_transfer_amended_on__lte=statutory.phase_transfer_deadline(year, post16),
+            )
+        return q
 
     return Measure(
         key=key,
@@ -279,10 +276,6 @@ def _transfer_measure(post16: bool) -> Measure:
         on_time=on_time,
         exception_key=None,
     )
-
-
-def _make_date(year: Any, month: int, day: int) -> Func:
-    return Func(year, Value(month), Value(day), function="make_date", output_field=DateField())
 
 
 _add(_transfer_measure(post16=False))
@@ -307,7 +300,7 @@ def _advice_measure(source: str, label: str) -> Measure:
         model=AdviceRequest,
         # Advice given (not declined), counted when it came in.
         population=_completed("responded_on", source=source, state=AdviceRequest.State.RECEIVED),
-        on_time=lambda: Q(
+        on_time=lambda period, today: Q(
             responded_on__lte=F("requested_on") + timedelta(weeks=statutory.ADVICE_WEEKS)
         ),
         exception_key="advice",

@@ -367,3 +367,13 @@ def test_dfe_2019_national_figures_reproduce():
     assert rate.percent_including == 58.7
     assert rate.percent_excluding == 60.4
     assert rate.excepted == 3_808
+
+
+def test_a_period_with_no_phase_transfer_date_counts_none(caseload):
+    november = period_from_key("month-2025-11")
+    figures = figures_compute(area_id=caseload.team.area_id, period=november, today=TODAY)
+    rows = _by_key(figures["timeliness"])
+    assert rows["phase_transfer"] == rows["phase_transfer_post16"] == (0, 0, 0, 0)
+    february = period_from_key("month-2025-02")
+    figures = figures_compute(area_id=caseload.team.area_id, period=february, today=TODAY)
+    assert _by_key(figures["timeliness"])["phase_transfer"] == (2, 1, 2, 1)
