@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from cases.assignment.rules import load_percent
-from cases.reporting.charts import Chart, bar_chart
+from cases.reporting.charts import Chart, bar_chart, column_chart
 from cases.reporting.figures import (
     AGEING_BANDS_WEEKS,
     FORECAST_WEEKS,
@@ -32,6 +32,8 @@ class Cell:
             return "–"
         if isinstance(self.value, float):
             return f"{self.value:g}"
+        if isinstance(self.value, date):
+            return f"{self.value:%-d %b %Y}"
         return str(self.value)
 
 
@@ -155,15 +157,12 @@ def _demand_tables(figures: dict[str, Any]) -> list[Table]:
         ],
         note="A week that starts before the period or ends after it counts only the days "
         "inside the period.",
-        chart=bar_chart(
+        chart=column_chart(
             "requests_weekly",
             "Requests received per week",
-            "Number of requests for an assessment received in each week of the period. The "
-            "table gives the figures by route.",
-            [
-                (f"{date.fromisoformat(w['week']):%-d %b %Y}", [w["total"]])
-                for w in requests["weeks"]
-            ],
+            "Number of requests for an assessment received in each week of the period, one "
+            "column a week. The table gives the figures by route.",
+            [(f"{date.fromisoformat(w['week']):%-d %b}", w["total"]) for w in requests["weeks"]],
         ),
     )
     total, previous = requests["total"], requests["previous_total"]
