@@ -86,6 +86,10 @@ REVIEW_DECISION_WEEKS = 4
 AMENDMENT_COMMENT_DAYS = 15
 # reg 22(3): the amended plan within 8 weeks of sending the proposed amendments.
 AMENDED_PLAN_WEEKS = 8
+# reg 20(10) then reg 22(3): an amended plan within 12 weeks of the review meeting, the 4 weeks
+# to decide and the 8 weeks from the proposed amendments taken back to back. It is the measure
+# the performance dashboard reports (cases.reporting); each step keeps its own deadline above.
+AMENDED_PLAN_AFTER_REVIEW_WEEKS = REVIEW_DECISION_WEEKS + AMENDED_PLAN_WEEKS
 # reg 27(2): on re-assessment, the final plan within 14 weeks of notifying the family.
 REASSESSMENT_WEEKS = 14
 # reg 15: the old council transfers within 15 working days of learning of a late-notice move.

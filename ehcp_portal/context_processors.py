@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from cases import statutory
-from ehcp_portal.roles import NAVIGATION
+from ehcp_portal.roles import navigation_for
 
 # The statutory periods, for the words pages say about them ("within 20 weeks"): the number
 # shown is the number the clock computes with.
@@ -23,7 +23,7 @@ def portal(request: HttpRequest) -> dict[str, Any]:
     unread = 0
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        for label, name in NAVIGATION.get(user.role, []):
+        for label, name in navigation_for(user):
             try:
                 url = reverse(name)
             except NoReverseMatch:

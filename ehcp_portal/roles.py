@@ -13,6 +13,8 @@ HOME_URL_NAME: dict[str, str] = {
     Role.TEAM_MANAGER: "casework:team",
     Role.PANEL_MEMBER: "panels:home",
     Role.ELECTED_MEMBER: "members:home",
+    # The head of service answers for the council's performance: the dashboard is their home.
+    Role.HEAD_OF_SERVICE: "reporting:dashboard",
     Role.ADMIN: "admin:index",
 }
 
@@ -33,6 +35,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
     ],
     Role.PANEL_MEMBER: [("Panels", "panels:home")],
     Role.ELECTED_MEMBER: [("Your casework queries", "members:home")],
+    Role.HEAD_OF_SERVICE: [("Performance", "reporting:dashboard")],
     Role.ADMIN: [("Configuration", "admin:index")],
 }
 
@@ -69,3 +72,17 @@ NAVIGATION.setdefault(Role.HEAD_OF_SERVICE, []).append(
 HOME_URL_NAME.setdefault(Role.DPO, "governance:subject_access")
 NAVIGATION.setdefault(Role.DPO, []).append(("Subject access requests", "governance:subject_access"))
 NAVIGATION[Role.DPO].append(("Retention", "governance:retention"))
+# The performance dashboard (cases.reporting): managers see their area's figures. Members of
+# the scrutiny board see the council's, aggregate only; the page itself refuses (404) other
+# elected members, so the link is offered to the members who sit on the board (see
+# `navigation_for`).
+NAVIGATION[Role.TEAM_MANAGER].insert(1, ("Performance", "reporting:dashboard"))
+SCRUTINY_NAVIGATION: list[tuple[str, str]] = [("Service performance", "reporting:dashboard")]
+
+
+def navigation_for(user: object) -> list[tuple[str, str]]:
+    """The user's navigation: their role's, and the dashboard for the scrutiny board."""
+    items = list(NAVIGATION.get(getattr(user, "role", ""), []))
+    if getattr(user, "role", "") == Role.ELECTED_MEMBER and getattr(user, "scrutiny_board", False):
+        items += SCRUTINY_NAVIGATION
+    return items

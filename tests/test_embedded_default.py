@@ -32,9 +32,13 @@ pages = {
     "senco@demo.ehcp.test": ["/school/"],
     "ep@demo.ehcp.test": ["/advice/"],
     "caseworker@demo.ehcp.test": ["/caseload/", "/caseload/?due=week"],
-    "manager.east@demo.ehcp.test": ["/team/", "/members/inbox/", "/members/reports/"],
+    "manager.east@demo.ehcp.test": [
+        "/team/", "/members/inbox/", "/members/reports/", "/reporting/",
+        "/reporting/?period=month-2026-02",
+    ],
     "panel.education@demo.ehcp.test": ["/panels/"],
-    "councillor@demo.ehcp.test": ["/members/"],
+    "councillor@demo.ehcp.test": ["/members/", "/reporting/"],
+    "head.of.service@demo.ehcp.test": ["/reporting/", "/reporting/cases/?figure=backlog"],
 }
 worker = User.objects.get(email="caseworker@demo.ehcp.test")
 case = Case.objects.filter(caseworker=worker).first()

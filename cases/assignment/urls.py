@@ -23,12 +23,23 @@ urlpatterns = [
         name="place",
     ),
     path("assignment/queue/", views.assignment_queue, name="queue"),
+    path("assignment/queue/export.<str:fmt>", views.assignment_queue_export, name="queue_export"),
     path("assignment/triage/", views.assignment_triage, name="triage"),
+    path(
+        "assignment/triage/export.<str:fmt>",
+        views.assignment_triage_export,
+        name="triage_export",
+    ),
     path("assignment/rebalance/", views.assignment_rebalance, name="rebalance"),
     path("assignment/cohort/", views.assignment_cohort, name="cohort"),
     path(
         "assignment/cohort/<int:pk>/",
         views.assignment_cohort_report,
         name="cohort_report",
+    ),
+    path(
+        "assignment/cohort/<int:pk>/export.<str:fmt>",
+        views.assignment_cohort_report_export,
+        name="cohort_report_export",
     ),
 ]

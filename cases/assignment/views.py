@@ -3,6 +3,8 @@ reassign, or an area page for anyone but a team manager, is 404."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -29,8 +31,10 @@ from cases.assignment.forms import (
 from cases.assignment.rebalancing import caseload_rebalance, rebalance_plan
 from cases.assignment.triage import case_place
 from cases.models import Area, Case
-from ehcp_portal import access
+from ehcp_portal import access, exports
 from ehcp_portal.accounts.models import Role, User
+from ehcp_portal.audit.models import AccessKind
+from ehcp_portal.audit.services import access_record
 from ehcp_portal.http import AuthenticatedHttpRequest
 
 PAGE_SIZE = 25
@@ -125,6 +129,63 @@ def assignment_triage(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.role_required(request.user, Role.TEAM_MANAGER)
     page = Paginator(selectors.triage_queue(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "cases/assignment/triage.html", {"page": page})
+
+
+QUEUE_EXPORT_HEADERS = [
+    "Reference",
+    "Child",
+    "Postcode",
+    "Request received",
+    "Priority",
+    "Next deadline",
+    "Exception recorded",
+]
+
+
+def _queue_rows(cases: Any) -> Any:
+    for case in cases.iterator(chunk_size=2000):
+        yield [
+            case.reference,
+            case.child.full_name,
+            case.child.postcode,
+            case.received_on,
+            case.priority,
+            case.next_deadline_on,
+            case.next_deadline_excepted,
+        ]
+
+
+def _export_recorded(request: AuthenticatedHttpRequest, fmt: str) -> None:
+    """A list of children leaving the portal: refuse an unknown format, then log the read."""
+    if fmt not in exports.FORMATS:
+        raise Http404("No such format")
+    access_record(request.user, kind=AccessKind.CASE, object_ref="export", request=request)
+
+
+@login_required
+def assignment_queue_export(request: AuthenticatedHttpRequest, fmt: str) -> Any:
+    area_id = access.managed_area_id_or_404(request.user)
+    _export_recorded(request, fmt)
+    return exports.table_response(
+        fmt,
+        "unassigned-queue",
+        QUEUE_EXPORT_HEADERS,
+        _queue_rows(selectors.unassigned_queue(area_id=area_id)),
+        title="Unassigned queue",
+    )
+
+
+@login_required
+def assignment_triage_export(request: AuthenticatedHttpRequest, fmt: str) -> Any:
+    access.role_required(request.user, Role.TEAM_MANAGER)
+    _export_recorded(request, fmt)
+    return exports.table_response(
+        fmt,
+        "triage-queue",
+        QUEUE_EXPORT_HEADERS,
+        _queue_rows(selectors.triage_queue()),
+        title="Triage queue",
+    )
 
 
 @login_required
@@ -254,4 +315,33 @@ def assignment_cohort_report(request: AuthenticatedHttpRequest, pk: int) -> Http
         request,
         "cases/assignment/cohort_report.html",
         {"record": record, "rejected": rejected, "created": created[:200]},
+    )
+
+
+@login_required
+def assignment_cohort_report_export(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> Any:
+    """Every row of an import's report (the page shows the first 200 created)."""
+    access.managed_area_id_or_404(request.user)
+    record = selectors.cohort_imports_for(request.user).defer(None).filter(pk=pk).first()
+    if record is None:
+        raise Http404("No such import")
+    _export_recorded(request, fmt)
+    return exports.table_response(
+        fmt,
+        f"cohort-import-{record.pk}",
+        ["Row", "Result", "Child", "Case", "Area", "Caseworker", "Priority", "Why rejected"],
+        (
+            [
+                r.get("row"),
+                r.get("status", ""),
+                r.get("name", ""),
+                r.get("reference", ""),
+                r.get("area", ""),
+                r.get("caseworker") or ("" if r.get("status") == "rejected" else "Unassigned"),
+                r.get("priority"),
+                "; ".join(r.get("reasons", [])),
+            ]
+            for r in record.report
+        ),
+        title="Cohort import",
     )

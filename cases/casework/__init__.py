@@ -1,2 +1,2 @@
 """Casework around the statutory clock: deadline exceptions, disputes, tasks, reassignment and
-the timeliness report."""
+the statutory sweep (the timeliness report is now the performance dashboard, cases.reporting)."""

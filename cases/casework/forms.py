@@ -302,17 +302,6 @@ class ReassignForm(forms.Form):
         return value
 
 
-class TimelinessForm(forms.Form):
-    year = forms.TypedChoiceField(label="Calendar year", coerce=int, required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        this_year = timezone.localdate().year
-        cast(forms.TypedChoiceField, self.fields["year"]).choices = [
-            (y, str(y)) for y in range(this_year, this_year - 6, -1)
-        ]
-
-
 EXCEPTION_DEADLINE_LABELS = {k: LABELS[k] for k in EXCEPTABLE_KEYS}
 
 

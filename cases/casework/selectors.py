@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from cases.assignment.rules import load_percent
@@ -15,7 +15,7 @@ from cases.assignment.selectors import capacity_of
 from cases.casework.models import CaseTask, Dispute
 from cases.deadlines import Deadline, case_deadlines
 from cases.models import Area, Case, CaseEvent, DeadlineException, Document, Message
-from cases.statutory import ADVICE_WEEKS, FINAL_PLAN_WEEKS, add_weeks, transition_point
+from cases.statutory import ADVICE_WEEKS, add_weeks, transition_point
 from ehcp_portal import access
 from ehcp_portal.accounts.models import Role, User
 
@@ -257,55 +257,6 @@ def unassigned_queue(area_id: int | None) -> QuerySet[Case]:
         .select_related("child")
         .order_by(F("next_deadline_on").asc(nulls_last=True), "received_on", "reference")
     )
-
-
-# -- timeliness -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Timeliness:
-    """Final plans issued within 20 weeks (reg 13(2)), DfE's way: the figure "excluding
-    exceptions" removes excepted cases from both numerator and denominator."""
-
-    issued: int
-    on_time: int
-    issued_excl: int
-    on_time_excl: int
-
-    @staticmethod
-    def _percent(part: int, whole: int) -> float | None:
-        return round(100 * part / whole, 1) if whole else None
-
-    @property
-    def percent_including(self) -> float | None:
-        return self._percent(self.on_time, self.issued)
-
-    @property
-    def percent_excluding(self) -> float | None:
-        return self._percent(self.on_time_excl, self.issued_excl)
-
-    @property
-    def excepted(self) -> int:
-        return self.issued - self.issued_excl
-
-
-def timeliness_report(*, area_id: int | None, start: date, end: date) -> Timeliness:
-    """Final plans issued between `start` and `end` (inclusive), in one aggregate query."""
-    excepted = Exists(
-        DeadlineException.objects.filter(case_id=OuterRef("pk"), deadline_key="final_plan")
-    )
-    qs = Case.objects.filter(final_issued_on__gte=start, final_issued_on__lte=end)
-    if area_id is not None:
-        qs = qs.filter(area_id=area_id)
-    # reg 13(2): final plan within 20 weeks of the request.
-    on_time = Q(final_issued_on__lte=F("received_on") + timedelta(weeks=FINAL_PLAN_WEEKS))
-    totals = qs.annotate(is_excepted=excepted).aggregate(
-        issued=Count("pk"),
-        on_time=Count("pk", filter=on_time),
-        issued_excl=Count("pk", filter=Q(is_excepted=False)),
-        on_time_excl=Count("pk", filter=on_time & Q(is_excepted=False)),
-    )
-    return Timeliness(**totals)
 
 
 # -- the phase transfer cohort (reg 18) ----------------------------------------------------------

@@ -10,9 +10,16 @@ CASE = "cases/<str:reference>/"
 
 urlpatterns = [
     path("caseload/", views.caseload, name="caseload"),
+    path("caseload/export.<str:fmt>", views.caseload_export, name="caseload_export"),
     path("team/", views.team_overview, name="team"),
+    path("team/export.<str:fmt>", views.team_export, name="team_export"),
     path("team/timeliness/", views.timeliness, name="timeliness"),
     path("phase-transfers/", views.phase_transfers, name="phase_transfers"),
+    path(
+        "phase-transfers/export.<str:fmt>",
+        views.phase_transfers_export,
+        name="phase_transfers_export",
+    ),
     path(CASE, views.case_detail, name="case_detail"),
     path(f"{CASE}actions/", views.case_action, name="case_action"),
     path(f"{CASE}tasks/", views.case_task_add, name="case_task_add"),

@@ -34,7 +34,6 @@ from cases.casework.forms import (
     PhaseTransferAmendedForm,
     ReassessmentForm,
     ReassignForm,
-    TimelinessForm,
     TransferInForm,
     TribunalComplyForm,
     TribunalOrderForm,
@@ -67,8 +66,10 @@ from cases.workflow import (
     allowed_actions,
     case_transition_record,
 )
-from ehcp_portal import access
+from ehcp_portal import access, exports
 from ehcp_portal.accounts.models import Role
+from ehcp_portal.audit.models import AccessKind
+from ehcp_portal.audit.services import access_record
 from ehcp_portal.http import AuthenticatedHttpRequest
 from families.selectors import request_answers_for_case
 
@@ -79,9 +80,9 @@ UNASSIGNED_SHOWN = 50
 # -- My caseload --------------------------------------------------------------------------------
 
 
-@login_required
-def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
-    access.role_required(request.user, Role.CASEWORKER, Role.TEAM_MANAGER)
+def _caseload_filters(
+    request: AuthenticatedHttpRequest,
+) -> tuple[CaseloadFilterForm, selectors.CaseloadFilters]:
     form = CaseloadFilterForm(request.GET or None)
     filters = selectors.CaseloadFilters()
     if form.is_bound and form.is_valid():
@@ -94,6 +95,13 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
             waiting_on_others=data["waiting"],
             search=data["q"],
         )
+    return form, filters
+
+
+@login_required
+def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
+    access.role_required(request.user, Role.CASEWORKER, Role.TEAM_MANAGER)
+    form, filters = _caseload_filters(request)
     today = timezone.localdate()
     paginator = Paginator(
         selectors.caseload_filtered(request.user, filters, today=today), PAGE_SIZE
@@ -112,6 +120,61 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
             "filtered": filters != selectors.CaseloadFilters(),
             "query_string": query.urlencode(),
         },
+    )
+
+
+CASE_EXPORT_HEADERS = [
+    "Reference",
+    "Child",
+    "Stage",
+    "Area",
+    "Caseworker",
+    "Request received",
+    "Next deadline",
+    "Due",
+    "Exception recorded",
+    "Priority",
+    "Flags",
+]
+
+
+def _case_export_row(case: Case, today: date) -> list[Any]:
+    return [
+        case.reference,
+        case.child.full_name,
+        case.get_stage_display(),
+        str(case.area) if case.area else "Not placed",
+        case.caseworker.get_full_name() if case.caseworker else "Unassigned",
+        case.received_on,
+        LABELS.get(case.next_deadline_key, case.next_deadline_key),
+        case.next_deadline_on,
+        case.next_deadline_excepted,
+        case.priority,
+        "; ".join(flag.label for flag in selectors.case_flags(case, today=today)),
+    ]
+
+
+def _export_recorded(request: AuthenticatedHttpRequest, fmt: str) -> None:
+    """A list of children leaving the portal: refuse an unknown format, then log the read."""
+    if fmt not in exports.FORMATS:
+        raise Http404("No such format")
+    access_record(request.user, kind=AccessKind.CASE, object_ref="export", request=request)
+
+
+@login_required
+def caseload_export(request: AuthenticatedHttpRequest, fmt: str) -> Any:
+    """The caseload with the page's filters, every page of it, as CSV or XLSX."""
+    access.role_required(request.user, Role.CASEWORKER, Role.TEAM_MANAGER)
+    _, filters = _caseload_filters(request)
+    _export_recorded(request, fmt)
+    today = timezone.localdate()
+    cases = selectors.caseload_filtered(request.user, filters, today=today)
+    return exports.table_response(
+        fmt,
+        f"caseload-{today:%Y-%m-%d}",
+        CASE_EXPORT_HEADERS,
+        (_case_export_row(case, today) for case in cases.iterator(chunk_size=2000)),
+        title="Caseload",
     )
 
 
@@ -353,14 +416,19 @@ def clock_fact(request: AuthenticatedHttpRequest, reference: str, fact: str) -> 
 # -- The phase transfer cohort (reg 18) ---------------------------------------------------------
 
 
-@login_required
-def phase_transfers(request: AuthenticatedHttpRequest) -> HttpResponse:
-    access.role_required(request.user, Role.CASEWORKER, Role.TEAM_MANAGER)
-    today = timezone.localdate()
+def _transfer_year(request: AuthenticatedHttpRequest, today: date) -> int:
     year = selectors.transfer_year_now(today)
     asked = request.GET.get("year", "")
     if asked.isdigit() and abs(int(asked) - year) <= 5:
         year = int(asked)
+    return year
+
+
+@login_required
+def phase_transfers(request: AuthenticatedHttpRequest) -> HttpResponse:
+    access.role_required(request.user, Role.CASEWORKER, Role.TEAM_MANAGER)
+    today = timezone.localdate()
+    year = _transfer_year(request, today)
     rows = selectors.phase_transfer_cohort(request.user, year, today=today)
     return render(
         request,
@@ -372,7 +440,35 @@ def phase_transfers(request: AuthenticatedHttpRequest) -> HttpResponse:
             "by_date": date(year, *PHASE_TRANSFER_BY),
             "post16_by_date": date(year, *PHASE_TRANSFER_POST16_BY),
             "amended": sum(1 for r in rows if r.deadline and not r.deadline.is_open),
+            "year_query": f"year={year}",
         },
+    )
+
+
+@login_required
+def phase_transfers_export(request: AuthenticatedHttpRequest, fmt: str) -> Any:
+    access.role_required(request.user, Role.CASEWORKER, Role.TEAM_MANAGER)
+    _export_recorded(request, fmt)
+    today = timezone.localdate()
+    year = _transfer_year(request, today)
+    rows = selectors.phase_transfer_cohort(request.user, year, today=today)
+    return exports.table_response(
+        fmt,
+        f"phase-transfers-{year}",
+        ["Reference", "Child", "Move", "Caseworker", "Plan amended by", "Progress", "Amended on"],
+        (
+            [
+                row.case.reference,
+                row.case.child.full_name,
+                "Secondary to post-16" if row.case.phase_transfer_post16 else "To a new school",
+                row.case.caseworker.get_full_name() if row.case.caseworker else "Not assigned",
+                row.deadline.due if row.deadline else None,
+                row.deadline.status if row.deadline else "",
+                row.deadline.met_on if row.deadline else None,
+            ]
+            for row in rows
+        ),
+        title=f"Phase transfers {year}",
     )
 
 
@@ -457,6 +553,32 @@ def team_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+def team_export(request: AuthenticatedHttpRequest, fmt: str) -> Any:
+    """The team page's caseloads against capacity (staff figures: no child in it)."""
+    access.role_required(request.user, Role.TEAM_MANAGER)
+    area = selectors.manager_area(request.user)
+    today = timezone.localdate()
+    loads = selectors.team_caseloads(area.pk if area else None, today=today)
+    return exports.table_response(
+        fmt,
+        f"team-caseloads-{today:%Y-%m-%d}",
+        ["Caseworker", "Open cases", "Capacity", "Of capacity (%)", "Due this week", "Breaches"],
+        (
+            [
+                load.caseworker.get_full_name(),
+                load.open_cases,
+                load.capacity,
+                load.load_percent,
+                load.at_risk_this_week,
+                load.breaches,
+            ]
+            for load in loads
+        ),
+        title="Team caseloads",
+    )
+
+
+@login_required
 def reassign(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     """A manager gives the case to another caseworker of its area, through the assignment
     app's one reassignment service: the reason is kept with the decision, and a change made by
@@ -497,20 +619,9 @@ def reassign(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 def timeliness(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The old address of the final-plans report, kept for bookmarks: the performance
+    dashboard (cases.reporting) now reports every timeliness measure, this one included."""
     access.role_required(request.user, Role.TEAM_MANAGER)
-    form = TimelinessForm(request.GET or None)
-    year = timezone.localdate().year
-    if form.is_bound and form.is_valid() and form.cleaned_data["year"]:
-        year = form.cleaned_data["year"]
-    area = selectors.manager_area(request.user)
-    if area is None:  # a manager with no team sees no one's figures, not the whole council's
-        report = selectors.Timeliness(issued=0, on_time=0, issued_excl=0, on_time_excl=0)
-    else:
-        report = selectors.timeliness_report(
-            area_id=area.pk, start=date(year, 1, 1), end=date(year, 12, 31)
-        )
-    return render(
-        request,
-        "cases/timeliness.html",
-        {"form": form, "report": report, "year": year, "area": area},
-    )
+    year = request.GET.get("year", "")
+    query = f"?period=calendar-{year}" if year.isdigit() and len(year) == 4 else ""
+    return redirect(reverse("reporting:dashboard") + query + "#timeliness")

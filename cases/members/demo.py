@@ -30,7 +30,8 @@ CONCERNS = {
 
 
 def build_councillors(council: DemoCouncil) -> None:
-    """A councillor for every ward; the first ward's signs in as councillor@."""
+    """A councillor for every ward; the first ward's signs in as councillor@ and sits on the
+    scrutiny board, so the demo shows the board's aggregate dashboard too."""
     for a_index, area in enumerate(council.areas):
         for w_index, ward in enumerate(council.wards[area.pk]):
             is_demo = a_index == 0 and w_index == 0
@@ -38,9 +39,10 @@ def build_councillors(council: DemoCouncil) -> None:
                 "councillor@demo.ehcp.test" if is_demo else f"cllr.{ward.lower()}@demo.ehcp.test",
                 f"Cllr {council.name()}",
                 Role.ELECTED_MEMBER,
-                f"councillor for {ward}",
+                f"councillor for {ward}" + (", on the scrutiny board" if is_demo else ""),
                 login=is_demo,
                 ward=ward,
+                scrutiny_board=is_demo,
             )
 
 

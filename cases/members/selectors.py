@@ -271,6 +271,12 @@ class MemberEnquiryReport:
         return self.totals.on_time_percent
 
 
+def enquiry_answered_on_time() -> Q:
+    """A query answered on or before its target date (the one rule the scrutiny report and the
+    performance dashboard count by)."""
+    return Q(replied_on__isnull=False, replied_on__lte=F("target_reply_on"))
+
+
 def member_enquiry_report(
     user: User, *, since: date | None = None, until: date | None = None
 ) -> MemberEnquiryReport:
@@ -286,7 +292,7 @@ def member_enquiry_report(
         qs = qs.filter(received_on__gte=since)
     if until:
         qs = qs.filter(received_on__lte=until)
-    on_time = Q(replied_on__isnull=False, replied_on__lte=F("target_reply_on"))
+    on_time = enquiry_answered_on_time()
     categories = list(EnquiryCategory.choices)
     index = {value: i for i, (value, _) in enumerate(categories)}
     by_ward: dict[str, WardRow] = {}

@@ -4,11 +4,12 @@ dozen rows, no PDFs). Sections start from the same prefill a caseworker's new pl
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from cases.demo import DemoCouncil
 from cases.models import Case, Stage
-from cases.plans.models import Consultation, Plan, PlanVersion
+from cases.plans.models import Consultation, Plan, PlanVersion, Review
 from cases.plans.prefill import plan_sections_from_request
 from cases.statutory import timeline
 from ehcp_portal.accounts.models import User
@@ -56,6 +57,19 @@ def _plan(case: Case) -> Plan:
         twenty_week_met=((case.final_issued_on <= due) if final and case.final_issued_on else None),
     )
     PlanVersion.objects.create(plan=plan, number=1, sections=_sections(case), change="Demo plan")
+    if case.stage == Stage.MAINTAINED and case.final_issued_on and case.last_review_decision_on:
+        # The first review, when the case's last review decision is it (a later one's history
+        # is not simulated), so the performance dashboard counts the demo's annual reviews.
+        due = timeline(case.received_on, final_issued=case.final_issued_on)["annual_review"]
+        if case.last_review_decision_on <= due + timedelta(days=60):
+            Review.objects.create(
+                plan=plan,
+                review_from=case.final_issued_on,
+                due_on=due,
+                meeting_on=case.review_meeting_on,
+                decision=Review.Decision.MAINTAIN,
+                decision_on=case.last_review_decision_on,
+            )
     return plan
 
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "panels",
     "cases.members",
     "ehcp_portal.governance",
+    "cases.reporting",
 ]
 
 MIDDLEWARE = [
@@ -199,6 +200,13 @@ CELERY_BEAT_SCHEDULE["priorities-recompute"] = {
     "task": "cases.assignment.tasks.priorities_recompute",
     "schedule": env.int("PRIORITIES_RECOMPUTE_SECONDS", default=24 * 60 * 60),
 }
+# The performance dashboard's figures, computed every night for the periods people look at
+# (cases.reporting); a snapshot older than this many hours is recomputed on its next view.
+CELERY_BEAT_SCHEDULE["reporting-figures-refresh"] = {
+    "task": "cases.reporting.tasks.figures_refresh",
+    "schedule": crontab(hour=env.int("REPORTING_REFRESH_HOUR", default=2), minute=0),
+}
+REPORTING_SNAPSHOT_MAX_AGE_HOURS = env.int("REPORTING_SNAPSHOT_MAX_AGE_HOURS", default=26)
 CELERY_BEAT_SCHEDULE["assignment-unassigned-sweep"] = {
     "task": "cases.assignment.tasks.unassigned_sweep",
     "schedule": env.int("ASSIGNMENT_SWEEP_SECONDS", default=60),

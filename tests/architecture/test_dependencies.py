@@ -24,6 +24,7 @@ LAYERS: list[set[str]] = [
     {"plans"},  # the EHC plan, consultations, reviews
     {"casework", "panels"},  # the caseworker's workbench and sweep; panels and decisions
     {"members"},  # elected members' enquiries: a separate context that only reads cases
+    {"reporting"},  # the performance dashboard: reads every app's figures, writes none of them
     {"governance"},  # subject access, retention, legal holds and pages: read every app
     {"root"},  # URLs and the demo: the composition root
 ]
@@ -42,6 +43,7 @@ APPS: list[tuple[str, str]] = [
     ("cases.assignment", "assignment"),
     ("cases.casework", "casework"),
     ("cases.members", "members"),
+    ("cases.reporting", "reporting"),
     ("cases.plans", "plans"),
     ("cases", "cases"),
     ("families", "families"),

@@ -8,10 +8,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.casework.selectors import timeliness_report
 from cases.casework.services import CaseworkRefused, deadline_exception_record
 from cases.deadlines import case_deadlines
 from cases.models import DeadlineException, ExceptionReason
+from cases.reporting.measures import MEASURES
+from cases.reporting.periods import period_from_key
 from cases.services import case_refresh_deadline
 from ehcp_portal.accounts.models import Role
 from tests.factories import CaseFactory, TeamFactory, family_for
@@ -201,53 +202,28 @@ def test_timeliness_including_and_excluding_exceptions_by_hand(db, team):
     _final(team, date(2024, 1, 8), date(2024, 5, 1))
     _final(TeamFactory(), received, deadline)
     _final(team, received, deadline - timedelta(days=3), excepted=True)
-    report = timeliness_report(area_id=team.area_id, start=date(2025, 1, 1), end=date(2025, 12, 31))
+    report = MEASURES["final_plan"].rate(
+        period_from_key("calendar-2025"), team.area_id, date(2025, 12, 31)
+    )
     # including: on time 5 + 1 (excepted but on time) = 6 of 11
-    assert (report.on_time, report.issued) == (6, 11)
+    assert (report.on_time, report.total) == (6, 11)
     assert report.percent_including == 54.5
     # excluding (DfE): drop the 3 excepted from both: 5 of 8
-    assert (report.on_time_excl, report.issued_excl) == (5, 8)
+    assert (report.on_time_excl, report.total_excl) == (5, 8)
     assert report.percent_excluding == 62.5
     assert report.excepted == 3
 
 
-def test_dfe_2019_national_figures_reproduce():
-    from cases.casework.selectors import Timeliness
-
-    report = Timeliness(issued=53_327, on_time=31_313, issued_excl=49_519, on_time_excl=29_895)
-    assert report.percent_including == 58.7
-    assert report.percent_excluding == 60.4
-
-
-def test_timeliness_page_for_a_manager(client, manager, team):
-    year = timezone.localdate().year
-    received = date(year, 1, 5)
-    _final(team, received, received + timedelta(weeks=20))
-    _final(team, received, received + timedelta(weeks=25), excepted=True)
+def test_the_old_timeliness_address_leads_to_the_dashboard(client, manager):
     client.force_login(manager)
-    response = client.get(reverse("casework:timeliness"), {"year": year})
-    assert response.status_code == 200
-    body = response.content.decode()
-    assert "50.0% (1 of 2)" in body
-    assert "100.0% (1 of 1)" in body
-
-
-def test_timeliness_page_with_no_plans_and_bad_year(client, manager):
-    client.force_login(manager)
-    response = client.get(reverse("casework:timeliness"), {"year": "abc"})
-    assert response.status_code == 200
-    assert "No final plans issued" in response.content.decode()
+    response = client.get(reverse("casework:timeliness"), {"year": "2025"})
+    assert response.status_code == 302
+    assert (
+        response["Location"] == reverse("reporting:dashboard") + "?period=calendar-2025#timeliness"
+    )
 
 
 @pytest.mark.parametrize("role", [r for r in Role if r != Role.TEAM_MANAGER])
-def test_timeliness_page_is_404_for_other_roles(client, user_of_role, role):
+def test_the_old_timeliness_address_is_404_for_other_roles(client, user_of_role, role):
     client.force_login(user_of_role(role))
     assert client.get(reverse("casework:timeliness")).status_code == 404
-
-
-def test_timeliness_page_counts_only_the_managers_area(client, user_of_role, team):
-    year = timezone.localdate().year
-    _final(team, date(year, 1, 5), date(year, 2, 1))
-    client.force_login(user_of_role(Role.TEAM_MANAGER))  # another area
-    body = client.get(reverse("casework:timeliness")).content.decode()
-    assert "No final plans issued" in body
