@@ -365,6 +365,11 @@ def build_council_profile() -> None:
             "sendiass_phone": "0113 496 0390",
             "sendiass_email": "advice@demo-city-sendiass.example",
             "sendiass_website": "https://www.demo-city-sendiass.example",
+            # SEN2 header: a made-up LA number (no English council uses 999) and officers in post.
+            "la_code": "999",
+            "designated_medical_officer": "Y",
+            "designated_clinical_officer": "Y",
+            "designated_social_care_officer": "Y",
         },
     )
 
@@ -575,7 +580,18 @@ def _case(
     case.waiting_on_others = stage == Stage.ASSESSING and rng.random() < 0.7
     for milestone, on in facts.items():
         setattr(case, milestone, on)
+    _sen2_facts(case, i)
     return case
+
+
+def _sen2_facts(case: Case, i: int) -> None:
+    """What a paper request's form and a decision to cease record for SEN2. From the case's own
+    seeded generator, so the council's generator (and every other demo figure) is unchanged."""
+    rng = random.Random(f"sen2-case-{i}")
+    if case.route == Route.ASSISTED:
+        case.request_source = rng.choices("12345", weights=[70, 10, 10, 8, 2])[0]
+    if case.stage == Stage.CEASED:
+        case.cease_reason = rng.choices("1234679", weights=[20, 40, 8, 10, 6, 10, 6])[0]
 
 
 def _build_case_events(cases: Sequence[Case]) -> None:

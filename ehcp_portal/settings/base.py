@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "families",
     "panels",
     "cases.members",
+    "cases.sen2",
 ]
 
 MIDDLEWARE = [

@@ -24,6 +24,7 @@ LAYERS: list[set[str]] = [
     {"plans"},  # the EHC plan, consultations, reviews
     {"casework", "panels"},  # the caseworker's workbench and sweep; panels and decisions
     {"members"},  # elected members' enquiries: a separate context that only reads cases
+    {"sen2"},  # the DfE SEN2 return: reads every app's facts, writes only corrections
     {"root"},  # URLs and the demo: the composition root
 ]
 
@@ -40,6 +41,7 @@ APPS: list[tuple[str, str]] = [
     ("cases.assignment", "assignment"),
     ("cases.casework", "casework"),
     ("cases.members", "members"),
+    ("cases.sen2", "sen2"),
     ("cases.plans", "plans"),
     ("cases", "cases"),
     ("families", "families"),

@@ -18,6 +18,8 @@ from notifications.models import Notification
 from tests.factories import AreaFactory, SettingFactory, TeamFactory, UserFactory
 from tests.families.helpers import answer_pages, answers, dob_parts, step_url
 
+SOURCE = {"request_source": "1"}  # SEN2: a parent asked, by phone or on paper
+
 SCHOOL_SLUGS = [s.slug for s in STEPS if "school" in s.routes and not s.family_part]
 PARENT_SLUGS = [s.slug for s in STEPS if "school" in s.routes and s.family_part]
 ASSISTED_SLUGS = [s.slug for s in STEPS if "assisted" in s.routes]
@@ -161,7 +163,11 @@ def assisted_case(client, caseworker, received: date) -> tuple[RequestDraft, str
     client.post(reverse("families:assisted_request_start"))
     draft = RequestDraft.objects.get(created_by=caseworker)
     pages = answers(dob=DOB)
-    pages["received"] = {**dob_parts(received, "received_on"), "channel": "paper"}
+    pages["received"] = {
+        **dob_parts(received, "received_on"),
+        "channel": "paper",
+        "request_source": "1",
+    }
     answer_pages(client, draft, pages, ASSISTED_SLUGS)
     response = client.post(reverse("families:request_check", args=[draft.public_id]))
     assert response.status_code == 302
@@ -191,7 +197,11 @@ def test_confirmation_gives_the_caseworker_the_letter_words(client, caseworker):
     client.post(reverse("families:assisted_request_start"))
     draft = RequestDraft.objects.get(created_by=caseworker)
     pages = answers(dob=DOB)
-    pages["received"] = {**dob_parts(timezone.localdate(), "received_on"), "channel": "phone"}
+    pages["received"] = {
+        **dob_parts(timezone.localdate(), "received_on"),
+        "channel": "phone",
+        "request_source": "1",
+    }
     answer_pages(client, draft, pages, ASSISTED_SLUGS)
     client.post(reverse("families:request_check", args=[draft.public_id]))
     body = client.get(reverse("families:request_done", args=[draft.public_id])).content.decode()
@@ -208,7 +218,8 @@ def test_assisted_received_date_cannot_be_in_the_future(client, caseworker):
     draft = RequestDraft.objects.get(created_by=caseworker)
     tomorrow = timezone.localdate() + timedelta(days=1)
     response = client.post(
-        step_url(draft, "received"), {**dob_parts(tomorrow, "received_on"), "channel": "phone"}
+        step_url(draft, "received"),
+        {**dob_parts(tomorrow, "received_on"), "channel": "phone", **SOURCE},
     )
     assert "must be today or in the past" in response.content.decode()
 

@@ -21,6 +21,8 @@ from tests.cases.test_case_open import _slugs
 from tests.factories import AreaFactory, CaseFactory, ChildFactory, TeamFactory, UserFactory
 from tests.families.helpers import answer_pages, answers, dob_parts
 
+SOURCE = {"request_source": "1"}  # SEN2: a parent asked, by phone or on paper
+
 DOB = date(2017, 9, 1)
 OUT_OF_AREA = "SW1A 1AA"
 TRIAGE = reverse("assignment:triage")
@@ -47,7 +49,11 @@ def _assisted_case(client, author: User, postcode: str) -> Case:
     client.post(reverse("families:assisted_request_start"))
     draft = RequestDraft.objects.filter(created_by=author).latest("pk")
     pages = answers(dob=DOB, postcode=postcode)
-    pages["received"] = {**dob_parts(date.today(), "received_on"), "channel": "phone"}
+    pages["received"] = {
+        **dob_parts(date.today(), "received_on"),
+        "channel": "phone",
+        "request_source": "1",
+    }
     answer_pages(client, draft, pages, _slugs("assisted"))
     response = client.post(reverse("families:request_check", args=[draft.public_id]))
     assert response.status_code == 302
