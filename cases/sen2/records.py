@@ -350,7 +350,9 @@ def request_record(
         tribunal=flags["request_tribunal"],
     )
     if outcome in ("Y", "H"):
-        request.assessment = _assessment(period, row, plan, excepted, flags, closed_undecided)
+        request.assessment = _assessment(
+            period, row, plan, excepted, flags, closed_undecided, placements
+        )
     if row["sen2_category"] == ACTIVE:
         request.active_plans = _active_plans(period, row, placements, review_outcome)
     return request
@@ -363,6 +365,7 @@ def _assessment(
     excepted: bool,
     flags: dict[str, bool],
     closed_undecided: date | None,
+    placements: list[dict[str, Any]],
 ) -> AssessmentRecord:
     r = period.reference_date
     transferred = row["route"] == Route.TRANSFER_IN and _by(row["transferred_in_on"], r)
@@ -389,7 +392,7 @@ def _assessment(
         (row["transfer_plan_dated_on"] or row["transferred_in_on"]) if transferred else None
     )
     if outcome in ("Y", "H") and start is not None:
-        assessment.named_plan = _named_plan(row, plan, start, r)
+        assessment.named_plan = _named_plan(row, plan, start, r, placements)
     return assessment
 
 
@@ -402,10 +405,29 @@ def _setting_ids(urn: str | None) -> tuple[str, str]:
 
 
 def _named_plan(
-    row: dict[str, Any], plan: dict[str, Any] | None, start: date, r: date
+    row: dict[str, Any],
+    plan: dict[str, Any] | None,
+    start: date,
+    r: date,
+    placements: list[dict[str, Any]],
 ) -> NamedPlanRecord:
     named = NamedPlanRecord(start_date=start)
-    if plan is not None:
+    if plan is None:
+        # A plan made before the portal (imported, or transferred in) has no plan record here:
+        # the place it named is the child's first placement under it.
+        first = min(
+            (p for p in placements if p["rank"] == 1),
+            key=lambda p: p["entry_date"],
+            default=None,
+        )
+        if first is not None:
+            place = _place(first, r)
+            place.entry_date = place.leaving_date = None
+            named.details.append(place)
+            named.residential = place.residential
+            named.work_based_learning = place.work_based_learning
+            place.residential = place.work_based_learning = ""
+    else:
         urn, ukprn = _setting_ids(plan["named_setting__urn"])
         if urn or ukprn or plan["sen_setting"]:
             named.details.append(

@@ -184,17 +184,17 @@ def _date_order(p: PersonRecord, q: RequestRecord, r: date) -> Iterator[Found]:
     a = q.assessment
     plan = a.named_plan if a else None
     steps = [
-        ("date of birth", p.birth_date),
-        ("request received", q.received_date),
-        ("decision whether to assess", q.outcome_date),
-        ("decision whether to issue", a.outcome_date if a else None),
-        ("plan issued", plan.start_date if plan else None),
-        ("plan ceased", plan.cease_date if plan else None),
+        ("the child's date of birth", p.birth_date),
+        ("the date the request was received", q.received_date),
+        ("the date of the decision whether to assess", q.outcome_date),
+        ("the date of the decision whether to issue", a.outcome_date if a else None),
+        ("the date the plan was issued", plan.start_date if plan else None),
+        ("the date the plan ceased", plan.cease_date if plan else None),
     ]
     known = [(name, day) for name, day in steps if day is not None]
     for (before, d1), (after, d2) in zip(known, known[1:], strict=False):
         if d2 < d1:
-            yield f"The {after} date ({d2:%-d %B %Y}) is before the {before} date", REQUEST
+            yield f"{after.capitalize()} ({d2:%-d %B %Y}) is before {before}", REQUEST
             return
 
 
