@@ -53,7 +53,7 @@ def build_placements(council: DemoCouncil) -> None:
                 case_id=pk,
                 setting_id=None if elsewhere else setting_id,
                 sen_setting="OLA" if elsewhere else "",
-                entry_date=issued,
+                entry_date=issued,  # type: ignore[misc]  # not None: filtered above
                 leaving_date=closed_on if stage in closed else None,
                 in_resourced_provision=kind == SettingType.RESOURCED and not elsewhere,
             )

@@ -19,10 +19,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.db.models import F
+
 from cases import sen2_codes
 from cases.casework.models import Dispute
 from cases.models import CouncilProfile, DeadlineException, Route, Stage
-from cases.plans.models import Placement, Plan, Review
+from cases.plans.models import Placement, Plan, PlanVersion, Review
 from cases.sen2.scope import ACTIVE, Period, sen2_cases, sen2_period
 from cases.statutory import phase_transfer_deadline
 
@@ -246,14 +248,21 @@ def _persons_of(period: Period, case_ids: list[int]) -> Iterator[PersonRecord]:
         ).values_list("case_id", flat=True)
     )
     disputes: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in Dispute.objects.filter(case_id__in=case_ids).values(
+    for dispute in Dispute.objects.filter(case_id__in=case_ids).values(
         "case_id",
         "decision_event__kind",
         "mediation_contacted_on",
         "mediation_certificate_on",
         "appeal_registered_on",
     ):
-        disputes[row["case_id"]].append(row)
+        disputes[dispute["case_id"]].append(dict(dispute))
+    # Section B of the final plan names the needs, each with its SEN2 code (cases/plans/prefill).
+    section_b: dict[int, list[str]] = {}
+    for case_id, items in PlanVersion.objects.filter(
+        plan__case_id__in=case_ids, number=F("plan__final_version")
+    ).values_list("plan__case_id", "sections__B__items"):
+        codes = [i.get("code") for i in items or [] if isinstance(i, dict)]
+        section_b[case_id] = list(dict.fromkeys(c for c in codes if c in sen2_codes.SEN_TYPES))
     review_outcomes: dict[int, str] = {}
     for case_id, decision in (
         Review.objects.filter(plan__case_id__in=case_ids, decision_on__lte=r)
@@ -265,6 +274,7 @@ def _persons_of(period: Period, case_ids: list[int]) -> Iterator[PersonRecord]:
     person: PersonRecord | None = None
     child_id = None
     for row in rows:
+        row["needs"] = section_b.get(row["id"]) or row["needs"]
         if row["child_id"] != child_id:
             if person is not None:
                 yield person

@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -82,7 +83,7 @@ def sen2_report(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
-def sen2_download(request: AuthenticatedHttpRequest) -> HttpResponse:
+def sen2_download(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     access.role_required(request.user, Role.HEAD_OF_SERVICE)
     form = ReferenceDateForm(request.GET)
     if not form.is_valid():

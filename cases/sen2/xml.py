@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import IO
 from xml.sax.saxutils import XMLGenerator
+from xml.sax.xmlreader import AttributesImpl
 
 from cases import sen2_codes
 from cases.sen2.records import (
@@ -27,6 +28,7 @@ from cases.sen2.records import (
 )
 
 Item = tuple[str, str | int | bool | date | None]
+NO_ATTRIBUTES: AttributesImpl[str] = AttributesImpl({})  # SEN2 elements carry no attributes
 
 
 def _text(value: str | int | bool | date) -> str:
@@ -41,7 +43,7 @@ class Sen2Writer:
     """Writes a message: `start(header)`, `person(p)` for each, `end()`."""
 
     def __init__(self, out: IO[str]) -> None:
-        self._xml = XMLGenerator(out, encoding="utf-8", short_empty_elements=False)
+        self._xml = XMLGenerator(out, encoding="utf-8", short_empty_elements=False)  # type: ignore[arg-type]
         self._depth = 0
 
     def _newline(self) -> None:
@@ -49,7 +51,7 @@ class Sen2Writer:
 
     def _open(self, name: str) -> None:
         self._newline()
-        self._xml.startElement(name, {})
+        self._xml.startElement(name, NO_ATTRIBUTES)
         self._depth += 1
 
     def _close(self, name: str) -> None:
@@ -62,13 +64,13 @@ class Sen2Writer:
             if value is None or value == "":
                 continue
             self._newline()
-            self._xml.startElement(name, {})
+            self._xml.startElement(name, NO_ATTRIBUTES)
             self._xml.characters(_text(value))
             self._xml.endElement(name)
 
     def start(self, header: HeaderRecord) -> None:
         self._xml.startDocument()
-        self._xml.startElement("Message", {})
+        self._xml.startElement("Message", NO_ATTRIBUTES)
         self._depth = 1
         self._open("Header")
         self._open("CollectionDetails")

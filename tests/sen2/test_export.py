@@ -240,3 +240,21 @@ def test_the_command_refuses_a_bad_date(tmp_path):
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("sen2_export", "--reference-date", "15/01/2026", "--output",
                      str(tmp_path / "x.xml"))  # fmt: skip
+
+
+def test_the_needs_come_from_section_b_of_the_final_plan_when_it_names_them():
+    from cases.plans.models import Plan, PlanVersion
+
+    load = build_caseload()
+    plan = Plan.objects.get(case=load.cases["active"])
+    items = [
+        {"id": "B1", "text": "Down syndrome", "code": "DS"},
+        {"id": "B2", "text": "Hears little in noisy rooms", "code": "HI"},
+        {"id": "B3", "text": "A need written without a code"},
+    ]
+    PlanVersion.objects.create(plan=plan, number=1, sections={"B": {"items": items}}, change="x")
+    plan.final_version = 1
+    plan.save()
+    root = ET.fromstring(export_text().encode())
+    active = _person(root, "Active")
+    assert [n.findtext("SENtype") for n in active.iter("SENneed")] == ["DS", "HI"]
