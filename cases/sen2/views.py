@@ -24,6 +24,8 @@ from cases.sen2.validation import RULE_TITLES, sen2_validate
 from cases.sen2.xml import sen2_xml_chunks
 from ehcp_portal import access
 from ehcp_portal.accounts.models import Role
+from ehcp_portal.audit.models import AccessKind
+from ehcp_portal.audit.services import access_record
 from ehcp_portal.forms import GovUKDateField
 from ehcp_portal.http import AuthenticatedHttpRequest
 
@@ -153,6 +155,8 @@ def sen2_details(request: AuthenticatedHttpRequest, reference: str) -> HttpRespo
         else None
     )
     forms_ = [f for f in (child_form, request_form, plan_form, placement_form) if f is not None]
+    # A read of the child's record: the family can see who looked (the access log).
+    access_record(request.user, kind=AccessKind.CASE, case=case, request=request)
     if data is not None and all(f.is_valid() for f in forms_):
         changed = case_sen2_details_update(
             case=case,

@@ -20,8 +20,6 @@ from families.steps import STEPS
 from tests.factories import AreaFactory, ChildFactory, SettingFactory, TeamFactory, UserFactory
 from tests.families.helpers import answer_pages, answers, dob_parts
 
-SOURCE = {"request_source": "1"}  # SEN2: a parent asked, by phone or on paper
-
 DOB = date(2017, 9, 1)
 
 

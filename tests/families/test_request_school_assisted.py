@@ -101,6 +101,8 @@ def test_school_request_invites_parent_and_needs_parent_told_before_submit(clien
     assert response.status_code == 302
     case = Case.objects.get()
     assert case.route == Route.SCHOOL
+    assert case.request_source == "2"  # SEN2: known from the route
+    assert (case.child.upn, case.child.sex) == ("B201567815001", "F")
     assert case.requested_by == senco
     assert case.child.setting == senco.setting
     event = case.events.get(kind="request_received")
@@ -166,7 +168,7 @@ def assisted_case(client, caseworker, received: date) -> tuple[RequestDraft, str
     pages["received"] = {
         **dob_parts(received, "received_on"),
         "channel": "paper",
-        "request_source": "1",
+        "request_source": "4",  # a social worker wrote in
     }
     answer_pages(client, draft, pages, ASSISTED_SLUGS)
     response = client.post(reverse("families:request_check", args=[draft.public_id]))
@@ -186,6 +188,7 @@ def test_assisted_request_starts_the_clock_on_the_date_received(client, casework
     assert case.route == Route.ASSISTED
     assert case.channel == "paper"
     assert case.received_on == received
+    assert case.request_source == "4"  # SEN2: asked on a paper request
     assert case.next_deadline_on == received + timedelta(weeks=6)
     assert case.child.memberships.count() == 0  # no family account yet
     assert Consent.objects.get(child=case.child, party="ep").given_by == caseworker

@@ -8,8 +8,11 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from cases.models import Stage
 from ehcp_portal.accounts.models import Role
+from ehcp_portal.audit.models import AccessRecord
 from tests.factories import UserFactory, family_for
 from tests.sen2.caseload import R, build_caseload
 
@@ -107,6 +110,8 @@ def test_the_caseworker_corrects_a_childs_upn_and_the_request_source(client, cas
     assert case.request_source == "3"
     event = case.events.get(kind="sen2_details")
     assert event.actor == caseworker and "upn" in event.data["changed"]
+    # Each view of the child's details is in the access log the family can read.
+    assert AccessRecord.objects.filter(user=caseworker, case_id=case.pk).count() == 2
 
 
 def test_a_placement_is_recorded_by_its_urn(client, caseworker, team):
@@ -159,3 +164,26 @@ def test_the_details_page_is_a_404_for_anyone_not_on_the_case(client, case, user
 def test_the_childs_own_family_gets_a_404_too(client, case):
     client.force_login(family_for(case))
     assert client.get(reverse("sen2:details", args=[case.reference])).status_code == 404
+
+
+def test_ceasing_from_the_case_page_asks_why_for_sen2(client, case, caseworker):
+    case.stage = Stage.MAINTAINED
+    case.final_issued_on = case.received_on
+    case.save()
+    client.force_login(caseworker)
+    today = timezone.localdate()
+    url = reverse("casework:case_action", args=[case.reference])
+    posted = {
+        "action": "cease",
+        "on_0": today.day,
+        "on_1": today.month,
+        "on_2": today.year,
+        "reasons": "Moving to university in September.",
+    }
+    page = client.post(url, posted).content.decode()
+    assert "govuk-error-summary" in page and "Select why the plan is ceasing" in page
+    case.refresh_from_db()
+    assert case.stage == Stage.MAINTAINED
+    assert client.post(url, {**posted, "cease_reason": "3"}).status_code == 302
+    case.refresh_from_db()
+    assert (case.stage, case.cease_reason) == (Stage.CEASED, "3")

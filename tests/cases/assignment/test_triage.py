@@ -21,8 +21,6 @@ from tests.cases.test_case_open import _slugs
 from tests.factories import AreaFactory, CaseFactory, ChildFactory, TeamFactory, UserFactory
 from tests.families.helpers import answer_pages, answers, dob_parts
 
-SOURCE = {"request_source": "1"}  # SEN2: a parent asked, by phone or on paper
-
 DOB = date(2017, 9, 1)
 OUT_OF_AREA = "SW1A 1AA"
 TRIAGE = reverse("assignment:triage")
