@@ -1,14 +1,26 @@
-"""Putting an SEN2 record right from the details page the validation report links to. Each
-write locks the case, changes only what the form covers and notes it on the case's timeline."""
+"""Writes of the SEN2 app: putting a record right from the details page the validation report
+links to (each write locks the case, changes only what the form covers and notes it on the
+case's timeline), and preparing the return in the worker."""
 
 from __future__ import annotations
 
+import io
+import logging
+import tempfile
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from django.core.files import File
 from django.db import transaction
+from django.utils import timezone
 
 from cases.models import Case
 from cases.plans.models import Placement, Plan
+from cases.sen2.models import Sen2Return
+from cases.sen2.records import sen2_header, sen2_persons
+from cases.sen2.scope import sen2_counts
+from cases.sen2.validation import sen2_validate
+from cases.sen2.xml import sen2_write
 from cases.services import case_event_record
 
 if TYPE_CHECKING:
@@ -102,3 +114,86 @@ def case_sen2_details_update(
             data={"changed": sorted(set(changed))},
         )
     return changed
+
+
+# -- preparing the return in the worker --------------------------------------------------------
+
+SHOWN_PROBLEMS = 500  # kept for the page; the counts by rule are complete
+
+
+@transaction.atomic
+def sen2_return_request(*, reference_date: date, actor: User) -> Sen2Return:
+    """Ask the worker to prepare the return for `reference_date`. Asking again while one is
+    waiting or being prepared for that date returns it (a double click queues nothing twice)."""
+    pending = (
+        Sen2Return.objects.select_for_update()
+        .filter(
+            reference_date=reference_date,
+            status__in=[Sen2Return.Status.QUEUED, Sen2Return.Status.RUNNING],
+        )
+        .first()
+    )
+    if pending is not None:
+        return pending
+    prepared = Sen2Return.objects.create(reference_date=reference_date, requested_by=actor)
+
+    def enqueue() -> None:
+        from cases.sen2.tasks import sen2_return_build_task
+
+        try:
+            sen2_return_build_task.apply_async(args=[prepared.pk], retry=False)
+        except Exception:  # the broker is down: the page says it is waiting; ask again later
+            logging.getLogger(__name__).warning("Broker unavailable; SEN2 %s waits", prepared.pk)
+
+    transaction.on_commit(enqueue)
+    return prepared
+
+
+def sen2_return_build(*, return_id: int) -> Sen2Return | None:
+    """Build the counts, the validation report and the file (the worker's task). Runs once: a
+    redelivered task finds the return already being prepared or ready and does nothing."""
+    with transaction.atomic():
+        prepared = Sen2Return.objects.select_for_update().filter(pk=return_id).first()
+        if prepared is None or prepared.status != Sen2Return.Status.QUEUED:
+            return prepared
+        prepared.status = Sen2Return.Status.RUNNING
+        prepared.started_at = timezone.now()
+        prepared.save(update_fields=["status", "started_at"])
+    on = prepared.reference_date
+    try:
+        header = sen2_header(on)
+        counts = sen2_counts(on)
+        report = sen2_validate(header, sen2_persons(on), keep=SHOWN_PROBLEMS)
+        with tempfile.TemporaryFile("w+b") as raw:
+            text = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
+            sen2_write(text, header, sen2_persons(on))
+            text.flush()
+            size = raw.tell()
+            raw.seek(0)
+            prepared.file.save(f"SEN2-{on.isoformat()}.xml", File(raw), save=False)
+            text.detach()
+    except Exception as error:
+        logging.getLogger(__name__).exception("SEN2 return %s failed", return_id)
+        prepared.status = Sen2Return.Status.FAILED
+        prepared.error = type(error).__name__
+        prepared.finished_at = timezone.now()
+        prepared.save(update_fields=["status", "error", "finished_at"])
+        return prepared
+    prepared.counts = counts
+    prepared.by_rule = report.by_rule
+    prepared.problems = [
+        {
+            "rule": p.rule,
+            "message": p.message,
+            "case_reference": p.case_reference,
+            "child_name": p.child_name,
+            "fix": p.fix,
+        }
+        for p in report.problems
+    ]
+    prepared.persons, prepared.requests = report.persons, report.requests
+    prepared.size = size
+    prepared.status = Sen2Return.Status.READY
+    prepared.finished_at = timezone.now()
+    prepared.save()
+    return prepared

@@ -3,33 +3,32 @@ each problem links to (for the staff who work the case)."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Stage
 from cases.plans.models import Placement, Plan
 from cases.sen2 import forms as sen2_forms
-from cases.sen2.records import sen2_header, sen2_persons
+from cases.sen2.models import Sen2Return
 from cases.sen2.scope import CATEGORIES, sen2_counts, sen2_period
-from cases.sen2.services import case_sen2_details_update
-from cases.sen2.validation import RULE_TITLES, sen2_validate
-from cases.sen2.xml import sen2_xml_chunks
+from cases.sen2.services import SHOWN_PROBLEMS, case_sen2_details_update, sen2_return_request
+from cases.sen2.validation import RULE_TITLES, Problem
 from ehcp_portal import access
 from ehcp_portal.accounts.models import Role
 from ehcp_portal.audit.models import AccessKind
 from ehcp_portal.audit.services import access_record
 from ehcp_portal.forms import GovUKDateField
 from ehcp_portal.http import AuthenticatedHttpRequest
-
-SHOWN_PROBLEMS = 500  # the page lists this many; the counts by rule are complete
 
 
 class ReferenceDateForm(forms.Form):
@@ -64,44 +63,65 @@ def _reference_date(request: AuthenticatedHttpRequest) -> tuple[ReferenceDateFor
 
 @login_required
 def sen2_report(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Choose a reference date, see who is in the return now, and prepare the return: the
+    worker builds the validation report and the file (tens of seconds for a big council), and
+    this page shows them once ready."""
     # The whole council's children are in the return: the head of service's page only.
     access.role_required(request.user, Role.HEAD_OF_SERVICE)
-    form, on = _reference_date(request)
+    if request.method == "POST":
+        form = ReferenceDateForm(request.POST)
+        if form.is_valid():
+            on = form.cleaned_data["reference_date"]
+            sen2_return_request(reference_date=on, actor=request.user)
+            messages.success(
+                request, "The return is being prepared. Refresh this page in a minute."
+            )
+            return redirect(
+                reverse("sen2:report")
+                + f"?reference_date_0={on.day}&reference_date_1={on.month}"
+                + f"&reference_date_2={on.year}"
+            )
+        on = None
+    else:
+        form, on = _reference_date(request)
     context: dict[str, Any] = {"form": form, "reference_date": on}
     if on is not None:
-        header = sen2_header(on)
-        report = sen2_validate(header, sen2_persons(on), keep=SHOWN_PROBLEMS)
         counts = sen2_counts(on)
+        prepared = Sen2Return.objects.filter(reference_date=on).first()
         context.update(
-            report=report,
             period=sen2_period(on),
             categories=[(CATEGORIES[k], counts[k]) for k in CATEGORIES],
             total=counts["total"],
-            rules=[(code, RULE_TITLES[code], n) for code, n in sorted(report.by_rule.items())],
-            shown=SHOWN_PROBLEMS,
-            problem_total=sum(report.by_rule.values()),
+            prepared=prepared,
         )
+        if prepared is not None and prepared.status == Sen2Return.Status.READY:
+            context.update(
+                problems=[Problem(**p) for p in prepared.problems],
+                rules=[
+                    (code, RULE_TITLES.get(code, code), n)
+                    for code, n in sorted(prepared.by_rule.items())
+                ],
+                problem_total=sum(prepared.by_rule.values()),
+                shown=SHOWN_PROBLEMS,
+            )
     return render(request, "sen2/report.html", context)
 
 
 @login_required
-def sen2_download(request: AuthenticatedHttpRequest) -> HttpResponseBase:
+def sen2_download(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponseBase:
     access.role_required(request.user, Role.HEAD_OF_SERVICE)
-    form = ReferenceDateForm(request.GET)
-    if not form.is_valid():
-        return HttpResponse(
-            "Choose a valid reference date on the SEN2 page first.",
-            status=400,
-            content_type="text/plain; charset=utf-8",
-        )
-    on: date = form.cleaned_data["reference_date"]
-    response = StreamingHttpResponse(
-        sen2_xml_chunks(sen2_header(on), sen2_persons(on)),
+    prepared = Sen2Return.objects.filter(
+        public_id=public_id, status=Sen2Return.Status.READY
+    ).first()
+    if prepared is None or not prepared.file:
+        raise Http404("Not found")
+    return FileResponse(
+        prepared.file.open("rb"),
+        as_attachment=True,
+        filename=f"SEN2-{prepared.reference_date.isoformat()}.xml",
         content_type="application/xml; charset=utf-8",
+        headers={"Cache-Control": "no-store"},
     )
-    response["Content-Disposition"] = f'attachment; filename="SEN2-{on.isoformat()}.xml"'
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @login_required

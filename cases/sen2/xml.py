@@ -9,8 +9,7 @@ date-time in it, the header's `DateTime`, is the reference date at midnight.
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import date
 from typing import IO
 from xml.sax.saxutils import XMLGenerator
@@ -242,20 +241,3 @@ def sen2_write(out: IO[str], header: HeaderRecord, persons: Iterable[PersonRecor
         count += 1
     writer.end()
     return count
-
-
-def sen2_xml_chunks(
-    header: HeaderRecord, persons: Iterable[PersonRecord], *, every: int = 500
-) -> Iterator[str]:
-    """The message in pieces of about `every` persons, for a streamed download."""
-    buffer = io.StringIO()
-    writer = Sen2Writer(buffer)
-    writer.start(header)
-    for count, person in enumerate(persons, start=1):
-        writer.person(person)
-        if count % every == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    writer.end()
-    yield buffer.getvalue()

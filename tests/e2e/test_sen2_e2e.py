@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from cases.sen2.models import Sen2Return
+from cases.sen2.services import sen2_return_build
 from ehcp_portal.accounts.models import Role
 from tests.e2e.conftest import axe_violations
 from tests.factories import UserFactory
@@ -28,12 +30,20 @@ def test_the_validation_page_and_a_fix_have_no_axe_violations(live_server, page,
     page.fill("[name=reference_date_0]", "15")
     page.fill("[name=reference_date_1]", "1")
     page.fill("[name=reference_date_2]", "2026")
-    page.get_by_role("button", name="Check the return").click()
+    page.get_by_role("button", name="Show this date").click()
     page.wait_for_load_state()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Prepare the return").click()
+    page.wait_for_load_state()
+    assert page.locator("#sen2-pending").is_visible()
+    assert axe_violations(page) == []
+    # The worker's part (tests/sen2/test_worker.py runs it in a real worker).
+    sen2_return_build(return_id=Sen2Return.objects.get().pk)
+    page.reload()
     assert "The child's ethnicity is not recorded" in page.content()
     assert axe_violations(page) == []
     page.fill("[name=reference_date_2]", "2099")
-    page.get_by_role("button", name="Check the return").click()
+    page.get_by_role("button", name="Show this date").click()
     page.wait_for_load_state()
     assert page.locator(".govuk-error-summary").is_visible()
     assert axe_violations(page) == []

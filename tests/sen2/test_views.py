@@ -3,14 +3,20 @@ who may use them, and that anyone else meets a 404."""
 
 from __future__ import annotations
 
+import io
+import uuid
 import xml.etree.ElementTree as ET
 
 import pytest
-from django.test import Client
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Stage
+from cases.sen2.models import Sen2Return
+from cases.sen2.records import sen2_header, sen2_persons
+from cases.sen2.services import sen2_return_build
+from cases.sen2.xml import sen2_write
 from ehcp_portal.accounts.models import Role
 from ehcp_portal.audit.models import AccessRecord
 from tests.factories import UserFactory, family_for
@@ -22,7 +28,18 @@ DATE = {"reference_date_0": "15", "reference_date_1": "1", "reference_date_2": "
 NOT_HEAD = [r for r in Role if r != Role.HEAD_OF_SERVICE]
 
 
-def test_the_head_of_service_sees_the_report_with_a_link_to_fix_each_problem(
+def _prepare(client) -> Sen2Return:
+    """Ask for the return as the head of service does, then do the worker's part."""
+    response = client.post(reverse("sen2:report"), DATE)
+    assert response.status_code == 302
+    prepared = Sen2Return.objects.get()
+    assert prepared.status == Sen2Return.Status.QUEUED
+    sen2_return_build(return_id=prepared.pk)
+    prepared.refresh_from_db()
+    return prepared
+
+
+def test_the_head_of_service_prepares_the_return_and_sees_a_link_to_fix_each_problem(
     client, django_assert_max_num_queries
 ):
     load = build_caseload()
@@ -30,15 +47,32 @@ def test_the_head_of_service_sees_the_report_with_a_link_to_fix_each_problem(
     child.upn = "C201567815001"  # one letter off
     child.save()
     client.force_login(UserFactory(role=Role.HEAD_OF_SERVICE))
-    # A fixed number of queries whatever the caseload (chunks of 2,000 children).
-    with django_assert_max_num_queries(20):
+    page = client.get(reverse("sen2:report"), DATE).content.decode()
+    assert 'id="sen2-total">9<' in page  # counted live, before anything is prepared
+    assert "Prepare the return" in page and "sen2-problems" not in page
+    prepared = _prepare(client)
+    assert prepared.status == Sen2Return.Status.READY
+    with django_assert_max_num_queries(12):  # reads what the worker stored: no recount
         page = client.get(reverse("sen2:report"), DATE).content.decode()
-    assert 'id="sen2-total">9<' in page
     assert 'id="sen2-problem-count">1<' in page
     assert "The UPN C201567815001 is not valid" in page
     reference = load.cases["not_assessing"].reference
     assert f'href="/sen2/cases/{reference}/#child"' in page
-    assert "Download the SEN2 file (XML)" in page
+    assert "Download the SEN2 file (XML" in page
+
+
+def test_asking_twice_while_it_is_being_prepared_queues_it_once(client):
+    client.force_login(UserFactory(role=Role.HEAD_OF_SERVICE))
+    client.post(reverse("sen2:report"), DATE)
+    client.post(reverse("sen2:report"), DATE)
+    assert Sen2Return.objects.count() == 1
+    page = client.get(reverse("sen2:report"), DATE).content.decode()
+    assert 'id="sen2-pending"' in page and "Prepare the return" not in page
+    prepared = Sen2Return.objects.get()
+    sen2_return_build(return_id=prepared.pk)
+    sen2_return_build(return_id=prepared.pk)  # a redelivered task does nothing more
+    prepared.refresh_from_db()
+    assert prepared.status == Sen2Return.Status.READY
 
 
 def test_the_report_opens_on_the_last_census_date_and_refuses_a_future_one(client):
@@ -46,38 +80,56 @@ def test_the_report_opens_on_the_last_census_date_and_refuses_a_future_one(clien
     page = client.get(reverse("sen2:report")).content.decode()
     assert "Who is in the return" in page
     future = {**DATE, "reference_date_2": "2099"}
-    page = client.get(reverse("sen2:report"), future).content.decode()
-    assert "govuk-error-summary" in page
-    assert "The reference date must be today or in the past" in page
-    assert 'value="2099"' in page  # what was typed is kept
+    for response in (
+        client.get(reverse("sen2:report"), future),
+        client.post(reverse("sen2:report"), future),
+    ):
+        page = response.content.decode()
+        assert "govuk-error-summary" in page
+        assert "The reference date must be today or in the past" in page
+        assert 'value="2099"' in page  # what was typed is kept
+    assert not Sen2Return.objects.exists()
 
 
 def test_the_download_is_an_attachment_of_the_whole_return(client):
     build_caseload()
     client.force_login(UserFactory(role=Role.HEAD_OF_SERVICE))
-    response = client.get(reverse("sen2:download"), DATE)
+    prepared = _prepare(client)
+    response = client.get(reverse("sen2:download", args=[prepared.public_id]))
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="SEN2-2026-01-15.xml"'
-    root = ET.fromstring(b"".join(response.streaming_content))
+    body = b"".join(response.streaming_content)
+    root = ET.fromstring(body)
     assert len(root.findall("Persons/Person")) == 8
     assert root.findtext("Header/CollectionDetails/ReferenceDate") == R.isoformat()
+    # The same bytes as the command writes.
+    out = io.StringIO()
+    sen2_write(out, sen2_header(R), sen2_persons(R))
+    assert body.decode("utf-8") == out.getvalue() and prepared.size == len(body)
 
 
-def test_a_download_without_a_valid_date_is_a_400_not_a_500(db):
-    client = Client(raise_request_exception=False)
+def test_a_download_of_an_unknown_or_unready_return_is_a_404(client):
     client.force_login(UserFactory(role=Role.HEAD_OF_SERVICE))
-    assert client.get(reverse("sen2:download"), {"reference_date_0": "x"}).status_code == 400
+    client.post(reverse("sen2:report"), DATE)
+    queued = Sen2Return.objects.get()
+    assert client.get(reverse("sen2:download", args=[queued.public_id])).status_code == 404
+    assert client.get(reverse("sen2:download", args=[uuid.uuid4()])).status_code == 404
 
 
 @pytest.mark.parametrize("role", NOT_HEAD)
 def test_every_other_role_gets_a_404_for_the_report_and_the_download(client, user_of_role, role):
+    prepared = Sen2Return.objects.create(reference_date=R, status=Sen2Return.Status.READY)
+    prepared.file.save("x.xml", ContentFile(b"<Message/>"))
     client.force_login(user_of_role(role))
     assert client.get(reverse("sen2:report"), DATE).status_code == 404
-    assert client.get(reverse("sen2:download"), DATE).status_code == 404
+    assert client.post(reverse("sen2:report"), DATE).status_code == 404
+    assert client.get(reverse("sen2:download", args=[prepared.public_id])).status_code == 404
+    assert Sen2Return.objects.count() == 1  # nothing was queued
 
 
-def test_signed_out_visitors_are_sent_to_sign_in(client):
-    for url in (reverse("sen2:report"), reverse("sen2:download")):
+def test_signed_out_visitors_are_sent_to_sign_in(client, db):
+    prepared = Sen2Return.objects.create(reference_date=R, status=Sen2Return.Status.READY)
+    for url in (reverse("sen2:report"), reverse("sen2:download", args=[prepared.public_id])):
         response = client.get(url, DATE)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
