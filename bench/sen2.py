@@ -92,6 +92,15 @@ def main() -> None:
         print(f"sen2_export command (counts + report + XML): {time.perf_counter() - started:.1f} s")
         print("same bytes twice:", filecmp.cmp(first, second, shallow=False))
 
+    # What the worker does for the head of service's page: counts, report and file, stored.
+    from cases.sen2.models import Sen2Return
+    from cases.sen2.services import sen2_return_build
+
+    prepared = Sen2Return.objects.create(reference_date=on)
+    timed("worker task sen2_return_build", lambda: sen2_return_build(return_id=prepared.pk))
+    prepared.file.delete(save=False)
+    prepared.delete()
+
 
 if __name__ == "__main__":
     main()
