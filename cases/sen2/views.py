@@ -201,5 +201,6 @@ def sen2_details(request: AuthenticatedHttpRequest, reference: str) -> HttpRespo
             "plan_form": plan_form,
             "placement_form": placement_form,
             "forms": forms_,
+            "has_errors": any(f.errors for f in forms_),
         },
     )
