@@ -554,7 +554,7 @@ def _case(
 ) -> Case:
     rng = council.rng
     stage = _stage_for(council, i)
-    facts = case_facts(council, stage)
+    facts = _after_birth(case_facts(council, stage), family.child, council.today)
     workers = council.caseworkers[family.area.pk]
     caseworker: User | None = workers[0] if i < 40 else workers[rng.randrange(len(workers))]
     if stage == Stage.RECEIVED and i >= 40 and rng.random() < 0.5:
@@ -582,6 +582,17 @@ def _case(
         setattr(case, milestone, on)
     _sen2_facts(case, i)
     return case
+
+
+def _after_birth(facts: dict[str, Any], child: ChildWithPostcode, today: date) -> dict[str, Any]:
+    """A request comes after the child is born: a case drawn older than its child moves later
+    (dates kept in order, none after today). Without this the SEN2 report rightly found plans
+    issued before the child's birth. No draw from the generator, so nothing else changes."""
+    born = getattr(child, "date_of_birth", None)
+    if born is None or facts["received_on"] >= born + timedelta(days=60):
+        return facts
+    shift = born + timedelta(days=60) - facts["received_on"]
+    return {key: min(day + shift, today) for key, day in facts.items()}
 
 
 def _sen2_facts(case: Case, i: int) -> None:
