@@ -365,6 +365,11 @@ def build_council_profile() -> None:
             "sendiass_phone": "0113 496 0390",
             "sendiass_email": "advice@demo-city-sendiass.example",
             "sendiass_website": "https://www.demo-city-sendiass.example",
+            # SEN2 header: a made-up LA number (no English council uses 999) and officers in post.
+            "la_code": "999",
+            "designated_medical_officer": "Y",
+            "designated_clinical_officer": "Y",
+            "designated_social_care_officer": "Y",
         },
     )
 
@@ -549,7 +554,7 @@ def _case(
 ) -> Case:
     rng = council.rng
     stage = _stage_for(council, i)
-    facts = case_facts(council, stage)
+    facts = _after_birth(case_facts(council, stage), family.child, council.today)
     workers = council.caseworkers[family.area.pk]
     caseworker: User | None = workers[0] if i < 40 else workers[rng.randrange(len(workers))]
     if stage == Stage.RECEIVED and i >= 40 and rng.random() < 0.5:
@@ -575,7 +580,29 @@ def _case(
     case.waiting_on_others = stage == Stage.ASSESSING and rng.random() < 0.7
     for milestone, on in facts.items():
         setattr(case, milestone, on)
+    _sen2_facts(case, i)
     return case
+
+
+def _after_birth(facts: dict[str, Any], child: ChildWithPostcode, today: date) -> dict[str, Any]:
+    """A request comes after the child is born: a case drawn older than its child moves later
+    (dates kept in order, none after today). Without this the SEN2 report rightly found plans
+    issued before the child's birth. No draw from the generator, so nothing else changes."""
+    born = getattr(child, "date_of_birth", None)
+    if born is None or facts["received_on"] >= born + timedelta(days=60):
+        return facts
+    shift = born + timedelta(days=60) - facts["received_on"]
+    return {key: min(day + shift, today) for key, day in facts.items()}
+
+
+def _sen2_facts(case: Case, i: int) -> None:
+    """What a paper request's form and a decision to cease record for SEN2. From the case's own
+    seeded generator, so the council's generator (and every other demo figure) is unchanged."""
+    rng = random.Random(f"sen2-case-{i}")
+    if case.route == Route.ASSISTED:
+        case.request_source = rng.choices("12345", weights=[70, 10, 10, 8, 2])[0]
+    if case.stage == Stage.CEASED:
+        case.cease_reason = rng.choices("1234679", weights=[20, 40, 8, 10, 6, 10, 6])[0]
 
 
 def _build_case_events(cases: Sequence[Case]) -> None:

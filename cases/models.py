@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from cases import sen2_codes
+
 
 class SenNeed(models.TextChoices):
     """SEN2 need codes (DfE special educational needs survey)."""
@@ -22,6 +24,7 @@ class SenNeed(models.TextChoices):
     MSI = "MSI", "Multi-sensory impairment"
     PD = "PD", "Physical disability"
     ASD = "ASD", "Autistic spectrum disorder"
+    DS = "DS", "Down syndrome"
     OTH = "OTH", "Other difficulty or disability"
 
 
@@ -200,6 +203,12 @@ class Case(models.Model):
     phase_transfer_year = models.PositiveSmallIntegerField(null=True, blank=True)
     phase_transfer_post16 = models.BooleanField(default=False)
     phase_transfer_amended_on = models.DateField(null=True, blank=True)
+
+    # SEN2: who made the request (asked on the request form, or known from its route), whether
+    # it was made in relevant youth accommodation, and why a plan ceased (asked when ceasing).
+    request_source = models.CharField(max_length=1, blank=True, choices=sen2_codes.REQUEST_SOURCE)
+    in_youth_accommodation = models.BooleanField(default=False)
+    cease_reason = models.CharField(max_length=1, blank=True, choices=sen2_codes.CEASE_REASON)
 
     # Denormalised from the clock on every event so lists sort and filter at scale; `excepted`
     # says the next deadline has a recorded reg 10(4) exception, so it is not a breach.
@@ -414,6 +423,19 @@ class CouncilProfile(models.Model):
     sendiass_phone = models.CharField(max_length=40, blank=True)
     sendiass_email = models.EmailField(blank=True)
     sendiass_website = models.URLField(blank=True)
+    # SEN2 header: the council's three-digit LA code and its designated officers in post.
+    la_code = models.CharField(
+        "LA code", max_length=3, blank=True, help_text="The three-digit DfE LA number, e.g. 383"
+    )
+    designated_medical_officer = models.CharField(
+        "DMO", max_length=1, blank=True, choices=sen2_codes.LA_OFFICER
+    )
+    designated_clinical_officer = models.CharField(
+        "DCO", max_length=1, blank=True, choices=sen2_codes.LA_OFFICER
+    )
+    designated_social_care_officer = models.CharField(
+        "DSCO", max_length=1, blank=True, choices=sen2_codes.LA_OFFICER
+    )
 
     class Meta:
         verbose_name = "council profile"

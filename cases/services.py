@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from django.db import models, transaction
 from django.utils import timezone
 
-from cases.models import Area, Case, CaseEvent, CaseReferenceCounter, Stage, Team
+from cases.models import Area, Case, CaseEvent, CaseReferenceCounter, Route, Stage, Team
 from cases.postcodes import postcode_district
 from cases.selectors import area_for_postcode, team_for_area
 from cases.statutory import next_phase_transfer
@@ -108,6 +108,12 @@ def register_after_open(hook: AfterOpenHook) -> None:
         _after_open_hooks.append(hook)
 
 
+# SEN2 RequestSource (cases/sen2_codes.py) where the route says who asked: a family's own
+# request (1) or a school's (2). Paper, phone and email requests are asked on the form; a cohort
+# import or a transfer in is not a request the family or school made of us.
+ROUTE_REQUEST_SOURCE: dict[str, str] = {Route.FAMILY: "1", Route.SCHOOL: "2"}
+
+
 def case_prepare(
     *,
     child: ChildWithPostcode,
@@ -121,6 +127,7 @@ def case_prepare(
     today: date | None = None,
     areas: Mapping[str, Area] | None = None,
     teams: Mapping[int, Team] | None = None,
+    request_source: str = "",
 ) -> Case:
     """An unsaved case, placed by the one rule: area from the child's postcode
     (area_for_postcode), team the area's receiving team (team_for_area), stage RECEIVED, and
@@ -145,6 +152,8 @@ def case_prepare(
         received_on=received_on,
         route=route,
         channel=channel,
+        # SEN2 RequestSource: asked where the route does not tell (a paper or phone request).
+        request_source=request_source or ROUTE_REQUEST_SOURCE.get(route, ""),
         stage=Stage.RECEIVED,
         is_open=True,
         area=area,
@@ -170,6 +179,7 @@ def case_open(
     summary: str = "We received the request for an EHC needs assessment",
     data: dict[str, Any] | None = None,
     family_visible: bool = True,
+    request_source: str = "",
 ) -> Case:
     """Open the case for a request: the one way a case comes into being one at a time.
 
@@ -186,6 +196,7 @@ def case_open(
         needs=needs,
         requested_by=requested_by,
         today=timezone.localdate(),
+        request_source=request_source,
     )
     case.save()
     case_event_record(

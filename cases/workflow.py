@@ -345,10 +345,13 @@ def _decision_check(case: Case, spec: Action, on: date, reasons: str) -> None:
         raise TransitionRefused("The date cannot be before the request was received.")
 
 
-def _milestone_write(case: Case, spec: Action, on: date) -> None:
+def _milestone_write(case: Case, spec: Action, on: date, cease_reason: str = "") -> None:
     """The milestone the statutory clock reads, the stage, and the clock's next deadline."""
     # case_refresh_deadline below writes the deadline fields itself.
     fields = ["stage", "is_open", "updated_at"]
+    if spec.name == "cease" and cease_reason:
+        case.cease_reason = cease_reason  # SEN2 CeaseReason, asked with the decision
+        fields.append("cease_reason")
     if spec.milestone:
         setattr(case, spec.milestone, on)
         fields.append(spec.milestone)
@@ -391,7 +394,7 @@ def case_transition_record(
             return Transition(case=case, event=recorded, letter=None, repeated=True)
         raise TransitionRefused(reason)
     _decision_check(case, spec, on, reasons)
-    _milestone_write(case, spec, on)
+    _milestone_write(case, spec, on, (data or {}).get("cease_reason", ""))
     payload = {"action": action, "on": on.isoformat(), **(data or {})}
     if reasons:
         payload["reasons"] = reasons

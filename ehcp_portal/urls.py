@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("cases.plans.urls")),
     path("", include("cases.members.urls")),
     path("", include("cases.reporting.urls")),
+    path("", include("cases.sen2.urls")),
     path("", include("families.urls")),
     path("panels/", include("panels.urls")),
     path("notifications/", include("notifications.urls")),

@@ -4,6 +4,7 @@ seconds; the demo parent's unsent request goes through the real family services.
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 
 from django.utils import timezone
@@ -20,6 +21,7 @@ from cases.demo import (
     setting_fits_age,
 )
 from cases.models import Area
+from cases.pupil_numbers import upn_check_letter
 from cases.statutory import school_year
 from ehcp_portal.accounts.models import Role, User
 from families.models import Child, Consent, FamilyMembership, RequestDraft
@@ -91,6 +93,7 @@ def _child(council: DemoCouncil, area: Area, parent: User, index: int) -> Child:
     settings = council.settings_by_area[area.pk]
     suitable = [s for s in settings if setting_fits_age(s.setting_type, age)] or settings
     return Child(
+        **_sen2_identity(index, age),
         first_name=rng.choice(FIRST),
         last_name=last_name if index != 2 else "Reid",
         date_of_birth=dob,
@@ -101,6 +104,27 @@ def _child(council: DemoCouncil, area: Area, parent: User, index: int) -> Child:
         year_group=school_year(dob, today),
         setting=rng.choice(suitable),
     )
+
+
+# A spread like a northern city's school census (the commonest codes; a few refused).
+DEMO_ETHNICITIES = ["WBRI", "APKN", "AIND", "BAFR", "MWBC", "WOTH", "BCRB", "CHNE", "OOTH", "REFU"]
+DEMO_ETHNICITY_WEIGHTS = [62, 9, 4, 5, 4, 6, 2, 2, 3, 3]
+
+
+def _sen2_identity(index: int, age: int) -> dict[str, str]:
+    """Sex, ethnicity and a UPN with a correct check letter (as a school would give them), from
+    the child's own seeded generator so the rest of the demo is unchanged."""
+    rng = random.Random(f"sen2-child-{index}")
+    identity = {
+        "sex": rng.choice("FM"),
+        "ethnicity": rng.choices(DEMO_ETHNICITIES, weights=DEMO_ETHNICITY_WEIGHTS)[0],
+    }
+    if age < 4 and rng.random() < 0.5:
+        identity["upn_unknown"] = "UN1"  # not yet at a school that allocates one
+    else:
+        body = f"999{rng.randint(0, 99):02d}{rng.randint(0, 9999999):07d}"
+        identity["upn"] = upn_check_letter(body) + body
+    return identity
 
 
 def _relationship(family: DemoFamily[Child]) -> str:
@@ -150,6 +174,8 @@ def build_front_door(council: DemoCouncil) -> None:
     draft.answers["child-address"] = {
         "data": {"address": ["14 Chapel Lane, Leeds"], "postcode": ["LS6 3AB"]}
     }
+    draft.answers["child-identity"] = {"data": {"sex": ["M"], "ethnicity": ["BAFR"]}}
+    draft.answers["child-pupil-number"] = {"data": {"upn": [""], "uln": [""]}}
     draft.answers["child-language"] = {"data": {"home_language": ["English"]}}
     draft.save(update_fields=["answers"])
 

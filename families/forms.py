@@ -11,8 +11,10 @@ from typing import Any, cast
 from django import forms
 from django.utils import timezone
 
+from cases import sen2_codes
 from cases.models import SenNeed, Setting
 from cases.postcodes import postcode_normalise
+from cases.pupil_numbers import uln_problem, upn_normalise, upn_problem
 from ehcp_portal.forms import GovUKDateField
 from families.choices import SETTING_HOME, SETTING_NONE
 from families.models import Consent, FamilyMembership
@@ -138,6 +140,58 @@ class ChildAddressForm(StepForm):
         if normalised is None:
             raise forms.ValidationError("Enter a full UK postcode, like LS1 4AP")
         return normalised
+
+
+class ChildSexEthnicityForm(StepForm):
+    """Asked for the DfE's SEN2 return, as schools ask it for the school census."""
+
+    sex = forms.ChoiceField(
+        label="What is their sex?",
+        choices=sen2_codes.SEX,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select their sex, or 'Not known'"},
+    )
+    ethnicity = forms.ChoiceField(
+        label="What is their ethnic group?",
+        help_text="Choose 'Refused' if you would rather not say.",
+        choices=[("", "Select an ethnic group")] + sen2_codes.ETHNICITY,
+        error_messages={"required": "Select their ethnic group, or 'Refused'"},
+    )
+
+
+class ChildPupilNumberForm(StepForm):
+    """The child's national identifiers, if known: schools hold them, families often do not."""
+
+    upn = forms.CharField(
+        label="Unique pupil number (UPN), if you know it",
+        help_text="13 characters from the school's records, like B201567815001",
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    uln = forms.CharField(
+        label="Unique learner number (ULN), if you know it",
+        help_text="10 numbers, used by colleges and training providers",
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "inputmode": "numeric"}
+        ),
+    )
+
+    def clean_upn(self) -> str:
+        value = upn_normalise(self.cleaned_data["upn"])
+        problem = upn_problem(value) if value else None
+        if problem:
+            raise forms.ValidationError(problem)
+        return value
+
+    def clean_uln(self) -> str:
+        value = upn_normalise(self.cleaned_data["uln"])
+        problem = uln_problem(value) if value else None
+        if problem:
+            raise forms.ValidationError(problem)
+        return value
 
 
 class ChildLanguageForm(StepForm):
@@ -382,6 +436,13 @@ class ReceivedForm(StepForm):
         choices=CHANNELS,
         widget=forms.RadioSelect,
         error_messages={"required": "Select how the request reached us"},
+    )
+    # SEN2 RequestSource: online requests know it from their route; a paper or phone one is asked.
+    request_source = forms.ChoiceField(
+        label="Who made the request?",
+        choices=sen2_codes.REQUEST_SOURCE,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select who made the request"},
     )
 
     def clean_received_on(self) -> date:

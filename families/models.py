@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from cases import sen2_codes
+
 
 class Child(models.Model):
     """A child or young person (0–25)."""
@@ -22,6 +24,13 @@ class Child(models.Model):
     setting = models.ForeignKey(
         "cases.Setting", null=True, blank=True, on_delete=models.SET_NULL, related_name="pupils"
     )
+    # What the SEN2 return needs to know of the child (cases/sen2_codes.py), asked on the
+    # request form and corrected on the child's SEN2 details page.
+    upn = models.CharField("Unique pupil number (UPN)", max_length=13, blank=True)
+    uln = models.CharField("Unique learner number (ULN)", max_length=10, blank=True)
+    upn_unknown = models.CharField(max_length=4, blank=True, choices=sen2_codes.UPN_UNKNOWN)
+    sex = models.CharField(max_length=1, blank=True, choices=sen2_codes.SEX)
+    ethnicity = models.CharField(max_length=4, blank=True, choices=sen2_codes.ETHNICITY)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -41,6 +41,18 @@ STEPS: list[Step] = [
         "Where do they live?",
         f.ChildAddressForm,
     ),
+    Step(
+        "child-identity",
+        "About the child or young person",
+        "Sex and ethnic group",
+        f.ChildSexEthnicityForm,
+    ),
+    Step(
+        "child-pupil-number",
+        "About the child or young person",
+        "Pupil or learner number",
+        f.ChildPupilNumberForm,
+    ),
     Step("child-language", "About the child or young person", "Home language", f.ChildLanguageForm),
     Step(
         "child-looked-after",

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 from django.utils import timezone
 
+from cases import sen2_codes
 from cases.assignment.forms import BasedOnField, CaseworkerChoiceField
 from cases.casework.models import Dispute
 from cases.casework.services import DISPUTABLE_EVENT_KINDS
@@ -86,6 +87,13 @@ class CaseActionForm(forms.Form):
         max_length=5000,
     )
 
+    # SEN2 CeaseReason: asked with a decision to cease, where it is known.
+    cease_reason = forms.ChoiceField(
+        label="Why is the plan ceasing? (only when ceasing the plan)",
+        choices=[("", "Select a reason")] + sen2_codes.CEASE_REASON,
+        required=False,
+    )
+
     def __init__(self, *args: Any, actions: list[Action], **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("on", timezone.localdate())
         super().__init__(*args, **kwargs)
@@ -99,6 +107,13 @@ class CaseActionForm(forms.Form):
 
     def clean_reasons(self) -> str:
         return _text(self.cleaned_data["reasons"])
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if data.get("action") == "cease" and not data.get("cease_reason"):
+            self.add_error("cease_reason", "Select why the plan is ceasing")
+        return data
 
 
 class DeadlineExceptionForm(forms.Form):

@@ -250,6 +250,11 @@ def case_action(request: AuthenticatedHttpRequest, reference: str) -> HttpRespon
                 actor=request.user,
                 on=form.cleaned_data["on"],
                 reasons=form.cleaned_data["reasons"],
+                data=(
+                    {"cease_reason": form.cleaned_data["cease_reason"]}
+                    if form.cleaned_data["action"] == "cease"
+                    else None
+                ),
             )
         except TransitionRefused as refused:
             form.add_error(None, refused.reason)

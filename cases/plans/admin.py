@@ -2,7 +2,15 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from cases.plans.models import Consultation, FamilyResponse, Plan, PlanComment, PlanVersion, Review
+from cases.plans.models import (
+    Consultation,
+    FamilyResponse,
+    Placement,
+    Plan,
+    PlanComment,
+    PlanVersion,
+    Review,
+)
 
 
 @admin.register(Plan)
@@ -11,6 +19,13 @@ class PlanAdmin(admin.ModelAdmin):
     list_filter = ["status", "twenty_week_met"]
     raw_id_fields = ["case", "named_setting", "final_document"]
     search_fields = ["case__reference"]
+
+
+@admin.register(Placement)
+class PlacementAdmin(admin.ModelAdmin):
+    list_display = ["case", "rank", "setting", "sen_setting", "entry_date", "leaving_date"]
+    raw_id_fields = ["case", "setting"]
+    search_fields = ["case__reference", "setting__urn"]
 
 
 @admin.register(PlanVersion)

@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from cases.demo import DemoCouncil
-from cases.models import Case, Stage
-from cases.plans.models import Consultation, Plan, PlanVersion, Review
+from cases.demo import BATCH, DemoCouncil
+from cases.models import Case, SettingType, Stage
+from cases.plans.models import Consultation, Placement, Plan, PlanVersion, Review
 from cases.plans.prefill import plan_sections_from_request
 from cases.statutory import timeline
 from ehcp_portal.accounts.models import User
@@ -24,6 +24,48 @@ PLAN_STATUS_AT: dict[str, Plan.Status] = {
 
 
 def build_plans(council: DemoCouncil) -> None:
+    _build_named_plans(council)
+    build_placements(council)
+
+
+def build_placements(council: DemoCouncil) -> None:
+    """Every child with a final plan is placed, as the final plan recorded it: at their setting
+    from the day the plan was issued, to the day it ceased. One in thirty has no school place
+    but other arrangements made by the council (s.61). Bulk-inserted: 100,000 cases take
+    seconds."""
+    closed = {Stage.CEASED, Stage.TRANSFERRED_OUT}
+    rows = (
+        Case.objects.filter(final_issued_on__isnull=False)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "child__setting_id",
+            "child__setting__setting_type",
+            "final_issued_on",
+            "stage",
+            "closed_on",
+        )
+    )
+    placements = []
+    for pk, setting_id, kind, issued, stage, closed_on in rows.iterator(chunk_size=BATCH):
+        elsewhere = setting_id is None or pk % 30 == 0
+        placements.append(
+            Placement(
+                case_id=pk,
+                setting_id=None if elsewhere else setting_id,
+                sen_setting="OLA" if elsewhere else "",
+                entry_date=issued,  # type: ignore[misc]  # not None: filtered above
+                leaving_date=closed_on if stage in closed else None,
+                in_resourced_provision=kind == SettingType.RESOURCED and not elsewhere,
+            )
+        )
+        if len(placements) >= BATCH:
+            Placement.objects.bulk_create(placements)
+            placements = []
+    Placement.objects.bulk_create(placements)
+
+
+def _build_named_plans(council: DemoCouncil) -> None:
     senco_setting = (
         User.objects.filter(email="senco@demo.ehcp.test").values_list("setting", flat=True).first()
     )
@@ -55,6 +97,9 @@ def _plan(case: Case) -> Plan:
         final_version=1 if final else None,
         twenty_week_due=due if final else None,
         twenty_week_met=((case.final_issued_on <= due) if final and case.final_issued_on else None),
+        # Section J: one plan in four has a personal budget, some paid directly.
+        personal_budget=case.pk % 4 == 0,
+        direct_payments="S" if case.pk % 8 == 0 else "",
     )
     PlanVersion.objects.create(plan=plan, number=1, sections=_sections(case), change="Demo plan")
     if case.stage == Stage.MAINTAINED and case.final_issued_on and case.last_review_decision_on:

@@ -9,6 +9,7 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 
+from cases import sen2_codes
 from cases.models import Setting
 from cases.plans.models import Review
 from cases.plans.sections import NEED_SECTIONS, SECTIONS
@@ -195,6 +196,47 @@ class FinalPlanForm(forms.Form):
         label="Yes, issue the final plan without naming a school or setting",
         required=False,
     )
+    # What the DfE's SEN2 return records of the place named and of section J, asked here
+    # because this is where it is decided (never re-keyed at census time).
+    sen_setting = forms.ChoiceField(
+        label="If no school or setting is named: what kind of place does the plan make?",
+        choices=[("", "Select the kind of place")] + sen2_codes.SEN_SETTING,
+        required=False,
+    )
+    sen_setting_other = forms.CharField(
+        label="Describe the place (when the kind is 'Other')", max_length=100, required=False
+    )
+    in_sen_unit = forms.BooleanField(label="The place is in an SEN unit", required=False)
+    in_resourced_provision = forms.BooleanField(
+        label="The place is in resourced provision", required=False
+    )
+    residential = forms.ChoiceField(
+        label="Residential placement",
+        choices=[("", "Not residential")] + sen2_codes.RESIDENTIAL,
+        required=False,
+    )
+    work_based_learning = forms.ChoiceField(
+        label="Work-based learning",
+        choices=[("", "None")] + sen2_codes.WORK_BASED_LEARNING,
+        required=False,
+    )
+    starts_on = GovUKDateField(
+        label="When does the child or young person start there? (optional)",
+        name_in_errors="The start date",
+        help_text="Leave blank if they are already there. For example, 3 9 2027",
+        required=False,
+    )
+    personal_budget = forms.BooleanField(
+        label="A personal budget is part of the plan (section J)", required=False
+    )
+    budget_organised = forms.BooleanField(
+        label="Some of it is held as organised arrangements", required=False
+    )
+    direct_payments = forms.ChoiceField(
+        label="Direct payments",
+        choices=[("", "No direct payments")] + sen2_codes.DIRECT_PAYMENTS,
+        required=False,
+    )
 
     def __init__(self, *args: Any, options: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -212,7 +254,38 @@ class FinalPlanForm(forms.Form):
                 "confirm_none",
                 "The final plan will not name a school or setting. Confirm this, or choose one",
             )
+        if data.get("named_setting") == NO_SETTING and not data.get("sen_setting"):
+            self.add_error("sen_setting", "Select the kind of place the plan makes instead")
+        data["sen_setting_other"] = _no_nul(data.get("sen_setting_other", "")).strip()
+        if data.get("sen_setting") == "OTH" and not data["sen_setting_other"]:
+            self.add_error("sen_setting_other", "Describe the place the plan makes")
+        if not data.get("personal_budget") and (
+            data.get("budget_organised") or data.get("direct_payments")
+        ):
+            self.add_error(
+                "personal_budget",
+                "Tick 'a personal budget is part of the plan' to record how it is held",
+            )
         return data
+
+    def sen2_details(self) -> dict[str, Any]:
+        """The SEN2 items of the final plan and its first placement (cases/plans/issuing.py)."""
+        keys = (
+            "sen_setting",
+            "sen_setting_other",
+            "in_sen_unit",
+            "in_resourced_provision",
+            "residential",
+            "work_based_learning",
+            "personal_budget",
+            "budget_organised",
+            "direct_payments",
+            "starts_on",
+        )
+        details = {key: self.cleaned_data.get(key) for key in keys}
+        if self.chosen_setting() is not None:
+            details["sen_setting"] = details["sen_setting_other"] = ""
+        return details
 
     def chosen_setting(self) -> Setting | None:
         return self._by_pk.get(self.cleaned_data["named_setting"])
@@ -282,11 +355,19 @@ class ReviewDecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         required=False,
     )
+    cease_reason = forms.ChoiceField(
+        label="Why is the plan ceasing? (only when ceasing the plan)",
+        choices=[("", "Select a reason")] + sen2_codes.CEASE_REASON,
+        required=False,
+    )
 
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
         data["reasons"] = _no_nul(data.get("reasons", "")).strip()
-        if data.get("decision") == Review.Decision.CEASE and not data["reasons"]:
-            self.add_error("reasons", "Give the reasons for ceasing the plan")
+        if data.get("decision") == Review.Decision.CEASE:
+            if not data["reasons"]:
+                self.add_error("reasons", "Give the reasons for ceasing the plan")
+            if not data.get("cease_reason"):
+                self.add_error("cease_reason", "Select why the plan is ceasing")
         return data

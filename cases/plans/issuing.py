@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from cases.models import Case, Document, Setting
 from cases.plans.drafting import plan_readiness_problems
-from cases.plans.models import Plan
+from cases.plans.models import Placement, Plan
 from cases.plans.readiness import plan_draft_refusal
 from cases.plans.versions import PlanError, plan_latest_version
 from cases.services import case_event_record
@@ -104,6 +104,7 @@ def plan_issue_final(
     actor: User,
     named_setting: Setting | None,
     on: date | None = None,
+    sen2: dict[str, Any] | None = None,
 ) -> Plan:
     """Issue the final plan (reg 13(2)): PDF stored as a plan document for the family.
 
@@ -154,7 +155,15 @@ def plan_issue_final(
     plan.final_document = plan_document_store(
         plan=plan, pdf=pdf, title=f"Final EHC plan, version {version.number}", actor=actor
     )
+    placement_details = _sen2_details_apply(plan, sen2 or {})
     plan.save()
+    # The child's placement from the plan (SEN2 module 5), kept up to date afterwards.
+    Placement.objects.create(
+        case=case,
+        setting=named_setting,
+        entry_date=(sen2 or {}).get("starts_on") or on,
+        **placement_details,
+    )
     # From now only the named setting keeps access (s.43): other consultations close.
     plan.consultations.filter(closed_on__isnull=True).update(closed_on=on)
     plan_family_notify(
@@ -208,3 +217,21 @@ def final_plan_exceptions(case: Case) -> list[Any]:
             "recorded_at", "id"
         )
     )
+
+
+PLACE_FIELDS = (
+    "sen_setting",
+    "sen_setting_other",
+    "in_sen_unit",
+    "in_resourced_provision",
+    "residential",
+    "work_based_learning",
+)
+
+
+def _sen2_details_apply(plan: Plan, details: dict[str, Any]) -> dict[str, Any]:
+    """Set the final plan's SEN2 items; returns those the first placement shares."""
+    for key in (*PLACE_FIELDS, "personal_budget", "budget_organised", "direct_payments"):
+        if key in details and details[key] is not None:
+            setattr(plan, key, details[key])
+    return {key: getattr(plan, key) for key in PLACE_FIELDS}

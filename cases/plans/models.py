@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from cases import sen2_codes
+
 
 class Plan(models.Model):
     """One EHC plan for one case. Its content lives in PlanVersion rows, newest last."""
@@ -42,10 +44,56 @@ class Plan(models.Model):
     # Any exception (reg 13(3)) is a cases.DeadlineException for "final_plan" on the case.
     ceased_on = models.DateField(null=True, blank=True)
     cease_reason = models.TextField(blank=True)
+    # What section I names, as SEN2 records it (asked when the final plan issues): the kind of
+    # place when no school or setting is named, and the place's unit, residential or
+    # work-based-learning details.
+    sen_setting = models.CharField(max_length=4, blank=True, choices=sen2_codes.SEN_SETTING)
+    sen_setting_other = models.CharField(max_length=100, blank=True)
+    in_sen_unit = models.BooleanField(default=False)
+    in_resourced_provision = models.BooleanField(default=False)
+    residential = models.CharField(max_length=1, blank=True, choices=sen2_codes.RESIDENTIAL)
+    work_based_learning = models.CharField(
+        max_length=1, blank=True, choices=sen2_codes.WORK_BASED_LEARNING
+    )
+    # Section J: a personal budget taken up, held as organised arrangements and/or direct
+    # payments (education, social care, health or integrated).
+    personal_budget = models.BooleanField(default=False)
+    budget_organised = models.BooleanField(default=False)
+    direct_payments = models.CharField(max_length=1, blank=True, choices=sen2_codes.DIRECT_PAYMENTS)
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
         return f"Plan for {self.case_id}"
+
+
+class Placement(models.Model):
+    """Where a child with a plan is actually taught: a school or setting (its URN or UKPRN), or
+    a kind of arrangement when there is none, from its start to its end. Rank 2 is the second
+    place of a dual placement. Recorded when the final plan issues and kept up to date after."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="placements")
+    setting = models.ForeignKey(
+        "cases.Setting", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    sen_setting = models.CharField(max_length=4, blank=True, choices=sen2_codes.SEN_SETTING)
+    sen_setting_other = models.CharField(max_length=100, blank=True)
+    rank = models.PositiveSmallIntegerField(default=1, choices=[(1, "Main"), (2, "Second")])
+    entry_date = models.DateField()
+    leaving_date = models.DateField(null=True, blank=True)
+    in_sen_unit = models.BooleanField(default=False)
+    in_resourced_provision = models.BooleanField(default=False)
+    residential = models.CharField(max_length=1, blank=True, choices=sen2_codes.RESIDENTIAL)
+    work_based_learning = models.CharField(
+        max_length=1, blank=True, choices=sen2_codes.WORK_BASED_LEARNING
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["case", "rank", "-entry_date", "id"]
+        indexes = [models.Index(fields=["case", "leaving_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} placement {self.rank} from {self.entry_date}"
 
 
 class PlanVersion(models.Model):

@@ -202,7 +202,13 @@ def review_record_report(*, review: Review, received_on: date, actor: User) -> R
 
 @transaction.atomic
 def review_decide(
-    *, review: Review, decision: str, actor: User, on: date | None = None, reasons: str = ""
+    *,
+    review: Review,
+    decision: str,
+    actor: User,
+    on: date | None = None,
+    reasons: str = "",
+    cease_reason: str = "",
 ) -> Review:
     """The council's decision within 4 weeks of the meeting (reg 20(10)).
 
@@ -236,7 +242,7 @@ def review_decide(
                 actor=actor,
                 on=on,
                 reasons=reasons,
-                data={"source": "plans", "review": review.pk},
+                data={"source": "plans", "review": review.pk, "cease_reason": cease_reason},
             )
         except TransitionRefused as refused:
             raise PlanError(refused.reason) from refused

@@ -410,7 +410,10 @@ def plan_issue_final(request: AuthenticatedHttpRequest, reference: str) -> HttpR
     if request.method == "POST" and form.is_valid():
         try:
             issuing.plan_issue_final(
-                plan=plan, actor=request.user, named_setting=form.chosen_setting()
+                plan=plan,
+                actor=request.user,
+                named_setting=form.chosen_setting(),
+                sen2=form.sen2_details(),
             )
         except PlanError as error:
             _failed(form, error)
@@ -715,6 +718,7 @@ def review_detail(
                         decision=data["decision"],
                         reasons=data["reasons"],
                         actor=request.user,
+                        cease_reason=data["cease_reason"],
                     )
                 else:
                     review_issue_amended_plan(review=review, actor=request.user)

@@ -48,8 +48,9 @@ INSTALLED_APPS = [
     "families",
     "panels",
     "cases.members",
-    "ehcp_portal.governance",
+    "cases.sen2",
     "cases.reporting",
+    "ehcp_portal.governance",
 ]
 
 MIDDLEWARE = [

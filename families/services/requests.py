@@ -188,6 +188,13 @@ def _child_from_answers(cleaned: dict[str, dict[str, Any]], child: Child | None)
     if "child-address" in cleaned:
         child.address = cleaned["child-address"]["address"].strip()
         child.postcode = cleaned["child-address"]["postcode"]
+    if "child-identity" in cleaned:
+        child.sex = cleaned["child-identity"]["sex"]
+        child.ethnicity = cleaned["child-identity"]["ethnicity"]
+    if "child-pupil-number" in cleaned:
+        # A number known already (from a school or an earlier request) is not wiped by a blank.
+        child.upn = cleaned["child-pupil-number"]["upn"] or child.upn
+        child.uln = cleaned["child-pupil-number"]["uln"] or child.uln
     if "child-language" in cleaned:
         child.home_language = cleaned["child-language"]["home_language"].strip()
     if "child-looked-after" in cleaned:
@@ -341,9 +348,11 @@ def request_submit(*, draft: RequestDraft, user: User) -> tuple[Case, bool]:
 
     received_on = timezone.localdate()
     channel = "online"
+    request_source = ""  # the case's route says who asked (cases.services.case_prepare)
     if draft.route == RequestDraft.Route.ASSISTED:
         received_on = cleaned["received"]["received_on"]
         channel = cleaned["received"]["channel"]
+        request_source = cleaned["received"]["request_source"]
 
     child = _child_from_answers(cleaned, draft.child)
     if draft.route == RequestDraft.Route.SCHOOL:
@@ -375,6 +384,7 @@ def request_submit(*, draft: RequestDraft, user: User) -> tuple[Case, bool]:
         needs=needs,
         requested_by=user,
         actor=user,
+        request_source=request_source,
         data={
             "route": draft.route,
             "channel": channel,

@@ -24,6 +24,7 @@ LAYERS: list[set[str]] = [
     {"plans"},  # the EHC plan, consultations, reviews
     {"casework", "panels"},  # the caseworker's workbench and sweep; panels and decisions
     {"members"},  # elected members' enquiries: a separate context that only reads cases
+    {"sen2"},  # the DfE SEN2 return: reads every app's facts, writes only corrections
     {"reporting"},  # the performance dashboard: reads every app's figures, writes none of them
     {"governance"},  # subject access, retention, legal holds and pages: read every app
     {"root"},  # URLs and the demo: the composition root
@@ -44,6 +45,7 @@ APPS: list[tuple[str, str]] = [
     ("cases.casework", "casework"),
     ("cases.members", "members"),
     ("cases.reporting", "reporting"),
+    ("cases.sen2", "sen2"),
     ("cases.plans", "plans"),
     ("cases", "cases"),
     ("families", "families"),

@@ -77,7 +77,11 @@ def _assisted_case(client) -> Case:
     client.post(reverse("families:assisted_request_start"))
     draft = RequestDraft.objects.get(created_by=caseworker)
     pages = answers(dob=DOB, postcode="LS62AB")
-    pages["received"] = {**dob_parts(timezone.localdate(), "received_on"), "channel": "paper"}
+    pages["received"] = {
+        **dob_parts(timezone.localdate(), "received_on"),
+        "channel": "paper",
+        "request_source": "1",
+    }
     answer_pages(client, draft, pages, _slugs("assisted"))
     assert client.post(reverse("families:request_check", args=[draft.public_id])).status_code == 302
     return Case.objects.get(route=Route.ASSISTED)

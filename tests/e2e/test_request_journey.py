@@ -150,6 +150,18 @@ def test_parent_signs_up_requests_an_assessment_and_tracks_it(live_server, chrom
     page.fill("[name=postcode]", "ls6 2ab")
     continue_(page)
 
+    axe.check(page, "sex and ethnic group")
+    page.get_by_label("Female").check()
+    page.select_option("[name=ethnicity]", "APKN")
+    continue_(page)
+    axe.check(page, "pupil number")
+    page.fill("[name=upn]", "B201567815002")
+    continue_(page)
+    assert "check letter does not match" in page.content()
+    axe.check(page, "pupil number (error)")
+    page.fill("[name=upn]", "B201567815001")
+    continue_(page)
+
     axe.check(page, "home language")
     page.fill("[name=home_language]", "Urdu")
     continue_(page)

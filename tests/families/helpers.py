@@ -26,6 +26,8 @@ def answers(*, dob: date, postcode: str = "LS6 2AB", setting: str = "none") -> d
         "child-name": {"first_name": "Amira", "last_name": "Khan"},
         "child-dob": dob_parts(dob),
         "child-address": {"address": "1 Example Street\nLeeds", "postcode": postcode},
+        "child-identity": {"sex": "F", "ethnicity": "APKN"},
+        "child-pupil-number": {"upn": "B201567815001", "uln": ""},
         "child-language": {"home_language": "Urdu"},
         "child-looked-after": {"looked_after": "no"},
         "child-year-group": {"year_group": "year3"},

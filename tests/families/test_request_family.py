@@ -175,6 +175,8 @@ def test_full_family_request_creates_one_case_in_the_area_queue(
     assert case.reference == f"EHC-{today.year}-000001"
     assert case.stage == Stage.RECEIVED
     assert case.route == Route.FAMILY
+    assert case.request_source == "1"  # SEN2: known from the route
+    assert (case.child.sex, case.child.ethnicity) == ("F", "APKN")
     assert case.received_on == today
     assert case.area == area and case.team == team and case.caseworker is None
     assert case.needs == ["ASD", "SLCN", "SEMH"]

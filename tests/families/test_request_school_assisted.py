@@ -18,6 +18,8 @@ from notifications.models import Notification
 from tests.factories import AreaFactory, SettingFactory, TeamFactory, UserFactory
 from tests.families.helpers import answer_pages, answers, dob_parts, step_url
 
+SOURCE = {"request_source": "1"}  # SEN2: a parent asked, by phone or on paper
+
 SCHOOL_SLUGS = [s.slug for s in STEPS if "school" in s.routes and not s.family_part]
 PARENT_SLUGS = [s.slug for s in STEPS if "school" in s.routes and s.family_part]
 ASSISTED_SLUGS = [s.slug for s in STEPS if "assisted" in s.routes]
@@ -99,6 +101,8 @@ def test_school_request_invites_parent_and_needs_parent_told_before_submit(clien
     assert response.status_code == 302
     case = Case.objects.get()
     assert case.route == Route.SCHOOL
+    assert case.request_source == "2"  # SEN2: known from the route
+    assert (case.child.upn, case.child.sex) == ("B201567815001", "F")
     assert case.requested_by == senco
     assert case.child.setting == senco.setting
     event = case.events.get(kind="request_received")
@@ -161,7 +165,11 @@ def assisted_case(client, caseworker, received: date) -> tuple[RequestDraft, str
     client.post(reverse("families:assisted_request_start"))
     draft = RequestDraft.objects.get(created_by=caseworker)
     pages = answers(dob=DOB)
-    pages["received"] = {**dob_parts(received, "received_on"), "channel": "paper"}
+    pages["received"] = {
+        **dob_parts(received, "received_on"),
+        "channel": "paper",
+        "request_source": "4",  # a social worker wrote in
+    }
     answer_pages(client, draft, pages, ASSISTED_SLUGS)
     response = client.post(reverse("families:request_check", args=[draft.public_id]))
     assert response.status_code == 302
@@ -180,6 +188,7 @@ def test_assisted_request_starts_the_clock_on_the_date_received(client, casework
     assert case.route == Route.ASSISTED
     assert case.channel == "paper"
     assert case.received_on == received
+    assert case.request_source == "4"  # SEN2: asked on a paper request
     assert case.next_deadline_on == received + timedelta(weeks=6)
     assert case.child.memberships.count() == 0  # no family account yet
     assert Consent.objects.get(child=case.child, party="ep").given_by == caseworker
@@ -191,7 +200,11 @@ def test_confirmation_gives_the_caseworker_the_letter_words(client, caseworker):
     client.post(reverse("families:assisted_request_start"))
     draft = RequestDraft.objects.get(created_by=caseworker)
     pages = answers(dob=DOB)
-    pages["received"] = {**dob_parts(timezone.localdate(), "received_on"), "channel": "phone"}
+    pages["received"] = {
+        **dob_parts(timezone.localdate(), "received_on"),
+        "channel": "phone",
+        "request_source": "1",
+    }
     answer_pages(client, draft, pages, ASSISTED_SLUGS)
     client.post(reverse("families:request_check", args=[draft.public_id]))
     body = client.get(reverse("families:request_done", args=[draft.public_id])).content.decode()
@@ -208,7 +221,8 @@ def test_assisted_received_date_cannot_be_in_the_future(client, caseworker):
     draft = RequestDraft.objects.get(created_by=caseworker)
     tomorrow = timezone.localdate() + timedelta(days=1)
     response = client.post(
-        step_url(draft, "received"), {**dob_parts(tomorrow, "received_on"), "channel": "phone"}
+        step_url(draft, "received"),
+        {**dob_parts(tomorrow, "received_on"), "channel": "phone", **SOURCE},
     )
     assert "must be today or in the past" in response.content.decode()
 

@@ -47,7 +47,11 @@ def _assisted_case(client, author: User, postcode: str) -> Case:
     client.post(reverse("families:assisted_request_start"))
     draft = RequestDraft.objects.filter(created_by=author).latest("pk")
     pages = answers(dob=DOB, postcode=postcode)
-    pages["received"] = {**dob_parts(date.today(), "received_on"), "channel": "phone"}
+    pages["received"] = {
+        **dob_parts(date.today(), "received_on"),
+        "channel": "phone",
+        "request_source": "1",
+    }
     answer_pages(client, draft, pages, _slugs("assisted"))
     response = client.post(reverse("families:request_check", args=[draft.public_id]))
     assert response.status_code == 302

@@ -73,9 +73,38 @@ def test_naming_no_setting_needs_a_confirm_step(client, after_the_draft, casewor
     assert 'value="none" checked' in page  # what was chosen is kept
     plan.refresh_from_db()
     assert plan.status == Plan.Status.DRAFT_ISSUED
-    assert client.post(url, {"named_setting": "none", "confirm_none": "on"}).status_code == 302
+    # SEN2: a plan naming no school says what kind of place it makes instead.
+    page = client.post(url, {"named_setting": "none", "confirm_none": "on"}).content.decode()
+    assert "Select the kind of place the plan makes instead" in page
+    posted = {"named_setting": "none", "confirm_none": "on", "sen_setting": "OLA"}
+    assert client.post(url, posted).status_code == 302
     plan.refresh_from_db()
     assert plan.status == Plan.Status.FINAL and plan.named_setting is None
+    assert plan.sen_setting == "OLA"
+    placement = plan.case.placements.get()
+    assert placement.setting is None and placement.sen_setting == "OLA"
+    assert placement.entry_date == plan.issued_on
+
+
+def test_the_final_plan_records_the_place_and_personal_budget_for_sen2(
+    client, after_the_draft, caseworker
+):
+    plan, panel_school = after_the_draft
+    consultation_send(plan=plan, settings=[panel_school], actor=caseworker, on=days_ago(18))
+    client.force_login(caseworker)
+    url = reverse("plans:issue_final", args=[plan.case.reference])
+    bad = {"named_setting": panel_school.pk, "direct_payments": "E", "residential": "A"}
+    page = client.post(url, bad).content.decode()
+    assert "Tick &#x27;a personal budget is part of the plan&#x27;" in page
+    assert '<option value="A" selected>' in page  # what was chosen is kept
+    posted = {**bad, "personal_budget": "on", "starts_on_0": "1", "starts_on_1": "9"}
+    posted["starts_on_2"] = "2027"
+    assert client.post(url, posted).status_code == 302
+    plan.refresh_from_db()
+    assert (plan.personal_budget, plan.direct_payments, plan.residential) == (True, "E", "A")
+    placement = plan.case.placements.get()
+    assert placement.setting == panel_school and placement.residential == "A"
+    assert placement.entry_date.month == 9
 
 
 def test_consultation_page_lists_the_panels_setting_first(client, after_the_draft, caseworker):

@@ -273,11 +273,13 @@ def test_ceasing_sends_a_letter_with_the_reasons_and_appeal_rights(team, casewor
             decision=Review.Decision.CEASE,
             actor=caseworker,
             reasons="Amara is starting an apprenticeship without further education.",
+            cease_reason="4",
         )
     plan.refresh_from_db()
     case = plan.case
     case.refresh_from_db()
     assert case.stage == Stage.CEASED and not case.is_open
+    assert case.cease_reason == "4"  # SEN2 CeaseReason, from the same decision
     assert plan.status == Plan.Status.CEASED and plan.ceased_on == date(2027, 6, 1)
     event = case.events.get(kind="cease")
     assert event.data["source"] == "plans"

@@ -1,0 +1,1 @@
+"""The DfE SEN2 person-level return: its scope, records, validation report and XML export."""
