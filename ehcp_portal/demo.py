@@ -14,6 +14,7 @@ from cases.assignment import demo as assignment
 from cases.demo import DEMO_PASSWORD, DemoCouncil, DemoResult
 from cases.members import demo as members
 from cases.plans import demo as plans
+from ehcp_portal.audit import demo as audit
 from families import demo as families
 from notifications.models import Notification
 from panels import demo as panels
@@ -36,12 +37,14 @@ def demo_build(*, seed: int, cases: int, today: date | None = None) -> DemoResul
         families.build_front_door(council)
         advice.build_advice_requests(council, advice_teams)
         plans.build_plans(council)
+        audit.build_access_log()
     return council.result
 
 
 def demo_reset() -> None:
     """Remove everything demo_build made (seed_demo --reset), the apps above first."""
     with transaction.atomic():
+        audit.access_log_reset()
         Notification.objects.all().delete()
         panels.panels_reset()
         members.members_reset()

@@ -13,6 +13,7 @@ HOME_URL_NAME: dict[str, str] = {
     Role.TEAM_MANAGER: "casework:team",
     Role.PANEL_MEMBER: "panels:home",
     Role.ELECTED_MEMBER: "members:home",
+    Role.DPO: "audit:search",
     Role.ADMIN: "admin:index",
 }
 
@@ -33,6 +34,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
     ],
     Role.PANEL_MEMBER: [("Panels", "panels:home")],
     Role.ELECTED_MEMBER: [("Your casework queries", "members:home")],
+    Role.DPO: [("Access log", "audit:search")],
     Role.ADMIN: [("Configuration", "admin:index")],
 }
 

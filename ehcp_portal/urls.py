@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("cases.plans.urls")),
     path("", include("cases.members.urls")),
     path("", include("families.urls")),
+    path("", include("ehcp_portal.audit.urls")),
     path("panels/", include("panels.urls")),
     path("notifications/", include("notifications.urls")),
 ]

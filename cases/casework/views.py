@@ -69,6 +69,8 @@ from cases.workflow import (
 )
 from ehcp_portal import access
 from ehcp_portal.accounts.models import Role
+from ehcp_portal.audit.models import AccessKind
+from ehcp_portal.audit.services import access_record
 from ehcp_portal.http import AuthenticatedHttpRequest
 from families.selectors import request_answers_for_case
 
@@ -140,6 +142,7 @@ def _case_page(
     request: AuthenticatedHttpRequest, case: Case, status: int = 200, **forms: Any
 ) -> HttpResponse:
     user = request.user
+    access_record(user, kind=AccessKind.CASE, case=case, request=request)
     today = timezone.localdate()
     data = selectors.case_page(case, today=today)
     allowed = allowed_actions(case, on=today)

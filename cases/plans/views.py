@@ -60,6 +60,8 @@ from cases.plans.versions import PlanConflict, PlanError
 from cases.statutory import amendment_comments_last_day, timeline
 from ehcp_portal import access
 from ehcp_portal.accounts.models import Role
+from ehcp_portal.audit.models import AccessKind
+from ehcp_portal.audit.services import access_record
 from ehcp_portal.http import AuthenticatedHttpRequest
 
 
@@ -118,6 +120,9 @@ def _conflict_form(form: SectionTextForm, clash: PlanConflict) -> SectionTextFor
 @login_required
 def plan_summary(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _staff_case(request, reference)
+    access_record(
+        request.user, kind=AccessKind.PLAN, case=case, object_ref="Summary", request=request
+    )
     plan = selectors.plan_of(case)
     context: dict[str, Any] = {"case": case, "plan": plan}
     if plan is not None:
@@ -262,6 +267,9 @@ def plan_section(request: AuthenticatedHttpRequest, reference: str, key: str) ->
 def plan_versions(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _staff_case(request, reference)
     plan = _plan_of(case)
+    access_record(
+        request.user, kind=AccessKind.PLAN, case=case, object_ref="Versions", request=request
+    )
     page = Paginator(selectors.plan_versions(plan), 25).get_page(request.GET.get("page"))
     return render(request, "cases/plans/versions.html", {"case": case, "plan": plan, "page": page})
 
@@ -277,6 +285,13 @@ def plan_diff(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse
         older_n, newer_n = max(latest - 1, 1), latest
     older = get_object_or_404(plan.versions.select_related("created_by"), number=older_n)
     newer = get_object_or_404(plan.versions.select_related("created_by"), number=newer_n)
+    access_record(
+        request.user,
+        kind=AccessKind.PLAN,
+        case=case,
+        object_ref=f"Version {older_n} compared with {newer_n}",
+        request=request,
+    )
     return render(
         request,
         "cases/plans/diff.html",
@@ -300,6 +315,13 @@ def plan_preview(request: AuthenticatedHttpRequest, reference: str) -> HttpRespo
         issued_on = plan.issued_on
     else:
         version, issued_on = versions.plan_latest_version(plan), None
+    access_record(
+        request.user,
+        kind=AccessKind.PLAN,
+        case=case,
+        object_ref=f"Version {version.number}",
+        request=request,
+    )
     return render(
         request,
         "cases/plans/preview.html",
@@ -482,6 +504,7 @@ def plan_file(request: AuthenticatedHttpRequest, reference: str, public_id: str)
         allowed = plans_access.plan_visible_to_setting(user, case.plan)
     if not allowed:
         raise Http404("No such document")
+    access_record(user, kind=AccessKind.PLAN, case=case, object_ref=doc.title, request=request)
     return FileResponse(
         doc.file.open("rb"),
         content_type=doc.content_type,
@@ -512,6 +535,7 @@ def _family_plan(request: AuthenticatedHttpRequest, reference: str) -> Plan:
 def plan_family(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     plan = _family_plan(request, reference)
     case = plan.case
+    access_record(request.user, kind=AccessKind.PLAN, case=case, request=request)
     form = CommentForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -644,6 +668,7 @@ def consultation_respond(request: AuthenticatedHttpRequest, public_id: str) -> H
 @login_required
 def plan_setting(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     plan = plans_access.plan_for_setting_or_404(request.user, reference)
+    access_record(request.user, kind=AccessKind.PLAN, case=plan.case, request=request)
     context = _shown(plan)
     return render(request, "cases/plans/school_plan.html", context)
 

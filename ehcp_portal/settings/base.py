@@ -270,3 +270,7 @@ if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
         "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
         "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
     }
+# The access log (ehcp_portal/audit): every read of a child's record is recorded. Turned off
+# only to measure what recording costs (bench/caseload.py), so deliberately not read from the
+# environment: a deployment cannot switch it off.
+ACCESS_LOG_ENABLED = True
