@@ -140,6 +140,14 @@ def main() -> None:
         ),
     )
 
+    _compare_access_log(
+        n,
+        lambda i: client.get(
+            reverse("casework:case_detail", args=[references[i % len(references)]])
+        ),
+    )
+    _time_access_record_insert(n, busy, references[0])
+
     manager_client = Client()
     manager_client.force_login(manager)
     area_cases = Case.objects.filter(area=busy.team.area, is_open=True).count()
@@ -152,6 +160,89 @@ def main() -> None:
     _time(
         "caseload (manager: whole area)", max(20, n // 10), lambda i: manager_client.get(caseload)
     )
+
+
+def _compare_access_log(n: int, request: Callable[[int], object]) -> None:
+    """The case page with the access log on and off in the same run, request by request in
+    turn (the same case both ways), so that whatever else the machine is doing falls on both
+    alike. The issue allows at most +10 % at p95."""
+    from django.db import connection
+    from django.test import override_settings
+    from django.test.utils import CaptureQueriesContext
+
+    for i in range(5):
+        request(i)
+    timings: dict[bool, list[float]] = {True: [], False: []}
+    queries: dict[bool, set[int]] = {True: set(), False: set()}
+    for i in range(2 * n):
+        enabled = i % 2 == 0
+        with (
+            override_settings(ACCESS_LOG_ENABLED=enabled),
+            CaptureQueriesContext(connection) as ctx,
+        ):
+            started = time.perf_counter()
+            response = request(i // 2)
+            timings[enabled].append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200
+        queries[enabled].add(len(ctx.captured_queries))
+    for enabled in (False, True):
+        values = timings[enabled]
+        label = f"case page, access log {'on' if enabled else 'off'}"
+        print(
+            f"{label:<42} n={n:<4} p50={statistics.median(values):7.1f} ms  "
+            f"p95={_percentile(values, 95):7.1f} ms  max={max(values):7.1f} ms  "
+            f"queries={sorted(queries[enabled])}"
+        )
+    growth = _percentile(timings[True], 95) / _percentile(timings[False], 95) - 1
+    print(f"{'case page p95 with the access log':<42} {growth:+.1%} (allowed: +10 %)")
+
+
+def _time_access_record_insert(n: int, user: object, reference: str) -> None:
+    """One access record's INSERT on its own, as the request makes it (outside a transaction),
+    waiting for the commit's flush to disk and not: why the log relaxes synchronous_commit
+    (ehcp_portal/audit/services.py)."""
+    from django.db import connection
+
+    from cases.models import Case
+    from ehcp_portal.audit import services
+
+    case = Case.objects.get(reference=reference)
+    values = (
+        django_now(),
+        user.pk,  # type: ignore[attr-defined]
+        "bench",
+        "caseworker",
+        "",
+        None,
+        None,
+        "",
+        case.child_id,
+        case.pk,
+        case.reference,
+        "case",
+        "",
+        "bench",
+        "/bench/",
+        "web",
+    )
+    for relaxed in (False, True):
+        timings = []
+        with connection.cursor() as cursor:
+            for _ in range(n):
+                started = time.perf_counter()
+                cursor.execute(services._insert_sql(relaxed=relaxed), values)
+                timings.append((time.perf_counter() - started) * 1000)
+        label = f"access record INSERT, {'no wait for disk' if relaxed else 'synchronous commit'}"
+        print(
+            f"{label:<42} n={n:<4} p50={statistics.median(timings):7.2f} ms  "
+            f"p95={_percentile(timings, 95):7.2f} ms"
+        )
+
+
+def django_now() -> object:
+    from django.utils import timezone
+
+    return timezone.now()
 
 
 def busy_name_fragment(user: object) -> str:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Prefetch, Q, QuerySet
@@ -89,7 +89,7 @@ def plan_for_tracker(case: Case) -> Model | None:
 # -- the access log's look-ups (registered with ehcp_portal.audit in FamiliesConfig.ready) ---
 
 
-def child_ids_named(text: str) -> QuerySet[Child]:
+def child_ids_named(text: str) -> QuerySet[Child, Any]:
     """The ids of the children whose first or last name holds every word of `text`."""
     words = text.split()[:4]
     if not words:

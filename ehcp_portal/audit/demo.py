@@ -59,7 +59,7 @@ def build_access_log() -> int:
         records += [
             _read(caseworker, case, AccessKind.CASE, timedelta(days=20, hours=3)),
             _read(manager, case, AccessKind.CASE, timedelta(days=18, hours=5)),
-            _read(school, case, AccessKind.DOCUMENT, timedelta(days=15), "Request for assessment"),
+            _read(school, case, AccessKind.DOCUMENT, timedelta(days=16), "Request for assessment"),
             _read(_reader(role=Role.ADVICE_GIVER), case, AccessKind.ADVICE, timedelta(days=9)),
             _read(_reader(role=Role.PANEL_MEMBER), case, AccessKind.PANEL_PAPER, timedelta(days=4)),
             _read(caseworker, case, AccessKind.PLAN, timedelta(days=1, hours=2), "Summary"),

@@ -53,13 +53,13 @@ def access_records_seen_by_others(child_id: int) -> QuerySet[AccessRecord]:
 
 # What the family is told about a reader who is not council staff, by role, when the record
 # names no organisation.
-_SOMEONE_FROM = {
+_SOMEONE_FROM: dict[str, str] = {
     Role.SCHOOL: "Your child's school or setting",
     Role.ADVICE_GIVER: "A professional asked for advice",
     Role.PANEL_MEMBER: "A member of the council's SEN panel",
     Role.ELECTED_MEMBER: "A councillor",
 }
-_ROLE_LABELS = dict(Role.choices)
+_ROLE_LABELS: dict[str, str] = dict(Role.choices)
 
 
 def reader_described(record: AccessRecord) -> tuple[str, str]:

@@ -73,8 +73,8 @@ def _insert_sql(*, relaxed: bool) -> str:
     consistent and nothing else is affected. Used only outside a transaction: inside one the
     setting would relax the commit of everything else the transaction writes.
     """
-    setting_table = User._meta.get_field("setting").related_model._meta.db_table  # type: ignore[union-attr]
-    team_table = User._meta.get_field("team").related_model._meta.db_table  # type: ignore[union-attr]
+    setting_table = User._meta.get_field("setting").related_model._meta.db_table
+    team_table = User._meta.get_field("team").related_model._meta.db_table
     organisation = (
         "LEFT(COALESCE(NULLIF(%s::varchar, ''), "  # noqa: S608 (table names from the models)
         f"(SELECT name FROM {setting_table} WHERE id = %s::bigint), "
@@ -151,8 +151,13 @@ def access_records_purge(*, before: datetime, dry_run: bool) -> int:
     old = AccessRecord.objects.filter(at__lt=before)
     if dry_run:
         return old.count()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL audit.purging = 'on'")
-    deleted, _ = old.delete()
+    if connection.vendor != "postgresql":
+        return old.delete()[0]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL audit.purging = 'on'")
+        deleted, _ = old.delete()
+        # Called inside a larger transaction (the retention job's), the flag must not outlive
+        # this purge: nothing else in that transaction may delete records. (If the DELETE
+        # fails, rolling back this function's savepoint undoes the SET LOCAL as well.)
+        cursor.execute("SET LOCAL audit.purging = 'off'")
     return deleted

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -24,7 +25,7 @@ FAMILY_PAGE_SIZE = 25
 SEARCH_PAGE_SIZE = 50
 # Offsets past this are refused: a search that long should be narrowed or exported.
 LAST_SEARCH_PAGE = 2000
-ROLE_LABELS = dict(Role.choices)
+ROLE_LABELS: dict[str, str] = dict(Role.choices)
 
 
 @login_required
@@ -150,7 +151,7 @@ def _csv_lines(records: Iterable[AccessRecord]) -> Iterator[str]:
 
 
 @login_required
-def export(request: AuthenticatedHttpRequest) -> HttpResponse:
+def export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """The search's matches as CSV, every one (not just a page), streamed from a server-side
     cursor so that memory stays flat however many there are."""
     access.role_required(request.user, Role.DPO)
