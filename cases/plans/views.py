@@ -76,6 +76,15 @@ def _staff_case(
     )
 
 
+def _plan_read_on_get(request: AuthenticatedHttpRequest, case: Case, object_ref: str) -> None:
+    """The access log, for a page that both shows part of the plan and saves changes to it:
+    showing it is a read; a change posted was read when the page was shown."""
+    if request.method == "GET":
+        access_record(
+            request.user, kind=AccessKind.PLAN, case=case, object_ref=object_ref, request=request
+        )
+
+
 def _plan_of(case: Case) -> Plan:
     plan = selectors.plan_of(case)
     if plan is None:
@@ -190,6 +199,7 @@ def plan_section(request: AuthenticatedHttpRequest, reference: str, key: str) ->
     if section is None:
         raise Http404("No such section")
     version = versions.plan_latest_version(plan)
+    _plan_read_on_get(request, case, f"Section {key}")
     content = version.sections[key]
     text_form = SectionTextForm(initial={"text": content["text"], "based_on": version.number})
     conflict: PlanConflict | None = None
@@ -642,6 +652,7 @@ def consultation_respond(request: AuthenticatedHttpRequest, public_id: str) -> H
     ):
         raise Http404("No such consultation")
     plan = consultation.plan
+    _plan_read_on_get(request, plan.case, "Consultation")
     form = ConsultationResponseForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -705,6 +716,7 @@ def review_detail(
     plan = _plan_of(case)
     review = get_object_or_404(plan.reviews.select_related("letter"), pk=review_id)
     review.plan = plan
+    _plan_read_on_get(request, case, f"Review due {review.due_on:%B %Y}")
     forms_: dict[str, forms.Form] = {
         "meeting": ReviewMeetingForm(prefix="meeting", initial={"meeting_on": review.meeting_on}),
         "report": ReviewReportForm(prefix="report"),

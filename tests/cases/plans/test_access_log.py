@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from cases.plans.consultations import consultation_send
 from cases.plans.issuing import plan_issue_draft, plan_issue_final
+from cases.plans.reviews import review_schedule
 from ehcp_portal.accounts.models import Role
 from ehcp_portal.audit.models import AccessRecord
 from tests.cases.plans.conftest import days_ago
@@ -53,3 +54,33 @@ def test_a_refused_read_of_the_plan_records_nothing(client, final, user_of_role)
     client.force_login(user_of_role(Role.CASEWORKER))  # another area
     assert client.get(reverse("plans:summary", args=[final.case.reference])).status_code == 404
     assert not AccessRecord.objects.exists()
+
+
+def test_a_schools_consultation_read_is_recorded_once_not_on_its_answer(
+    client, plan, caseworker, setting, senco
+):
+    plan = plan_issue_draft(plan=plan, actor=caseworker, on=days_ago(3))
+    consultation_send(plan=plan, settings=[setting], actor=caseworker)
+    consultation = plan.consultations.get()
+    client.force_login(senco)
+    url = reverse("plans:consultation_respond", args=[consultation.public_id])
+    assert client.get(url).status_code == 200
+    client.post(url, {"can_meet_needs": "", "reasons": ""})  # an answer, not a read
+    record = AccessRecord.objects.get()
+    assert (record.role, record.organisation, record.object_ref) == (
+        Role.SCHOOL,
+        setting.name,
+        "Consultation",
+    )
+
+
+def test_reading_a_section_and_a_review_is_recorded(client, final, caseworker):
+    review_schedule(plan=final, actor=caseworker)
+    review = final.reviews.get()
+    client.force_login(caseworker)
+    ref = final.case.reference
+    assert client.get(reverse("plans:section", args=[ref, "F"])).status_code == 200
+    assert client.get(reverse("plans:review_detail", args=[ref, review.pk])).status_code == 200
+    section, review_read = AccessRecord.objects.order_by("id")
+    assert section.object_ref == "Section F" and section.route == "plans:section"
+    assert review_read.object_ref.startswith("Review due ")
