@@ -13,6 +13,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 
 from ehcp_portal import access
 from ehcp_portal.accounts.models import Role
@@ -28,6 +29,7 @@ LAST_SEARCH_PAGE = 2000
 ROLE_LABELS: dict[str, str] = dict(Role.choices)
 
 
+@never_cache  # personal data: never kept by the browser or a proxy
 @login_required
 def seen_by(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     """Who has seen your information: the reads of the child's record by anyone outside the
@@ -55,6 +57,7 @@ def _page_number(raw: str | None) -> int:
     return min(max(number, 1), LAST_SEARCH_PAGE)
 
 
+@never_cache
 @login_required
 def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The data protection officer's search of the log by child, reader and period. Pages go

@@ -203,3 +203,9 @@ def test_every_other_role_gets_404(client, user_of_role, role, case, caseworker)
 def test_signed_out_visitors_are_sent_to_sign_in(client):
     assert client.get(SEARCH).status_code == 302
     assert client.get(EXPORT).status_code == 302
+
+
+def test_the_search_and_the_export_are_never_cached(client, dpo):
+    client.force_login(dpo)
+    assert "no-store" in client.get(SEARCH)["Cache-Control"]
+    assert "no-store" in client.get(EXPORT)["Cache-Control"]

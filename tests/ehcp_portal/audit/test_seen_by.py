@@ -132,3 +132,8 @@ def test_the_page_runs_a_fixed_number_of_queries(
         response = client.get(_url(case))
     assert response.status_code == 200
     assert response.content.decode().count(f"{caseworker.full_name}, caseworker") == min(n, 25)
+
+
+def test_the_page_is_never_cached(client, case, parent):
+    client.force_login(parent)
+    assert "no-store" in client.get(_url(case))["Cache-Control"]
