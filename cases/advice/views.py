@@ -100,7 +100,8 @@ def advice_request_detail(request: AuthenticatedHttpRequest, public_id: UUID) ->
         request.user,
         kind=AccessKind.ADVICE,
         case=advice_request.case,
-        object_ref=str(advice_request),
+        # "Educational psychologist", without the regulation the label cites
+        object_ref=advice_request.get_source_display().split(" (")[0],
         request=request,
     )
     may_respond = (

@@ -545,7 +545,7 @@ def _family_plan(request: AuthenticatedHttpRequest, reference: str) -> Plan:
 def plan_family(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     plan = _family_plan(request, reference)
     case = plan.case
-    access_record(request.user, kind=AccessKind.PLAN, case=case, request=request)
+    _plan_read_on_get(request, case, "Plan")
     form = CommentForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:

@@ -68,13 +68,17 @@ def test_the_api_list_is_not_a_read_of_one_record(client, case, caseworker):
     assert not AccessRecord.objects.exists()
 
 
-def test_a_document_download_names_the_document(client, case, caseworker):
+def test_a_document_download_names_the_document(
+    client, case, caseworker, django_assert_num_queries
+):
     document = Document(
         case=case, kind=Document.Kind.ADVICE, title="Speech and language advice", content_type=""
     )
     document.file.save("advice.txt", ContentFile(b"advice"), save=True)
     client.force_login(caseworker)
-    response = client.get(reverse("cases:document_download", args=[document.public_id]))
+    # session, user, the document with its case (access rule), the access log's INSERT
+    with django_assert_num_queries(4):
+        response = client.get(reverse("cases:document_download", args=[document.public_id]))
     assert response.status_code == 200
     record = _only_record()
     assert (record.kind, record.object_ref) == ("document", "Speech and language advice")
@@ -89,6 +93,7 @@ def test_the_advice_giver_reading_the_request_is_recorded_with_their_service(cli
     assert client.get(url).status_code == 200
     record = _only_record()
     assert (record.kind, record.role) == ("advice", Role.ADVICE_GIVER)
+    assert record.object_ref == "Educational psychologist"
     assert record.organisation == "Children's therapy service"
     assert record.case_id == advice_request.case_id
 
