@@ -97,7 +97,8 @@ def documents_for(user: User) -> QuerySet[Document]:
 
 
 def document_or_404(user: User, public_id: UUID | str) -> Document:
-    document = documents_for(user).filter(public_id=public_id).first()
+    # The case rides along: the download records the read against it (the access log).
+    document = documents_for(user).select_related("case").filter(public_id=public_id).first()
     if document is None:
         raise Http404("No such document")
     return document

@@ -12,6 +12,8 @@ from cases.deadlines import case_deadlines
 from cases.models import Case
 from ehcp_portal import access
 from ehcp_portal.accounts.models import User
+from ehcp_portal.audit.models import AccessKind, Channel
+from ehcp_portal.audit.services import access_record
 
 
 class ExceptionSerializer(serializers.Serializer):
@@ -96,11 +98,16 @@ class CaseDetail(generics.RetrieveAPIView):
     serializer_class = CaseDetailSerializer
 
     def get_object(self) -> Case:
-        return access.case_or_404(
-            _signed_in_user(self.request),
+        user = _signed_in_user(self.request)
+        case = access.case_or_404(
+            user,
             self.kwargs["reference"],
             access.CASE_VIEW,
             queryset=Case.objects.select_related("child", "caseworker").prefetch_related(
                 "deadline_exceptions"
             ),
         )
+        access_record(
+            user, kind=AccessKind.API, case=case, request=self.request, channel=Channel.API
+        )
+        return case

@@ -26,6 +26,8 @@ from django.views.decorators.http import require_GET
 
 from cases.access import document_or_404
 from cases.models import Case, Document
+from ehcp_portal.audit.models import AccessKind
+from ehcp_portal.audit.services import access_record
 from ehcp_portal.http import AuthenticatedHttpRequest
 
 if TYPE_CHECKING:
@@ -219,6 +221,13 @@ def _download_name(document: Document) -> str:
 def document_download(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> FileResponse:
     """The one way a document leaves the portal: the access policy decides (404 otherwise)."""
     document = document_or_404(request.user, public_id)
+    access_record(
+        request.user,
+        kind=AccessKind.DOCUMENT,
+        case=document.case,
+        object_ref=document.title,
+        request=request,
+    )
     try:
         handle = document.file.open("rb")
     except (FileNotFoundError, ValueError) as exc:

@@ -14,6 +14,7 @@ from cases.assignment import demo as assignment
 from cases.demo import DEMO_PASSWORD, DemoCouncil, DemoResult
 from cases.members import demo as members
 from cases.plans import demo as plans
+from ehcp_portal.audit import demo as audit
 from ehcp_portal.governance import demo as governance
 from families import demo as families
 from notifications.models import Notification
@@ -38,12 +39,14 @@ def demo_build(*, seed: int, cases: int, today: date | None = None) -> DemoResul
         advice.build_advice_requests(council, advice_teams)
         plans.build_plans(council)
         governance.build_retention_demo(council)
+        audit.build_access_log()
     return council.result
 
 
 def demo_reset() -> None:
     """Remove everything demo_build made (seed_demo --reset), the apps above first."""
     with transaction.atomic():
+        audit.access_log_reset()
         Notification.objects.all().delete()
         governance.governance_reset()
         panels.panels_reset()

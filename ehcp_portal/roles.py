@@ -15,6 +15,7 @@ HOME_URL_NAME: dict[str, str] = {
     Role.ELECTED_MEMBER: "members:home",
     # The head of service answers for the council's performance: the dashboard is their home.
     Role.HEAD_OF_SERVICE: "reporting:dashboard",
+    Role.DPO: "audit:search",
     Role.ADMIN: "admin:index",
 }
 
@@ -36,6 +37,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
     Role.PANEL_MEMBER: [("Panels", "panels:home")],
     Role.ELECTED_MEMBER: [("Your casework queries", "members:home")],
     Role.HEAD_OF_SERVICE: [("Performance", "reporting:dashboard")],
+    Role.DPO: [("Access log", "audit:search")],
     Role.ADMIN: [("Configuration", "admin:index")],
 }
 
@@ -68,9 +70,7 @@ NAVIGATION.setdefault(Role.HEAD_OF_SERVICE, []).append(
     ("Decisions to ratify", "panels:ratification")
 )
 # The data protection officer: subject access bundles, the retention schedule and legal holds.
-# (Their home is the access log where that is set; until then, subject access.)
-HOME_URL_NAME.setdefault(Role.DPO, "governance:subject_access")
-NAVIGATION.setdefault(Role.DPO, []).append(("Subject access requests", "governance:subject_access"))
+NAVIGATION[Role.DPO].append(("Subject access requests", "governance:subject_access"))
 NAVIGATION[Role.DPO].append(("Retention", "governance:retention"))
 # The performance dashboard (cases.reporting): managers see their area's figures. Members of
 # the scrutiny board see the council's, aggregate only; the page itself refuses (404) other

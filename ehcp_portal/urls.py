@@ -38,6 +38,7 @@ urlpatterns = [
     path("", include("cases.reporting.urls")),
     path("", include("cases.sen2.urls")),
     path("", include("families.urls")),
+    path("", include("ehcp_portal.audit.urls")),
     path("panels/", include("panels.urls")),
     path("notifications/", include("notifications.urls")),
     path("governance/", include("ehcp_portal.governance.urls")),

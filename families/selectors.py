@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Collection
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Model, Prefetch, QuerySet
+from django.db.models import Model, Prefetch, Q, QuerySet
 
 from cases.models import Case, Document, Message
 from families.access import drafts_for
@@ -83,3 +84,26 @@ def plan_for_tracker(case: Case) -> Model | None:
         return case.plan
     except ObjectDoesNotExist:
         return None
+
+
+# -- the access log's look-ups (registered with ehcp_portal.audit in FamiliesConfig.ready) ---
+
+
+def child_ids_named(text: str) -> QuerySet[Child, Any]:
+    """The ids of the children whose first or last name holds every word of `text`."""
+    words = text.split()[:4]
+    if not words:
+        return Child.objects.none().values("pk")
+    match = Q()
+    for word in words:
+        match &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+    return Child.objects.filter(match).values("pk")
+
+
+def child_names_by_id(ids: Collection[int]) -> dict[int, str]:
+    return {
+        pk: f"{first} {last}"
+        for pk, first, last in Child.objects.filter(pk__in=list(ids)).values_list(
+            "pk", "first_name", "last_name"
+        )
+    }

@@ -26,6 +26,8 @@ from cases.statutory import timeline
 from cases.workflow import ACTIONS, TransitionRefused, refusal_reason
 from ehcp_portal import access
 from ehcp_portal.accounts.models import Role
+from ehcp_portal.audit.models import AccessKind
+from ehcp_portal.audit.services import access_record
 from ehcp_portal.http import AuthenticatedHttpRequest, is_signed_in
 from families import services
 from families import steps as flow
@@ -538,6 +540,9 @@ def _track_context(case, message_form: MessageForm | None = None) -> dict:
 @login_required
 def track(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _tracked_case(request, reference)
+    # The family's own reads are recorded too (the subject access bundle lists every read);
+    # their page "Who has seen your information" shows only other people's.
+    access_record(request.user, kind=AccessKind.TRACKER, case=case, request=request)
     return render(request, "families/track.html", _track_context(case))
 
 

@@ -16,6 +16,8 @@ from cases.models import Area
 from cases.plans.placement import case_family_preferred_setting
 from ehcp_portal import access
 from ehcp_portal.accounts.models import Role
+from ehcp_portal.audit.models import AccessKind
+from ehcp_portal.audit.services import access_record
 from ehcp_portal.http import AuthenticatedHttpRequest
 from panels import access as panels_access
 from panels import selectors, services
@@ -239,6 +241,13 @@ def _item(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> tuple[Mee
 @login_required
 def item_detail(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpResponse:
     meeting, item = _item(request, pk, item_pk)
+    access_record(
+        request.user,
+        kind=AccessKind.PANEL_PAPER,
+        case=item.case,
+        object_ref=f"{meeting} (item {item.position})",
+        request=request,
+    )
     form = DeclarationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -278,6 +287,13 @@ def evidence_download(
 ) -> FileResponse:
     _meeting_obj, item = _item(request, pk, item_pk)
     document = get_object_or_404(item.paper.evidence.all(), public_id=public_id)
+    access_record(
+        request.user,
+        kind=AccessKind.PANEL_PAPER,
+        case=item.case,
+        object_ref=f"Evidence: {document.title}",
+        request=request,
+    )
     return FileResponse(
         document.file.open("rb"),
         content_type=document.content_type or "application/octet-stream",

@@ -40,6 +40,8 @@ from cases.advice.services import (
 from ehcp_portal import access
 from ehcp_portal.accounts.models import Role
 from ehcp_portal.accounts.signin import sign_in_with_link
+from ehcp_portal.audit.models import AccessKind
+from ehcp_portal.audit.services import access_record
 from ehcp_portal.http import AuthenticatedHttpRequest
 
 PAGE_SIZE = 25
@@ -93,6 +95,14 @@ def advice_request_new(request: AuthenticatedHttpRequest, reference: str) -> Htt
 def advice_request_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     advice_request = advice_access.advice_request_or_404(
         request.user, public_id, advice_access.ADVICE_VIEW
+    )
+    access_record(
+        request.user,
+        kind=AccessKind.ADVICE,
+        case=advice_request.case,
+        # "Educational psychologist", without the regulation the label cites
+        object_ref=advice_request.get_source_display().split(" (")[0],
+        request=request,
     )
     may_respond = (
         advice_request.is_open

@@ -203,6 +203,7 @@ def _case_page(
     request: AuthenticatedHttpRequest, case: Case, status: int = 200, **forms: Any
 ) -> HttpResponse:
     user = request.user
+    access_record(user, kind=AccessKind.CASE, case=case, request=request)
     today = timezone.localdate()
     data = selectors.case_page(case, today=today)
     allowed = allowed_actions(case, on=today)

@@ -32,6 +32,8 @@ from cases.members.models import MemberEnquiry
 from cases.models import Area
 from ehcp_portal import access
 from ehcp_portal.accounts.models import Role
+from ehcp_portal.audit.models import AccessKind
+from ehcp_portal.audit.services import access_record
 from ehcp_portal.http import AuthenticatedHttpRequest
 from families.models import Consent
 
@@ -103,6 +105,7 @@ def member_case(request: AuthenticatedHttpRequest, reference: str) -> HttpRespon
     the case does not exist."""
     access.role_required(request.user, Role.ELECTED_MEMBER)
     case = access.case_or_404(request.user, reference, access.CASE_MEMBER)
+    access_record(request.user, kind=AccessKind.MEMBER_VIEW, case=case, request=request)
     enquiries = list(selectors.member_enquiries_of(request.user).filter(case=case))
     return render(
         request,

@@ -60,6 +60,8 @@ from cases.plans.versions import PlanConflict, PlanError
 from cases.statutory import amendment_comments_last_day, timeline
 from ehcp_portal import access
 from ehcp_portal.accounts.models import Role
+from ehcp_portal.audit.models import AccessKind
+from ehcp_portal.audit.services import access_record
 from ehcp_portal.http import AuthenticatedHttpRequest
 
 
@@ -72,6 +74,15 @@ def _staff_case(
         action,
         queryset=access.cases_for(request.user, action).select_related("child"),
     )
+
+
+def _plan_read_on_get(request: AuthenticatedHttpRequest, case: Case, object_ref: str) -> None:
+    """The access log, for a page that both shows part of the plan and saves changes to it:
+    showing it is a read; a change posted was read when the page was shown."""
+    if request.method == "GET":
+        access_record(
+            request.user, kind=AccessKind.PLAN, case=case, object_ref=object_ref, request=request
+        )
 
 
 def _plan_of(case: Case) -> Plan:
@@ -118,6 +129,9 @@ def _conflict_form(form: SectionTextForm, clash: PlanConflict) -> SectionTextFor
 @login_required
 def plan_summary(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _staff_case(request, reference)
+    access_record(
+        request.user, kind=AccessKind.PLAN, case=case, object_ref="Summary", request=request
+    )
     plan = selectors.plan_of(case)
     context: dict[str, Any] = {"case": case, "plan": plan}
     if plan is not None:
@@ -185,6 +199,7 @@ def plan_section(request: AuthenticatedHttpRequest, reference: str, key: str) ->
     if section is None:
         raise Http404("No such section")
     version = versions.plan_latest_version(plan)
+    _plan_read_on_get(request, case, f"Section {key}")
     content = version.sections[key]
     text_form = SectionTextForm(initial={"text": content["text"], "based_on": version.number})
     conflict: PlanConflict | None = None
@@ -262,6 +277,9 @@ def plan_section(request: AuthenticatedHttpRequest, reference: str, key: str) ->
 def plan_versions(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _staff_case(request, reference)
     plan = _plan_of(case)
+    access_record(
+        request.user, kind=AccessKind.PLAN, case=case, object_ref="Versions", request=request
+    )
     page = Paginator(selectors.plan_versions(plan), 25).get_page(request.GET.get("page"))
     return render(request, "cases/plans/versions.html", {"case": case, "plan": plan, "page": page})
 
@@ -277,6 +295,13 @@ def plan_diff(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse
         older_n, newer_n = max(latest - 1, 1), latest
     older = get_object_or_404(plan.versions.select_related("created_by"), number=older_n)
     newer = get_object_or_404(plan.versions.select_related("created_by"), number=newer_n)
+    access_record(
+        request.user,
+        kind=AccessKind.PLAN,
+        case=case,
+        object_ref=f"Version {older_n} compared with {newer_n}",
+        request=request,
+    )
     return render(
         request,
         "cases/plans/diff.html",
@@ -300,6 +325,13 @@ def plan_preview(request: AuthenticatedHttpRequest, reference: str) -> HttpRespo
         issued_on = plan.issued_on
     else:
         version, issued_on = versions.plan_latest_version(plan), None
+    access_record(
+        request.user,
+        kind=AccessKind.PLAN,
+        case=case,
+        object_ref=f"Version {version.number}",
+        request=request,
+    )
     return render(
         request,
         "cases/plans/preview.html",
@@ -485,6 +517,7 @@ def plan_file(request: AuthenticatedHttpRequest, reference: str, public_id: str)
         allowed = plans_access.plan_visible_to_setting(user, case.plan)
     if not allowed:
         raise Http404("No such document")
+    access_record(user, kind=AccessKind.PLAN, case=case, object_ref=doc.title, request=request)
     return FileResponse(
         doc.file.open("rb"),
         content_type=doc.content_type,
@@ -515,6 +548,7 @@ def _family_plan(request: AuthenticatedHttpRequest, reference: str) -> Plan:
 def plan_family(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     plan = _family_plan(request, reference)
     case = plan.case
+    _plan_read_on_get(request, case, "Plan")
     form = CommentForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -621,6 +655,7 @@ def consultation_respond(request: AuthenticatedHttpRequest, public_id: str) -> H
     ):
         raise Http404("No such consultation")
     plan = consultation.plan
+    _plan_read_on_get(request, plan.case, "Consultation")
     form = ConsultationResponseForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -647,6 +682,7 @@ def consultation_respond(request: AuthenticatedHttpRequest, public_id: str) -> H
 @login_required
 def plan_setting(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     plan = plans_access.plan_for_setting_or_404(request.user, reference)
+    access_record(request.user, kind=AccessKind.PLAN, case=plan.case, request=request)
     context = _shown(plan)
     return render(request, "cases/plans/school_plan.html", context)
 
@@ -683,6 +719,7 @@ def review_detail(
     plan = _plan_of(case)
     review = get_object_or_404(plan.reviews.select_related("letter"), pk=review_id)
     review.plan = plan
+    _plan_read_on_get(request, case, f"Review due {review.due_on:%B %Y}")
     forms_: dict[str, forms.Form] = {
         "meeting": ReviewMeetingForm(prefix="meeting", initial={"meeting_on": review.meeting_on}),
         "report": ReviewReportForm(prefix="report"),

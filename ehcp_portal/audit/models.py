@@ -1,9 +1,11 @@
 """The access log: who read which child's record, when, in what role and through which route.
 
-Append-only. A row names the child and case by id (no foreign key), so the log outlives what it
-describes for as long as the council keeps it, and erasing a child's record never rewrites who
-looked at it. The reader's name, role and organisation are copied at the time of reading: the
-family sees who looked then, even if the account changes later.
+Append-only: on PostgreSQL a trigger refuses UPDATE, and DELETE unless
+`services.access_records_purge` (the retention schedule) asks for it. A row names the child and
+case by id (no foreign key), so the log outlives what it describes for as long as the council
+keeps it, and erasing a child's record never rewrites who looked at it. The reader's name, role
+and organisation are copied at the time of reading: the family sees who looked then, even if
+the account changes later.
 """
 
 from __future__ import annotations
@@ -32,11 +34,13 @@ class Channel(models.TextChoices):
 
 class AccessRecord(models.Model):
     at = models.DateTimeField(default=timezone.now)
+    # DO_NOTHING: removing an account must not rewrite the log (the database refuses updates,
+    # see migration 0002); the name, role and organisation were copied when the record was read.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
         db_constraint=False,
         related_name="+",
     )
@@ -61,6 +65,8 @@ class AccessRecord(models.Model):
             models.Index(fields=["child_id", "at"], name="audit_child_at"),
             models.Index(fields=["user", "at"], name="audit_user_at"),
             models.Index(fields=["at"], name="audit_at"),
+            # The data protection officer's search by case reference.
+            models.Index(fields=["case_reference", "at"], name="audit_case_reference_at"),
         ]
 
     def __str__(self) -> str:

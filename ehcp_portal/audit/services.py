@@ -1,30 +1,98 @@
-"""Recording a read of a child's record. Every view, API endpoint and export that shows a child's
-record calls `access_record` once per read."""
+"""Writing the access log. Every view, API endpoint and export that shows a child's record calls
+`access_record` once per read, after the access policy let the reader in; the retention schedule
+removes old records through `access_records_purge`, the only way a record is ever deleted."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import functools
+from collections.abc import Collection
+from datetime import datetime
+from typing import Any
 
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 
+from ehcp_portal.accounts.models import Role, User
 from ehcp_portal.audit.models import AccessKind, AccessRecord, Channel
 
-if TYPE_CHECKING:
-    from ehcp_portal.accounts.models import User
+# The columns written for one read, in this order, and the type each parameter is cast to.
+_COLUMNS: tuple[tuple[str, str | None], ...] = (
+    ("at", "timestamptz"),
+    ("user_id", "bigint"),
+    ("user_name", "varchar"),
+    ("role", "varchar"),
+    ("organisation", None),  # worked out in the INSERT itself, see _insert_sql
+    ("child_id", "bigint"),
+    ("case_id", "bigint"),
+    ("case_reference", "varchar"),
+    ("kind", "varchar"),
+    ("object_ref", "varchar"),
+    ("route", "varchar"),
+    ("path", "varchar"),
+    ("channel", "varchar"),
+)
+
+
+def _organisation_otherwise(user: User) -> str:
+    """The organisation of a reader with none of their own, no setting and no team."""
+    if user.role == Role.ELECTED_MEMBER:
+        return f"Councillor, {user.ward}" if user.ward else "Councillor"
+    if user.role == Role.PANEL_MEMBER:
+        return "SEN panel"
+    return ""
 
 
 def organisation_of(user: User) -> str:
-    """What the family is told the reader belongs to: the council team, the school, the advice
-    service, the panel, the councillor's ward."""
+    """What the family is told the reader belongs to: the organisation on their account (an
+    advice service), else their school or setting, else their council team, else the panel or
+    the councillor's ward. Loads the setting or team if the request has not."""
     if user.organisation:
         return user.organisation
     if user.setting_id:
         return str(user.setting)
     if user.team_id:
         return str(user.team)
-    if user.ward:
-        return f"Councillor, {user.ward}"
-    return ""
+    return _organisation_otherwise(user)
+
+
+@functools.cache
+def _insert_sql(*, relaxed: bool) -> str:
+    """One INSERT of one read, built once from the models' metadata (no input reaches the SQL
+    text; every value is a parameter, cast to its column's type).
+
+    The organisation is worked out inside the INSERT, as `organisation_of` does (a setting's
+    and a team's `__str__` is its name): recording a caseworker's read costs no query to load
+    their team, only the INSERT.
+
+    `relaxed`: the commit does not wait for the WAL to reach the disk (`synchronous_commit` off
+    for this statement's own transaction only). Why: a read is recorded on every case page and
+    the commit's flush is most of an insert's cost (bench/README.md, "Access log"). If the
+    database server itself crashes, the reads of its last fraction of a second (at most three
+    times wal_writer_delay, 600 ms by default) may be missing from the log; the database stays
+    consistent and nothing else is affected. Used only outside a transaction: inside one the
+    setting would relax the commit of everything else the transaction writes.
+    """
+    setting_table = User._meta.get_field("setting").related_model._meta.db_table
+    team_table = User._meta.get_field("team").related_model._meta.db_table
+    organisation = (
+        "LEFT(COALESCE(NULLIF(%s::varchar, ''), "  # noqa: S608 (table names from the models)
+        f"(SELECT name FROM {setting_table} WHERE id = %s::bigint), "
+        f"(SELECT name FROM {team_table} WHERE id = %s::bigint), %s::varchar), 200)"
+    )
+    selected = ", ".join(organisation if cast is None else f"%s::{cast}" for _, cast in _COLUMNS)
+    insert = (
+        f"INSERT INTO {AccessRecord._meta.db_table} ({', '.join(n for n, _ in _COLUMNS)}) "
+        f"SELECT {selected}"
+    )
+    if relaxed:
+        return (
+            "WITH relaxed AS (SELECT set_config('synchronous_commit', 'off', true)) "  # noqa: S608
+            f"{insert} FROM relaxed"
+        )
+    return insert
 
 
 def access_record(
@@ -36,24 +104,72 @@ def access_record(
     object_ref: str = "",
     request: HttpRequest | None = None,
     channel: Channel | str = Channel.WEB,
-) -> AccessRecord:
-    route = ""
-    path = ""
+) -> None:
+    """Record that `user` read a child's record (`case`, or `child_id` for what belongs to the
+    child but has no case yet). Call once per read, after the access check passed.
+
+    On PostgreSQL this is one INSERT and nothing else: no SELECT, no RETURNING."""
+    if not settings.ACCESS_LOG_ENABLED:
+        return
+    route = path = ""
     if request is not None:
         match = getattr(request, "resolver_match", None)
         route = match.view_name if match is not None else ""
-        path = request.path[:500]
-    return AccessRecord.objects.create(
-        user=user,
-        user_name=user.get_full_name()[:150],
-        role=user.role,
-        organisation=organisation_of(user)[:200],
-        child_id=child_id if child_id is not None else getattr(case, "child_id", None),
-        case_id=getattr(case, "pk", None),
-        case_reference=str(getattr(case, "reference", ""))[:40],
-        kind=kind,
-        object_ref=object_ref[:200],
-        route=route[:120],
-        path=path,
-        channel=channel,
+        path = request.path
+    reader = (timezone.now(), user.pk, user.get_full_name()[:150], user.role[:20])
+    read = (
+        child_id if child_id is not None else getattr(case, "child_id", None),
+        getattr(case, "pk", None),
+        str(getattr(case, "reference", ""))[:40],
+        str(kind)[:20],
+        object_ref[:200],
+        route[:120],
+        path[:500],
+        str(channel)[:10],
     )
+    if connection.vendor != "postgresql":  # the embedded demo (SQLite)
+        values = (*reader, organisation_of(user)[:200], *read)
+        AccessRecord.objects.create(**dict(zip((n for n, _ in _COLUMNS), values, strict=True)))
+        return
+    organisation = (
+        user.organisation,
+        user.setting_id,
+        user.team_id,
+        _organisation_otherwise(user),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _insert_sql(relaxed=not connection.in_atomic_block),
+            (*reader, *organisation, *read),
+        )
+
+
+@transaction.atomic
+def access_records_purge(*, before: datetime, dry_run: bool) -> int:
+    """Delete the records read before `before` (the council's retention period has passed) and
+    return how many; with `dry_run`, only count them."""
+    old = AccessRecord.objects.filter(at__lt=before)
+    if dry_run:
+        return old.count()
+    return _delete_purging(old)
+
+
+def access_records_delete(ids: Collection[int]) -> int:
+    """Delete these records: the retention job's batches, which leave out the log of a child
+    under legal hold (ehcp_portal/governance/retention.py)."""
+    return _delete_purging(AccessRecord.objects.filter(pk__in=list(ids)))
+
+
+def _delete_purging(records: QuerySet[AccessRecord]) -> int:
+    """The only way a record is ever deleted: on PostgreSQL the append-only trigger refuses any
+    DELETE unless this transaction says it is purging."""
+    if connection.vendor != "postgresql":
+        return records.delete()[0]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL audit.purging = 'on'")
+        deleted, _ = records.delete()
+        # Called inside a larger transaction (the retention job's), the flag must not outlive
+        # this purge: nothing else in that transaction may delete records. (If the DELETE
+        # fails, rolling back this savepoint undoes the SET LOCAL as well.)
+        cursor.execute("SET LOCAL audit.purging = 'off'")
+    return deleted

@@ -47,6 +47,7 @@ from django.utils import timezone
 
 from cases.models import Case, CaseEvent, DeadlineException, Document
 from ehcp_portal.audit.models import AccessRecord
+from ehcp_portal.audit.services import access_records_delete
 from ehcp_portal.governance.defaults import RETENTION_SCHEDULE, defaults_seed
 from ehcp_portal.governance.models import (
     ErasureRecord,
@@ -218,8 +219,9 @@ def _child_candidates(rule: RetentionRule, today: date, held: set[int]) -> list[
 
 
 def _access_log_due(cutoff: date, held: set[int]) -> QuerySet[AccessRecord, AccessRecord]:
-    # The audit app's purge deletes by date alone; a legal hold must also keep the log of who
-    # read the held child's record, so retention deletes with the hold applied.
+    # A legal hold also keeps the log of who read the held child's record, so retention chooses
+    # the lines with the hold applied and deletes them through the audit app's purge (the only
+    # DELETE its append-only trigger allows).
     return AccessRecord.objects.filter(at__lt=_start_of(cutoff)).exclude(child_id__in=held)
 
 
@@ -334,7 +336,10 @@ def _bulk_apply(
             files: list[str] = []
             if rule.record_type == RecordType.REQUEST_DRAFT:
                 files = _draft_documents_delete(batch)
-            batch.delete()
+            if rule.record_type == RecordType.ACCESS_LOG:
+                access_records_delete(ids)
+            else:
+                batch.delete()
             _files_delete_on_commit(files)
             if erasure is None:
                 erasure = _erasure(candidate, actor, len(ids))

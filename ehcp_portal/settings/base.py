@@ -335,3 +335,7 @@ CELERY_BEAT_SCHEDULE["retention-run"] = {
         minute=env.int("RETENTION_RUN_MINUTE", default=30),
     ),
 }
+# The access log (ehcp_portal/audit): every read of a child's record is recorded. Turned off
+# only to measure what recording costs (bench/caseload.py), so deliberately not read from the
+# environment: a deployment cannot switch it off.
+ACCESS_LOG_ENABLED = True
