@@ -7,11 +7,12 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import connection
 
 from cases.models import Case, CaseEvent, Document, Message, Stage
 from cases.plans.models import Plan, PlanVersion
 from ehcp_portal.accounts.models import Role, User
-from ehcp_portal.audit.models import AccessKind
+from ehcp_portal.audit.models import AccessKind, AccessRecord
 from ehcp_portal.audit.services import access_record
 from families.models import Child, Consent, RequestDraft
 from notifications.models import Notification
@@ -93,3 +94,13 @@ def dpo(db) -> User:
 
 def long_ago(years: int) -> date:
     return date.today() - timedelta(days=365 * years + 30)
+
+
+def access_records_backdate(at) -> None:
+    """Make every access record look read at `at`. The log is append-only (a trigger refuses
+    UPDATE), so a test that needs old lines switches triggers off for this statement only, as
+    the database superuser the tests run as; the portal's own role cannot."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        AccessRecord.objects.update(at=at)
+        cursor.execute("SET LOCAL session_replication_role = origin")

@@ -27,7 +27,7 @@ from ehcp_portal.governance.models import (
 from ehcp_portal.governance.retention import retention_candidates, retention_run, years_before
 from families.models import Child, Consent, FamilyMembership, RequestDraft
 from notifications.models import Notification
-from tests.governance.conftest import long_ago, make_record
+from tests.governance.conftest import access_records_backdate, long_ago, make_record
 
 REFUSED = [r for r in Role if r != Role.DPO]
 
@@ -165,7 +165,7 @@ def test_the_access_log_notifications_and_unsent_drafts_past_their_period_go(you
     ancient = timezone.now() - timedelta(days=7 * 365)
     held = make_record()
     LegalHold.objects.create(child=held.child, reason="Claim", set_by=dpo)
-    AccessRecord.objects.update(at=ancient)
+    access_records_backdate(ancient)
     Notification.objects.update(created_at=ancient)
     unsent = RequestDraft.objects.create(created_by=young.parent)
     RequestDraft.objects.filter(pk=unsent.pk).update(updated_at=ancient)
@@ -292,7 +292,7 @@ def test_bulk_removal_goes_in_batches_and_records_the_total(young, monkeypatch):
     monkeypatch.setattr(retention, "DELETE_BATCH", 2)
     for _ in range(4):
         make_record()
-    AccessRecord.objects.update(at=timezone.now() - timedelta(days=7 * 365))
+    access_records_backdate(timezone.now() - timedelta(days=7 * 365))
     total = AccessRecord.objects.count()
     assert total == 5
 
