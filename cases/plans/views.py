@@ -176,6 +176,19 @@ def plan_start(request: AuthenticatedHttpRequest, reference: str) -> HttpRespons
     return redirect("plans:summary", reference=case.reference)
 
 
+def _plan_item_remove(request: AuthenticatedHttpRequest, plan: Plan, key: str) -> HttpResponse:
+    try:
+        drafting.plan_item_remove(
+            plan=plan, key=key, item_id=request.POST.get("item", ""), actor=request.user
+        )
+    except PlanError as error:
+        # Nothing was typed to keep: the section page says why, above its items.
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Item removed")
+    return redirect("plans:section", reference=plan.case.reference, key=key)
+
+
 @login_required
 def plan_section(request: AuthenticatedHttpRequest, reference: str, key: str) -> HttpResponse:
     writing = request.method == "POST"
@@ -225,11 +238,7 @@ def plan_section(request: AuthenticatedHttpRequest, reference: str, key: str) ->
                     messages.success(request, "Item added")
                     return redirect("plans:section", reference=reference, key=key)
             elif which == "remove":
-                drafting.plan_item_remove(
-                    plan=plan, key=key, item_id=request.POST.get("item", ""), actor=request.user
-                )
-                messages.success(request, "Item removed")
-                return redirect("plans:section", reference=reference, key=key)
+                return _plan_item_remove(request, plan, key)
             else:
                 return HttpResponse("Unknown form", status=400)
         except PlanError as error:
