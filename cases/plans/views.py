@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cases.documents import document_response
 from cases.models import Case, Document, SettingType
 from cases.plans import access as plans_access
 from cases.plans import (
@@ -491,12 +492,7 @@ def plan_file(request: AuthenticatedHttpRequest, reference: str, public_id: str)
         allowed = plans_access.plan_visible_to_setting(user, case.plan)
     if not allowed:
         raise Http404("No such document")
-    return FileResponse(
-        doc.file.open("rb"),
-        content_type=doc.content_type,
-        as_attachment=False,
-        filename=f"{case.reference}-{doc.kind}.pdf",
-    )
+    return document_response(doc, filename=f"{case.reference}-{doc.kind}.pdf")
 
 
 # --- family: the draft, comments and response ---

@@ -265,6 +265,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # pypdf logs each repair it makes while reading a damaged upload; the refusal says enough.
+    "loggers": {"pypdf": {"level": "ERROR"}},
 }
 
 # Elected members' queries: reply target in working days from receipt (England and
