@@ -104,9 +104,6 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
         "xr-spatial-tracking",
     )
 }
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "DENY"
 
 ROOT_URLCONF = "ehcp_portal.urls"
 WSGI_APPLICATION = "ehcp_portal.wsgi.application"

@@ -1,6 +1,6 @@
-"""In a real browser, with the Content-Security-Policy on: nothing on the portal's pages is
-refused (no inline script or style left), GOV.UK Frontend still starts, and the page that
-answers a malformed address (400) passes axe."""
+"""In a real browser, with the Content-Security-Policy on: GOV.UK Frontend still starts on public,
+staff and family pages, and the page that answers a malformed address (400) passes axe. (The
+`page` fixture fails any browser test on whose page the policy refused something.)"""
 
 from __future__ import annotations
 
@@ -13,17 +13,6 @@ from tests.factories import CaseFactory, family_for
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def _refusals(page) -> list[str]:
-    messages: list[str] = []
-    page.on(
-        "console",
-        lambda message: messages.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
-    )
-    return messages
-
-
 def _frontend_started(page) -> bool:
     body_classes = page.locator("body").get_attribute("class") or ""
     return (
@@ -34,13 +23,11 @@ def _frontend_started(page) -> bool:
 
 
 def test_public_pages_run_under_the_policy(live_server, page):
-    refusals = _refusals(page)
     for path in ("/", "/accounts/login/", "/accessibility/"):
         response = page.goto(live_server.url + path)
         assert "script-src 'self'" in response.headers["content-security-policy"]
         page.wait_for_function("document.querySelector('[data-govuk-skip-link-init]')")
         assert _frontend_started(page), path
-    assert refusals == []
 
 
 def test_staff_and_family_pages_run_under_the_policy(
@@ -48,7 +35,6 @@ def test_staff_and_family_pages_run_under_the_policy(
 ):
     case = CaseFactory(team=team, caseworker=caseworker, stage=Stage.ASSESSING)
     parent = family_for(case)
-    refusals = _refusals(page)
     sign_in_as(caseworker)
     for path in ("/caseload/", f"/cases/{case.reference}/"):
         page.goto(live_server.url + path)
@@ -58,7 +44,6 @@ def test_staff_and_family_pages_run_under_the_policy(
     page.goto(live_server.url + f"/track/{case.reference}/")
     page.wait_for_function("document.querySelector('[data-govuk-skip-link-init]')")
     assert _frontend_started(page)
-    assert refusals == []
 
 
 def test_the_malformed_address_page_is_accessible(live_server, page, sign_in_as, caseworker):

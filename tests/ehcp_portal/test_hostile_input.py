@@ -550,22 +550,24 @@ def _hostile_part(match: re.Match, value: str) -> str:
     return "9" * 40 if converter == "int" else value
 
 
-@pytest.mark.parametrize(
-    "value", ["%00", "x" * 10_000, "9" * 40, "..%2F..%2Fetc", "%F0%9F%99%83", "%27--"]
-)
-def test_hostile_path_values(value, demo_council):
+HOSTILE_PATH_VALUES = ["%00", "x" * 10_000, "9" * 40, "..%2F..%2Fetc", "%F0%9F%99%83", "%27--"]
+
+
+def test_hostile_path_values(demo_council):
     """Every pattern with a `str` or `int` part, with hostile values in it, for a member of
-    staff who sees every area and a parent: a 4xx, never a 500."""
+    staff who sees every area (GET and POST) and a family member (GET): refused (a 4xx or a
+    redirect), never a page for something that does not exist, never a 500."""
     routes = [r for r in _routes() if "<" in r and not r.startswith(THIRD_PARTY_PREFIXES)]
     failures = {}
-    for email in ("head.of.service@demo.ehcp.test", "parent@demo.ehcp.test"):
+    for email, methods in (("head.of.service@demo.ehcp.test", 2), ("parent@demo.ehcp.test", 1)):
         client = _client_for(email)
-        for route in routes:
-            url = "/" + re.sub(r"<(?:(\w+):)?(\w+)>", lambda m: _hostile_part(m, value), route)
-            for method in (client.get, client.post):
-                response = method(url)
-                if response.status_code >= 500:
-                    failures[f"{method.__name__.upper()} {url[:120]} as {email}"] = (
-                        response.status_code
-                    )
+        for value in HOSTILE_PATH_VALUES:
+            for route in routes:
+                url = "/" + re.sub(
+                    r"<(?:(\w+):)?(\w+)>", lambda m, v=value: _hostile_part(m, v), route
+                )
+                for method in (client.get, client.post)[:methods]:
+                    status = method(url).status_code
+                    if status >= 500 or status == 200:
+                        failures[f"{method.__name__.upper()} {url[:120]} as {email}"] = status
     assert failures == {}
