@@ -73,11 +73,8 @@ NOT_REACHED: dict[str, str] = {
     "notifications/failed/<int:notification_id>/retry/": NEEDS + "a failed delivery a manager "
     "may retry",
     "panels/meetings/<int:pk>/agenda/<int:item_pk>/remove/": NEEDS + "a draft meeting with papers",
-    "panels/meetings/<int:pk>/items/<int:item_pk>/evidence/<uuid:public_id>/": NEEDS
-    + "a paper with evidence",
-    "panels/meetings/<int:pk>/minutes/": NEEDS + "a closed meeting",
-    "requests/<uuid:draft_id>/evidence/<uuid:document_id>/remove/": NEEDS
-    + "a request draft with evidence uploaded",
+    "panels/meetings/<int:pk>/items/<int:item_pk>/evidence/<uuid:public_id>/": "the paper with "
+    "evidence is past the walk's cap of pages per pattern; tests/panels/test_evidence_download.py",
     "track/<str:reference>/plan/respond/": NEEDS + "a draft plan issued to the demo family",
 }
 
@@ -417,14 +414,16 @@ def _exercise(form: Form, route: str) -> dict[str, str]:
 
 def _more_of_the_council() -> None:
     """What the demo does not hold but pages exist for, made through the services a person's
-    action calls: a task, a dispute and a document on the demo caseworker's case, a failed
-    email for the managers, a draft panel meeting, and a held one with a decision to ratify."""
+    action calls: a task, a dispute and a document on the demo caseworker's cases, evidence on
+    the demo parent's request, a failed email for the managers, a draft panel meeting, a held
+    one with a decision to ratify and a closed one with its minutes."""
     from django.core.files.uploadedfile import SimpleUploadedFile as Upload
     from django.utils import timezone
 
     from cases.casework.services import DISPUTABLE_EVENT_KINDS, case_task_create, dispute_record
     from cases.documents import document_store
     from cases.models import CaseEvent, Document
+    from families.services.requests import request_evidence_add
     from notifications.models import Notification
     from panels import services as panels
     from panels.models import Meeting, PanelType
@@ -442,9 +441,16 @@ def _more_of_the_council() -> None:
         uploaded_by=caseworker,
         case=case,
     )
-    decision = CaseEvent.objects.filter(kind__in=DISPUTABLE_EVENT_KINDS).order_by("pk").first()
-    if decision is not None:
+    decisions = CaseEvent.objects.filter(
+        kind__in=DISPUTABLE_EVENT_KINDS, case__in=access.cases_for(caseworker)
+    ).order_by("pk")
+    for decision in decisions[:1]:
         dispute_record(case=decision.case, decision_event=decision, actor=caseworker)
+    parent = User.objects.get(email="parent@demo.ehcp.test")
+    for draft in RequestDraft.objects.filter(created_by=parent, case__isnull=True)[:1]:
+        request_evidence_add(
+            draft=draft, upload=Upload("school.pdf", PDF_BYTES, "application/pdf"), user=parent
+        )
     in_area = Notification.objects.filter(case__area=manager.team.area).order_by("pk")
     Notification.objects.filter(pk__in=in_area.values("pk")[:5]).update(
         status=Notification.Status.FAILED
@@ -460,6 +466,22 @@ def _more_of_the_council() -> None:
         panels.decision_record(
             meeting=meeting, case=item.case, actor=meeting.chair, outcome="agree", reasons="Agreed."
         )
+        item.paper.evidence.add(
+            document_store(
+                upload=Upload("plan.pdf", PDF_BYTES, "application/pdf"),
+                kind=Document.Kind.EVIDENCE,
+                uploaded_by=caseworker,
+                case=item.case,
+            )
+        )
+    for meeting in published[1:2]:  # held with everyone, then closed: its minutes
+        Meeting.objects.filter(pk=meeting.pk).update(date=timezone.localdate())
+        panels.meeting_hold(
+            meeting=meeting,
+            attended_ids=list(meeting.members.values_list("pk", flat=True)),
+            actor=meeting.chair,
+        )
+        panels.meeting_close(meeting=meeting, actor=meeting.chair)
     chair = User.objects.get(email="panel.education@demo.ehcp.test")
     panels.meeting_create(
         panel_type=PanelType.objects.order_by("pk").first(),
