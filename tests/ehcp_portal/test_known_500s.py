@@ -86,3 +86,9 @@ def test_a_huge_year_is_a_gov_uk_error_not_an_overflow(year, message):
     with pytest.raises(ValidationError) as error:
         field.clean(["1", "1", year])
     assert error.value.messages == [message]
+
+
+def test_django_s_own_400s_use_the_same_page(browser_client, db):
+    response = browser_client.get("/", HTTP_HOST="not-the-council.example")
+    assert response.status_code == 400
+    assert "There is a problem with what was sent" in response.content.decode()

@@ -88,9 +88,8 @@ def test_static_files_stay_cacheable(settings):
 
 
 def _served_templates() -> list[Path]:
-    roots = [Path(settings.BASE_DIR) / "templates"] + [
-        path for path in Path(settings.BASE_DIR).glob("*/templates")
-    ]
+    base = Path(settings.BASE_DIR)
+    roots = [base / "templates", *base.glob("*/templates"), *base.glob("*/*/templates")]
     return [
         path
         for root in roots
