@@ -3,7 +3,9 @@ scanned by clamd, stored in private storage and served by one permission-checked
 
 A file called "report.pdf" that is really a program is refused: the type is read from the first
 bytes of the file (its "magic number"), and the stored name and the Content-Type we send back are
-ours, never the uploader's.
+ours, never the uploader's. A file that starts like a PDF must also be one pypdf can read, and is
+refused (not cleaned) if it carries JavaScript, actions that run on opening, or attached files.
+Every download is an attachment (`document_response`), never shown inside the portal.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import struct
 import uuid
 import zipfile
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -23,6 +25,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.views.decorators.http import require_GET
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 from cases.access import document_or_404
 from cases.models import Case, Document
@@ -38,8 +42,10 @@ __all__ = [
     "DetectedType",
     "clamd_scan",
     "document_download",
+    "document_response",
     "document_store",
     "document_validate",
+    "pdf_check",
     "size_label",
     "sniff_type",
 ]
@@ -90,6 +96,76 @@ def _is_docx(upload: UploadedFile) -> bool:
     finally:
         upload.seek(0)
     return "word/document.xml" in names and "[Content_Types].xml" in names
+
+
+# Names that make a PDF do something when opened or clicked (run JavaScript, start a program,
+# submit or import data, play embedded media) or carry other files inside it. A statement or a
+# report needs none of them. A plain link (/URI) and going to a page (/GoTo) are harmless.
+PDF_ACTIVE_KEYS = frozenset(
+    {"/JS", "/JavaScript", "/AA", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/RichMedia"}
+)
+PDF_ACTIVE_ACTIONS = frozenset(
+    {"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/GoToE", "/GoToR", "/Rendition"}
+)
+PDF_MAX_OBJECTS = 200_000
+
+
+class PdfRefused(Exception):
+    """Why a file that starts like a PDF is not accepted (the message is for the person)."""
+
+
+def _pdf_active_content(reader: PdfReader) -> bool:
+    """Walk every object reachable from the document's root (and its trailer) and say whether
+    any of them is JavaScript, an automatic or launching action, or an embedded file."""
+    seen: set[tuple[int, int]] = set()
+    stack: list[Any] = [reader.trailer]
+    visited = 0
+    while stack:
+        item = stack.pop()
+        if isinstance(item, IndirectObject):
+            key = (item.idnum, item.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            item = item.get_object()
+        visited += 1
+        if visited > PDF_MAX_OBJECTS:
+            raise PdfRefused("too many objects")
+        if isinstance(item, DictionaryObject):
+            if PDF_ACTIVE_KEYS & set(item.keys()):
+                return True
+            if item.get("/S") in PDF_ACTIVE_ACTIONS or item.get("/Subtype") == NameObject(
+                "/FileAttachment"
+            ):
+                return True
+            stack.extend(item.values())
+        elif isinstance(item, ArrayObject):
+            stack.extend(item)
+    return False
+
+
+def pdf_check(upload: UploadedFile) -> None:
+    """A file that starts with `%PDF-` is accepted only if it really is a PDF (pypdf can read
+    it and it has a page) with nothing in it that runs. Raises PdfRefused otherwise."""
+    upload.seek(0)
+    try:
+        reader = PdfReader(upload, strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise PdfRefused("The selected file must not be protected with a password")
+        if len(reader.pages) == 0:
+            raise PdfRefused(f"The selected file must be {ALLOWED_DESCRIPTION}")
+        active = _pdf_active_content(reader)
+    except PdfRefused:
+        raise
+    except Exception as exc:  # pypdf raises many kinds of error on a file that is not a PDF
+        raise PdfRefused(f"The selected file must be {ALLOWED_DESCRIPTION}") from exc
+    finally:
+        upload.seek(0)
+    if active:
+        raise PdfRefused(
+            "The selected file must not contain scripts, actions or attached files. Save it "
+            "again as a plain PDF (for example with 'Print to PDF') and upload that"
+        )
 
 
 def sniff_type(upload: UploadedFile) -> DetectedType | None:
@@ -161,6 +237,11 @@ def document_validate(upload: UploadedFile) -> DetectedType:
     detected = sniff_type(upload)
     if detected is None:
         raise ValidationError(f"The selected file must be {ALLOWED_DESCRIPTION}", code="type")
+    if detected is PDF:
+        try:
+            pdf_check(upload)
+        except PdfRefused as refused:
+            raise ValidationError(str(refused), code="pdf") from refused
     if settings.CLAMD_SOCKET:
         try:
             found = clamd_scan(upload, settings.CLAMD_SOCKET)
@@ -216,6 +297,26 @@ def _download_name(document: Document) -> str:
     return title
 
 
+def document_response(document: Document, filename: str | None = None) -> FileResponse:
+    """A stored document as a download, whichever page offers it (case documents, plan PDFs,
+    letters, panel evidence and minutes). Always an attachment: a file someone uploaded is never
+    opened inside the portal's own pages, where a PDF viewer or an HTML file would run with the
+    portal's origin. The caller has already asked the access policy."""
+    try:
+        handle = document.file.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404("No such document") from exc
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=filename or _download_name(document),
+        content_type=document.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @login_required
 @require_GET
 def document_download(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> FileResponse:
@@ -228,16 +329,4 @@ def document_download(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -
         object_ref=document.title,
         request=request,
     )
-    try:
-        handle = document.file.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404("No such document") from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=_download_name(document),
-        content_type=document.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return document_response(document)

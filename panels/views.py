@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from cases.documents import document_response
 from cases.models import Area
 from cases.plans.placement import case_family_preferred_setting
 from ehcp_portal import access
@@ -221,11 +222,7 @@ def minutes_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse
     meeting = _meeting(request, pk, panels_access.MEETING_MINUTES)
     if meeting.minutes is None:
         raise Http404("No minutes yet")
-    return FileResponse(
-        meeting.minutes.file.open("rb"),
-        content_type="application/pdf",
-        filename=f"panel-minutes-{meeting.date:%Y-%m-%d}.pdf",
-    )
+    return document_response(meeting.minutes, filename=f"panel-minutes-{meeting.date:%Y-%m-%d}.pdf")
 
 
 def _item(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> tuple[Meeting, AgendaItem]:
@@ -294,11 +291,7 @@ def evidence_download(
         object_ref=f"Evidence: {document.title}",
         request=request,
     )
-    return FileResponse(
-        document.file.open("rb"),
-        content_type=document.content_type or "application/octet-stream",
-        filename=(document.file.name or "").rsplit("/", 1)[-1],
-    )
+    return document_response(document)
 
 
 def _current_decisions(item: AgendaItem) -> list[Decision]:

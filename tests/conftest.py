@@ -79,10 +79,20 @@ def browser():
 
 @pytest.fixture
 def page(browser):
+    """A fresh page; a test fails if the Content-Security-Policy refused anything on it (an
+    inline script or style left in a template, a handler attribute)."""
     context = browser.new_context()
     page = context.new_page()
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield page
     context.close()
+    assert refused == [], "the Content-Security-Policy refused something on the page"
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cases.documents import document_response
 from cases.models import Case, Document, SettingType
 from cases.plans import access as plans_access
 from cases.plans import (
@@ -190,6 +191,19 @@ def plan_start(request: AuthenticatedHttpRequest, reference: str) -> HttpRespons
     return redirect("plans:summary", reference=case.reference)
 
 
+def _plan_item_remove(request: AuthenticatedHttpRequest, plan: Plan, key: str) -> HttpResponse:
+    try:
+        drafting.plan_item_remove(
+            plan=plan, key=key, item_id=request.POST.get("item", ""), actor=request.user
+        )
+    except PlanError as error:
+        # Nothing was typed to keep: the section page says why, above its items.
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Item removed")
+    return redirect("plans:section", reference=plan.case.reference, key=key)
+
+
 @login_required
 def plan_section(request: AuthenticatedHttpRequest, reference: str, key: str) -> HttpResponse:
     writing = request.method == "POST"
@@ -240,11 +254,7 @@ def plan_section(request: AuthenticatedHttpRequest, reference: str, key: str) ->
                     messages.success(request, "Item added")
                     return redirect("plans:section", reference=reference, key=key)
             elif which == "remove":
-                drafting.plan_item_remove(
-                    plan=plan, key=key, item_id=request.POST.get("item", ""), actor=request.user
-                )
-                messages.success(request, "Item removed")
-                return redirect("plans:section", reference=reference, key=key)
+                return _plan_item_remove(request, plan, key)
             else:
                 return HttpResponse("Unknown form", status=400)
         except PlanError as error:
@@ -518,12 +528,7 @@ def plan_file(request: AuthenticatedHttpRequest, reference: str, public_id: str)
     if not allowed:
         raise Http404("No such document")
     access_record(user, kind=AccessKind.PLAN, case=case, object_ref=doc.title, request=request)
-    return FileResponse(
-        doc.file.open("rb"),
-        content_type=doc.content_type,
-        as_attachment=False,
-        filename=f"{case.reference}-{doc.kind}.pdf",
-    )
+    return document_response(doc, filename=f"{case.reference}-{doc.kind}.pdf")
 
 
 # --- family: the draft, comments and response ---

@@ -56,16 +56,59 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, so static files keep their long cache lifetimes.
+    "ehcp_portal.security.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "ehcp_portal.security.HostileInputMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "ehcp_portal.middleware.SessionTimeoutMiddleware",
     "ehcp_portal.middleware.StaffMfaMiddleware",
 ]
+
+# --- Security headers (ehcp_portal/security.py, django-csp) ---------------------------------
+# Content-Security-Policy: scripts, styles, fonts and images only from the portal itself; no
+# inline script or style anywhere (base.html loads its one start-up snippet from a file). The
+# only other source is `data:` images (the TOTP set-up page's QR code).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Browser features the portal never uses, switched off for it and anything it might embed.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 ROOT_URLCONF = "ehcp_portal.urls"
 WSGI_APPLICATION = "ehcp_portal.wsgi.application"
@@ -231,6 +274,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # pypdf logs each repair it makes while reading a damaged upload; the refusal says enough.
+    "loggers": {"pypdf": {"level": "ERROR"}},
 }
 
 # Elected members' queries: reply target in working days from receipt (England and

@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 from django.urls import reverse
+from pypdf import PdfWriter
+from pypdf.generic import NameObject
 
-PDF_BYTES = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
+
+def pdf_bytes(**root_entries: object) -> bytes:
+    """A real one-page PDF (uploads must be PDFs pypdf can read), with extra entries in its
+    catalogue when a test needs them (an /OpenAction, /Names)."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    for key, value in root_entries.items():
+        writer._root_object[NameObject(f"/{key}")] = value
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+PDF_BYTES = pdf_bytes()
 EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64
 
 

@@ -141,6 +141,9 @@ def test_case_put_forward_agenda_published_decided_and_letter_reaches_the_family
     assert reasons in minutes_text
     response = client.get(reverse("panels:minutes", args=[meeting.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="panel-minutes-{meeting.date:%Y-%m-%d}.pdf"'
+    )
     client.force_login(manager)
     assert client.get(reverse("panels:minutes", args=[meeting.pk])).status_code == 200
 

@@ -32,6 +32,7 @@ from tests.factories import (
     UserFactory,
     family_for,
 )
+from tests.families.helpers import PDF_BYTES
 
 
 @pytest.fixture
@@ -105,7 +106,7 @@ def test_case_stops_waiting_when_every_request_is_received_or_declined(
         actor=caseworker,
         asks=[AdviceAsk("ep", addressee=ep), AdviceAsk("social_care", addressee=other)],
     )
-    upload = SimpleUploadedFile("report.pdf", b"%PDF-1.4 report", content_type="application/pdf")
+    upload = SimpleUploadedFile("report.pdf", PDF_BYTES, content_type="application/pdf")
     advice_submit(
         advice_request=first,
         actor=ep,
@@ -213,7 +214,7 @@ def test_advice_giver_submits_advice_through_the_form(client, ep):
             "outcomes": "Reads",
             "provision": "1:1",
             "attachments": [
-                SimpleUploadedFile("a.pdf", b"%PDF a", content_type="application/pdf"),
+                SimpleUploadedFile("a.pdf", PDF_BYTES, content_type="application/pdf"),
                 SimpleUploadedFile("b.png", b"\x89PNG b", content_type="image/png"),
             ],
         },

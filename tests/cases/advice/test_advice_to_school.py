@@ -22,6 +22,7 @@ from tests.factories import (
     UserFactory,
     family_for,
 )
+from tests.families.helpers import PDF_BYTES
 
 pytestmark = pytest.mark.django_db
 
@@ -115,7 +116,7 @@ def test_senco_of_the_school_sees_it_in_their_inbox_and_answers(
             "outcomes": "Reads at age level",
             "provision": "Daily small-group phonics",
             "attachments": [
-                SimpleUploadedFile("senco.pdf", b"%PDF senco", content_type="application/pdf")
+                SimpleUploadedFile("senco.pdf", PDF_BYTES, content_type="application/pdf")
             ],
         },
     )

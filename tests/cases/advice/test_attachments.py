@@ -11,6 +11,7 @@ from django.urls import reverse
 from cases.advice.services import advice_submit
 from ehcp_portal.accounts.models import Role
 from tests.factories import AdviceRequestFactory, AdviceTeamFactory, UserFactory, family_for
+from tests.families.helpers import PDF_BYTES
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,7 @@ def _answered(request, actor):
         needs="Reading",
         outcomes="Reads",
         provision="1:1",
-        files=[SimpleUploadedFile("ep-report.pdf", b"%PDF report", content_type="application/pdf")],
+        files=[SimpleUploadedFile("ep-report.pdf", PDF_BYTES, content_type="application/pdf")],
     )
     return request.attachments.get()
 
@@ -46,7 +47,7 @@ def test_advice_giver_downloads_their_own_attachment_from_the_request_page(clien
     assert f'href="{link}"' in page and "ep-report.pdf" in page
     response = client.get(link)
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == b"%PDF report"
+    assert b"".join(response.streaming_content) == PDF_BYTES
 
 
 def test_team_inbox_member_who_did_not_submit_may_download(client, ep):

@@ -13,6 +13,7 @@ from cases.plans.sections import validate_sections
 from cases.plans.versions import plan_latest_version
 from ehcp_portal.accounts.models import Role
 from tests.factories import AdviceRequestFactory, UserFactory
+from tests.families.helpers import PDF_BYTES
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,7 @@ def test_plan_started_after_advice_has_its_needs_outcomes_and_provision(drafting
         "- Struggles with working memory\n- Anxious in busy rooms",
         "Remembers a three-step routine by July",
         "Daily 20-minute memory games with a teaching assistant",
-        files=[SimpleUploadedFile("ep-report.pdf", b"%PDF x", content_type="application/pdf")],
+        files=[SimpleUploadedFile("ep-report.pdf", PDF_BYTES, content_type="application/pdf")],
     )
     _submit(
         drafting_case,

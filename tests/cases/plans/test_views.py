@@ -242,6 +242,9 @@ def test_family_and_named_setting_get_the_final_pdf(client, final, family, senco
         response = client.get(url)
         assert response.status_code == 200
         assert b"".join(response.streaming_content).startswith(b"%PDF")
+        assert response["Content-Disposition"] == (
+            f'attachment; filename="{final.case.reference}-plan.pdf"'
+        )
     other_school = UserFactory(role=Role.SCHOOL, setting=SettingFactory())
     outsider = UserFactory(role=Role.CASEWORKER, team=TeamFactory())
     from tests.factories import CaseFactory
