@@ -86,3 +86,7 @@ def navigation_for(user: object) -> list[tuple[str, str]]:
     if getattr(user, "role", "") == Role.ELECTED_MEMBER and getattr(user, "scrutiny_board", False):
         items += SCRUTINY_NAVIGATION
     return items
+
+
+# The head of service sends the council's SEN2 return to the DfE (cases/sen2).
+NAVIGATION[Role.HEAD_OF_SERVICE].append(("SEN2 return", "sen2:report"))

@@ -22,6 +22,7 @@ PDF_ONLY_TEMPLATES = {
     "cases/plans/plan_pdf.html",
     "cases/letters/decision.html",
     "panels/letters/_style.html",
+    "governance/bundle_summary.html",
 }
 
 
