@@ -70,9 +70,12 @@ def test_the_database_refuses_to_change_or_remove_an_event(case):
         "UPDATE events_event SET type = 'case.assigned' WHERE id = %s",
         "DELETE FROM events_event WHERE id = %s",
     ):
-        with pytest.raises((InternalError, ProgrammingError, IntegrityError)) as refused:
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(statement, [event.pk])
+        with (
+            pytest.raises((InternalError, ProgrammingError, IntegrityError)) as refused,
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement, [event.pk])
         assert "append-only" in str(refused.value)
     event.refresh_from_db()
     assert event.type == EventType.CASE_OPENED
@@ -122,7 +125,9 @@ def test_a_page_size_out_of_range_is_a_400(caseworker, limit):
     assert "limit" in answer.json()["errors"]
 
 
-def test_a_page_runs_a_fixed_number_of_queries(client, caseworker, team, django_assert_max_num_queries):
+def test_a_page_runs_a_fixed_number_of_queries(
+    client, caseworker, team, django_assert_max_num_queries
+):
     client.force_login(caseworker)
     for _ in range(3):
         case = CaseFactory(team=team, caseworker=caseworker)
