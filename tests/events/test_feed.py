@@ -10,7 +10,7 @@ from django.utils import timezone
 from cases.events.models import Event, EventType
 from cases.events.selectors import cursor_encode
 from cases.events.services import event_record
-from cases.models import Route
+from cases.models import Case, Route
 from cases.services import case_open
 from cases.workflow import case_transition
 from ehcp_portal.accounts.models import Role
@@ -211,3 +211,22 @@ def test_someone_not_signed_in_is_refused(client, two_areas):
     answer = client.get(FEED)
     assert answer.status_code in (401, 403)
     assert "detail" in answer.json()
+
+
+def test_a_cohort_import_writes_an_opened_event_for_each_case_it_creates(team):
+    from cases.assignment.cohort import cohort_import, cohort_rows_read
+
+    district = team.area.postcode_districts[0]
+    rows = cohort_rows_read(
+        "first_name,last_name,date_of_birth,postcode,setting_urn,looked_after,needs\n"
+        f"Amira,Khan,2018-04-02,{district} 1AA,,no,SEMH\n"
+        f"Ava,Green,2017-03-01,{district} 3CD,,yes,ASD\n"
+    )
+    cohort_import(rows=rows, filename="cohort.csv")
+    cases = Case.objects.filter(route=Route.COHORT)
+    opened = Event.objects.filter(type=EventType.CASE_OPENED)
+    assert sorted(opened.values_list("case_reference", flat=True)) == sorted(
+        cases.values_list("reference", flat=True)
+    )
+    assert {e.data["route"] for e in opened} == {"cohort"}
+    assert all(e.area_id == team.area_id for e in opened)
