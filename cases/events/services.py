@@ -49,7 +49,8 @@ def event_record(*, type: str, case: Case, data: dict[str, Any] | None = None) -
 
     `data` holds ids, references, codes and dates, never a person's name or words they wrote.
     """
-    with transaction.atomic():
+    # Inside the caller's transaction no savepoint is needed: the event stands or falls with it.
+    with transaction.atomic(savepoint=False):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_FEED_LOCK])
@@ -79,7 +80,8 @@ def events_record_bulk(*, type: str, cases: Sequence[tuple[Case, dict[str, Any]]
     however many cases. Call inside the transaction that created them."""
     if not cases:
         return []
-    with transaction.atomic():
+    # Inside the caller's transaction no savepoint is needed: the event stands or falls with it.
+    with transaction.atomic(savepoint=False):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_FEED_LOCK])

@@ -15,7 +15,7 @@ def _documented_check():
     section = DOCS.read_text().split("## Events and webhooks", 1)[1]
     (code,) = re.findall(r"```python\n(.*?)```", section, re.S)
     namespace: dict = {}
-    exec(code, namespace)  # noqa: S102 – our own documentation, run to prove it is right
+    exec(code, namespace)  # our own documentation, run to prove it is right
     return namespace["ehcp_signature_valid"]
 
 
