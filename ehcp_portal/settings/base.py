@@ -216,6 +216,8 @@ WEBHOOK_CLAIM_LEASE_SECONDS = env.int("WEBHOOK_CLAIM_LEASE_SECONDS", default=120
 WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=60)
 WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
 WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=10)
+# One drain stops taking deliveries after this long (the task limit is CELERY_TASK_SOFT_TIME_LIMIT).
+WEBHOOK_DRAIN_BUDGET_SECONDS = env.int("WEBHOOK_DRAIN_BUDGET_SECONDS", default=120)
 CELERY_BEAT_SCHEDULE["webhooks-drain"] = {
     "task": "cases.events.tasks.webhooks_drain",
     "schedule": WEBHOOK_DRAIN_SECONDS,

@@ -210,3 +210,18 @@ def test_a_new_subscription_gets_a_long_random_secret(db):
     a = WebhookSubscription.objects.create(name="A", url="https://a.example/", event_types=["x"])
     b = WebhookSubscription.objects.create(name="B", url="https://b.example/", event_types=["x"])
     assert len(a.secret) == 64 and a.secret != b.secret
+
+
+@override_settings(WEBHOOK_DRAIN_BUDGET_SECONDS=0)
+def test_a_drain_out_of_time_leaves_the_rest_unclaimed_for_the_next(case):
+    with webhook_receiver() as receiver:
+        _subscribe(receiver.url, EventType.CASE_OPENED)
+        for _ in range(3):
+            event_record(type=EventType.CASE_OPENED, case=case)
+        first = webhooks_drain()
+        assert sum(first.values()) <= 1  # the budget ran out before the next delivery
+        assert WebhookDelivery.objects.filter(status="pending").count() >= 2
+        with override_settings(WEBHOOK_DRAIN_BUDGET_SECONDS=120):
+            webhooks_drain()
+    assert len(receiver.received) == 3
+    assert set(WebhookDelivery.objects.values_list("status", flat=True)) == {"delivered"}
