@@ -9,6 +9,7 @@ is a 404, exactly like an unknown reference.
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 from django.db.models import QuerySet
@@ -27,13 +28,19 @@ from cases.events.selectors import (
     events_of_cases,
     events_page,
 )
+from cases.events.services import event_body
 from cases.models import Case
 from ehcp_portal import access
 from ehcp_portal.accounts.models import User
 
 
 class EventSerializer(serializers.ModelSerializer):
+    """The shape of an event, for the schema. Pages are written by `event_body`, the function
+    the webhooks post with (one shape for both; a test holds them equal), which is several
+    times quicker than a serializer on a page of 500."""
+
     case = serializers.CharField(source="case_reference")
+    occurred_at = serializers.DateTimeField(default_timezone=UTC)
 
     class Meta:
         model = Event
@@ -102,7 +109,7 @@ class EventFeed(generics.GenericAPIView):
         last = rows[-1].pk if rows else after
         return Response(
             {
-                "results": EventSerializer(rows, many=True).data,
+                "results": [event_body(event) for event in rows],
                 "next": cursor_encode(last) if more else None,
                 # Where to poll from next time, caught up or not.
                 "resume": cursor_encode(last) if last else None,

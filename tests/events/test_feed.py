@@ -230,3 +230,31 @@ def test_a_cohort_import_writes_an_opened_event_for_each_case_it_creates(team):
     )
     assert {e.data["route"] for e in opened} == {"cohort"}
     assert all(e.area_id == team.area_id for e in opened)
+
+
+def test_the_demo_feed_starts_with_every_case_opened_and_survives_a_reset(client, db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("seed_demo", "--cases", "60", "--seed", "7", stdout=StringIO())
+    opened = Event.objects.filter(type=EventType.CASE_OPENED)
+    assert set(opened.values_list("case_id", flat=True)) == set(
+        Case.objects.values_list("pk", flat=True)
+    )
+    # A reset cannot remove events (append-only); the old cases' events drop out of the feed.
+    call_command("seed_demo", "--cases", "60", "--seed", "7", "--reset", stdout=StringIO())
+    client.force_login(UserFactory(role=Role.HEAD_OF_SERVICE))
+    page = _feed(client, limit=500)
+    assert {e["case"] for e in page["results"]} == set(
+        Case.objects.values_list("reference", flat=True)
+    )
+
+
+def test_the_feed_and_the_webhooks_give_an_event_the_shape_the_schema_says(case):
+    from cases.events.api import EventSerializer
+    from cases.events.services import event_body
+
+    event = event_record(type=EventType.CASE_OPENED, case=case, data={"stage": "received"})
+    event.refresh_from_db()
+    assert EventSerializer(event).data == event_body(event)
