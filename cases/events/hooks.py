@@ -37,7 +37,14 @@ def event_after_transition(case: Case, action: Action, actor: Any, data: dict[st
         event_record(
             type=EventType.CASE_STAGE_CHANGED,
             case=case,
-            data={"action": action.name, "stage": case.stage, "on": on},
+            data={
+                "action": action.name,
+                "stage": case.stage,
+                "on": on,
+                # The clock's next date after the decision (cases.deadlines, denormalised).
+                "next_deadline": case.next_deadline_key,
+                "next_deadline_on": case.next_deadline_on,
+            },
         )
     if action.name in PLAN_ACTIONS:
         event_record(type=PLAN_ACTIONS[action.name], case=case, data={"on": on})

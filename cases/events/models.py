@@ -23,6 +23,7 @@ class EventType(models.TextChoices):
     CASE_OPENED = "case.opened", "A case was opened"
     CASE_STAGE_CHANGED = "case.stage_changed", "A case moved to another stage"
     CASE_ASSIGNED = "case.assigned", "A case's caseworker changed"
+    CASE_DEADLINE_CHANGED = "case.deadline_changed", "A fact of a case's clock was recorded"
     ADVICE_REQUESTED = "advice.requested", "Advice was requested"
     ADVICE_RECEIVED = "advice.received", "Advice was received"
     PLAN_DRAFT_ISSUED = "plan.draft_issued", "A draft plan was issued"

@@ -47,10 +47,13 @@ def test_opening_a_case_and_deciding_to_assess_write_events_with_no_names(casewo
     assert EventType.CASE_ASSIGNED in types  # the assignment hook runs after the case opened
     assert types[-2:] == [EventType.CASE_STAGE_CHANGED, EventType.DOCUMENT_ADDED]  # and a letter
     stage_changed = events[-2]
+    case.refresh_from_db()
     assert stage_changed.data == {
         "action": "agree_to_assess",
         "stage": "assessing",
         "on": timezone.localdate().isoformat(),
+        "next_deadline": case.next_deadline_key,
+        "next_deadline_on": case.next_deadline_on.isoformat(),
     }
     assert all(e.case_reference == case.reference and e.area_id == area.pk for e in events)
     assert "Amara" not in str([e.data for e in events])
@@ -258,3 +261,27 @@ def test_the_feed_and_the_webhooks_give_an_event_the_shape_the_schema_says(case)
     event = event_record(type=EventType.CASE_OPENED, case=case, data={"stage": "received"})
     event.refresh_from_db()
     assert EventSerializer(event).data == event_body(event)
+
+
+def test_an_exception_to_a_time_limit_says_the_case_clock_changed(case, caseworker):
+    from cases.casework.services import deadline_exception_record
+
+    today = timezone.localdate()
+    deadline_exception_record(
+        case=case,
+        deadline_key="decision_to_assess",
+        reason="personal_circumstances",
+        starts_on=today,
+        ends_on=None,
+        evidence="The family asked for a delay (letter on file).",
+        family_told_on=today,
+        actor=caseworker,
+    )
+    event = Event.objects.get(case_id=case.pk, type=EventType.CASE_DEADLINE_CHANGED)
+    case.refresh_from_db()
+    assert event.data == {
+        "next_deadline": case.next_deadline_key,
+        "next_deadline_on": case.next_deadline_on.isoformat(),
+        "excepted": case.next_deadline_excepted,
+    }
+    assert "letter on file" not in str(event.data)  # the evidence stays on the case

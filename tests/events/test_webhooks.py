@@ -43,12 +43,13 @@ def test_a_stage_change_is_posted_signed_to_the_subscriber(case, caseworker):
 
     (post,) = receiver.received
     event = Event.objects.get(case_id=case.pk, type=EventType.CASE_STAGE_CHANGED)
+    assert event.data["stage"] == "assessing"
     assert json.loads(post.body) == {
         "id": event.pk,
         "type": "case.stage_changed",
         "occurred_at": event.occurred_at.isoformat().replace("+00:00", "Z"),
         "case": case.reference,
-        "data": {"action": "agree_to_assess", "stage": "assessing", "on": event.data["on"]},
+        "data": event.data,
     }
     assert post.headers["X-EHCP-Event-Id"] == str(event.pk)
     assert post.headers["Content-Type"] == "application/json"

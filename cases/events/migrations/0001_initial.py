@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
             name='Event',
             fields=[
                 ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('type', models.CharField(choices=[('case.opened', 'A case was opened'), ('case.stage_changed', 'A case moved to another stage'), ('case.assigned', "A case's caseworker changed"), ('advice.requested', 'Advice was requested'), ('advice.received', 'Advice was received'), ('plan.draft_issued', 'A draft plan was issued'), ('plan.final_issued', 'A final plan was issued'), ('placement.recorded', 'A placement was recorded'), ('child.upn_updated', "A child's UPN was recorded or changed"), ('document.added', 'A document was added to a case'), ('panel.decision_recorded', 'A panel recorded a decision')], max_length=40)),
+                ('type', models.CharField(choices=[('case.opened', 'A case was opened'), ('case.stage_changed', 'A case moved to another stage'), ('case.assigned', "A case's caseworker changed"), ('case.deadline_changed', "A fact of a case's clock was recorded"), ('advice.requested', 'Advice was requested'), ('advice.received', 'Advice was received'), ('plan.draft_issued', 'A draft plan was issued'), ('plan.final_issued', 'A final plan was issued'), ('placement.recorded', 'A placement was recorded'), ('child.upn_updated', "A child's UPN was recorded or changed"), ('document.added', 'A document was added to a case'), ('panel.decision_recorded', 'A panel recorded a decision')], max_length=40)),
                 ('occurred_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('case_id', models.BigIntegerField()),
                 ('case_reference', models.CharField(max_length=40)),
