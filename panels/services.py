@@ -376,17 +376,6 @@ def decision_record(
             supersedes=current,
             **fields,
         )
-    event_record(
-        type=EventType.PANEL_DECISION_RECORDED,
-        case=item.case,
-        data={
-            "decision": decision.pk,
-            "meeting": meeting.pk,
-            "outcome": outcome,
-            "version": decision.version,
-            "needs_ratification": decision.needs_ratification,
-        },
-    )
     if decision.needs_ratification:
         case_event_record(
             case=item.case,
@@ -400,6 +389,17 @@ def decision_record(
         )
     else:
         _decision_apply(decision, actor)
+    event_record(
+        type=EventType.PANEL_DECISION_RECORDED,
+        case=item.case,
+        data={
+            "decision": decision.pk,
+            "meeting": meeting.pk,
+            "outcome": outcome,
+            "version": decision.version,
+            "needs_ratification": decision.needs_ratification,
+        },
+    )
     if meeting.status == Meeting.Status.CLOSED:
         minutes_generate(meeting=meeting, actor=actor)
     return decision

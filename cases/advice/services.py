@@ -247,6 +247,12 @@ def advice_submit(
         family_visible=True,
         data={"request": r.pk, "late": r.responded_on > r.due_on},
     )
+    _tell_caseworker(
+        r,
+        "advice_received",
+        {"reference": r.case.reference, "source": source.lower(), "responder": str(actor)},
+    )
+    _settle_case(r.case_id)
     event_record(
         type=EventType.ADVICE_RECEIVED,
         case=r.case,
@@ -256,12 +262,6 @@ def advice_submit(
             "documents": [d.pk for d in r.attachments.all()],
         },
     )
-    _tell_caseworker(
-        r,
-        "advice_received",
-        {"reference": r.case.reference, "source": source.lower(), "responder": str(actor)},
-    )
-    _settle_case(r.case_id)
     return r
 
 

@@ -48,6 +48,11 @@ def event_record(*, type: str, case: Case, data: dict[str, Any] | None = None) -
     """Append an event about `case` and queue it for each subscription that wants it.
 
     `data` holds ids, references, codes and dates, never a person's name or words they wrote.
+
+    The feed's lock is held from here to the commit, and every writer of events takes it: call
+    this after the change has locked the rows it locks (the case, the request), never before,
+    so two changes cannot each hold what the other waits for. Slow work after it (a PDF) makes
+    other writers of events wait that long.
     """
     # Inside the caller's transaction no savepoint is needed: the event stands or falls with it.
     with transaction.atomic(savepoint=False):
