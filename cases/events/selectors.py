@@ -30,9 +30,12 @@ def cursor_decode(cursor: str) -> int:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
     except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
         raise CursorInvalid(cursor) from exc
-    if not raw.startswith(_CURSOR_PREFIX) or not raw[len(_CURSOR_PREFIX) :].isdigit():
+    digits = raw[len(_CURSOR_PREFIX) :]
+    if not raw.startswith(_CURSOR_PREFIX) or not digits.isascii() or not digits.isdigit():
         raise CursorInvalid(cursor)
-    return int(raw[len(_CURSOR_PREFIX) :])
+    if len(digits) > 18:  # beyond PostgreSQL's bigint: no event has such an id
+        raise CursorInvalid(cursor)
+    return int(digits)
 
 
 def events_of_cases(cases: QuerySet[Case]) -> QuerySet[Event]:

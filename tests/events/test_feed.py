@@ -110,13 +110,23 @@ def test_the_feed_pages_forward_with_an_opaque_cursor(client, caseworker, case):
     assert [e["id"] for e in _feed(client, after=third["resume"])["results"]] == [later.pk]
 
 
-@pytest.mark.parametrize("after", ["not-a-cursor", "MTIz", cursor_encode(5)[:-2] + "!!"])
+@pytest.mark.parametrize(
+    "after",
+    [
+        "not-a-cursor",
+        "MTIz",
+        cursor_encode(5)[:-2] + "!!",
+        cursor_encode(10**30),  # beyond any id the database can hold
+        "\x00",
+        "é",
+    ],
+)
 def test_a_cursor_the_feed_did_not_give_is_a_400_with_a_message(caseworker, after):
     client = Client(raise_request_exception=False)
     client.force_login(caseworker)
     answer = client.get(FEED, {"after": after})
     assert answer.status_code == 400
-    assert "cursor" in answer.json()["errors"]["after"][0]
+    assert answer.json()["errors"]["after"]
 
 
 @pytest.mark.parametrize("limit", ["0", "501", "ten"])
@@ -285,3 +295,12 @@ def test_an_exception_to_a_time_limit_says_the_case_clock_changed(case, casework
         "excepted": case.next_deadline_excepted,
     }
     assert "letter on file" not in str(event.data)  # the evidence stays on the case
+
+
+@pytest.mark.parametrize("reference", ["EHC-2026\x00", "x" * 41])
+def test_a_case_reference_that_cannot_exist_is_a_400_not_a_500(caseworker, reference):
+    client = Client(raise_request_exception=False)
+    client.force_login(caseworker)
+    answer = client.get(FEED, {"case": reference})
+    assert answer.status_code == 400
+    assert answer.json()["errors"]["case"]
