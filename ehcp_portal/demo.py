@@ -12,6 +12,7 @@ from cases import demo as core
 from cases.advice import demo as advice
 from cases.assignment import demo as assignment
 from cases.demo import DEMO_PASSWORD, DemoCouncil, DemoResult
+from cases.events import demo as events
 from cases.members import demo as members
 from cases.plans import demo as plans
 from ehcp_portal.audit import demo as audit
@@ -40,6 +41,7 @@ def demo_build(*, seed: int, cases: int, today: date | None = None) -> DemoResul
         plans.build_plans(council)
         governance.build_retention_demo(council)
         audit.build_access_log()
+        events.build_events()
     return council.result
 
 

@@ -30,6 +30,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Each app keeps its own namespace; the public paths are unchanged (people bookmark them).
     path("", include("cases.urls")),
+    path("", include("cases.events.urls")),
     path("", include("cases.casework.urls")),
     path("", include("cases.advice.urls")),
     path("", include("cases.assignment.urls")),

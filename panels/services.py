@@ -21,6 +21,8 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.events.models import EventType
+from cases.events.services import event_record
 from cases.models import Case, Document, Setting
 from cases.services import case_event_record
 from cases.workflow import ACTIONS, TransitionRefused, case_letter_send, case_transition_record
@@ -387,6 +389,17 @@ def decision_record(
         )
     else:
         _decision_apply(decision, actor)
+    event_record(
+        type=EventType.PANEL_DECISION_RECORDED,
+        case=item.case,
+        data={
+            "decision": decision.pk,
+            "meeting": meeting.pk,
+            "outcome": outcome,
+            "version": decision.version,
+            "needs_ratification": decision.needs_ratification,
+        },
+    )
     if meeting.status == Meeting.Status.CLOSED:
         minutes_generate(meeting=meeting, actor=actor)
     return decision

@@ -38,7 +38,9 @@ pages = {
     ],
     "panel.education@demo.ehcp.test": ["/panels/"],
     "councillor@demo.ehcp.test": ["/members/", "/reporting/"],
-    "head.of.service@demo.ehcp.test": ["/reporting/", "/reporting/cases/?figure=backlog"],
+    "head.of.service@demo.ehcp.test": [
+        "/reporting/", "/reporting/cases/?figure=backlog", "/api/v1/events/",
+    ],
 }
 worker = User.objects.get(email="caseworker@demo.ehcp.test")
 case = Case.objects.filter(caseworker=worker).first()

@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.advice.models import AdviceRequest, AdviceSource, AdviceTeam, SignInLink
+from cases.events.models import EventType
+from cases.events.services import event_record
 from cases.models import Case, Document, Setting, Stage
 from cases.services import case_event_record, case_refresh_deadline
 from cases.statutory import school_year_on, timeline
@@ -137,6 +139,13 @@ def advice_requests_send(
             ]
         },
     )
+    event_record(
+        type=EventType.ADVICE_REQUESTED,
+        case=case,
+        data={
+            "requests": [{"id": r.pk, "source": r.source, "due": due.isoformat()} for r in created]
+        },
+    )
     for r in created:
         context = {
             "reference": case.reference,
@@ -244,6 +253,15 @@ def advice_submit(
         {"reference": r.case.reference, "source": source.lower(), "responder": str(actor)},
     )
     _settle_case(r.case_id)
+    event_record(
+        type=EventType.ADVICE_RECEIVED,
+        case=r.case,
+        data={
+            "request": r.pk,
+            "source": r.source,
+            "documents": [d.pk for d in r.attachments.all()],
+        },
+    )
     return r
 
 

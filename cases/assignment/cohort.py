@@ -31,6 +31,8 @@ from django.utils import timezone
 from cases.assignment import rules
 from cases.assignment.facts import assignment_rules_load, candidates_load, priority_weights_load
 from cases.assignment.models import AssignmentDecision, CohortImport
+from cases.events.models import EventType
+from cases.events.services import events_record_bulk
 from cases.models import (
     Area,
     Case,
@@ -481,6 +483,13 @@ def _cases_record(
             unassigned_by_area[case.area.pk].append(case.reference)
     AssignmentDecision.objects.bulk_create(decisions, batch_size=1000)
     CaseEvent.objects.bulk_create(events, batch_size=2000)
+    events_record_bulk(
+        type=EventType.CASE_OPENED,
+        cases=[
+            (c, {"stage": c.stage, "route": c.route, "received_on": c.received_on})
+            for _, c, _ in planned
+        ],
+    )
     return unassigned_by_area
 
 

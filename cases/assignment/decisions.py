@@ -23,6 +23,8 @@ from cases.assignment.facts import (
     continuity_load,
 )
 from cases.assignment.models import AssignmentDecision
+from cases.events.models import EventType
+from cases.events.services import event_record
 from cases.models import Case, Team
 from cases.selectors import area_for_postcode
 from cases.services import case_event_record
@@ -168,6 +170,11 @@ def case_assign(
         actor=actor,
         data={"decision": decision.pk, "explanation": decision.explanation},
     )
+    event_record(
+        type=EventType.CASE_ASSIGNED,
+        case=case,
+        data={"decision": decision.pk, "caseworker": updates["caseworker_id"]},
+    )
     # A case with no area has its own alert to every manager (cases.assignment.triage).
     if choice.winner is None and case.area_id is not None:
         _alert_managers_unassigned(case=case, decision=decision)
@@ -227,6 +234,11 @@ def case_assignment_override(
         )[:300],
         actor=actor,
         data={"decision": decision.pk, "reason": reason},
+    )
+    event_record(
+        type=EventType.CASE_ASSIGNED,
+        case=case,
+        data={"decision": decision.pk, "caseworker": caseworker.pk},
     )
     notification_queue(
         recipient=caseworker,

@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from cases.casework.models import CaseTask, Dispute
 from cases.deadlines import LABELS
+from cases.events.models import EventType
+from cases.events.services import event_record
 from cases.models import (
     EXCEPTABLE_KEYS,
     FOUR_WEEK_REASONS,
@@ -122,6 +124,15 @@ def _clock_refresh(case: Case) -> None:
         case._prefetched_objects_cache.pop("deadline_exceptions", None)
     case_refresh_deadline(case=case)
     case_priority_refresh(case=case)
+    event_record(
+        type=EventType.CASE_DEADLINE_CHANGED,
+        case=case,
+        data={
+            "next_deadline": case.next_deadline_key,
+            "next_deadline_on": case.next_deadline_on,
+            "excepted": case.next_deadline_excepted,
+        },
+    )
 
 
 def _past_dates(**dates: date | None) -> None:

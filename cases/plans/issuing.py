@@ -11,6 +11,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.events.models import EventType
+from cases.events.services import event_record
 from cases.models import Case, Document, Setting
 from cases.plans.drafting import plan_readiness_problems
 from cases.plans.models import Placement, Plan
@@ -158,11 +160,20 @@ def plan_issue_final(
     placement_details = _sen2_details_apply(plan, sen2 or {})
     plan.save()
     # The child's placement from the plan (SEN2 module 5), kept up to date afterwards.
-    Placement.objects.create(
+    placement = Placement.objects.create(
         case=case,
         setting=named_setting,
         entry_date=(sen2 or {}).get("starts_on") or on,
         **placement_details,
+    )
+    event_record(
+        type=EventType.PLACEMENT_RECORDED,
+        case=case,
+        data={
+            "placement": placement.pk,
+            "setting": placement.setting_id,
+            "entry_date": placement.entry_date,
+        },
     )
     # From now only the named setting keeps access (s.43): other consultations close.
     plan.consultations.filter(closed_on__isnull=True).update(closed_on=on)

@@ -14,6 +14,8 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
+from cases.events.models import EventType
+from cases.events.services import event_record
 from cases.models import Case
 from cases.plans.models import Placement, Plan
 from cases.sen2.models import Sen2Return
@@ -77,6 +79,8 @@ def case_sen2_details_update(
     child_changes = _changed(case.child, child, CHILD_FIELDS)
     if child_changes:
         case.child.save(update_fields=child_changes)
+    if "upn" in child_changes:  # the number itself is read through the API, not in the event
+        event_record(type=EventType.CHILD_UPN_UPDATED, case=case, data={"child": case.child_id})
     case_changes = _changed(case, request, REQUEST_FIELDS)
     if case_changes:
         case.save(update_fields=[*case_changes, "updated_at"])

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "ehcp_portal.audit",
     "notifications",
     "cases",
+    "cases.events",  # before the apps that act on a new case, so case.opened comes first
     "cases.advice",
     "cases.assignment",
     "cases.plans",
@@ -251,6 +252,19 @@ CELERY_BEAT_SCHEDULE["reporting-figures-refresh"] = {
     "schedule": crontab(hour=env.int("REPORTING_REFRESH_HOUR", default=2), minute=0),
 }
 REPORTING_SNAPSHOT_MAX_AGE_HOURS = env.int("REPORTING_SNAPSHOT_MAX_AGE_HOURS", default=26)
+# Webhooks (cases/events): the drain delivers what is due (new events, retries, expired leases);
+# a failed attempt is retried after 1, 2, 4, ... minutes, up to WEBHOOK_MAX_ATTEMPTS attempts.
+WEBHOOK_DRAIN_SECONDS = env.int("WEBHOOK_DRAIN_SECONDS", default=30)
+WEBHOOK_CLAIM_LEASE_SECONDS = env.int("WEBHOOK_CLAIM_LEASE_SECONDS", default=120)
+WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=60)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=10)
+# One drain stops taking deliveries after this long (the task limit is CELERY_TASK_SOFT_TIME_LIMIT).
+WEBHOOK_DRAIN_BUDGET_SECONDS = env.int("WEBHOOK_DRAIN_BUDGET_SECONDS", default=120)
+CELERY_BEAT_SCHEDULE["webhooks-drain"] = {
+    "task": "cases.events.tasks.webhooks_drain",
+    "schedule": WEBHOOK_DRAIN_SECONDS,
+}
 CELERY_BEAT_SCHEDULE["assignment-unassigned-sweep"] = {
     "task": "cases.assignment.tasks.unassigned_sweep",
     "schedule": env.int("ASSIGNMENT_SWEEP_SECONDS", default=60),

@@ -18,6 +18,7 @@ LAYERS: list[set[str]] = [
     {"portal"},  # settings, the access policy's engine, middleware, navigation
     {"audit"},  # the access log: who read which child's record (written by every app's views)
     {"cases"},  # the case, its clock (statutory, deadlines), workflow, letters, documents
+    {"events"},  # the event feed and webhooks: written by the core's hooks and every app above
     {"notifications"},  # the outbox and its delivery
     {"families"},  # children, families, consent; the front door and the family's tracker
     {"advice", "assignment"},  # advice requests; caseworker assignment and priority
@@ -41,6 +42,7 @@ APPS: list[tuple[str, str]] = [
     ("ehcp_portal.governance", "governance"),
     ("ehcp_portal", "portal"),
     ("cases.advice", "advice"),
+    ("cases.events", "events"),
     ("cases.assignment", "assignment"),
     ("cases.casework", "casework"),
     ("cases.members", "members"),
