@@ -114,6 +114,8 @@ def signin_code_check(*, user: User, code: str) -> None:
     if (cache.get(_wrong_key(user)) or 0) >= MAX_WRONG_PER_WINDOW:
         raise CodeRefused("Too many wrong codes. Wait an hour, then sign in again.")
     now = timezone.now()
+    refusal = None
+    # The refusal is raised after the block: raising inside would roll back the count.
     with transaction.atomic():
         current = (
             SignInCode.objects.select_for_update()
@@ -122,18 +124,20 @@ def signin_code_check(*, user: User, code: str) -> None:
             .first()
         )
         if current is None or current.expires_at <= now:
-            raise CodeRefused("That code has expired or has been used. Send a new code.")
-        if not constant_time_compare(current.code_hash, _code_hash(user, code)):
+            refusal = "That code has expired or has been used. Send a new code."
+        elif not constant_time_compare(current.code_hash, _code_hash(user, code)):
             current.wrong_attempts += 1
+            refusal = "The code is not right. Check it and try again."
             if current.wrong_attempts >= MAX_WRONG_PER_CODE:
                 current.used_at = now  # this code can no longer be guessed
+                refusal = "Too many wrong codes. Send a new code."
             current.save(update_fields=["wrong_attempts", "used_at"])
             _count(_wrong_key(user), WRONG_WINDOW_SECONDS)
-            if current.used_at is not None:
-                raise CodeRefused("Too many wrong codes. Send a new code.")
-            raise CodeRefused("The code is not right. Check it and try again.")
-        current.used_at = now
-        current.save(update_fields=["used_at"])
+        else:
+            current.used_at = now
+            current.save(update_fields=["used_at"])
+    if refusal:
+        raise CodeRefused(refusal)
     cache.delete(_sends_key(user))
 
 
