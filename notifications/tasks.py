@@ -23,4 +23,6 @@ def outbox_drain() -> int:
 @shared_task(name="notifications.tasks.delivery_statuses_poll", acks_late=True)
 def delivery_statuses_poll() -> int:
     """Notify's statuses for messages whose callback never came."""
-    return services.delivery_statuses_poll()
+    from notifications.receipts import delivery_statuses_poll as poll
+
+    return poll()

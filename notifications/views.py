@@ -17,9 +17,9 @@ from ehcp_portal import access
 from ehcp_portal.accounts.models import Role
 from ehcp_portal.http import AuthenticatedHttpRequest
 from notifications.forms import ContactPreferenceForm
+from notifications.receipts import delivery_status_record
 from notifications.selectors import notifications_failed_for, notifications_in_app_for
 from notifications.services import (
-    delivery_status_record,
     notification_retry,
     notifications_mark_read,
     user_contact_preference_set,

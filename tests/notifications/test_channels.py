@@ -20,11 +20,8 @@ from cases.models import Document
 from ehcp_portal.accounts.models import NO_EMAIL_DOMAIN, Role
 from notifications.channels import Reach, outward_channel
 from notifications.models import Notification
-from notifications.services import (
-    delivery_statuses_poll,
-    notification_queue,
-    notification_send,
-)
+from notifications.receipts import delivery_statuses_poll
+from notifications.services import notification_queue, notification_send
 from tests.factories import CaseFactory, UserFactory, family_for
 from tests.notifications.fake_notify import API_KEY, FakeNotify
 
