@@ -502,9 +502,12 @@ def notifications_due_ids(*, limit: int = 500) -> list[int]:
 @transaction.atomic
 def notification_retry(*, notification: Notification) -> bool:
     """Staff send a failed message again: it goes back to the outbox with fresh attempts."""
-    updated = Notification.objects.filter(
-        pk=notification.pk, status=Notification.Status.FAILED
-    ).update(status=Notification.Status.PENDING, attempts=0, next_attempt_at=timezone.now())
+    # A sign-in code is never sent again: it has expired, and its text was removed.
+    updated = (
+        Notification.objects.filter(pk=notification.pk, status=Notification.Status.FAILED)
+        .exclude(purpose=SIGNIN_CODE_PURPOSE)
+        .update(status=Notification.Status.PENDING, attempts=0, next_attempt_at=timezone.now())
+    )
     if updated:
         from notifications.tasks import notification_deliver
 

@@ -94,6 +94,8 @@ def signin_code_send(*, user: User) -> SignInCode:
     now = timezone.now()
     with transaction.atomic():
         SignInCode.objects.filter(user=user, used_at__isnull=True).update(used_at=now)
+        # Nothing is kept of old codes beyond a day (the counts that matter are in the cache).
+        SignInCode.objects.filter(user=user, created_at__lt=now - timedelta(days=1)).delete()
         record = SignInCode.objects.create(
             user=user,
             code_hash=_code_hash(user, code),

@@ -232,3 +232,18 @@ def test_code_pages_need_sign_in(client, db):
     for url in (CODE_PAGE, reverse("signin_code:settings")):
         response = client.get(url)
         assert response.status_code == 302 and reverse("account_login") in response["Location"]
+
+
+def test_a_failed_code_message_is_emptied_and_never_sent_again(client, texting_parent, settings):
+    from notifications.services import notification_retry
+
+    settings.NOTIFY_API_KEY = ""
+    texting_parent.phone = ""  # the number was removed meanwhile: the text cannot go
+    texting_parent.save()
+    codes.signin_code_send(user=texting_parent)
+    message = Notification.objects.get(purpose="signin_code")
+    code = _last_code(texting_parent)
+    assert notification_send(notification_id=message.pk) == "failed"
+    message.refresh_from_db()
+    assert code not in message.body
+    assert notification_retry(notification=message) is False
