@@ -47,5 +47,5 @@ def test_messages_sent_on_the_case_page(live_server, page, sign_in_as, case, cas
     table = page.locator("#messages-sent + table")
     assert table.get_by_text("Delivered", exact=True).is_visible()
     assert table.get_by_text("Not delivered").is_visible()
-    assert table.get_by_text("Text message").is_visible()
+    assert table.get_by_role("cell", name="Text message").is_visible()
     assert axe_violations(page) == []
