@@ -381,12 +381,21 @@ def _write_var(directory: Path, name: str, content: bytes) -> None:
     (directory / name).write_bytes(content)
 
 
+SMS_LENGTH = 160
+
+
 def sms_text(notification: Notification) -> str:
     """A text message is short and says where to read the rest: the portal, never the detail
     (a phone's lock screen shows it)."""
     if notification.purpose == SIGNIN_CODE_PURPOSE:
         return notification.body
-    return f"{notification.subject}. Read it in the EHCP portal: {_portal_url(notification)}"
+    tail = f". Read it in the EHCP portal: {_portal_url(notification)}"
+    subject = notification.subject.rstrip(".")
+    # One text is 160 characters; a longer one is sent (and charged) as several.
+    room = max(SMS_LENGTH - len(tail), 40)
+    if len(subject) > room:
+        subject = subject[: room - 1].rstrip() + "…"
+    return subject + tail
 
 
 def letter_pdf(notification: Notification) -> bytes:

@@ -350,3 +350,15 @@ def test_staff_are_not_offered_texts_or_post(client, caseworker):
     client.force_login(caseworker)
     page = client.get(reverse("notifications:preferences")).content.decode()
     assert "How should we send you" not in page
+
+
+def test_a_long_subject_is_shortened_so_the_text_stays_one_message(db, settings):
+    from notifications.services import SMS_LENGTH, sms_text
+
+    settings.SITE_URL = "https://send.example.gov.uk"
+    case = CaseFactory()
+    text = _outward(_texting_family(case), case)
+    text.subject = "A very long subject about the plan " * 6
+    message = sms_text(text)
+    assert len(message) <= SMS_LENGTH and "…" in message
+    assert message.endswith(f"https://send.example.gov.uk/track/{case.reference}/")
