@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 
 from cases import demo as core
 from cases.advice import demo as advice
@@ -14,10 +15,15 @@ from cases.assignment import demo as assignment
 from cases.demo import DEMO_PASSWORD, DemoCouncil, DemoResult
 from cases.events import demo as events
 from cases.members import demo as members
+from cases.models import Case
 from cases.plans import demo as plans
+from cases.services import case_event_record
+from cases.workflow import case_letter_send
+from ehcp_portal.accounts.models import NO_EMAIL_DOMAIN, Role, User
 from ehcp_portal.audit import demo as audit
 from ehcp_portal.governance import demo as governance
 from families import demo as families
+from families.models import FamilyMembership
 from notifications.models import Notification
 from panels import demo as panels
 
@@ -42,7 +48,59 @@ def demo_build(*, seed: int, cases: int, today: date | None = None) -> DemoResul
         governance.build_retention_demo(council)
         audit.build_access_log()
         events.build_events()
+        _build_families_reached_by_text_and_post(council)
     return council.result
+
+
+TEXTING_FAMILY = f"texts.family@{NO_EMAIL_DOMAIN}"
+POSTED_FAMILY = f"post.family@{NO_EMAIL_DOMAIN}"
+
+
+def _build_families_reached_by_text_and_post(council: DemoCouncil) -> None:
+    """Two families the council holds no email address for (issue 19), each sent a decision
+    letter through the real workflow: one gave only a mobile number (its text goes to
+    var/sms/), one applied on paper and has only a postal address (the letter's PDF goes to
+    var/letters/). The worker (`make run`) delivers them."""
+    cases = list(Case.objects.select_related("child").filter(is_open=True).order_by("pk")[3:5])
+    if len(cases) < 2:
+        return
+    texting = council.user(
+        TEXTING_FAMILY,
+        "Alex Byrne",
+        Role.PARENT,
+        "no email held: only a mobile number (texts in var/sms/)",
+        phone="07700 900 456",
+        contact_channel="sms",
+    )
+    posted = council.user(
+        POSTED_FAMILY,
+        "Pat Quinn",
+        Role.PARENT,
+        "assisted digital: only a postal address (letters in var/letters/)",
+        contact_channel="post",
+    )
+    # The council holds no address for the texting family, so nothing goes by post to them.
+    cases[0].child.address = ""
+    cases[0].child.save(update_fields=["address"])
+    for case, family in zip(cases, (texting, posted), strict=True):
+        FamilyMembership.objects.filter(child=case.child).delete()
+        FamilyMembership.objects.create(
+            user=family, child=case.child, relationship=FamilyMembership.Relationship.PARENT
+        )
+        event = case_event_record(
+            case=case,
+            kind="decision",
+            summary="Decided to carry out an EHC needs assessment",
+            family_visible=True,
+        )
+        case_letter_send(
+            case=case,
+            letter="agree_to_assess",
+            event=event,
+            on=timezone.localdate(),
+            reasons="The evidence shows the child may have special educational needs.",
+            actor=None,
+        )
 
 
 def demo_reset() -> None:
@@ -50,6 +108,7 @@ def demo_reset() -> None:
     with transaction.atomic():
         audit.access_log_reset()
         Notification.objects.all().delete()
+        User.objects.filter(email__in=[TEXTING_FAMILY, POSTED_FAMILY]).delete()
         governance.governance_reset()
         panels.panels_reset()
         members.members_reset()

@@ -11,8 +11,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 
-from ehcp_portal.accounts import sessions, signin
+from ehcp_portal.accounts import codes, sessions, signin
 
 # Public pages anyone may read, signed in or not, set up or not.
 _PUBLIC_PREFIXES = ("/static/", "/healthz", "/accessibility/", "/privacy/", "/contact/")
@@ -74,7 +75,9 @@ def _set_up_paths() -> tuple[str, ...]:
 class StaffMfaMiddleware:
     """Staff, professionals and elected members (User.needs_mfa) must pass a second factor.
 
-    Applies outside DEBUG (settings.MFA_REQUIRED_FOR_STAFF); families are encouraged, not forced.
+    Applies outside DEBUG (settings.MFA_REQUIRED_FOR_STAFF); families are encouraged, not forced:
+    a family member may use TOTP or turn on a one-time code by email or text (`accounts.codes`),
+    and once on, the code is asked like TOTP (`_code_first`).
     The session must have passed allauth's TOTP challenge (or set TOTP up), whichever way it
     was signed in: the allauth sign-in, the Django admin (which signs in through allauth), the
     one-time email link, or a session used for the API. Until TOTP is set up, the person may
@@ -86,6 +89,14 @@ class StaffMfaMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and codes.signin_code_required(user)
+            and not request.path.startswith(_PUBLIC_PREFIXES)
+            and not signin.session_passed_mfa(request, user)
+        ):
+            return self._code_first(request)
         if (
             user is None
             or not user.is_authenticated
@@ -106,3 +117,15 @@ class StaffMfaMiddleware:
         if _wants_json(request):
             return _refuse_json("Set up two-factor authentication before using the service.")
         return redirect("mfa_activate_totp")
+
+    def _code_first(self, request: HttpRequest) -> HttpResponse:
+        """A family member who turned sign-in codes on (issue 19) reaches nothing but the code
+        page and signing out until the session has passed the code, however it was signed in
+        (password, email link). Applies in every environment: the family chose it."""
+        code_page = reverse("signin_code:enter")
+        if request.path.startswith((code_page, reverse("account_logout"))):
+            return self.get_response(request)
+        if _wants_json(request):
+            return _refuse_json("Enter the sign-in code we sent you first.")
+        target = request.get_full_path() if request.method in ("GET", "HEAD") else ""
+        return redirect(f"{code_page}?{urlencode({'next': target})}" if target else code_page)

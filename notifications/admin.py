@@ -19,5 +19,13 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ["subject", "recipient", "channel", "status", "attempts", "created_at"]
     list_filter = ["status", "channel", "purpose", "statutory"]
     search_fields = ["subject", "recipient__email", "idempotency_key"]
-    raw_id_fields = ["recipient", "case"]
-    readonly_fields = ["idempotency_key", "created_at", "sent_at", "read_at"]
+    raw_id_fields = ["recipient", "case", "document"]
+    readonly_fields = [
+        "idempotency_key",
+        "created_at",
+        "sent_at",
+        "read_at",
+        "provider_id",
+        "provider_status",
+        "delivered_at",
+    ]

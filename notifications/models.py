@@ -9,20 +9,29 @@ class Notification(models.Model):
     """One message to one recipient through one channel: the outbox.
 
     Written in the same transaction as the event that causes it, then delivered by a Celery
-    task. The idempotency key (event + recipient + purpose) is unique, so a retried task, a beat
-    that fires twice or two workers can never create or send the same message twice.
+    task. The idempotency key (event + recipient + purpose + slot) is unique, so a retried task,
+    a beat that fires twice or two workers can never create or send the same message twice.
+
+    Each event gives a recipient at most two rows: the in-app message, and one message sent
+    outward by email, text or post (`notifications.channels` chooses which from the person's
+    preference and what the council holds). The outward row's key ends ":email" whatever its
+    channel: the key was fixed before there were other channels, and keeping it means an event
+    already sent is never sent again by another channel.
     """
 
     class Channel(models.TextChoices):
         EMAIL = "email", "Email"
         IN_APP = "in_app", "In the portal"
+        SMS = "sms", "Text message"
+        LETTER = "letter", "Letter by post"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting to send"
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
+        DELIVERED = "delivered", "Delivered"
         FAILED = "failed", "Failed"
-        SKIPPED = "skipped", "Not sent (email turned off)"
+        SKIPPED = "skipped", "Not sent (turned off)"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -37,7 +46,20 @@ class Notification(models.Model):
     case = models.ForeignKey(
         "cases.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
     )
+    # A posted letter: the PDF the family can also read in the portal, sent as it is (GOV.UK
+    # Notify's precompiled letters). Without one, a letter is made from the message's wording.
+    document = models.ForeignKey(
+        "cases.Document",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="notifications",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    # What GOV.UK Notify said: its id for the message (callbacks name it), its last status.
+    provider_id = models.CharField(max_length=64, blank=True, db_index=True)
+    provider_status = models.CharField(max_length=40, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     next_attempt_at = models.DateTimeField(default=timezone.now)
@@ -50,6 +72,7 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["status", "next_attempt_at"]),
             models.Index(fields=["recipient", "channel", "read_at"]),
+            models.Index(fields=["case", "created_at"]),
         ]
 
     def __str__(self) -> str:

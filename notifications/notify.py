@@ -1,22 +1,20 @@
-"""A small client for the GOV.UK Notify REST API (v2), used when NOTIFY_API_KEY is set.
+"""GOV.UK Notify, through its official Python client, used when NOTIFY_API_KEY is set.
 
-Notify authenticates each request with a JSON Web Token signed HS256 with the API key's secret
-(https://docs.notifications.service.gov.uk/rest-api.html#authorisation-header). PyJWT is not a
-dependency, so the token is built here with hmac and hashlib: it is three base64url parts.
+Emails and text messages use one generic template each (subject and body, or body alone, as
+personalisation), so the wording stays in the portal where administrators edit it. Posted
+letters are precompiled: the very PDF the family can read in the portal. Every message carries
+the outbox's idempotency key as Notify's `reference`, so a message retried after a lost answer
+can be matched in Notify's records and in its callbacks.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import json
-import time
-import urllib.error
-import urllib.request
+import io
 from typing import Any
 
 from django.conf import settings
+from notifications_python_client.errors import APIError
+from notifications_python_client.notifications import NotificationsAPIClient
 
 
 class NotifyError(Exception):
@@ -32,10 +30,6 @@ class NotifyError(Exception):
         return self.status in (400, 403)
 
 
-def _b64url(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
-
-
 def notify_key_parts(api_key: str) -> tuple[str, str]:
     """A Notify key is `{name}-{service id}-{secret}`; the last two are 36-character UUIDs."""
     if len(api_key) < 74:
@@ -43,53 +37,56 @@ def notify_key_parts(api_key: str) -> tuple[str, str]:
     return api_key[-73:-37], api_key[-36:]
 
 
-def notify_token(*, service_id: str, secret: str, issued_at: int | None = None) -> str:
-    header = _b64url(json.dumps({"typ": "JWT", "alg": "HS256"}, separators=(",", ":")).encode())
-    claims = {"iss": service_id, "iat": int(time.time()) if issued_at is None else issued_at}
-    payload = _b64url(json.dumps(claims, separators=(",", ":")).encode())
-    signing_input = f"{header}.{payload}".encode("ascii")
-    signature = hmac.new(secret.encode(), signing_input, hashlib.sha256).digest()
-    return f"{header}.{payload}.{_b64url(signature)}"
+def notify_client() -> NotificationsAPIClient:
+    notify_key_parts(settings.NOTIFY_API_KEY)  # a clear error for a key of the wrong shape
+    return NotificationsAPIClient(
+        settings.NOTIFY_API_KEY,
+        base_url=settings.NOTIFY_BASE_URL.rstrip("/"),
+        timeout=settings.NOTIFY_TIMEOUT_SECONDS,
+    )
+
+
+def _call(send: Any, **kwargs: Any) -> dict[str, Any]:
+    try:
+        return send(**kwargs) or {}
+    except APIError as exc:
+        status = exc.status_code
+        # The client reports "no answer" (timeout, refused connection) as 500: retry it.
+        raise NotifyError(f"Notify answered {status}: {exc.message}"[:500], status=status) from exc
 
 
 def notify_send_email(
-    *,
-    email_address: str,
-    subject: str,
-    body: str,
-    reference: str,
-    api_key: str | None = None,
-    base_url: str | None = None,
-    template_id: str | None = None,
+    *, email_address: str, subject: str, body: str, reference: str
 ) -> dict[str, Any]:
-    """POST /v2/notifications/email. `reference` is the outbox idempotency key, so a message
-    retried after a lost answer can be matched in Notify's records."""
-    api_key = api_key or settings.NOTIFY_API_KEY
-    base_url = (base_url or settings.NOTIFY_BASE_URL).rstrip("/")
-    service_id, secret = notify_key_parts(api_key)
-    payload = {
-        "email_address": email_address,
-        "template_id": template_id or settings.NOTIFY_EMAIL_TEMPLATE_ID,
-        "personalisation": {"subject": subject, "body": body},
-        "reference": reference,
-    }
-    request = urllib.request.Request(  # noqa: S310 – the base URL is configuration, not input
-        f"{base_url}/v2/notifications/email",
-        data=json.dumps(payload).encode(),
-        method="POST",
-        headers={
-            "Authorization": f"Bearer {notify_token(service_id=service_id, secret=secret)}",
-            "Content-Type": "application/json",
-            "User-Agent": "ehcp-portal",
-        },
+    return _call(
+        notify_client().send_email_notification,
+        email_address=email_address,
+        template_id=settings.NOTIFY_EMAIL_TEMPLATE_ID,
+        personalisation={"subject": subject, "body": body},
+        reference=reference,
     )
-    try:
-        with urllib.request.urlopen(  # noqa: S310
-            request, timeout=settings.NOTIFY_TIMEOUT_SECONDS
-        ) as response:
-            return json.loads(response.read() or b"{}")
-    except urllib.error.HTTPError as exc:
-        detail = exc.read()[:500].decode("utf-8", "replace")
-        raise NotifyError(f"Notify answered {exc.code}: {detail}", status=exc.code) from exc
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        raise NotifyError(f"Notify could not be reached: {exc}") from exc
+
+
+def notify_send_sms(*, phone_number: str, body: str, reference: str) -> dict[str, Any]:
+    return _call(
+        notify_client().send_sms_notification,
+        phone_number=phone_number,
+        template_id=settings.NOTIFY_SMS_TEMPLATE_ID,
+        personalisation={"body": body},
+        reference=reference,
+    )
+
+
+def notify_send_letter(*, pdf: bytes, reference: str) -> dict[str, Any]:
+    """A precompiled letter: Notify reads the address from the PDF's address block."""
+    return _call(
+        notify_client().send_precompiled_letter_notification,
+        reference=reference,
+        pdf_file=io.BytesIO(pdf),
+        postage=settings.NOTIFY_LETTER_POSTAGE,
+    )
+
+
+def notify_status(provider_id: str) -> dict[str, Any]:
+    """Notify's record of one message (the fallback when a callback never came)."""
+    return _call(notify_client().get_notification_by_id, id=provider_id)

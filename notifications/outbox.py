@@ -17,7 +17,10 @@ from typing import Any, NamedTuple
 from django.db import connection, transaction
 from django.utils import timezone
 
+from cases.models import Case
 from ehcp_portal.accounts.models import User
+from ehcp_portal.accounts.phones import uk_mobile_or_blank
+from notifications.channels import Reach, outward_channel
 from notifications.defaults import Wording
 from notifications.models import Notification
 from notifications.services import (
@@ -80,6 +83,7 @@ def notifications_queue_bulk(*, batch: NotificationBatch) -> set[str]:
     """
     if not batch.rows:
         return set()
+    _choose_channels(batch.rows)
     if connection.vendor == "postgresql":
         new_keys = _insert_unnest(batch.rows)
     else:
@@ -87,6 +91,42 @@ def notifications_queue_bulk(*, batch: NotificationBatch) -> set[str]:
     if any(key.endswith(f":{Notification.Channel.EMAIL}") for key in new_keys):
         transaction.on_commit(outbox_drain_soon)
     return new_keys
+
+
+def _choose_channels(rows: dict[str, _Row]) -> None:
+    """Each outward message (key slot ":email") by the channel `notifications.channels` chooses,
+    as `notification_queue` does: the recipients and the cases' addresses in two queries. A
+    message nothing can carry stays an email and fails at delivery, where managers see it."""
+    outward = [k for k, r in rows.items() if r.channel == Notification.Channel.EMAIL]
+    if not outward:
+        return
+    people = {
+        pk: (preference, email, phone)
+        for pk, preference, email, phone in User.objects.filter(
+            pk__in={rows[k].recipient_id for k in outward}
+        ).values_list("pk", "contact_channel", "email", "phone")
+    }
+    case_ids = {case_id for k in outward if (case_id := rows[k].case_id) is not None}
+    addressed = set(
+        Case.objects.filter(pk__in=case_ids)
+        .exclude(child__address="")
+        .exclude(child__postcode="")
+        .values_list("pk", flat=True)
+    )
+    for key in outward:
+        row = rows[key]
+        preference, email, phone = people.get(row.recipient_id, ("email", "", ""))
+        chosen = outward_channel(
+            Reach(
+                preference=preference,
+                has_email=User(email=email).has_email,
+                has_mobile=bool(uk_mobile_or_blank(phone)),
+                has_address=row.case_id in addressed,
+            ),
+            statutory_letter=False,  # the sweep's reminders carry no letter
+        )
+        if chosen:
+            rows[key] = row._replace(channel=chosen)
 
 
 def _first_status_table() -> list[tuple[str, bool, bool, str]]:
@@ -114,10 +154,12 @@ def _insert_unnest(rows: dict[str, _Row]) -> set[str]:
     sql = f"""
         INSERT INTO {table} (recipient_id, channel, purpose, idempotency_key, subject, body,
             link, statutory, case_id, status, attempts, last_error, next_attempt_at,
-            created_at, sent_at, read_at)
+            created_at, sent_at, read_at, document_id, provider_id, provider_status,
+            delivered_at)
         SELECT r.recipient_id, r.channel, r.purpose, r.key, r.subject, r.body, r.link,
             r.statutory, r.case_id, rule.status,
-            0, '', %s, %s, CASE WHEN rule.status = %s THEN %s::timestamptz END, NULL
+            0, '', %s, %s, CASE WHEN rule.status = %s THEN %s::timestamptz END, NULL,
+            NULL, '', '', NULL
         FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[],
                     %s::text[], %s::text[], %s::boolean[], %s::bigint[])
              AS r(recipient_id, channel, purpose, key, subject, body, link, statutory,

@@ -33,3 +33,31 @@ def notifications_failed_for(user: User) -> QuerySet[Notification]:
         .select_related("recipient", "case")
         .order_by("-next_attempt_at", "-id")
     )
+
+
+CASE_DELIVERIES_SHOWN = 20
+
+
+def case_deliveries(case_id: int) -> list[Notification]:
+    """The latest messages sent outward about a case (email, text, post) with what became of
+    them, for the case page (one query). In-app messages are not listed: they cannot fail."""
+    return list(
+        Notification.objects.filter(case_id=case_id)
+        .exclude(channel=Notification.Channel.IN_APP)
+        .select_related("recipient")
+        .only(
+            "subject",
+            "channel",
+            "status",
+            "provider_status",
+            "statutory",
+            "created_at",
+            "sent_at",
+            "delivered_at",
+            "last_error",
+            "purpose",
+            "recipient__full_name",
+            "recipient__email",
+        )
+        .order_by("-created_at", "-id")[:CASE_DELIVERIES_SHOWN]
+    )

@@ -5,23 +5,28 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from ehcp_portal.accounts.models import User
+from ehcp_portal.accounts.phones import uk_mobile_or_blank
+from notifications.channels import Reach, outward_channel
 from notifications.defaults import DEFAULTS, Wording
 from notifications.models import Notification, NotificationTemplate
 
 if TYPE_CHECKING:
-    from cases.models import Case
+    from cases.models import Case, Document
     from cases.workflow import LetterSent
 
 logger = logging.getLogger(__name__)
@@ -92,16 +97,39 @@ def notification_wording(
 def notification_first_status(*, channel: str, statutory: bool, email_opt_in: bool) -> str:
     """The status a new message starts with: the one rule for "skip the email unless statutory".
 
-    In-app messages are delivered by existing (the notification list reads them). An email goes
-    to everyone who kept email on; a statutory notice (a decision with appeal rights, an advice
-    request with a legal deadline) is emailed even to someone who turned email off, because
-    the law's clock runs from it.
+    In-app messages are delivered by existing (the notification list reads them). A message by
+    email, text or post goes to everyone who kept updates on (`email_opt_in`); a statutory
+    notice (a decision with appeal rights, an advice request with a legal deadline) is sent even
+    to someone who turned updates off, because the law's clock runs from it.
     """
     if channel == Notification.Channel.IN_APP:
         return Notification.Status.SENT
     if statutory or email_opt_in:
         return Notification.Status.PENDING
     return Notification.Status.SKIPPED
+
+
+# -- the channel --------------------------------------------------------------------------------
+
+UNREACHABLE = "No email address, UK mobile number or postal address is held for this person."
+
+
+def case_address_held(case: Case | None) -> bool:
+    """Letters about a case go to the child's home address (families.Child), the one address
+    the council holds for the family."""
+    if case is None:
+        return False
+    child = case.child
+    return bool(child.address.strip() and child.postcode.strip())
+
+
+def recipient_reach(recipient: User, case: Case | None) -> Reach:
+    return Reach(
+        preference=recipient.contact_channel,
+        has_email=recipient.has_email,
+        has_mobile=bool(uk_mobile_or_blank(recipient.phone)),
+        has_address=case_address_held(case),
+    )
 
 
 # -- queueing -----------------------------------------------------------------------------------
@@ -118,18 +146,31 @@ def notification_queue(
     statutory: bool = False,
     case: Case | None = None,
     channels: tuple[str, ...] = (Notification.Channel.IN_APP, Notification.Channel.EMAIL),
+    document: Document | None = None,
+    pin_channel: bool = False,
 ) -> list[Notification]:
     """Write one outbox row per channel; a repeat of the same event+recipient+purpose is a no-op.
 
     Must be called inside the transaction that records the event, so the message exists if and
-    only if the event does.
+    only if the event does. The outward message (EMAIL in `channels`) goes by the channel
+    `notifications.channels` chooses for the recipient, unless `pin_channel` (a sign-in code
+    goes exactly where the person asked). `document` is the letter a posted message carries.
     """
     created: list[Notification] = []
-    for channel in channels:
-        key = f"{event_key}:{recipient.pk}:{purpose}:{channel}"
+    for slot in channels:
+        key = f"{event_key}:{recipient.pk}:{purpose}:{slot}"
+        channel, unreachable = slot, False
+        if slot == Notification.Channel.EMAIL and not pin_channel:
+            chosen = outward_channel(
+                recipient_reach(recipient, case),
+                statutory_letter=statutory and document is not None,
+            )
+            channel, unreachable = chosen or slot, chosen is None
         status = notification_first_status(
             channel=channel, statutory=statutory, email_opt_in=recipient.email_opt_in
         )
+        if unreachable and status == Notification.Status.PENDING:
+            status = Notification.Status.FAILED
         sent_at = timezone.now() if status == Notification.Status.SENT else None
         try:
             with transaction.atomic():
@@ -144,12 +185,17 @@ def notification_queue(
                         link=link,
                         statutory=statutory,
                         case=case,
+                        document=document if channel != Notification.Channel.IN_APP else None,
                         status=status,
                         sent_at=sent_at,
+                        last_error=UNREACHABLE if status == Notification.Status.FAILED else "",
                     )
                 )
         except IntegrityError:
             continue  # already queued by an earlier run: never twice
+    for n in created:
+        if n.status == Notification.Status.FAILED:
+            transaction.on_commit(functools.partial(delivery_failed_hooks_run, n.pk))
     pending = [n.pk for n in created if n.status == Notification.Status.PENDING]
     if pending:
         from notifications.tasks import notification_deliver
@@ -167,6 +213,7 @@ def notification_queue_event(
     context: Mapping[str, Any],
     link: str = "",
     case: Case | None = None,
+    document: Document | None = None,
 ) -> list[Notification]:
     """Queue a message in the administrators' wording for `purpose`."""
     subject, body, statutory = notification_wording(purpose, context)
@@ -179,6 +226,7 @@ def notification_queue_event(
         link=link,
         statutory=statutory,
         case=case,
+        document=document,
     )
 
 
@@ -203,7 +251,64 @@ def decision_letter_family_notify(sent: LetterSent) -> None:
             context=context,
             link=link,
             case=case,
+            # Posted, the family gets the letter itself (the PDF on their tracker).
+            document=sent.document,
         )
+
+
+SIGNIN_CODE_PURPOSE = "signin_code"
+_REDACTED = "(The code is removed once the message has been sent.)"
+
+
+def signin_code_notify(user: User, code: str, channel: str, code_id: int) -> None:
+    """The sender `ehcp_portal.accounts.codes` calls: the code goes through the outbox by the
+    channel the person chose (never in-app, never by post). The message row holds the code
+    only until it is sent; then it is removed (`_redact_code`)."""
+    outward = Notification.Channel.SMS if channel == "sms" else Notification.Channel.EMAIL
+    notification_queue(
+        recipient=user,
+        purpose=SIGNIN_CODE_PURPOSE,
+        event_key=f"signin-code:{code_id}",
+        subject="Your sign-in code",
+        body=(
+            f"Your EHCP portal sign-in code is {code}. It works once, for 10 minutes. "
+            "If you did not try to sign in, change your password."
+        ),
+        channels=(outward,),
+        pin_channel=True,
+    )
+
+
+def _redact_code(notification: Notification) -> dict[str, str]:
+    return {"body": _REDACTED} if notification.purpose == SIGNIN_CODE_PURPOSE else {}
+
+
+# -- failed deliveries --------------------------------------------------------------------------
+
+DeliveryFailedHook = Callable[[Notification], object]
+_after_failure_hooks: list[DeliveryFailedHook] = []
+
+
+def register_after_delivery_failed(hook: DeliveryFailedHook) -> None:
+    """A higher app acts on a statutory message that could not be delivered (casework raises a
+    task for the caseworker). Called once each time a message becomes failed."""
+    if hook not in _after_failure_hooks:
+        _after_failure_hooks.append(hook)
+
+
+def delivery_failed_hooks_run(notification_id: int) -> None:
+    notification = (
+        Notification.objects.select_related("recipient", "case")
+        .filter(pk=notification_id, status=Notification.Status.FAILED)
+        .first()
+    )
+    if notification is None or not notification.statutory or notification.case_id is None:
+        return
+    for hook in _after_failure_hooks:
+        try:
+            hook(notification)
+        except Exception:  # the failure is on the failed page whatever a hook does
+            logger.exception("After-failure hook failed for notification %s", notification_id)
 
 
 # After the broker refuses once, stop trying for a while: each attempt can block a web request
@@ -256,31 +361,117 @@ def notification_claim(*, notification_id: int) -> Notification | None:
     return Notification.objects.select_related("recipient").get(pk=notification_id)
 
 
-def _deliver_email(notification: Notification) -> None:
-    link = f"{settings.SITE_URL}{notification.link}" if notification.link else ""
-    body = notification.body + (f"\n\n{link}\n" if link else "")
-    if settings.NOTIFY_API_KEY:
+class Unreachable(Exception):
+    """Nothing held can reach this person by the message's channel: retrying will not help."""
+
+    permanent = True
+
+
+def _portal_url(notification: Notification) -> str:
+    return f"{settings.SITE_URL}{notification.link}" if notification.link else settings.SITE_URL
+
+
+def _file_name(notification: Notification, suffix: str) -> str:
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", notification.idempotency_key)[:150]
+    return f"{notification.created_at:%Y%m%d-%H%M%S}-{notification.pk}-{safe}{suffix}"
+
+
+def _write_var(directory: Path, name: str, content: bytes) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / name).write_bytes(content)
+
+
+SMS_LENGTH = 160
+
+
+def sms_text(notification: Notification) -> str:
+    """A text message is short and says where to read the rest: the portal, never the detail
+    (a phone's lock screen shows it)."""
+    if notification.purpose == SIGNIN_CODE_PURPOSE:
+        return notification.body
+    tail = f". Read it in the EHCP portal: {_portal_url(notification)}"
+    subject = notification.subject.rstrip(".")
+    # One text is 160 characters; a longer one is sent (and charged) as several.
+    room = max(SMS_LENGTH - len(tail), 40)
+    if len(subject) > room:
+        subject = subject[: room - 1].rstrip() + "…"
+    return subject + tail
+
+
+def letter_pdf(notification: Notification) -> bytes:
+    """The letter to post: the document itself (a decision letter, the same PDF as on the
+    family's tracker), or a letter made from the message's wording."""
+    if notification.document_id is not None and notification.document is not None:
+        with notification.document.file.open("rb") as handle:
+            return handle.read()
+    from cases.letters import decision_letter_pdf
+
+    case = notification.case
+    if case is None:  # recipient_reach holds no address without a case
+        raise Unreachable(UNREACHABLE)
+    html = render_to_string(
+        "notifications/letter.html",
+        {
+            "notification": notification,
+            "recipient": notification.recipient,
+            "child": case.child,
+            "portal_url": _portal_url(notification),
+            "today": timezone.localdate(),
+        },
+    )
+    return decision_letter_pdf(html)
+
+
+def _deliver(notification: Notification) -> str:
+    """Send one message by its channel; Notify's id for it ("" for the embedded default)."""
+    recipient = notification.recipient
+    key = notification.idempotency_key
+    use_notify = bool(settings.NOTIFY_API_KEY)
+    if notification.channel == Notification.Channel.SMS:
+        number = uk_mobile_or_blank(recipient.phone)
+        if not number:
+            raise Unreachable("No UK mobile number is held for this person.")
+        text = sms_text(notification)
+        if use_notify:
+            from notifications.notify import notify_send_sms
+
+            return str(notify_send_sms(phone_number=number, body=text, reference=key).get("id", ""))
+        _write_var(
+            settings.SMS_DIR,
+            _file_name(notification, ".txt"),
+            f"To: {number}\n\n{text}\n".encode(),
+        )
+        return ""
+    if notification.channel == Notification.Channel.LETTER:
+        pdf = letter_pdf(notification)
+        if use_notify:
+            from notifications.notify import notify_send_letter
+
+            return str(notify_send_letter(pdf=pdf, reference=key).get("id", ""))
+        _write_var(settings.LETTERS_DIR, _file_name(notification, ".pdf"), pdf)
+        return ""
+    if not recipient.has_email:
+        raise Unreachable("No email address is held for this person.")
+    body = notification.body + (f"\n\n{_portal_url(notification)}\n" if notification.link else "")
+    if use_notify:
         from notifications.notify import notify_send_email
 
-        notify_send_email(
-            email_address=notification.recipient.email,
-            subject=notification.subject,
-            body=body,
-            reference=notification.idempotency_key,
+        answer = notify_send_email(
+            email_address=recipient.email, subject=notification.subject, body=body, reference=key
         )
-        return
-    send_mail(
-        notification.subject, body, settings.DEFAULT_FROM_EMAIL, [notification.recipient.email]
-    )
+        return str(answer.get("id", ""))
+    send_mail(notification.subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email])
+    return ""
 
 
 def notification_send(*, notification_id: int) -> str:
-    """Deliver one claimed email. Failures retry with backoff, then show as failed."""
+    """Deliver one claimed message. Failures retry with backoff, then show as failed (and a
+    statutory one raises a task for the caseworker)."""
     notification = notification_claim(notification_id=notification_id)
     if notification is None:
         return "not-claimed"
     try:
-        _deliver_email(notification)
+        provider_id = _deliver(notification)
     except Exception as exc:  # any transport failure is retried, then shown
         attempts = notification.attempts + 1
         failed = attempts >= settings.NOTIFICATION_MAX_ATTEMPTS or getattr(exc, "permanent", False)
@@ -290,13 +481,18 @@ def notification_send(*, notification_id: int) -> str:
             status=Notification.Status.FAILED if failed else Notification.Status.PENDING,
             # Backoff: 2, 4, 8, 16 minutes between attempts.
             next_attempt_at=timezone.now() + timedelta(minutes=2**attempts),
+            **(_redact_code(notification) if failed else {}),
         )
+        if failed:
+            delivery_failed_hooks_run(notification.pk)
         return "failed" if failed else "retry"
     Notification.objects.filter(pk=notification.pk).update(
         status=Notification.Status.SENT,
         sent_at=timezone.now(),
         attempts=notification.attempts + 1,
         last_error="",
+        provider_id=provider_id,
+        **_redact_code(notification),
     )
     return "sent"
 
@@ -315,9 +511,12 @@ def notifications_due_ids(*, limit: int = 500) -> list[int]:
 @transaction.atomic
 def notification_retry(*, notification: Notification) -> bool:
     """Staff send a failed message again: it goes back to the outbox with fresh attempts."""
-    updated = Notification.objects.filter(
-        pk=notification.pk, status=Notification.Status.FAILED
-    ).update(status=Notification.Status.PENDING, attempts=0, next_attempt_at=timezone.now())
+    # A sign-in code is never sent again: it has expired, and its text was removed.
+    updated = (
+        Notification.objects.filter(pk=notification.pk, status=Notification.Status.FAILED)
+        .exclude(purpose=SIGNIN_CODE_PURPOSE)
+        .update(status=Notification.Status.PENDING, attempts=0, next_attempt_at=timezone.now())
+    )
     if updated:
         from notifications.tasks import notification_deliver
 
@@ -334,3 +533,16 @@ def notifications_mark_read(*, user: User) -> int:
 def user_email_preference_set(*, user: User, email_opt_in: bool) -> None:
     user.email_opt_in = email_opt_in
     user.save(update_fields=["email_opt_in"])
+
+
+def user_contact_preference_set(
+    *, user: User, email_opt_in: bool, contact_channel: str, phone: str
+) -> None:
+    """A family member's choices: updates or not, and by email, text or post."""
+    user.email_opt_in = email_opt_in
+    user.contact_channel = contact_channel
+    fields = ["email_opt_in", "contact_channel"]
+    if phone:
+        user.phone = phone
+        fields.append("phone")
+    user.save(update_fields=fields)

@@ -18,3 +18,11 @@ def outbox_drain() -> int:
     for pk in ids:
         services.notification_send(notification_id=pk)
     return len(ids)
+
+
+@shared_task(name="notifications.tasks.delivery_statuses_poll", acks_late=True)
+def delivery_statuses_poll() -> int:
+    """Notify's statuses for messages whose callback never came."""
+    from notifications.receipts import delivery_statuses_poll as poll
+
+    return poll()

@@ -9,4 +9,5 @@ urlpatterns = [
     path("preferences/", views.preferences, name="preferences"),
     path("failed/", views.failed, name="failed"),
     path("failed/<int:notification_id>/retry/", views.retry, name="retry"),
+    path("notify/callback/", views.notify_callback, name="notify_callback"),
 ]

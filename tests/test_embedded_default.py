@@ -122,7 +122,14 @@ def test_demo_runs_on_sqlite_with_a_worker_on_the_file_system_broker(tmp_path):
         while True:
             out = _run(["shell", "-c", check], env)
             sent = int(out.split("SENT")[-1].split()[0])
-            if sent > 0:
+            texts, letters = tmp_path / "sms", tmp_path / "letters"
+            if (
+                sent > 0
+                and texts.is_dir()
+                and any(texts.iterdir())
+                and letters.is_dir()
+                and any(letters.iterdir())
+            ):
                 break
             assert time.monotonic() < deadline, log.read_text()[-3000:]
             time.sleep(1)
@@ -131,3 +138,9 @@ def test_demo_runs_on_sqlite_with_a_worker_on_the_file_system_broker(tmp_path):
         worker.wait(timeout=30)
     assert "Traceback" not in log.read_text(), log.read_text()[-3000:]
     assert any((tmp_path / "mail").iterdir())  # the reminders went out as email files
+    # Issue 19: the demo family with only a phone number got a text, the assisted-digital
+    # family the decision letter's PDF to post.
+    [text] = (tmp_path / "sms").iterdir()
+    assert "To: +447700900456" in text.read_text() and "/track/" in text.read_text()
+    [letter] = (tmp_path / "letters").iterdir()
+    assert letter.read_bytes().startswith(b"%PDF")

@@ -32,6 +32,7 @@ from cases.statutory import (
 
 if TYPE_CHECKING:
     from ehcp_portal.accounts.models import User
+    from notifications.models import Notification
 
 # Decisions a family may take to mediation and the tribunal (s.51; reg 32): not to assess, not to
 # issue, the contents or placement of a final plan, and ceasing the plan.
@@ -428,3 +429,21 @@ def case_message_reply(*, case: Case, sender: User, body: str) -> Message:
             case=case,
         )
     return message
+
+
+def delivery_failed_task_raise(notification: Notification) -> CaseTask:
+    """Outbox hook (`notifications.services.register_after_delivery_failed`): a statutory
+    message the family did not receive is work for the caseworker, because the law's clock
+    runs from the family getting it (issue 19)."""
+    case = notification.case
+    assert case is not None  # the outbox calls this only for a case's messages
+    who = notification.recipient.get_full_name()
+    how = notification.get_channel_display().lower()
+    return case_task_create(
+        case=case,
+        title=f"Not delivered ({how}) to {who}: {notification.subject}. Find another way to "
+        "reach them"[:200],
+        due_on=timezone.localdate(),
+        assignee=case.caseworker,
+        actor=None,
+    )

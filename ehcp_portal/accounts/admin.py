@@ -14,7 +14,18 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["email", "full_name"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Person", {"fields": ("full_name", "phone", "email_opt_in")}),
+        (
+            "Person",
+            {
+                "fields": (
+                    "full_name",
+                    "phone",
+                    "email_opt_in",
+                    "contact_channel",
+                    "signin_code_channel",
+                )
+            },
+        ),
         ("Role", {"fields": ("role", "team", "setting", "organisation", "discipline", "ward")}),
         ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
     )

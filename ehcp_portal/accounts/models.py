@@ -43,6 +43,28 @@ MFA_ROLES = frozenset(
 )
 
 
+# A family the council holds no email address for (an assisted-digital family, one that gave
+# only a phone number) still needs a unique sign-in name: an address in the `.invalid` domain
+# (RFC 2606), which no mail system delivers. `User.has_email` is the one test for it.
+NO_EMAIL_DOMAIN = "no-email.invalid"
+
+
+class ContactChannel(models.TextChoices):
+    """How someone prefers to hear from the council (the outbox chooses from what is held)."""
+
+    EMAIL = "email", "Email"
+    SMS = "sms", "Text message"
+    POST = "post", "Letter by post"
+
+
+class SignInCodeChannel(models.TextChoices):
+    """A family's second factor: a one-time code by email or text (staff use TOTP)."""
+
+    OFF = "", "No code (password only)"
+    EMAIL = "email", "A code by email"
+    SMS = "sms", "A code by text message"
+
+
 class Discipline(models.TextChoices):
     EDUCATION = "education", "Education"
     EDUCATIONAL_PSYCHOLOGY = "ep", "Educational psychology"
@@ -92,6 +114,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=True,
         help_text="Statutory notices are always sent.",
     )
+    contact_channel = models.CharField(
+        "how we contact you",
+        max_length=5,
+        choices=ContactChannel.choices,
+        default=ContactChannel.EMAIL,
+        help_text="Used when the council holds the address or number it needs.",
+    )
+    signin_code_channel = models.CharField(
+        "sign-in code", max_length=5, choices=SignInCodeChannel.choices, blank=True, default=""
+    )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
@@ -120,5 +152,31 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.role in FAMILY_ROLES
 
     @property
+    def has_email(self) -> bool:
+        return bool(self.email) and not self.email.endswith("@" + NO_EMAIL_DOMAIN)
+
+    @property
     def needs_mfa(self) -> bool:
         return self.role in MFA_ROLES or self.is_staff
+
+
+class SignInCode(models.Model):
+    """A one-time sign-in code sent to a family member (their second factor).
+
+    Only a keyed hash of the code is stored (`ehcp_portal.accounts.codes`): six digits are too
+    few for a plain hash to protect them if the table were read.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signin_codes")
+    code_hash = models.CharField(max_length=128)
+    channel = models.CharField(max_length=5, choices=SignInCodeChannel.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    wrong_attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Sign-in code for {self.user_id} ({self.channel})"

@@ -299,6 +299,10 @@ MEMBER_ENQUIRY_REMINDER_WORKING_DAYS = env.int("MEMBER_ENQUIRY_REMINDER_WORKING_
 MEMBER_ENQUIRY_MAX_PER_HOUR = env.int("MEMBER_ENQUIRY_MAX_PER_HOUR", default=20)
 MEMBER_ENQUIRY_MAX_PER_DAY = env.int("MEMBER_ENQUIRY_MAX_PER_DAY", default=100)
 MEMBER_ENQUIRY_SWEEP_SECONDS = env.int("MEMBER_ENQUIRY_SWEEP_SECONDS", default=60 * 60)
+CELERY_BEAT_SCHEDULE["notify-status-poll"] = {
+    "task": "notifications.tasks.delivery_statuses_poll",
+    "schedule": env.int("NOTIFY_STATUS_POLL_SECONDS", default=15 * 60),
+}
 CELERY_BEAT_SCHEDULE["member-enquiries-sweep"] = {
     "task": "cases.members.tasks.member_enquiries_sweep",
     "schedule": MEMBER_ENQUIRY_SWEEP_SECONDS,
@@ -309,6 +313,16 @@ CELERY_BEAT_SCHEDULE["member-enquiries-sweep"] = {
 NOTIFY_BASE_URL = env.str("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
 NOTIFY_EMAIL_TEMPLATE_ID = env.str("NOTIFY_EMAIL_TEMPLATE_ID", default="")
 NOTIFY_TIMEOUT_SECONDS = env.int("NOTIFY_TIMEOUT_SECONDS", default=20)
+# Text messages: one generic template in Notify with a ((body)) placeholder. Posted letters are
+# precompiled PDFs and need no template. Without a key, texts are written to var/sms/ and
+# letters to var/letters/ (the embedded default shows everything that would be sent).
+NOTIFY_SMS_TEMPLATE_ID = env.str("NOTIFY_SMS_TEMPLATE_ID", default="")
+NOTIFY_LETTER_POSTAGE = env.str("NOTIFY_LETTER_POSTAGE", default="second")
+# Notify's delivery receipts: the bearer token set on the service's callback in Notify. Without
+# one the callback endpoint refuses everything (and the beat polls Notify for statuses).
+NOTIFY_CALLBACK_TOKEN = env.str("NOTIFY_CALLBACK_TOKEN", default="")
+SMS_DIR = VAR_DIR / "sms"
+LETTERS_DIR = VAR_DIR / "letters"
 # A worker that claimed a message and died leaves it "sending"; after the lease it is retried.
 NOTIFICATION_CLAIM_LEASE_SECONDS = env.int("NOTIFICATION_CLAIM_LEASE_SECONDS", default=300)
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)

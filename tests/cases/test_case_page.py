@@ -49,7 +49,8 @@ def test_case_page_runs_a_fixed_number_of_queries(
     # + the unread notifications count in the header, the advice requests, the plan and
     # the request behind the case (shown under 'What the request said')
     # + the access log's one INSERT (who read the record)
-    with django_assert_num_queries(16):
+    # + the messages sent to the family by email, text or post (issue 19)
+    with django_assert_num_queries(17):
         response = client.get(_url(case))
     assert response.status_code == 200
     body = response.content.decode()
@@ -258,8 +259,9 @@ def test_caseworker_downloads_a_case_document_from_the_link_on_the_page(
     )
     _fill(case, 3, caseworker)
     client.force_login(caseworker)
-    # The links cost no query: the same 15 as without documents, + the access log's INSERT.
-    with django_assert_num_queries(16):
+    # The links cost no query: the same as without documents (+ the access log's INSERT and
+    # the messages sent to the family).
+    with django_assert_num_queries(17):
         body = client.get(_url(case)).content.decode()
     links = re.findall(r'<a class="govuk-link" href="([^"]+)">([^<]+)<', body)
     linked = {title: url for url, title in links}

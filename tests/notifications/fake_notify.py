@@ -3,6 +3,9 @@
 It checks each request's JWT the way Notify does (HS256 with the key's secret, `iss` = service
 id, `iat` recent) and records what it accepted. `statuses` scripts the answers; "hang" makes it
 read the request and never answer (until the server stops), like a provider that went quiet.
+It answers the three ways of sending (POST /v2/notifications/email, /sms and /letter, which the
+official client uses) and the status of a message (GET /v2/notifications/<id>, from
+`delivery_states`, for the polling fallback).
 """
 
 from __future__ import annotations
@@ -29,6 +32,9 @@ class FakeNotify:
         self.statuses = list(statuses or [])
         self.accepted: list[dict] = []
         self.seen: list[dict] = []
+        # (path, body) of each accepted message, and the state GET answers per message id.
+        self.sent: list[tuple[str, dict]] = []
+        self.delivery_states: dict[str, str] = {}
         self.hanging = threading.Event()
         self._release = threading.Event()
         fake = self
@@ -36,6 +42,15 @@ class FakeNotify:
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, *args) -> None:
                 pass
+
+            def do_GET(self) -> None:
+                if not fake._token_ok(self.headers.get("Authorization", "")):
+                    return self._answer(403, {"errors": [{"error": "AuthError"}]})
+                notification_id = self.path.rstrip("/").rsplit("/", 1)[-1]
+                if notification_id not in fake.delivery_states:
+                    return self._answer(404, {"errors": [{"error": "NoResultFound"}]})
+                state = fake.delivery_states[notification_id]
+                return self._answer(200, {"id": notification_id, "status": state})
 
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
@@ -49,6 +64,7 @@ class FakeNotify:
                     return None
                 if status == 201:
                     fake.accepted.append(body)
+                    fake.sent.append((self.path, body))
                     return self._answer(201, {"id": f"n-{len(fake.accepted)}"})
                 return self._answer(int(status), {"errors": [{"error": "Scripted"}]})
 
