@@ -88,6 +88,10 @@ NOT_REACHED: dict[str, str] = {
     "governance/subject-access/bundles/<uuid:public_id>/download/": NEEDS
     + "a subject access bundle",
     "governance/subject-access/bundles/<uuid:public_id>/status/": NEEDS + "a subject access bundle",
+    "api/v1/events/": "a JSON feed for council systems, linked from no page; bad cursors and "
+    "limits in tests/events/test_feed.py",
+    "notifications/notify/callback/": "called by GOV.UK Notify with a bearer token, never "
+    "from a page; bad tokens and bodies in tests/notifications/test_channels.py",
     "sen2/cases/<str:reference>/": NEEDS + "a prepared SEN2 return listing a record to fix "
     "(made by the worker); tests/sen2/test_views.py",
     "sen2/returns/<uuid:public_id>/SEN2.xml": NEEDS + "a prepared SEN2 return (made by the "

@@ -23,6 +23,7 @@ PDF_ONLY_TEMPLATES = {
     "cases/letters/decision.html",
     "panels/letters/_style.html",
     "governance/bundle_summary.html",
+    "notifications/letter.html",
 }
 
 
