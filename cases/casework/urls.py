@@ -11,6 +11,13 @@ CASE = "cases/<str:reference>/"
 urlpatterns = [
     path("caseload/", views.caseload, name="caseload"),
     path("caseload/export.<str:fmt>", views.caseload_export, name="caseload_export"),
+    path("caseload/filters/", views.saved_filter_add, name="saved_filter_add"),
+    path(
+        "caseload/filters/<int:filter_id>/remove/",
+        views.saved_filter_remove,
+        name="saved_filter_remove",
+    ),
+    path("caseload/reassign/", views.caseload_reassign, name="caseload_reassign"),
     path("team/", views.team_overview, name="team"),
     path("team/export.<str:fmt>", views.team_export, name="team_export"),
     path("team/timeliness/", views.timeliness, name="timeliness"),

@@ -8,8 +8,9 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -24,6 +25,8 @@ from cases.assignment.forms import based_on_initial, conflict_data
 from cases.assignment.selectors import with_load
 from cases.casework import selectors
 from cases.casework.forms import (
+    BulkReassignForm,
+    SavedFilterForm,
     CaseActionForm,
     CaseloadFilterForm,
     CaseTaskForm,
@@ -38,8 +41,10 @@ from cases.casework.forms import (
     TribunalComplyForm,
     TribunalOrderForm,
 )
-from cases.casework.models import CaseTask, Dispute
+from cases.casework.models import CaseTask, Dispute, SavedFilter
 from cases.casework.services import (
+    cases_reassign,
+    saved_filter_create,
     DISPUTABLE_EVENT_KINDS,
     CaseworkRefused,
     case_message_reply,
@@ -80,10 +85,19 @@ UNASSIGNED_SHOWN = 50
 # -- My caseload --------------------------------------------------------------------------------
 
 
+def _caseload_filter_caseworkers(user: Any) -> Any:
+    """The caseworkers a manager may filter by (their area's); None for a caseworker."""
+    if user.role != Role.TEAM_MANAGER:
+        return None
+    return selectors.area_caseworkers(access.user_area_id(user))
+
+
 def _caseload_filters(
     request: AuthenticatedHttpRequest,
 ) -> tuple[CaseloadFilterForm, selectors.CaseloadFilters]:
-    form = CaseloadFilterForm(request.GET or None)
+    form = CaseloadFilterForm(
+        request.GET or None, caseworkers=_caseload_filter_caseworkers(request.user)
+    )
     filters = selectors.CaseloadFilters()
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -94,33 +108,182 @@ def _caseload_filters(
             overdue="overdue" in data["due"],
             waiting_on_others=data["waiting"],
             search=data["q"],
+            caseworker_id=data["caseworker"].pk if data.get("caseworker") else None,
         )
     return form, filters
+
+
+def _caseload_cases(request: AuthenticatedHttpRequest, today: date) -> Any:
+    """The caseload as the page's filters and sort ask (the page and its download)."""
+    form, filters = _caseload_filters(request)
+    key, descending = selectors.caseload_sort(request.GET.get("sort"))
+    cases = selectors.caseload_ordered(
+        selectors.caseload_filtered(request.user, filters, today=today), key, descending
+    )
+    return form, filters, key, descending, cases
+
+
+# (sort key, column heading); columns without a key are not sortable.
+CASELOAD_COLUMNS = [
+    ("reference", "Case"),
+    ("child", "Child"),
+    ("stage", "Stage"),
+    ("deadline", "Next deadline"),
+    ("", "Days left"),
+    ("priority", "Priority"),
+    ("", "Flags"),
+]
+
+
+def _caseload_headers(query: Any, key: str, descending: bool) -> list[dict[str, Any]]:
+    """Each column heading with the link that sorts by it and its aria-sort state."""
+    headers = []
+    for column, label in CASELOAD_COLUMNS:
+        header: dict[str, Any] = {"label": label, "key": column}
+        if column:
+            current = column == key
+            # A second click on the current column reverses it; priority starts highest first.
+            reverse_next = current and not descending
+            link = query.copy()
+            link.pop("page", None)
+            link["sort"] = f"-{column}" if reverse_next else column
+            header["url"] = "?" + link.urlencode()
+            shown_descending = descending != (column == "priority")
+            header["aria_sort"] = (
+                ("descending" if shown_descending else "ascending") if current else "none"
+            )
+        headers.append(header)
+    return headers
+
+
+def _caseload_title(user: Any, filters: selectors.CaseloadFilters, form: Any) -> str:
+    if user.role == Role.CASEWORKER:
+        return "My caseload"
+    if filters.caseworker_id and form.is_valid() and form.cleaned_data.get("caseworker"):
+        return f"Caseload of {form.cleaned_data['caseworker'].get_full_name()}"
+    return "Team caseload"
+
+
+def _caseload_page(
+    request: AuthenticatedHttpRequest,
+    *,
+    save_form: SavedFilterForm | None = None,
+    bulk_form: BulkReassignForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    today = timezone.localdate()
+    form, filters, key, descending, cases = _caseload_cases(request, today)
+    paginator = Paginator(cases, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    rows = [(case, selectors.case_flags(case, today=today)) for case in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    may_bulk = user.role == Role.TEAM_MANAGER
+    if may_bulk and bulk_form is None:
+        bulk_form = BulkReassignForm(
+            prefix="bulk",
+            caseworkers=_bulk_caseworkers(user),
+            initial={"next_query": query.urlencode()},
+        )
+    selected = set()
+    if bulk_form is not None and bulk_form.is_bound:
+        selected = {str(v).partition(":")[0] for v in bulk_form.data.getlist("bulk-cases")}
+    return render(
+        request,
+        "cases/caseload.html",
+        {
+            "title": _caseload_title(user, filters, form),
+            "page": page,
+            "rows": rows,
+            "form": form,
+            "filtered": filters != selectors.CaseloadFilters(),
+            "sorted_by": key,
+            "sort_descending": descending,
+            "headers": _caseload_headers(query, key, descending),
+            "query_string": query.urlencode(),
+            "saved_filters": list(selectors.saved_filters_for(user)),
+            "save_form": save_form
+            or SavedFilterForm(prefix="save", initial={"query": query.urlencode()}),
+            "bulk_form": bulk_form,
+            "selected": selected,
+        },
+        status=status,
+    )
 
 
 @login_required
 def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.role_required(request.user, Role.CASEWORKER, Role.TEAM_MANAGER)
-    form, filters = _caseload_filters(request)
-    today = timezone.localdate()
-    paginator = Paginator(
-        selectors.caseload_filtered(request.user, filters, today=today), PAGE_SIZE
+    return _caseload_page(request)
+
+
+@login_required
+@require_POST
+def saved_filter_add(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Name the caseload's current filters (and sort), for oneself or the team."""
+    access.role_required(request.user, Role.CASEWORKER, Role.TEAM_MANAGER)
+    form = SavedFilterForm(request.POST, prefix="save")
+    if form.is_valid():
+        saved = saved_filter_create(
+            owner=request.user,
+            name=form.cleaned_data["name"],
+            query=form.cleaned_data["query"],
+            shared=form.cleaned_data["shared"],
+        )
+        messages.success(request, f"Filters saved as '{saved.name}'.")
+        return redirect(reverse("casework:caseload") + "?" + saved.query)
+    # The page the filters were typed on, with the error and the name kept.
+    request.GET = QueryDict(form.data.get("save-query", "")[:500])
+    return _caseload_page(request, save_form=form)
+
+
+@login_required
+@require_POST
+def saved_filter_remove(request: AuthenticatedHttpRequest, filter_id: int) -> HttpResponse:
+    """Only the owner removes a saved filter; anyone else's is not found."""
+    access.role_required(request.user, Role.CASEWORKER, Role.TEAM_MANAGER)
+    saved = get_object_or_404(SavedFilter, pk=filter_id, owner=request.user)
+    saved.delete()
+    messages.success(request, f"Saved filters '{saved.name}' removed.")
+    return redirect("casework:caseload")
+
+
+def _bulk_caseworkers(user: Any) -> Any:
+    return with_load(selectors.area_caseworkers(access.user_area_id(user)))
+
+
+@login_required
+@require_POST
+def caseload_reassign(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A manager gives the ticked cases to one caseworker of the area. Each case goes through
+    the one reassignment service on its own (row lock, checked against the caseworker the page
+    showed), so a case another manager moved meanwhile is reported and the rest still move."""
+    access.role_required(request.user, Role.TEAM_MANAGER)
+    form = BulkReassignForm(
+        request.POST, prefix="bulk", caseworkers=_bulk_caseworkers(request.user)
     )
-    page = paginator.get_page(request.GET.get("page"))
-    rows = [(case, selectors.case_flags(case, today=today)) for case in page.object_list]
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "cases/caseload.html",
-        {
-            "page": page,
-            "rows": rows,
-            "form": form,
-            "filtered": filters != selectors.CaseloadFilters(),
-            "query_string": query.urlencode(),
-        },
+    next_query = QueryDict(request.POST.get("bulk-next_query", "")[:1000])
+    if not form.is_valid():
+        request.GET = next_query
+        return _caseload_page(request, bulk_form=form)
+    result = cases_reassign(
+        user=request.user,
+        picked=form.cleaned_data["cases"],
+        caseworker=form.cleaned_data["caseworker"],
+        reason=form.cleaned_data["reason"],
     )
+    to = form.cleaned_data["caseworker"].get_full_name()
+    if result.moved:
+        messages.success(
+            request,
+            f"{len(result.moved)} case{pluralize(len(result.moved))} reassigned to {to}: "
+            + ", ".join(result.moved)
+            + ".",
+        )
+    for reference, reason in result.not_moved:
+        messages.warning(request, f"{reference} was not reassigned. {reason}")
+    return redirect(reverse("casework:caseload") + (f"?{next_query.urlencode()}" if next_query else ""))
 
 
 CASE_EXPORT_HEADERS = [
@@ -165,10 +328,9 @@ def _export_recorded(request: AuthenticatedHttpRequest, fmt: str) -> None:
 def caseload_export(request: AuthenticatedHttpRequest, fmt: str) -> Any:
     """The caseload with the page's filters, every page of it, as CSV or XLSX."""
     access.role_required(request.user, Role.CASEWORKER, Role.TEAM_MANAGER)
-    _, filters = _caseload_filters(request)
     _export_recorded(request, fmt)
     today = timezone.localdate()
-    cases = selectors.caseload_filtered(request.user, filters, today=today)
+    *_, cases = _caseload_cases(request, today)
     return exports.table_response(
         fmt,
         f"caseload-{today:%Y-%m-%d}",
