@@ -162,19 +162,6 @@ def case_flags(case: Case, *, today: date | None = None) -> list[Flag]:
     return flags
 
 
-@dataclass
-class CasePage:
-    deadlines: list[Deadline]
-    exceptions: list[DeadlineException]
-    disputes: list[Dispute]
-    events: list[CaseEvent]
-    tasks: list[CaseTask]
-    documents: list[Document]
-    messages: list[Message]
-    unread_from_family: int = 0
-    exceptions_by_key: dict[str, list[DeadlineException]] = field(default_factory=dict)
-
-
 def case_for_page(user: UserT, reference: str, action: str = access.CASE_VIEW) -> Case:
     return access.case_or_404(
         user,
@@ -186,25 +173,49 @@ def case_for_page(user: UserT, reference: str, action: str = access.CASE_VIEW) -
     )
 
 
-def case_page(case: Case, *, today: date | None = None, events_limit: int = 50) -> CasePage:
-    """Everything the case page shows, in a fixed number of queries (one per list)."""
-    # Prefetched by case_for_page; the same list the clock reads, so no second query.
-    exceptions = list(case.deadline_exceptions.all())
-    by_key: dict[str, list[DeadlineException]] = {}
-    for exception in exceptions:
-        by_key.setdefault(exception.deadline_key, []).append(exception)
-    messages = list(case.messages.select_related("sender"))
-    return CasePage(
-        deadlines=case_deadlines(case, today=today),
-        exceptions=exceptions,
-        disputes=list(case.disputes.select_related("decision_event")),
-        events=list(case.events.select_related("actor")[:events_limit]),
-        tasks=list(case.tasks.select_related("assignee")),
-        documents=list(case.documents.only("public_id", "title", "kind", "created_at", "case")),
-        messages=messages,
-        unread_from_family=sum(1 for m in messages if m.from_family and m.read_at is None),
-        exceptions_by_key=by_key,
+# -- the case page's parts: one list each, so each part runs a fixed number of queries --------
+
+
+def case_tasks(case: Case) -> list[CaseTask]:
+    return list(case.tasks.select_related("assignee"))
+
+
+def case_disputes(case: Case) -> list[Dispute]:
+    return list(case.disputes.select_related("decision_event"))
+
+
+def case_has_disputable_decision(case: Case, kinds: Any) -> bool:
+    return case.events.filter(kind__in=list(kinds)).exists()
+
+
+def case_documents(case: Case) -> list[Document]:
+    return list(case.documents.only("public_id", "title", "kind", "created_at", "case"))
+
+
+def case_messages(case: Case) -> list[Message]:
+    return list(case.messages.select_related("sender"))
+
+
+def case_events(case: Case) -> QuerySet[CaseEvent]:
+    return case.events.select_related("actor").order_by("-created_at", "-id")
+
+
+def case_panel_papers(case: Case) -> list[Any]:
+    """The case's panel papers, each with the meeting it is on (date, status) and the panel's
+    current decision. Read through the ORM relations (the panels app sits beside casework, so
+    casework does not import it): four queries whatever the number of papers."""
+    papers = list(
+        case.panel_papers.select_related("panel_type", "author").prefetch_related(
+            "agenda_items__meeting", "agenda_items__decisions"
+        )
     )
+    for paper in papers:
+        items = list(paper.agenda_items.all())
+        paper.item = items[0] if items else None
+        paper.meeting = paper.item.meeting if paper.item else None
+        current = [d for d in paper.item.decisions.all() if d.is_current] if paper.item else []
+        paper.decision = current[0] if current else None
+    return papers
 
 
 # -- the team manager's overview ---------------------------------------------------------------

@@ -340,7 +340,28 @@ def caseload_export(request: AuthenticatedHttpRequest, fmt: str) -> Any:
     )
 
 
-# -- The case page ----------------------------------------------------------------------------
+# -- The case page: one URL per part, each a fixed number of queries ----------------------------
+
+
+@dataclass(frozen=True)
+class CasePart:
+    key: str
+    label: str
+    url_name: str
+
+
+# The case page's parts, in the order of its sub-navigation. The summary keeps the address the
+# case page always had (letters and emails print it).
+CASE_PARTS = [
+    CasePart("summary", "Summary and deadlines", "casework:case_detail"),
+    CasePart("plan", "Plan", "casework:case_plan"),
+    CasePart("advice", "Advice", "casework:case_advice"),
+    CasePart("panels", "Panels", "casework:case_panels"),
+    CasePart("documents", "Documents", "casework:case_documents"),
+    CasePart("messages", "Messages", "casework:case_messages"),
+    CasePart("timeline", "Timeline", "casework:case_timeline"),
+]
+TIMELINE_PAGE_SIZE = 50
 
 
 def _may(user: Any, action: str, case: Case) -> bool:
@@ -361,41 +382,123 @@ def _done_elsewhere(case: Case, actions: list[Action]) -> list[tuple[Action, str
     ]
 
 
+def _case_part(
+    request: AuthenticatedHttpRequest,
+    case: Case,
+    part: str,
+    context: dict[str, Any],
+    status: int = 200,
+) -> HttpResponse:
+    """Render one part of the case page, with what every part shows (the heading, the
+    sub-navigation), and record the read in the access log: one record per part viewed."""
+    user = request.user
+    access_record(user, kind=AccessKind.CASE, case=case, object_ref=part, request=request)
+    context = {
+        "case": case,
+        "part": part,
+        "parts": [
+            {"label": p.label, "url": reverse(p.url_name, args=[case.reference]), "current": p.key == part}
+            for p in CASE_PARTS
+        ],
+        "may_work": _may(user, access.CASE_WORK, case),
+        "today": timezone.localdate(),
+        **context,
+    }
+    return render(request, f"cases/case/{part}.html", context, status=status)
+
+
 def _case_page(
     request: AuthenticatedHttpRequest, case: Case, status: int = 200, **forms: Any
 ) -> HttpResponse:
+    """The summary and deadlines: the clock, what has happened, tasks, disputes, the request."""
     user = request.user
     today = timezone.localdate()
-    data = selectors.case_page(case, today=today)
     allowed = allowed_actions(case, on=today)
     actions = _recorded_here(allowed)
+    exceptions_by_key: dict[str, list[Any]] = {}
+    for exception in case.deadline_exceptions.all():  # prefetched by case_for_page
+        exceptions_by_key.setdefault(exception.deadline_key, []).append(exception)
     context = {
-        "case": case,
-        "page": data,
-        "deadlines": data.deadlines,
-        "events": data.events,
+        "deadlines": case_deadlines(case, today=today),
+        "page": {"exceptions_by_key": exceptions_by_key},
         "exceptable_keys": EXCEPTABLE_KEYS,
-        "may_work": _may(user, access.CASE_WORK, case),
         "may_reassign": _may(user, access.CASE_REASSIGN, case),
         "action_form": forms.get("action_form") or CaseActionForm(actions=actions),
         "task_form": forms.get("task_form")
         or CaseTaskForm(assignees=selectors.area_caseworkers(case.area_id)),
-        "reply_form": forms.get("reply_form") or MessageReplyForm(),
         "actions": actions,
         "actions_elsewhere": _done_elsewhere(case, allowed),
-        "disputable": any(e.kind in DISPUTABLE_EVENT_KINDS for e in data.events),
-        "today": today,
-        "advice_requests": advice_requests_for_case(case),
-        "plan": plan_of(case),
+        "tasks": selectors.case_tasks(case),
+        "disputes": selectors.case_disputes(case),
+        "disputable": selectors.case_has_disputable_decision(case, DISPUTABLE_EVENT_KINDS),
         "request_sections": request_answers_for_case(case, user),
     }
-    return render(request, "cases/case_detail.html", context, status=status)
+    return _case_part(request, case, "summary", context, status=status)
 
 
 @login_required
 def case_detail(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = selectors.case_for_page(request.user, reference)
     return _case_page(request, case)
+
+
+@login_required
+def case_plan(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    case = selectors.case_for_page(request.user, reference)
+    return _case_part(request, case, "plan", {"plan": plan_of(case)})
+
+
+@login_required
+def case_advice(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    case = selectors.case_for_page(request.user, reference)
+    return _case_part(request, case, "advice", {"advice_requests": advice_requests_for_case(case)})
+
+
+@login_required
+def case_panels(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    case = selectors.case_for_page(request.user, reference)
+    return _case_part(request, case, "panels", {"papers": selectors.case_panel_papers(case)})
+
+
+@login_required
+def case_documents(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    case = selectors.case_for_page(request.user, reference)
+    return _case_part(request, case, "documents", {"documents": selectors.case_documents(case)})
+
+
+def _messages_part(
+    request: AuthenticatedHttpRequest, case: Case, reply_form: MessageReplyForm | None = None
+) -> HttpResponse:
+    case_messages = selectors.case_messages(case)
+    return _case_part(
+        request,
+        case,
+        "messages",
+        {
+            "case_messages": case_messages,
+            "unread_from_family": sum(1 for m in case_messages if m.from_family and not m.read_at),
+            "reply_form": reply_form or MessageReplyForm(),
+        },
+    )
+
+
+@login_required
+def case_messages(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    """The messages with the family (GET); a reply to them (POST, for those who work the case)."""
+    if request.method == "POST":
+        return case_message_send(request, reference)
+    case = selectors.case_for_page(request.user, reference)
+    return _messages_part(request, case)
+
+
+@login_required
+def case_timeline(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    case = selectors.case_for_page(request.user, reference)
+    paginator = Paginator(selectors.case_events(case), TIMELINE_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    return _case_part(
+        request, case, "timeline", {"events": list(page.object_list), "page": page, "query_string": ""}
+    )
 
 
 @login_required
@@ -483,8 +586,8 @@ def case_message_send(request: AuthenticatedHttpRequest, reference: str) -> Http
     if form.is_valid():
         case_message_reply(case=case, sender=request.user, body=form.cleaned_data["body"])
         messages.success(request, "Your message has been sent to the family.")
-        return redirect(reverse("casework:case_detail", args=[case.reference]) + "#messages")
-    return _case_page(request, case, reply_form=form)
+        return redirect("casework:case_messages", reference=case.reference)
+    return _messages_part(request, case, reply_form=form)
 
 
 # -- Deadline exceptions ------------------------------------------------------------------------
@@ -780,7 +883,8 @@ def reassign(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
             messages.success(
                 request, f"{case.reference} reassigned to {form.cleaned_data['caseworker']}."
             )
-            return redirect("casework:team")
+            # The manager goes on with the case they just moved.
+            return redirect("casework:case_detail", reference=case.reference)
     return render(request, "cases/reassign.html", {"case": case, "form": form})
 
 
