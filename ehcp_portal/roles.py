@@ -136,7 +136,7 @@ def navigation_grouped(user: object) -> list[NavItem]:
     """The user's navigation with its groups folded: each group appears once, where its first
     destination was, and holds its destinations as children."""
     items = navigation_for(user)
-    labels = dict((name, label) for label, name in items)
+    labels = {name: label for label, name in items}
     group_of: dict[str, tuple[str, list[str]]] = {}
     for group in GROUPS.get(getattr(user, "role", ""), []):
         for name in group[1]:
@@ -144,13 +144,13 @@ def navigation_grouped(user: object) -> list[NavItem]:
     grouped: list[NavItem] = []
     seen: set[str] = set()
     for label, name in items:
-        group = group_of.get(name)
-        if group is None:
+        found = group_of.get(name)
+        if found is None:
             grouped.append(NavItem(label, name))
             continue
-        if group[0] in seen:
+        if found[0] in seen:
             continue
-        seen.add(group[0])
-        members = [(labels[n], n) for n in group[1] if n in labels]
-        grouped.append(NavItem(group[0], members[0][1], tuple(members)))
+        seen.add(found[0])
+        members = [(labels[n], n) for n in found[1] if n in labels]
+        grouped.append(NavItem(found[0], members[0][1], tuple(members)))
     return grouped

@@ -82,7 +82,9 @@ class SavedFilterForm(forms.Form):
         error_messages={"required": "Enter a name for the filters"},
     )
     shared = forms.BooleanField(
-        label="Share with my team", required=False, help_text="Your team sees the name and the filters, never more cases than their own"
+        label="Share with my team",
+        required=False,
+        help_text="Your team sees the name and the filters, never more cases than their own",
     )
     query = forms.CharField(widget=forms.HiddenInput, required=False, max_length=500)
 

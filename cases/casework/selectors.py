@@ -3,7 +3,7 @@ of queries whatever the caseload size."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -200,22 +200,32 @@ def case_events(case: Case) -> QuerySet[CaseEvent]:
     return case.events.select_related("actor").order_by("-created_at", "-id")
 
 
-def case_panel_papers(case: Case) -> list[Any]:
+@dataclass(frozen=True)
+class PanelPaperRow:
+    paper: Any
+    meeting: Any  # the meeting whose agenda it is on, or None
+    decision: Any  # the panel's current decision on it, or None
+
+
+def case_panel_papers(case: Case) -> list[PanelPaperRow]:
     """The case's panel papers, each with the meeting it is on (date, status) and the panel's
     current decision. Read through the ORM relations (the panels app sits beside casework, so
     casework does not import it): four queries whatever the number of papers."""
-    papers = list(
-        case.panel_papers.select_related("panel_type", "author").prefetch_related(
-            "agenda_items__meeting", "agenda_items__decisions"
-        )
+    rows = []
+    papers = case.panel_papers.select_related("panel_type", "author").prefetch_related(
+        "agenda_items__meeting", "agenda_items__decisions"
     )
     for paper in papers:
-        items = list(paper.agenda_items.all())
-        paper.item = items[0] if items else None
-        paper.meeting = paper.item.meeting if paper.item else None
-        current = [d for d in paper.item.decisions.all() if d.is_current] if paper.item else []
-        paper.decision = current[0] if current else None
-    return papers
+        item = next(iter(paper.agenda_items.all()), None)
+        current = [d for d in item.decisions.all() if d.is_current] if item else []
+        rows.append(
+            PanelPaperRow(
+                paper=paper,
+                meeting=item.meeting if item else None,
+                decision=current[0] if current else None,
+            )
+        )
+    return rows
 
 
 # -- the team manager's overview ---------------------------------------------------------------

@@ -30,12 +30,12 @@ from cases.models import (
     TribunalOrder,
 )
 from cases.services import case_event_record, case_refresh_deadline
-from ehcp_portal import access
 from cases.statutory import (
     EXCEPTION_PERIOD_MIN_WEEKS,
     TRIBUNAL_ORDERS,
     exception_period_long_enough,
 )
+from ehcp_portal import access
 
 if TYPE_CHECKING:
     from ehcp_portal.accounts.models import User
@@ -461,7 +461,9 @@ def cases_reassign(
     for reference, based_on in picked:
         case = allowed.get(reference)
         if case is None:
-            result.not_moved.append((reference, "No case with that reference is yours to reassign."))
+            result.not_moved.append(
+                (reference, "No case with that reference is yours to reassign.")
+            )
             continue
         expected = BasedOnField().to_python(based_on)
         if expected == UNCHECKED:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,7 +26,6 @@ from cases.assignment.selectors import with_load
 from cases.casework import selectors
 from cases.casework.forms import (
     BulkReassignForm,
-    SavedFilterForm,
     CaseActionForm,
     CaseloadFilterForm,
     CaseTaskForm,
@@ -37,24 +36,25 @@ from cases.casework.forms import (
     PhaseTransferAmendedForm,
     ReassessmentForm,
     ReassignForm,
+    SavedFilterForm,
     TransferInForm,
     TribunalComplyForm,
     TribunalOrderForm,
 )
 from cases.casework.models import CaseTask, Dispute, SavedFilter
 from cases.casework.services import (
-    cases_reassign,
-    saved_filter_create,
     DISPUTABLE_EVENT_KINDS,
     CaseworkRefused,
     case_message_reply,
     case_task_complete,
     case_task_create,
+    cases_reassign,
     deadline_exception_record,
     dispute_record,
     dispute_update,
     phase_transfer_amended_record,
     reassessment_notify_record,
+    saved_filter_create,
     transfer_in_record,
     tribunal_order_comply,
     tribunal_order_record,
@@ -188,7 +188,8 @@ def _caseload_page(
         )
     selected = set()
     if bulk_form is not None and bulk_form.is_bound:
-        selected = {str(v).partition(":")[0] for v in bulk_form.data.getlist("bulk-cases")}
+        ticked = cast(QueryDict, bulk_form.data).getlist("bulk-cases")
+        selected = {str(v).partition(":")[0] for v in ticked}
     return render(
         request,
         "cases/caseload.html",
@@ -283,7 +284,9 @@ def caseload_reassign(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
     for reference, reason in result.not_moved:
         messages.warning(request, f"{reference} was not reassigned. {reason}")
-    return redirect(reverse("casework:caseload") + (f"?{next_query.urlencode()}" if next_query else ""))
+    return redirect(
+        reverse("casework:caseload") + (f"?{next_query.urlencode()}" if next_query else "")
+    )
 
 
 CASE_EXPORT_HEADERS = [
@@ -397,7 +400,11 @@ def _case_part(
         "case": case,
         "part": part,
         "parts": [
-            {"label": p.label, "url": reverse(p.url_name, args=[case.reference]), "current": p.key == part}
+            {
+                "label": p.label,
+                "url": reverse(p.url_name, args=[case.reference]),
+                "current": p.key == part,
+            }
             for p in CASE_PARTS
         ],
         "may_work": _may(user, access.CASE_WORK, case),
@@ -497,7 +504,10 @@ def case_timeline(request: AuthenticatedHttpRequest, reference: str) -> HttpResp
     paginator = Paginator(selectors.case_events(case), TIMELINE_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     return _case_part(
-        request, case, "timeline", {"events": list(page.object_list), "page": page, "query_string": ""}
+        request,
+        case,
+        "timeline",
+        {"events": list(page.object_list), "page": page, "query_string": ""},
     )
 
 

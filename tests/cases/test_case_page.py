@@ -82,7 +82,9 @@ def test_each_part_is_its_own_page_in_the_sub_navigation_and_logged(client, case
 
     client.force_login(caseworker)
     body = client.get(_url(case, part)).content.decode()
-    current = re.findall(r'<a class="moj-sub-navigation__link" href="([^"]+)" aria-current="page"', body)
+    current = re.findall(
+        r'<a class="moj-sub-navigation__link" href="([^"]+)" aria-current="page"', body
+    )
     assert current == [_url(case, part)]
     assert body.count('class="moj-sub-navigation__link"') == len(PART_QUERIES)
     record = AccessRecord.objects.get(case_id=case.pk)
@@ -91,7 +93,9 @@ def test_each_part_is_its_own_page_in_the_sub_navigation_and_logged(client, case
 
 @pytest.mark.parametrize("part", list(PART_QUERIES))
 @pytest.mark.parametrize("role", [Role.PARENT, Role.SCHOOL, Role.ADVICE_GIVER, Role.ELECTED_MEMBER])
-def test_each_part_is_404_for_roles_that_may_not_see_the_case(client, case, user_of_role, part, role):
+def test_each_part_is_404_for_roles_that_may_not_see_the_case(
+    client, case, user_of_role, part, role
+):
     client.force_login(user_of_role(role))
     assert client.get(_url(case, part)).status_code == 404
 

@@ -100,7 +100,9 @@ def test_headings_say_the_sort_and_link_to_reverse_it_keeping_the_filters(
 ):
     client.force_login(caseworker)
     body = client.get(URL, {"sort": "child", "waiting": "", "q": "a"}).content.decode()
-    headers = dict(re.findall(r'aria-sort="(\w+)"><a class="govuk-link app-sort-link" href="([^"]+)"', body))
+    headers = dict(
+        re.findall(r'aria-sort="(\w+)"><a class="govuk-link app-sort-link" href="([^"]+)"', body)
+    )
     assert "ascending" in headers and "descending" not in headers
     link = headers["ascending"].replace("&amp;", "&")
     assert "sort=-child" in link and "q=a" in link and "page=" not in link
@@ -111,8 +113,10 @@ def test_headings_say_the_sort_and_link_to_reverse_it_keeping_the_filters(
 def test_the_download_follows_the_sort(client, caseworker, three):
     client.force_login(caseworker)
     csv = client.get(reverse("casework:caseload_export", args=["csv"]), {"sort": "-reference"})
-    lines = b"".join(csv.streaming_content).decode().splitlines() if csv.streaming else (
-        csv.content.decode().splitlines()
+    lines = (
+        b"".join(csv.streaming_content).decode().splitlines()
+        if csv.streaming
+        else (csv.content.decode().splitlines())
     )
     references = [line.split(",")[0] for line in lines[1:]]
     assert references == ["EHC-2026-000300", "EHC-2026-000200", "EHC-2026-000100"]
@@ -138,9 +142,9 @@ def test_a_managers_sorted_caseload_runs_a_fixed_number_of_queries(
 
 def test_the_title_says_whose_cases_are_shown(client, caseworker, manager, three):
     client.force_login(caseworker)
-    assert "<h1 class=\"govuk-heading-l\">My caseload</h1>" in client.get(URL).content.decode()
+    assert '<h1 class="govuk-heading-l">My caseload</h1>' in client.get(URL).content.decode()
     client.force_login(manager)
-    assert "<h1 class=\"govuk-heading-l\">Team caseload</h1>" in client.get(URL).content.decode()
+    assert '<h1 class="govuk-heading-l">Team caseload</h1>' in client.get(URL).content.decode()
     body = client.get(URL, {"caseworker": caseworker.pk}).content.decode()
     assert f"Caseload of {caseworker.full_name}" in body
 
@@ -296,7 +300,10 @@ def test_a_case_of_another_area_is_not_moved(client, manager, colleague, user_of
         {"bulk-cases": _ticked(elsewhere), "bulk-caseworker": colleague.pk, "bulk-reason": "x"},
     )
     said = [str(m) for m in get_messages(response.wsgi_request)]
-    assert said == [f"{elsewhere.reference} was not reassigned. No case with that reference is yours to reassign."]
+    assert said == [
+        f"{elsewhere.reference} was not reassigned. "
+        "No case with that reference is yours to reassign."
+    ]
     elsewhere.refresh_from_db()
     assert elsewhere.caseworker is None
 
@@ -357,7 +364,9 @@ def test_the_managers_navigation_is_grouped_and_keeps_every_destination(manager)
 def test_a_groups_pages_show_its_sub_navigation(client, manager):
     client.force_login(manager)
     body = client.get(reverse("casework:team")).content.decode()
-    team_nav = re.search(r'<nav class="moj-sub-navigation" aria-label="Team">(.*?)</nav>', body, re.S)
+    team_nav = re.search(
+        r'<nav class="moj-sub-navigation" aria-label="Team">(.*?)</nav>', body, re.S
+    )
     assert team_nav is not None
     for name in ("assignment:queue", "assignment:rebalance", "casework:phase_transfers"):
         try:

@@ -94,9 +94,7 @@ def test_a_caseworkers_day(live_server, page, sign_in_as, demo):
 
 def test_a_manager_reassigns_three_cases(live_server, page, sign_in_as, demo):
     manager = demo.team.manager
-    colleague = (
-        User.objects.filter(team=demo.team, role="caseworker").exclude(pk=demo.pk).first()
-    )
+    colleague = User.objects.filter(team=demo.team, role="caseworker").exclude(pk=demo.pk).first()
     sign_in_as(manager)
     page.set_viewport_size({"width": 1400, "height": 900})
     page.goto(live_server.url + "/team/")
