@@ -103,9 +103,10 @@ class SavedFilter(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_filters"
     )
-    # The owner's team when it was saved: a shared filter is offered to that team only.
+    # The owner's team when it was saved: a shared filter is offered to that team only. A team
+    # closed down leaves its members' filters to their owners.
     team = models.ForeignKey(
-        "cases.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "cases.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     shared = models.BooleanField(default=False)
     query = models.CharField(max_length=500, blank=True)
