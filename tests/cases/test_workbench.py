@@ -382,3 +382,35 @@ def test_citizen_pages_keep_the_reading_column(client, case):
     client.force_login(family_for(case))
     body = client.get(reverse("families:home")).content.decode()
     assert "app-wide" not in body
+
+
+# -- hostile input: a 4xx or the page with its errors, never a 500 ------------------------------
+
+HOSTILE = ["\x00", "x" * 100_000, str(10**30), "-1", "<script>", "?sort=child&sort=-x"]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_values_never_give_a_server_error(manager, three, value):
+    client = Client(raise_request_exception=False)
+    client.force_login(manager)
+    gets = [
+        (URL, {"sort": value, "caseworker": value, "page": value}),
+        (reverse("casework:case_timeline", args=[three[0].reference]), {"page": value}),
+    ]
+    for url, params in gets:
+        assert client.get(url, params).status_code == 200
+    posts = [
+        (reverse("casework:saved_filter_add"), {"save-name": value, "save-query": value}),
+        (
+            BULK,
+            {
+                "bulk-cases": [value, f"{three[0].reference}:{value}"],
+                "bulk-caseworker": value,
+                "bulk-reason": value,
+                "bulk-next_query": value,
+            },
+        ),
+    ]
+    for url, data in posts:
+        assert client.post(url, data).status_code in (200, 302)
+    assert client.post(reverse("casework:saved_filter_remove", args=[10**9])).status_code == 404
