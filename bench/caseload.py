@@ -145,11 +145,26 @@ def main() -> None:
         return
     _time("caseload (first page)", n, lambda i: client.get(caseload))
     _time("caseload (filters, search, pages)", n, lambda i: client.get(caseload, variants[i % 6]))
+    sorts = ["-priority", "deadline", "-deadline", "reference", "child", "stage"]
+    _time(
+        "caseload (each sortable column)",
+        n,
+        lambda i: client.get(caseload, {"sort": sorts[i % len(sorts)]}),
+    )
     _time(
         "case page (the caseworker's cases in turn)",
         n,
         lambda i: client.get(
             reverse("casework:case_detail", args=[references[i % len(references)]])
+        ),
+    )
+    parts = ["case_plan", "case_advice", "case_panels", "case_documents", "case_messages"]
+    parts.append("case_timeline")
+    _time(
+        "case page's other parts (in turn)",
+        n,
+        lambda i: client.get(
+            reverse(f"casework:{parts[i % len(parts)]}", args=[references[i % len(references)]])
         ),
     )
 
@@ -167,6 +182,11 @@ def main() -> None:
     )
     _time(
         "caseload (manager: whole area)", max(20, n // 10), lambda i: manager_client.get(caseload)
+    )
+    _time(
+        "caseload (manager: whole area, by child's name / deadline / stage)",
+        max(20, n // 10),
+        lambda i: manager_client.get(caseload, {"sort": ["child", "-deadline", "stage"][i % 3]}),
     )
 
 

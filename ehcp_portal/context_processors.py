@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from cases import statutory
-from ehcp_portal.roles import navigation_for
+from ehcp_portal.roles import WIDE_ROLES, navigation_grouped
 
 # The statutory periods, for the words pages say about them ("within 20 weeks"): the number
 # shown is the number the clock computes with.
@@ -20,16 +20,26 @@ STATUTORY = {
 
 def portal(request: HttpRequest) -> dict[str, Any]:
     nav_items: list[dict[str, Any]] = []
+    section_items: list[dict[str, Any]] = []
+    section_label = ""
     unread = 0
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        for label, name in navigation_for(user):
-            try:
-                url = reverse(name)
-            except NoReverseMatch:
+        for item in navigation_grouped(user):
+            children = []
+            for label, name in item.children or ((item.label, item.url_name),):
+                try:
+                    url = reverse(name)
+                except NoReverseMatch:
+                    continue
+                active = request.path == url or (url != "/" and request.path.startswith(url))
+                children.append({"label": label, "url": url, "active": active})
+            if not children:
                 continue
-            active = request.path == url or (url != "/" and request.path.startswith(url))
-            nav_items.append({"label": label, "url": url, "active": active})
+            active = any(child["active"] for child in children)
+            nav_items.append({"label": item.label, "url": children[0]["url"], "active": active})
+            if active and item.children:
+                section_items, section_label = children, item.label
         from notifications.selectors import notifications_unread_count
 
         unread = notifications_unread_count(user)  # one COUNT query per page
@@ -46,5 +56,9 @@ def portal(request: HttpRequest) -> dict[str, Any]:
         "COUNCIL_NAME": settings.COUNCIL_NAME,
         "STATUTORY": STATUTORY,
         "nav_items": nav_items,
+        # The destinations of the navigation group the page belongs to (MOJ sub-navigation).
+        "section_items": section_items,
+        "section_label": section_label,
+        "wide_layout": getattr(user, "role", None) in WIDE_ROLES,
         "notifications_unread": unread,
     }

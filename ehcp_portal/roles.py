@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ehcp_portal.accounts.models import Role
 
 HOME_URL_NAME: dict[str, str] = {
@@ -31,7 +33,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
     ],
     Role.TEAM_MANAGER: [
         ("Team caseloads", "casework:team"),
-        ("Caseload list", "casework:caseload"),
+        ("Team's cases", "casework:caseload"),
         ("Phase transfers", "casework:phase_transfers"),
     ],
     Role.PANEL_MEMBER: [("Panels", "panels:home")],
@@ -90,3 +92,67 @@ def navigation_for(user: object) -> list[tuple[str, str]]:
 
 # The head of service sends the council's SEN2 return to the DfE (cases/sen2).
 NAVIGATION[Role.HEAD_OF_SERVICE].append(("SEN2 return", "sen2:report"))
+# Roles whose pages are case-working tools: the full width of the screen (MOJ Frontend's pattern
+# for case-working services). Citizens, schools and advice givers keep the 960 px reading column.
+WIDE_ROLES: frozenset[str] = frozenset(
+    {
+        Role.CASEWORKER,
+        Role.TEAM_MANAGER,
+        Role.HEAD_OF_SERVICE,
+        Role.PANEL_MEMBER,
+        Role.DPO,
+        Role.ADMIN,
+    }
+)
+
+# A role's destinations grouped under fewer top items: (top label, [url names]). The top item
+# links to its first destination; on any page of the group a sub-navigation lists them all, so
+# every destination of NAVIGATION stays one click from the group's pages.
+GROUPS: dict[str, list[tuple[str, list[str]]]] = {
+    Role.TEAM_MANAGER: [
+        (
+            "Team",
+            [
+                "casework:team",
+                "assignment:queue",
+                "assignment:triage",
+                "assignment:rebalance",
+                "assignment:cohort",
+                "casework:phase_transfers",
+            ],
+        ),
+        ("Cases", ["casework:caseload", "families:assisted_request_start"]),
+        ("Member queries", ["members:inbox", "members:reports"]),
+    ],
+}
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    children: tuple[tuple[str, str], ...] = ()
+
+
+def navigation_grouped(user: object) -> list[NavItem]:
+    """The user's navigation with its groups folded: each group appears once, where its first
+    destination was, and holds its destinations as children."""
+    items = navigation_for(user)
+    labels = {name: label for label, name in items}
+    group_of: dict[str, tuple[str, list[str]]] = {}
+    for group in GROUPS.get(getattr(user, "role", ""), []):
+        for name in group[1]:
+            group_of[name] = group
+    grouped: list[NavItem] = []
+    seen: set[str] = set()
+    for label, name in items:
+        found = group_of.get(name)
+        if found is None:
+            grouped.append(NavItem(label, name))
+            continue
+        if found[0] in seen:
+            continue
+        seen.add(found[0])
+        members = [(labels[n], n) for n in found[1] if n in labels]
+        grouped.append(NavItem(found[0], members[0][1], tuple(members)))
+    return grouped

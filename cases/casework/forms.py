@@ -51,15 +51,115 @@ class CaseloadFilterForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     waiting = forms.BooleanField(label="Waiting on others", required=False)
+    caseworker: forms.ModelChoiceField[User] = CaseworkerChoiceField(
+        label="Caseworker", queryset=None, required=False, empty_label="Every caseworker"
+    )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, caseworkers: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["stage"]).choices = [("", "All stages")] + [
             (s.value, s.label) for s in Stage if s not in _CLOSED_FOR_FILTER
         ]
+        # Managers choose among their area's caseworkers; a caseworker's caseload is their own.
+        if caseworkers is None:
+            del self.fields["caseworker"]
+        else:
+            cast(forms.ModelChoiceField, self.fields["caseworker"]).queryset = caseworkers
 
     def clean_q(self) -> str:
         return _text(self.cleaned_data["q"])
+
+
+# The caseload's own query parameters: the only ones a saved filter keeps.
+CASELOAD_QUERY_KEYS = ("q", "stage", "area", "caseworker", "due", "waiting", "sort")
+
+
+class SavedFilterForm(forms.Form):
+    name = forms.CharField(
+        label="Name these filters",
+        max_length=80,
+        help_text="For example, Year 6 transfers due this week",
+        error_messages={"required": "Enter a name for the filters"},
+    )
+    shared = forms.BooleanField(
+        label="Share with my team",
+        required=False,
+        help_text="Your team sees the name and the filters, never more cases than their own",
+    )
+    query = forms.CharField(widget=forms.HiddenInput, required=False, max_length=500)
+
+    def clean_name(self) -> str:
+        value = _text(self.cleaned_data["name"])
+        if not value:
+            raise forms.ValidationError("Enter a name for the filters")
+        return value
+
+    def clean_query(self) -> str:
+        from django.http import QueryDict
+
+        given = QueryDict(_text(self.cleaned_data["query"]))
+        kept = QueryDict(mutable=True)
+        for key in CASELOAD_QUERY_KEYS:
+            values = [v for v in given.getlist(key) if v][:4]
+            if values:
+                kept.setlist(key, values)
+        if not kept:
+            raise forms.ValidationError("Choose some filters or a sort order before saving them")
+        return kept.urlencode()
+
+
+class BulkReassignForm(forms.Form):
+    """Cases ticked on the caseload, each as "reference:caseworker it showed" so that every
+    reassignment is checked against the page the manager saw (as on the reassign page)."""
+
+    cases = forms.MultipleChoiceField(
+        label="Cases",
+        error_messages={"required": "Select the cases to reassign"},
+    )
+    caseworker: forms.ModelChoiceField[User] = CaseworkerChoiceField(
+        label="Reassign to",
+        queryset=None,
+        empty_label="Choose a caseworker",
+        error_messages={
+            "required": "Choose a caseworker",
+            "invalid_choice": "Choose a caseworker from the list",
+        },
+    )
+    reason = forms.CharField(
+        label="Why are the cases being reassigned?",
+        max_length=1000,
+        error_messages={"required": "Give the reason for reassigning the cases"},
+    )
+    next_query = forms.CharField(widget=forms.HiddenInput, required=False, max_length=1000)
+
+    MAX_CASES = 100
+
+    def __init__(self, *args: Any, caseworkers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["caseworker"]).queryset = caseworkers
+        # Any ticked value is accepted here: which cases the manager may reassign is the access
+        # policy's answer in the view, never the form's.
+        cast(forms.MultipleChoiceField, self.fields["cases"]).valid_value = (  # type: ignore[method-assign]
+            lambda value: True
+        )
+
+    def clean_cases(self) -> list[tuple[str, str]]:
+        picked: list[tuple[str, str]] = []
+        for value in self.cleaned_data["cases"]:
+            reference, _, based_on = _text(value).partition(":")
+            if reference and (reference, based_on) not in picked:
+                picked.append((reference[:40], based_on[:20]))
+        if not picked:
+            raise forms.ValidationError("Select the cases to reassign")
+        if len(picked) > self.MAX_CASES:
+            raise forms.ValidationError(f"Select at most {self.MAX_CASES} cases at a time")
+        return picked
+
+    def clean_reason(self) -> str:
+        value = _text(self.cleaned_data["reason"])
+        if not value:
+            raise forms.ValidationError("Give the reason for reassigning the cases")
+        return value
 
 
 _CLOSED_FOR_FILTER = {

@@ -89,3 +89,32 @@ class CaseTask(models.Model):
     @property
     def is_done(self) -> bool:
         return self.done_at is not None
+
+
+class SavedFilter(models.Model):
+    """A caseload filter a caseworker named to come back to, and perhaps shared with their team.
+
+    Only the caseload's own query parameters are kept (`query`, already cleaned), so opening a
+    saved filter is the same as typing the filters again: the access policy still decides
+    which cases it shows, and a colleague who opens a shared filter sees only their own cases.
+    """
+
+    name = models.CharField(max_length=80)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_filters"
+    )
+    # The owner's team when it was saved: a shared filter is offered to that team only. A team
+    # closed down leaves its members' filters to their owners.
+    team = models.ForeignKey(
+        "cases.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    shared = models.BooleanField(default=False)
+    query = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["team", "shared"])]
+
+    def __str__(self) -> str:
+        return self.name

@@ -3,16 +3,16 @@ of queries whatever the caseload size."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from cases.assignment.rules import load_percent
 from cases.assignment.selectors import capacity_of
-from cases.casework.models import CaseTask, Dispute
+from cases.casework.models import CaseTask, Dispute, SavedFilter
 from cases.deadlines import Deadline, case_deadlines
 from cases.models import Area, Case, CaseEvent, DeadlineException, Document, Message
 from cases.statutory import ADVICE_WEEKS, add_weeks, transition_point
@@ -49,9 +49,46 @@ def caseload_for(user: UserT) -> QuerySet[Case]:
     # Priority already weighs the days to the next statutory deadline with the looked-after,
     # transition, complexity and waiting indicators (cases.assignment.rules); ties go to the
     # nearer deadline.
-    return qs.select_related("child", "caseworker", "area").order_by(
-        "-priority", F("next_deadline_on").asc(nulls_last=True), "reference"
-    )
+    return qs.select_related("child", "caseworker", "area").order_by(*CASELOAD_SORTS[DEFAULT_SORT])
+
+
+# The caseload's sortable columns: the `sort` parameter must be one of these keys (a leading
+# "-" reverses it); anything else is the default order. Each ends on the reference, so pages
+# never overlap. The deadline order reads the (caseworker|area, is_open, next_deadline_on)
+# indexes; priority is the default the caseload always had.
+_DEADLINE = F("next_deadline_on").asc(nulls_last=True)
+CASELOAD_SORTS: dict[str, tuple[Any, ...]] = {
+    "priority": ("-priority", _DEADLINE, "reference"),
+    "deadline": (_DEADLINE, "reference"),
+    "reference": ("reference",),
+    "child": ("child__last_name", "child__first_name", "reference"),
+    "stage": ("stage", _DEADLINE, "reference"),
+}
+DEFAULT_SORT = "priority"
+
+
+def caseload_sort(value: str | None) -> tuple[str, bool]:
+    """The column and direction asked for, or the default (a bad value is not an error)."""
+    value = (value or "").strip()
+    descending = value.startswith("-")
+    key = value[1:] if descending else value
+    if key not in CASELOAD_SORTS:
+        return DEFAULT_SORT, False
+    return key, descending
+
+
+def _reversed(term: Any) -> Any:
+    if isinstance(term, str):
+        return term[1:] if term.startswith("-") else f"-{term}"
+    # F(...).asc(nulls_last=True) -> desc(nulls_last=True): cases with no deadline stay last.
+    return F(term.expression.name).desc(nulls_last=True)
+
+
+def caseload_ordered(qs: QuerySet[Case], key: str, descending: bool) -> QuerySet[Case]:
+    terms = CASELOAD_SORTS[key]
+    if descending:
+        terms = tuple(_reversed(t) for t in terms)
+    return qs.order_by(*terms)
 
 
 @dataclass(frozen=True)
@@ -62,6 +99,7 @@ class CaseloadFilters:
     overdue: bool = False
     waiting_on_others: bool = False
     search: str = ""
+    caseworker_id: int | None = None
 
 
 def caseload_filtered(
@@ -73,6 +111,8 @@ def caseload_filtered(
         qs = qs.filter(stage=filters.stage)
     if filters.area_id:
         qs = qs.filter(area_id=filters.area_id)
+    if filters.caseworker_id:
+        qs = qs.filter(caseworker_id=filters.caseworker_id)
     # "Due this week" and "overdue" are either/or when both are ticked: show both groups.
     due_q = Q()
     if filters.due_this_week:
@@ -122,19 +162,6 @@ def case_flags(case: Case, *, today: date | None = None) -> list[Flag]:
     return flags
 
 
-@dataclass
-class CasePage:
-    deadlines: list[Deadline]
-    exceptions: list[DeadlineException]
-    disputes: list[Dispute]
-    events: list[CaseEvent]
-    tasks: list[CaseTask]
-    documents: list[Document]
-    messages: list[Message]
-    unread_from_family: int = 0
-    exceptions_by_key: dict[str, list[DeadlineException]] = field(default_factory=dict)
-
-
 def case_for_page(user: UserT, reference: str, action: str = access.CASE_VIEW) -> Case:
     return access.case_or_404(
         user,
@@ -146,25 +173,59 @@ def case_for_page(user: UserT, reference: str, action: str = access.CASE_VIEW) -
     )
 
 
-def case_page(case: Case, *, today: date | None = None, events_limit: int = 50) -> CasePage:
-    """Everything the case page shows, in a fixed number of queries (one per list)."""
-    # Prefetched by case_for_page; the same list the clock reads, so no second query.
-    exceptions = list(case.deadline_exceptions.all())
-    by_key: dict[str, list[DeadlineException]] = {}
-    for exception in exceptions:
-        by_key.setdefault(exception.deadline_key, []).append(exception)
-    messages = list(case.messages.select_related("sender"))
-    return CasePage(
-        deadlines=case_deadlines(case, today=today),
-        exceptions=exceptions,
-        disputes=list(case.disputes.select_related("decision_event")),
-        events=list(case.events.select_related("actor")[:events_limit]),
-        tasks=list(case.tasks.select_related("assignee")),
-        documents=list(case.documents.only("public_id", "title", "kind", "created_at", "case")),
-        messages=messages,
-        unread_from_family=sum(1 for m in messages if m.from_family and m.read_at is None),
-        exceptions_by_key=by_key,
+# -- the case page's parts: one list each, so each part runs a fixed number of queries --------
+
+
+def case_tasks(case: Case) -> list[CaseTask]:
+    return list(case.tasks.select_related("assignee"))
+
+
+def case_disputes(case: Case) -> list[Dispute]:
+    return list(case.disputes.select_related("decision_event"))
+
+
+def case_has_disputable_decision(case: Case, kinds: Any) -> bool:
+    return case.events.filter(kind__in=list(kinds)).exists()
+
+
+def case_documents(case: Case) -> list[Document]:
+    return list(case.documents.only("public_id", "title", "kind", "created_at", "case"))
+
+
+def case_messages(case: Case) -> list[Message]:
+    return list(case.messages.select_related("sender"))
+
+
+def case_events(case: Case) -> QuerySet[CaseEvent]:
+    return case.events.select_related("actor").order_by("-created_at", "-id")
+
+
+@dataclass(frozen=True)
+class PanelPaperRow:
+    paper: Any
+    meeting: Any  # the meeting whose agenda it is on, or None
+    decision: Any  # the panel's current decision on it, or None
+
+
+def case_panel_papers(case: Case) -> list[PanelPaperRow]:
+    """The case's panel papers, each with the meeting it is on (date, status) and the panel's
+    current decision. Read through the ORM relations (the panels app sits beside casework, so
+    casework does not import it): four queries whatever the number of papers."""
+    rows = []
+    papers = case.panel_papers.select_related("panel_type", "author").prefetch_related(
+        "agenda_items__meeting", "agenda_items__decisions"
     )
+    for paper in papers:
+        item = next(iter(paper.agenda_items.all()), None)
+        current = [d for d in item.decisions.all() if d.is_current] if item else []
+        rows.append(
+            PanelPaperRow(
+                paper=paper,
+                meeting=item.meeting if item else None,
+                decision=current[0] if current else None,
+            )
+        )
+    return rows
 
 
 # -- the team manager's overview ---------------------------------------------------------------
@@ -296,3 +357,14 @@ def phase_transfer_cohort(user: UserT, year: int, *, today: date | None = None) 
         )
         rows.append(CohortRow(case=case, deadline=deadline))
     return rows
+
+
+# -- saved filters ----------------------------------------------------------------------------
+
+
+def saved_filters_for(user: UserT) -> QuerySet[SavedFilter]:
+    """The user's own saved filters and those their team shared (one query)."""
+    visible = Q(owner_id=user.pk)
+    if user.team_id:
+        visible |= Q(shared=True, team_id=user.team_id)
+    return SavedFilter.objects.filter(visible).select_related("owner")

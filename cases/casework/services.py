@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -9,7 +10,14 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.casework.models import CaseTask, Dispute
+from cases.assignment.decisions import (
+    UNCHECKED,
+    AssignmentConflict,
+    AssignmentRefused,
+    case_assignment_override,
+)
+from cases.assignment.forms import BasedOnField
+from cases.casework.models import CaseTask, Dispute, SavedFilter
 from cases.deadlines import LABELS
 from cases.events.models import EventType
 from cases.events.services import event_record
@@ -29,6 +37,7 @@ from cases.statutory import (
     TRIBUNAL_ORDERS,
     exception_period_long_enough,
 )
+from ehcp_portal import access
 
 if TYPE_CHECKING:
     from ehcp_portal.accounts.models import User
@@ -447,3 +456,60 @@ def delivery_failed_task_raise(notification: Notification) -> CaseTask:
         assignee=case.caseworker,
         actor=None,
     )
+
+
+# -- the caseload: saved filters and reassigning several cases ---------------------------------
+
+
+def saved_filter_create(*, owner: User, name: str, query: str, shared: bool) -> SavedFilter:
+    """`query` is the form's cleaned query (the caseload's own parameters only)."""
+    return SavedFilter.objects.create(
+        owner=owner, team_id=owner.team_id, name=name, query=query, shared=shared
+    )
+
+
+@dataclass
+class BulkReassignment:
+    moved: list[str] = field(default_factory=list)
+    not_moved: list[tuple[str, str]] = field(default_factory=list)
+
+
+def cases_reassign(
+    *, user: User, picked: list[tuple[str, str]], caseworker: User, reason: str
+) -> BulkReassignment:
+    """Each ticked case (reference, the caseworker the page showed) through the one
+    reassignment service, one transaction each: a conflict or refusal on one case is reported
+    and leaves the others to move. A case the user may not reassign is reported as not found,
+    whether or not it exists."""
+    result = BulkReassignment()
+    allowed = {
+        case.reference: case
+        for case in access.cases_for(user, access.CASE_REASSIGN).filter(
+            reference__in=[reference for reference, _ in picked]
+        )
+    }
+    for reference, based_on in picked:
+        case = allowed.get(reference)
+        if case is None:
+            result.not_moved.append(
+                (reference, "No case with that reference is yours to reassign.")
+            )
+            continue
+        expected = BasedOnField().to_python(based_on)
+        if expected == UNCHECKED:
+            result.not_moved.append((reference, "Open the caseload again and choose it again."))
+            continue
+        try:
+            with transaction.atomic():
+                case_assignment_override(
+                    case=case,
+                    caseworker=caseworker,
+                    actor=user,
+                    reason=reason,
+                    expected_caseworker_id=expected,
+                )
+        except (AssignmentConflict, AssignmentRefused) as refused:
+            result.not_moved.append((reference, refused.reason))
+        else:
+            result.moved.append(reference)
+    return result

@@ -3,13 +3,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -24,6 +25,7 @@ from cases.assignment.forms import based_on_initial, conflict_data
 from cases.assignment.selectors import with_load
 from cases.casework import selectors
 from cases.casework.forms import (
+    BulkReassignForm,
     CaseActionForm,
     CaseloadFilterForm,
     CaseTaskForm,
@@ -34,22 +36,25 @@ from cases.casework.forms import (
     PhaseTransferAmendedForm,
     ReassessmentForm,
     ReassignForm,
+    SavedFilterForm,
     TransferInForm,
     TribunalComplyForm,
     TribunalOrderForm,
 )
-from cases.casework.models import CaseTask, Dispute
+from cases.casework.models import CaseTask, Dispute, SavedFilter
 from cases.casework.services import (
     DISPUTABLE_EVENT_KINDS,
     CaseworkRefused,
     case_message_reply,
     case_task_complete,
     case_task_create,
+    cases_reassign,
     deadline_exception_record,
     dispute_record,
     dispute_update,
     phase_transfer_amended_record,
     reassessment_notify_record,
+    saved_filter_create,
     transfer_in_record,
     tribunal_order_comply,
     tribunal_order_record,
@@ -80,10 +85,19 @@ UNASSIGNED_SHOWN = 50
 # -- My caseload --------------------------------------------------------------------------------
 
 
+def _caseload_filter_caseworkers(user: Any) -> Any:
+    """The caseworkers a manager may filter by (their area's); None for a caseworker."""
+    if user.role != Role.TEAM_MANAGER:
+        return None
+    return selectors.area_caseworkers(access.user_area_id(user))
+
+
 def _caseload_filters(
     request: AuthenticatedHttpRequest,
 ) -> tuple[CaseloadFilterForm, selectors.CaseloadFilters]:
-    form = CaseloadFilterForm(request.GET or None)
+    form = CaseloadFilterForm(
+        request.GET or None, caseworkers=_caseload_filter_caseworkers(request.user)
+    )
     filters = selectors.CaseloadFilters()
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -94,32 +108,184 @@ def _caseload_filters(
             overdue="overdue" in data["due"],
             waiting_on_others=data["waiting"],
             search=data["q"],
+            caseworker_id=data["caseworker"].pk if data.get("caseworker") else None,
         )
     return form, filters
+
+
+def _caseload_cases(request: AuthenticatedHttpRequest, today: date) -> Any:
+    """The caseload as the page's filters and sort ask (the page and its download)."""
+    form, filters = _caseload_filters(request)
+    key, descending = selectors.caseload_sort(request.GET.get("sort"))
+    cases = selectors.caseload_ordered(
+        selectors.caseload_filtered(request.user, filters, today=today), key, descending
+    )
+    return form, filters, key, descending, cases
+
+
+# (sort key, column heading); columns without a key are not sortable.
+CASELOAD_COLUMNS = [
+    ("reference", "Case"),
+    ("child", "Child"),
+    ("stage", "Stage"),
+    ("deadline", "Next deadline"),
+    ("", "Days left"),
+    ("priority", "Priority"),
+    ("", "Flags"),
+]
+
+
+def _caseload_headers(query: Any, key: str, descending: bool) -> list[dict[str, Any]]:
+    """Each column heading with the link that sorts by it and its aria-sort state."""
+    headers = []
+    for column, label in CASELOAD_COLUMNS:
+        header: dict[str, Any] = {"label": label, "key": column}
+        if column:
+            current = column == key
+            # A second click on the current column reverses it; priority starts highest first.
+            reverse_next = current and not descending
+            link = query.copy()
+            link.pop("page", None)
+            link["sort"] = f"-{column}" if reverse_next else column
+            header["url"] = "?" + link.urlencode()
+            shown_descending = descending != (column == "priority")
+            header["aria_sort"] = (
+                ("descending" if shown_descending else "ascending") if current else "none"
+            )
+        headers.append(header)
+    return headers
+
+
+def _caseload_title(user: Any, filters: selectors.CaseloadFilters, form: Any) -> str:
+    if user.role == Role.CASEWORKER:
+        return "My caseload"
+    if filters.caseworker_id and form.is_valid() and form.cleaned_data.get("caseworker"):
+        return f"Caseload of {form.cleaned_data['caseworker'].get_full_name()}"
+    return "Team caseload"
+
+
+def _caseload_page(
+    request: AuthenticatedHttpRequest,
+    *,
+    save_form: SavedFilterForm | None = None,
+    bulk_form: BulkReassignForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    today = timezone.localdate()
+    form, filters, key, descending, cases = _caseload_cases(request, today)
+    paginator = Paginator(cases, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    rows = [(case, selectors.case_flags(case, today=today)) for case in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    may_bulk = user.role == Role.TEAM_MANAGER
+    if may_bulk and bulk_form is None:
+        bulk_form = BulkReassignForm(
+            prefix="bulk",
+            caseworkers=_bulk_caseworkers(user),
+            initial={"next_query": query.urlencode()},
+        )
+    selected = set()
+    if bulk_form is not None and bulk_form.is_bound:
+        ticked = cast(QueryDict, bulk_form.data).getlist("bulk-cases")
+        selected = {str(v).partition(":")[0] for v in ticked}
+    return render(
+        request,
+        "cases/caseload.html",
+        {
+            "title": _caseload_title(user, filters, form),
+            "page": page,
+            "rows": rows,
+            "form": form,
+            "filtered": filters != selectors.CaseloadFilters(),
+            "sorted_by": key,
+            "sort_descending": descending,
+            "headers": _caseload_headers(query, key, descending),
+            "query_string": query.urlencode(),
+            "saved_filters": list(selectors.saved_filters_for(user)),
+            "save_form": save_form
+            or SavedFilterForm(prefix="save", initial={"query": query.urlencode()}),
+            "bulk_form": bulk_form,
+            "selected": selected,
+        },
+        status=status,
+    )
 
 
 @login_required
 def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.role_required(request.user, Role.CASEWORKER, Role.TEAM_MANAGER)
-    form, filters = _caseload_filters(request)
-    today = timezone.localdate()
-    paginator = Paginator(
-        selectors.caseload_filtered(request.user, filters, today=today), PAGE_SIZE
+    return _caseload_page(request)
+
+
+@login_required
+@require_POST
+def saved_filter_add(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Name the caseload's current filters (and sort), for oneself or the team."""
+    access.role_required(request.user, Role.CASEWORKER, Role.TEAM_MANAGER)
+    form = SavedFilterForm(request.POST, prefix="save")
+    if form.is_valid():
+        saved = saved_filter_create(
+            owner=request.user,
+            name=form.cleaned_data["name"],
+            query=form.cleaned_data["query"],
+            shared=form.cleaned_data["shared"],
+        )
+        messages.success(request, f"Filters saved as '{saved.name}'.")
+        return redirect(reverse("casework:caseload") + "?" + saved.query)
+    # The page the filters were typed on, with the error and the name kept.
+    request.GET = QueryDict(form.data.get("save-query", "")[:500])
+    return _caseload_page(request, save_form=form)
+
+
+@login_required
+@require_POST
+def saved_filter_remove(request: AuthenticatedHttpRequest, filter_id: int) -> HttpResponse:
+    """Only the owner removes a saved filter; anyone else's is not found."""
+    access.role_required(request.user, Role.CASEWORKER, Role.TEAM_MANAGER)
+    saved = get_object_or_404(SavedFilter, pk=filter_id, owner=request.user)
+    saved.delete()
+    messages.success(request, f"Saved filters '{saved.name}' removed.")
+    return redirect("casework:caseload")
+
+
+def _bulk_caseworkers(user: Any) -> Any:
+    return with_load(selectors.area_caseworkers(access.user_area_id(user)))
+
+
+@login_required
+@require_POST
+def caseload_reassign(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A manager gives the ticked cases to one caseworker of the area. Each case goes through
+    the one reassignment service on its own (row lock, checked against the caseworker the page
+    showed), so a case another manager moved meanwhile is reported and the rest still move."""
+    access.role_required(request.user, Role.TEAM_MANAGER)
+    form = BulkReassignForm(
+        request.POST, prefix="bulk", caseworkers=_bulk_caseworkers(request.user)
     )
-    page = paginator.get_page(request.GET.get("page"))
-    rows = [(case, selectors.case_flags(case, today=today)) for case in page.object_list]
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "cases/caseload.html",
-        {
-            "page": page,
-            "rows": rows,
-            "form": form,
-            "filtered": filters != selectors.CaseloadFilters(),
-            "query_string": query.urlencode(),
-        },
+    next_query = QueryDict(request.POST.get("bulk-next_query", "")[:1000])
+    if not form.is_valid():
+        request.GET = next_query
+        return _caseload_page(request, bulk_form=form)
+    result = cases_reassign(
+        user=request.user,
+        picked=form.cleaned_data["cases"],
+        caseworker=form.cleaned_data["caseworker"],
+        reason=form.cleaned_data["reason"],
+    )
+    to = form.cleaned_data["caseworker"].get_full_name()
+    if result.moved:
+        messages.success(
+            request,
+            f"{len(result.moved)} case{pluralize(len(result.moved))} reassigned to {to}: "
+            + ", ".join(result.moved)
+            + ".",
+        )
+    for reference, reason in result.not_moved:
+        messages.warning(request, f"{reference} was not reassigned. {reason}")
+    return redirect(
+        reverse("casework:caseload") + (f"?{next_query.urlencode()}" if next_query else "")
     )
 
 
@@ -165,10 +331,9 @@ def _export_recorded(request: AuthenticatedHttpRequest, fmt: str) -> None:
 def caseload_export(request: AuthenticatedHttpRequest, fmt: str) -> Any:
     """The caseload with the page's filters, every page of it, as CSV or XLSX."""
     access.role_required(request.user, Role.CASEWORKER, Role.TEAM_MANAGER)
-    _, filters = _caseload_filters(request)
     _export_recorded(request, fmt)
     today = timezone.localdate()
-    cases = selectors.caseload_filtered(request.user, filters, today=today)
+    *_, cases = _caseload_cases(request, today)
     return exports.table_response(
         fmt,
         f"caseload-{today:%Y-%m-%d}",
@@ -178,7 +343,28 @@ def caseload_export(request: AuthenticatedHttpRequest, fmt: str) -> Any:
     )
 
 
-# -- The case page ----------------------------------------------------------------------------
+# -- The case page: one URL per part, each a fixed number of queries ----------------------------
+
+
+@dataclass(frozen=True)
+class CasePart:
+    key: str
+    label: str
+    url_name: str
+
+
+# The case page's parts, in the order of its sub-navigation. The summary keeps the address the
+# case page always had (letters and emails print it).
+CASE_PARTS = [
+    CasePart("summary", "Summary and deadlines", "casework:case_detail"),
+    CasePart("plan", "Plan", "casework:case_plan"),
+    CasePart("advice", "Advice", "casework:case_advice"),
+    CasePart("panels", "Panels", "casework:case_panels"),
+    CasePart("documents", "Documents", "casework:case_documents"),
+    CasePart("messages", "Messages", "casework:case_messages"),
+    CasePart("timeline", "Timeline", "casework:case_timeline"),
+]
+TIMELINE_PAGE_SIZE = 50
 
 
 def _may(user: Any, action: str, case: Case) -> bool:
@@ -199,42 +385,131 @@ def _done_elsewhere(case: Case, actions: list[Action]) -> list[tuple[Action, str
     ]
 
 
+def _case_part(
+    request: AuthenticatedHttpRequest,
+    case: Case,
+    part: str,
+    context: dict[str, Any],
+    status: int = 200,
+) -> HttpResponse:
+    """Render one part of the case page, with what every part shows (the heading, the
+    sub-navigation), and record the read in the access log: one record per part viewed."""
+    user = request.user
+    access_record(user, kind=AccessKind.CASE, case=case, object_ref=part, request=request)
+    context = {
+        "case": case,
+        "part": part,
+        "parts": [
+            {
+                "label": p.label,
+                "url": reverse(p.url_name, args=[case.reference]),
+                "current": p.key == part,
+            }
+            for p in CASE_PARTS
+        ],
+        "may_work": _may(user, access.CASE_WORK, case),
+        "today": timezone.localdate(),
+        **context,
+    }
+    return render(request, f"cases/case/{part}.html", context, status=status)
+
+
 def _case_page(
     request: AuthenticatedHttpRequest, case: Case, status: int = 200, **forms: Any
 ) -> HttpResponse:
+    """The summary and deadlines: the clock, what has happened, tasks, disputes, the request."""
     user = request.user
     access_record(user, kind=AccessKind.CASE, case=case, request=request)
     today = timezone.localdate()
-    data = selectors.case_page(case, today=today)
     allowed = allowed_actions(case, on=today)
     actions = _recorded_here(allowed)
+    exceptions_by_key: dict[str, list[Any]] = {}
+    for exception in case.deadline_exceptions.all():  # prefetched by case_for_page
+        exceptions_by_key.setdefault(exception.deadline_key, []).append(exception)
     context = {
-        "case": case,
-        "page": data,
-        "deadlines": data.deadlines,
-        "events": data.events,
+        "deadlines": case_deadlines(case, today=today),
+        "page": {"exceptions_by_key": exceptions_by_key},
         "exceptable_keys": EXCEPTABLE_KEYS,
-        "may_work": _may(user, access.CASE_WORK, case),
         "may_reassign": _may(user, access.CASE_REASSIGN, case),
         "action_form": forms.get("action_form") or CaseActionForm(actions=actions),
         "task_form": forms.get("task_form")
         or CaseTaskForm(assignees=selectors.area_caseworkers(case.area_id)),
-        "reply_form": forms.get("reply_form") or MessageReplyForm(),
         "actions": actions,
         "actions_elsewhere": _done_elsewhere(case, allowed),
-        "disputable": any(e.kind in DISPUTABLE_EVENT_KINDS for e in data.events),
-        "today": today,
-        "advice_requests": advice_requests_for_case(case),
-        "plan": plan_of(case),
+        "tasks": selectors.case_tasks(case),
+        "disputes": selectors.case_disputes(case),
+        "disputable": selectors.case_has_disputable_decision(case, DISPUTABLE_EVENT_KINDS),
         "request_sections": request_answers_for_case(case, user),
     }
-    return render(request, "cases/case_detail.html", context, status=status)
+    return _case_part(request, case, "summary", context, status=status)
 
 
 @login_required
 def case_detail(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = selectors.case_for_page(request.user, reference)
     return _case_page(request, case)
+
+
+@login_required
+def case_plan(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    case = selectors.case_for_page(request.user, reference)
+    return _case_part(request, case, "plan", {"plan": plan_of(case)})
+
+
+@login_required
+def case_advice(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    case = selectors.case_for_page(request.user, reference)
+    return _case_part(request, case, "advice", {"advice_requests": advice_requests_for_case(case)})
+
+
+@login_required
+def case_panels(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    case = selectors.case_for_page(request.user, reference)
+    return _case_part(request, case, "panels", {"papers": selectors.case_panel_papers(case)})
+
+
+@login_required
+def case_documents(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    case = selectors.case_for_page(request.user, reference)
+    return _case_part(request, case, "documents", {"documents": selectors.case_documents(case)})
+
+
+def _messages_part(
+    request: AuthenticatedHttpRequest, case: Case, reply_form: MessageReplyForm | None = None
+) -> HttpResponse:
+    case_messages = selectors.case_messages(case)
+    return _case_part(
+        request,
+        case,
+        "messages",
+        {
+            "case_messages": case_messages,
+            "unread_from_family": sum(1 for m in case_messages if m.from_family and not m.read_at),
+            "reply_form": reply_form or MessageReplyForm(),
+        },
+    )
+
+
+@login_required
+def case_messages(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    """The messages with the family (GET); a reply to them (POST, for those who work the case)."""
+    if request.method == "POST":
+        return case_message_send(request, reference)
+    case = selectors.case_for_page(request.user, reference)
+    return _messages_part(request, case)
+
+
+@login_required
+def case_timeline(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    case = selectors.case_for_page(request.user, reference)
+    paginator = Paginator(selectors.case_events(case), TIMELINE_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    return _case_part(
+        request,
+        case,
+        "timeline",
+        {"events": list(page.object_list), "page": page, "query_string": ""},
+    )
 
 
 @login_required
@@ -322,8 +597,8 @@ def case_message_send(request: AuthenticatedHttpRequest, reference: str) -> Http
     if form.is_valid():
         case_message_reply(case=case, sender=request.user, body=form.cleaned_data["body"])
         messages.success(request, "Your message has been sent to the family.")
-        return redirect(reverse("casework:case_detail", args=[case.reference]) + "#messages")
-    return _case_page(request, case, reply_form=form)
+        return redirect("casework:case_messages", reference=case.reference)
+    return _messages_part(request, case, reply_form=form)
 
 
 # -- Deadline exceptions ------------------------------------------------------------------------
@@ -619,7 +894,8 @@ def reassign(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
             messages.success(
                 request, f"{case.reference} reassigned to {form.cleaned_data['caseworker']}."
             )
-            return redirect("casework:team")
+            # The manager goes on with the case they just moved.
+            return redirect("casework:case_detail", reference=case.reference)
     return render(request, "cases/reassign.html", {"case": case, "form": form})
 
 

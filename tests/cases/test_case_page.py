@@ -38,23 +38,73 @@ def _fill(case, n: int, author) -> None:
         Message.objects.create(case=case, sender=author, body=f"Message {i}", from_family=i % 2)
 
 
+# Every part: session, user, the case, its exceptions, the may-work check, the reader's team
+# and the access log record, the unread notifications count in the header; then its own lists.
+EVERY_PART = 8
+PART_QUERIES = {
+    # tasks, disputes, whether a decision may be disputed, the caseworkers of the area (the task
+    # form's choices), the request behind the case
+    "casework:case_detail": EVERY_PART + 5,
+    "casework:case_plan": EVERY_PART + 1,  # the plan
+    "casework:case_advice": EVERY_PART + 1,  # the advice requests
+    # the papers (with their agenda items, meetings and decisions when there are papers:
+    # tests/panels/test_case_panels_part.py)
+    "casework:case_panels": EVERY_PART + 1,
+    "casework:case_documents": EVERY_PART + 1,
+    "casework:case_messages": EVERY_PART + 1,
+    "casework:case_timeline": EVERY_PART + 2,  # the count and the page of events
+}
+
+
+@pytest.mark.parametrize("part", list(PART_QUERIES))
 @pytest.mark.parametrize("n", [5, 50])
-def test_case_page_runs_a_fixed_number_of_queries(
-    client, case, caseworker, n, django_assert_num_queries
+def test_each_part_of_the_case_page_runs_a_fixed_number_of_queries(
+    client, case, caseworker, n, part, django_assert_num_queries
 ):
     _fill(case, n, caseworker)
     client.force_login(caseworker)
-    # session, user, the case, may-work check, exceptions, messages, disputes, events, tasks,
-    # documents, caseworkers of the area (task form's choices)
-    # + the unread notifications count in the header, the advice requests, the plan and
-    # the request behind the case (shown under 'What the request said')
-    # + the access log's one INSERT (who read the record)
-    # + the messages sent to the family by email, text or post (issue 19)
-    with django_assert_num_queries(17):
-        response = client.get(_url(case))
+    with django_assert_num_queries(PART_QUERIES[part]):
+        response = client.get(_url(case, part))
     assert response.status_code == 200
     body = response.content.decode()
-    assert "Task 4" in body and "Doc 4" in body and "Message 4" in body and "Event 4" in body
+    shown = {
+        "casework:case_detail": "Task 4",
+        "casework:case_documents": "Doc 4",
+        "casework:case_messages": "Message 4",
+        "casework:case_timeline": "Event 4",
+    }
+    assert shown.get(part, case.child.full_name) in body
+
+
+@pytest.mark.parametrize("part", list(PART_QUERIES))
+def test_each_part_is_its_own_page_in_the_sub_navigation_and_logged(client, case, caseworker, part):
+    from ehcp_portal.audit.models import AccessRecord
+
+    client.force_login(caseworker)
+    body = client.get(_url(case, part)).content.decode()
+    current = re.findall(
+        r'<a class="moj-sub-navigation__link" href="([^"]+)" aria-current="page"', body
+    )
+    assert current == [_url(case, part)]
+    assert body.count('class="moj-sub-navigation__link"') == len(PART_QUERIES)
+    record = AccessRecord.objects.get(case_id=case.pk)
+    assert record.user == caseworker and record.object_ref  # which part was read
+
+
+@pytest.mark.parametrize("part", list(PART_QUERIES))
+@pytest.mark.parametrize("role", [Role.PARENT, Role.SCHOOL, Role.ADVICE_GIVER, Role.ELECTED_MEMBER])
+def test_each_part_is_404_for_roles_that_may_not_see_the_case(
+    client, case, user_of_role, part, role
+):
+    client.force_login(user_of_role(role))
+    assert client.get(_url(case, part)).status_code == 404
+
+
+@pytest.mark.parametrize("part", list(PART_QUERIES))
+def test_each_part_is_404_for_staff_of_another_area(client, case, user_of_role, part):
+    for role in (Role.CASEWORKER, Role.TEAM_MANAGER):
+        client.force_login(user_of_role(role))
+        assert client.get(_url(case, part)).status_code == 404
 
 
 def test_case_page_shows_deadlines_and_only_allowed_actions(client, case, caseworker):
@@ -162,14 +212,15 @@ def test_reply_to_the_family_marks_their_messages_read_and_notifies_them(client,
     parent = family_for(case)
     Message.objects.create(case=case, sender=parent, from_family=True, body="Any news?")
     client.force_login(caseworker)
-    assert "1 unread" in client.get(_url(case)).content.decode()
+    assert "1 unread" in client.get(_url(case, "casework:case_messages")).content.decode()
     response = client.post(_url(case, "casework:case_message_send"), {"body": "We are on it."})
     assert response.status_code == 302
+    assert response["Location"] == _url(case, "casework:case_messages")
     assert case.messages.filter(from_family=True, read_at__isnull=True).count() == 0
     reply = case.messages.get(from_family=False)
     assert reply.sender == caseworker and reply.body == "We are on it."
     assert Notification.objects.filter(recipient=parent, purpose="case_message").exists()
-    body = client.get(_url(case)).content.decode()
+    body = client.get(_url(case, "casework:case_messages")).content.decode()
     assert "We are on it." in body and "Any news?" in body
 
 
@@ -243,7 +294,7 @@ def test_timeline_shows_the_reasons_given(client, case, caseworker):
         data={"reason": "Covering long-term leave"},
     )
     client.force_login(caseworker)
-    body = client.get(_url(case)).content.decode()
+    body = client.get(_url(case, "casework:case_timeline")).content.decode()
     assert "Covering long-term leave" in body and "not shown to the family" in body
 
 
@@ -259,10 +310,9 @@ def test_caseworker_downloads_a_case_document_from_the_link_on_the_page(
     )
     _fill(case, 3, caseworker)
     client.force_login(caseworker)
-    # The links cost no query: the same as without documents (+ the access log's INSERT and
-    # the messages sent to the family).
-    with django_assert_num_queries(17):
-        body = client.get(_url(case)).content.decode()
+    # the links cost no query: same as without documents
+    with django_assert_num_queries(PART_QUERIES["casework:case_documents"]):
+        body = client.get(_url(case, "casework:case_documents")).content.decode()
     links = re.findall(r'<a class="govuk-link" href="([^"]+)">([^<]+)<', body)
     linked = {title: url for url, title in links}
     href = linked["Educational psychology report"]

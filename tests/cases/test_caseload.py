@@ -163,9 +163,9 @@ def test_fixed_query_count_whatever_the_caseload(
             **_due_in(i - 3),
         )
     client.force_login(caseworker)
-    # session, user, count, page of cases with their children, areas for the filter
-    # + the unread notifications count in the header
-    with django_assert_num_queries(6):
+    # session, user, count, page of cases with their children, areas for the filter,
+    # the saved filters + the unread notifications count in the header
+    with django_assert_num_queries(7):
         response = client.get(URL, {"q": "", "due": ["week", "overdue"]})
     assert response.status_code == 200
 

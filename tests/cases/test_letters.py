@@ -118,5 +118,5 @@ def test_cease_letter_says_the_plan_stays_during_an_appeal_and_is_listed_on_the_
     # 10 May 2026 is a Sunday: the last day moves to Monday 11 May (HESC r.12(2))
     assert "The last day to appeal is 11 May 2026" in text
     client.force_login(caseworker)
-    page = client.get(f"/cases/{case.reference}/").content.decode()
+    page = client.get(f"/cases/{case.reference}/documents/").content.decode()
     assert "Decision to cease to maintain the EHC plan (10 March 2026)" in page

@@ -91,7 +91,7 @@ def test_caseworker_sends_to_the_childs_school_and_its_staff_are_told(
     assert {n.recipient for n in told} == {senco, deputy}
     # The caseworker sees it on the case page like any other request.
     client.force_login(caseworker)
-    page = client.get(reverse("casework:case_detail", args=[assessing_case.reference]))
+    page = client.get(reverse("casework:case_advice", args=[assessing_case.reference]))
     body = page.content.decode()
     assert reverse("advice:detail", args=[request.public_id]) in body
     assert "Meadow Primary (school or setting)" in body

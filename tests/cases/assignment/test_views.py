@@ -91,7 +91,7 @@ def test_manager_overrides_with_a_reason(client, manager, assigned_case, make_wo
     assert assigned_case.caseworker == other
     page = client.get(reverse("assignment:case", args=[assigned_case.reference]))
     assert "Manager override: Speaks with the family" in page.content.decode()
-    timeline = client.get(reverse("casework:case_detail", args=[assigned_case.reference]))
+    timeline = client.get(reverse("casework:case_timeline", args=[assigned_case.reference]))
     assert "Speaks with the family" in timeline.content.decode()
 
 

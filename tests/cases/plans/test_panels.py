@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def test_case_page_panel_links_to_the_plan(client, drafting_case, plan, caseworker):
     client.force_login(caseworker)
-    html = client.get(reverse("casework:case_detail", args=[drafting_case.reference])).content
+    html = client.get(reverse("casework:case_plan", args=[drafting_case.reference])).content
     html = html.decode()
     assert "Being drafted" in html
     assert f"/cases/{drafting_case.reference}/plan/" in html
