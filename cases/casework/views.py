@@ -419,7 +419,6 @@ def _case_page(
 ) -> HttpResponse:
     """The summary and deadlines: the clock, what has happened, tasks, disputes, the request."""
     user = request.user
-    access_record(user, kind=AccessKind.CASE, case=case, request=request)
     today = timezone.localdate()
     allowed = allowed_actions(case, on=today)
     actions = _recorded_here(allowed)

@@ -239,7 +239,7 @@ def test_callbacks_record_delivery_and_a_failed_statutory_letter_raises_one_task
 
     # The caseworker sees what happened on the case page.
     client.force_login(caseworker)
-    page = client.get(reverse("casework:case_detail", args=[case.reference])).content.decode()
+    page = client.get(reverse("casework:case_messages", args=[case.reference])).content.decode()
     assert "Messages sent" in page
     assert "Delivered" in page and "Not delivered" in page and "Text message" in page
 

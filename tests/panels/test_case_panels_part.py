@@ -36,7 +36,7 @@ def test_the_panels_part_runs_a_fixed_number_of_queries(
     for i in range(n):
         on_agenda(make_meeting(on=timezone.localdate() + timedelta(days=i + 1)), case)
     client.force_login(caseworker)
-    # every part's 8 (tests/cases/test_case_page.py) + papers, agenda items, meetings, decisions
-    with django_assert_num_queries(8 + 4):
+    # every part's 7 (tests/cases/test_case_page.py) + papers, agenda items, meetings, decisions
+    with django_assert_num_queries(7 + 4):
         response = client.get(reverse("casework:case_panels", args=[case.reference]))
     assert response.status_code == 200
