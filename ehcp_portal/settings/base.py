@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "cases.advice",
     "cases.assignment",
     "cases.plans",
+    "cases.correspondence",
     "cases.casework",
     "families",
     "panels",
@@ -208,6 +209,15 @@ CELERY_BEAT_SCHEDULE["reporting-figures-refresh"] = {
     "schedule": crontab(hour=env.int("REPORTING_REFRESH_HOUR", default=2), minute=0),
 }
 REPORTING_SNAPSHOT_MAX_AGE_HOURS = env.int("REPORTING_SNAPSHOT_MAX_AGE_HOURS", default=26)
+# Letters and bulk sends still waiting (the broker or a worker was down) are asked for again.
+CELERY_BEAT_SCHEDULE["letters-drain"] = {
+    "task": "cases.correspondence.tasks.letter_jobs_drain_task",
+    "schedule": env.int("LETTERS_DRAIN_SECONDS", default=60),
+}
+CELERY_BEAT_SCHEDULE["bulk-letters-drain"] = {
+    "task": "cases.correspondence.tasks.bulk_sends_drain_task",
+    "schedule": env.int("BULK_LETTERS_DRAIN_SECONDS", default=5 * 60),
+}
 CELERY_BEAT_SCHEDULE["assignment-unassigned-sweep"] = {
     "task": "cases.assignment.tasks.unassigned_sweep",
     "schedule": env.int("ASSIGNMENT_SWEEP_SECONDS", default=60),

@@ -47,8 +47,9 @@ def test_case_page_runs_a_fixed_number_of_queries(
     # session, user, the case, may-work check, exceptions, messages, disputes, events, tasks,
     # documents, caseworkers of the area (task form's choices)
     # + the unread notifications count in the header, the advice requests, the plan and
-    # the request behind the case (shown under 'What the request said')
-    with django_assert_num_queries(15):
+    # the request behind the case (shown under 'What the request said'), and the letters the
+    # worker is making (the status line)
+    with django_assert_num_queries(16):
         response = client.get(_url(case))
     assert response.status_code == 200
     body = response.content.decode()
@@ -257,7 +258,7 @@ def test_caseworker_downloads_a_case_document_from_the_link_on_the_page(
     )
     _fill(case, 3, caseworker)
     client.force_login(caseworker)
-    with django_assert_num_queries(15):  # the links cost no query: same as without documents
+    with django_assert_num_queries(16):  # the links cost no query: same as without documents
         body = client.get(_url(case)).content.decode()
     links = re.findall(r'<a class="govuk-link" href="([^"]+)">([^<]+)<', body)
     linked = {title: url for url, title in links}
