@@ -22,7 +22,13 @@ PLACEHOLDERS: dict[str, str] = {
     "date": "the date of the letter",
 }
 
-_TOKEN = re.compile(r"\[\[\s*([^\]]*?)\s*\]\]|\{([^{}]*)\}|(\{\{|\}\}|\{%|%\}|[{}]|\[\[|\]\])")
+# Django's own template syntax first, so "{% ... %}" is refused as code, not read as a name.
+_TOKEN = re.compile(
+    r"(?P<code>\{\{|\}\}|\{%|%\}|\{#|#\})"
+    r"|\[\[\s*(?P<block>[^\]]*?)\s*\]\]"
+    r"|\{(?P<name>[^{}]*)\}"
+    r"|(?P<stray>[{}]|\[\[|\]\])"
+)
 
 
 class WordingInvalid(ValueError):
@@ -52,7 +58,8 @@ def wording_parse(text: str, *, blocks: Iterable[str], required: Iterable[str] =
     for match in _TOKEN.finditer(text):
         parts.append(Part("text", text[position : match.start()]))
         position = match.end()
-        block, name, stray = match.groups()
+        code, block, name, stray = match.groups()
+        stray = code or stray
         if block is not None:
             if block not in offered:
                 errors.append(
