@@ -295,7 +295,7 @@ def bulk_cohort_cases(bulk: BulkSend) -> QuerySet[Case]:
         from cases.advice.models import AdviceRequest
 
         waiting = AdviceRequest.objects.filter(
-            status__in=[AdviceRequest.Status.SENT, AdviceRequest.Status.REMINDED]
+            state__in=[AdviceRequest.State.SENT, AdviceRequest.State.REMINDED]
         ).values("case_id")
         cases = cases.filter(pk__in=waiting)
     return cases.order_by("pk")

@@ -4,6 +4,7 @@ often it is asked for, and a job the broker never heard of is picked up by the d
 
 from __future__ import annotations
 
+import contextlib
 import time
 from datetime import timedelta
 from unittest import mock
@@ -89,9 +90,9 @@ def test_the_drain_asks_again_for_a_job_the_broker_lost(
     from cases.correspondence.tasks import letter_job_make_task
 
     # The broker is down when the decision is recorded: the decision still stands.
-    with mock.patch.object(letter_job_make_task, "delay", side_effect=ConnectionError("down")):
-        with django_capture_on_commit_callbacks(execute=True):
-            assert _refuse(client, case).status_code == 302
+    down = mock.patch.object(letter_job_make_task, "delay", side_effect=ConnectionError("down"))
+    with down, django_capture_on_commit_callbacks(execute=True):
+        assert _refuse(client, case).status_code == 302
     job = LetterJob.objects.get(case=case)
     case.refresh_from_db()
     assert case.stage == Stage.NOT_ASSESSING and job.status == LetterJob.Status.WAITING
@@ -113,10 +114,8 @@ def test_a_letter_that_fails_to_render_is_retried_then_marked_failed(client, tea
         "cases.letters.decision_letter_pdf", side_effect=OSError("storage unavailable")
     ):
         for _ in range(services.LETTER_JOB_MAX_ATTEMPTS):
-            try:
+            with contextlib.suppress(OSError):
                 services.letter_job_make(job.pk)
-            except OSError:
-                pass
     job.refresh_from_db()
     assert job.status == LetterJob.Status.FAILED and "storage unavailable" in job.error
     page = client.get(reverse("casework:case_detail", args=[case.reference])).content.decode()

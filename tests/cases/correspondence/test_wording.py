@@ -8,7 +8,10 @@ import pytest
 from cases.correspondence.wording import WordingInvalid, wording_fill, wording_parse
 from cases.letters import LETTER_BLOCKS
 
-FULL = "Dear family,\n[[decision]]\nMore from us about {child}.\n[[next_steps]]\n[[rights]]\n[[contact]]"
+FULL = (
+    "Dear family,\n[[decision]]\nMore from us about {child}.\n"
+    "[[next_steps]]\n[[rights]]\n[[contact]]"
+)
 
 
 def test_text_and_blocks_come_out_in_the_council_s_order():
