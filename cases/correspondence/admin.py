@@ -26,7 +26,7 @@ class LetterTemplateForm(forms.ModelForm):
         fields = ["kind", "language", "title", "body", "signature"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         kind, language = data.get("kind"), data.get("language")
         if not kind or not language:
             return data

@@ -43,7 +43,9 @@ class BulkLetterForm(forms.Form):
 
     def __init__(self, *args: Any, settings: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["cohort_setting"].choices = [("", "Choose a school or setting"), *settings]
+        setting_field = self.fields["cohort_setting"]
+        assert isinstance(setting_field, forms.ChoiceField)
+        setting_field.choices = [("", "Choose a school or setting"), *settings]
         if not self.is_bound:
             today = timezone.localdate()
             self.initial.setdefault(

@@ -290,7 +290,7 @@ def bulk_cohort_cases(bulk: BulkSend) -> QuerySet[Case]:
     if bulk.cohort == BulkSend.Cohort.PHASE_TRANSFER:
         cases = cases.filter(phase_transfer_year=bulk.cohort_year)
     elif bulk.cohort == BulkSend.Cohort.SCHOOL:
-        cases = cases.filter(child__setting_id=bulk.cohort_setting_id)
+        cases = cases.filter(child__setting_id=bulk.cohort_setting_id or 0)
     else:
         from cases.advice.models import AdviceRequest
 

@@ -198,3 +198,21 @@ def test_the_progress_page_runs_a_fixed_number_of_queries(
         assert client.get(reverse("correspondence:bulk_detail", args=[bulk.pk])).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(reverse("correspondence:bulk_list")).status_code == 200
+
+
+def test_sending_to_5000_families_answers_at_once_and_makes_no_letter_in_the_request(
+    client, manager, team, school, django_assert_max_num_queries
+):
+    school_cohort(team, school, 5000)
+    client.force_login(manager)
+    data = {**LETTER, "cohort_setting": str(school.pk), "confirm": "1"}
+    client.get(reverse("correspondence:bulk_new"))  # the first request loads templates
+    started = time.monotonic()
+    with django_assert_max_num_queries(15):
+        response = client.post(reverse("correspondence:bulk_new"), data)
+    elapsed = time.monotonic() - started
+    assert response.status_code == 302
+    assert elapsed < 1.0, elapsed
+    bulk = BulkSend.objects.get()
+    assert bulk.total == 5000 and not BulkLetter.objects.exists()
+    assert not Document.objects.exists()
