@@ -122,8 +122,9 @@ def main() -> None:
     request_s = time.perf_counter() - started
     bulk = BulkSend.objects.latest("pk")
     assert response.status_code == 302, response.status_code
+    made = Document.objects.filter(case__area=area).count()
     print(f"the Send request: {request_s * 1000:.0f} ms (status {response.status_code}); "
-          f"{bulk.total} letters to send, {Document.objects.filter(case__area=area).count()} made")  # fmt: skip
+          f"{bulk.total} letters to send, {made} made")  # fmt: skip
 
     def sent() -> int:
         return BulkSend.objects.get(pk=bulk.pk).sent
@@ -164,7 +165,8 @@ def main() -> None:
           f"failed {bulk.failed}; {letters} letters, {events} timeline events, "
           f"{messages.filter(channel='in_app').count()} in-app and "
           f"{messages.filter(channel='email').count()} email messages; "
-          f"cases with two letters: {twice}; rows {BulkLetter.objects.filter(bulk=bulk).count()}")  # fmt: skip
+          f"cases with two letters: {twice}; "
+          f"rows {BulkLetter.objects.filter(bulk=bulk).count()}")  # fmt: skip
 
 
 if __name__ == "__main__":
