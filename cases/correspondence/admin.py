@@ -13,6 +13,7 @@ from django.urls import URLPattern, path
 
 from cases.correspondence.models import BulkSend, LetterJob, LetterTemplate
 from cases.correspondence.services import (
+    letter_jobs_retry,
     letter_template_check,
     letter_template_preview_pdf,
     letter_template_save,
@@ -132,6 +133,12 @@ class LetterJobAdmin(admin.ModelAdmin):
     list_display = ["case", "letter", "status", "attempts", "created_at", "made_at"]
     list_filter = ["status", "letter"]
     readonly_fields = [f.name for f in LetterJob._meta.fields]
+    actions = ["letters_try_again"]
+
+    @admin.action(description="Try again to make the selected letters that failed")
+    def letters_try_again(self, request: HttpRequest, queryset: Any) -> None:
+        count = letter_jobs_retry(job_ids=list(queryset.values_list("pk", flat=True)))
+        messages.info(request, f"{count} letter(s) handed to the worker again.")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

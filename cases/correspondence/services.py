@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -220,6 +221,16 @@ def letter_job_make(job_id: int) -> bool:
         raise
 
 
+def letter_jobs_retry(*, job_ids: list[int]) -> int:
+    """Hand failed letters to the worker again (the admin's action, once the cause is fixed)."""
+    failed = LetterJob.objects.filter(pk__in=job_ids, status=LetterJob.Status.FAILED)
+    retried = list(failed.values_list("pk", flat=True))
+    failed.update(status=LetterJob.Status.WAITING, attempts=0, error="")
+    for pk in retried:
+        transaction.on_commit(partial(_enqueue_letter_job, pk))
+    return len(retried)
+
+
 def letter_jobs_drain(*, now: Any = None) -> int:
     """Ask the worker again for every job still waiting (beat); returns how many."""
     now = now or timezone.now()
@@ -247,7 +258,7 @@ def letter_preview_case() -> Case:
         date_of_birth=today.replace(year=today.year - 9),
         home_language="English",
     )
-    return Case(reference="EHC-PREVIEW", child=child, received_on=today - timedelta(weeks=6))
+    return Case(reference="EHC-PREVIEW", child=child, received_on=today)
 
 
 def letter_template_preview_pdf(template: LetterTemplate) -> bytes:
@@ -301,6 +312,10 @@ def bulk_cohort_cases(bulk: BulkSend) -> QuerySet[Case]:
     return cases.order_by("pk")
 
 
+class BulkCohortEmpty(Exception):
+    """No open case is in the chosen cohort."""
+
+
 @transaction.atomic
 def bulk_send_create(
     *,
@@ -312,7 +327,8 @@ def bulk_send_create(
     title: str,
     body: str,
 ) -> BulkSend:
-    """Record the bulk send and hand it to the worker; the request does nothing per letter."""
+    """Record the bulk send and hand it to the worker; the request does nothing per letter.
+    Raises BulkCohortEmpty when no open case is in the cohort."""
     wording_parse(body, blocks=())
     bulk = BulkSend.objects.create(
         cohort=cohort,
@@ -324,6 +340,8 @@ def bulk_send_create(
         created_by=actor,
     )
     bulk.total = bulk_cohort_cases(bulk).count()
+    if bulk.total == 0:
+        raise BulkCohortEmpty
     bulk.save(update_fields=["total"])
     transaction.on_commit(lambda: _enqueue_bulk(bulk.pk))
     return bulk
@@ -339,21 +357,15 @@ def _enqueue_bulk(bulk_id: int) -> None:
 
 
 def bulk_letters_fill(bulk: BulkSend) -> int:
-    """One BulkLetter per case of the cohort, once (the unique key absorbs a rerun)."""
-    cases = bulk_cohort_cases(bulk).values_list("pk", flat=True)
-    sql, params = cases.query.sql_with_params()
-    # The cohort's SQL is Django's own compiled query with its values as parameters.
-    with connection.cursor() as cursor:
-        statement = (
-            "INSERT INTO correspondence_bulkletter (bulk_id, case_id, status, error) "  # noqa: S608
-            f"SELECT %s, ids.id, 'waiting', '' FROM ({sql}) AS ids(id) "
-            "ON CONFLICT (bulk_id, case_id) DO NOTHING"
-        )
-        cursor.execute(
-            statement,
-            [bulk.pk, *params],
-        )
-        return cursor.rowcount
+    """One BulkLetter per case of the cohort, once (the unique key absorbs a rerun). Returns how
+    many rows there were to write (new or already there)."""
+    case_ids = list(bulk_cohort_cases(bulk).values_list("pk", flat=True))
+    BulkLetter.objects.bulk_create(
+        [BulkLetter(bulk=bulk, case_id=pk) for pk in case_ids],
+        ignore_conflicts=True,
+        batch_size=1000,
+    )
+    return len(case_ids)
 
 
 def bulk_letter_context(bulk: BulkSend, case: Case) -> dict[str, Any]:
@@ -442,6 +454,8 @@ def bulk_send_run(bulk_id: int, *, chunk: int = 50) -> int:
     bulk = BulkSend.objects.get(pk=bulk_id)
     if bulk.status == BulkSend.Status.DONE:
         return 0
+    if connection.vendor != "postgresql":  # the embedded default: one worker, one writer
+        return _bulk_send_run_locked(bulk, chunk)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_BULK_LOCK_SPACE, bulk_id])
         if not cursor.fetchone()[0]:

@@ -77,20 +77,23 @@ def bulk_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = _bulk_form(request, area_id)
     if request.method == "POST" and form.is_valid():
         bulk = _unsaved_bulk(form, area_id, request.user)
-        count = services.bulk_cohort_cases(bulk).count()
-        if count == 0:
+        try:
+            if "confirm" in request.POST:
+                saved = services.bulk_send_create(
+                    actor=request.user,
+                    area_id=area_id,
+                    cohort=bulk.cohort,
+                    cohort_year=bulk.cohort_year,
+                    cohort_setting_id=bulk.cohort_setting_id,
+                    title=bulk.title,
+                    body=bulk.body,
+                )
+                return redirect("correspondence:bulk_detail", pk=saved.pk)
+            count = services.bulk_cohort_cases(bulk).count()
+            if count == 0:
+                raise services.BulkCohortEmpty
+        except services.BulkCohortEmpty:
             form.add_error("cohort", "No open cases are in this group: choose another")
-        elif "confirm" in request.POST:
-            saved = services.bulk_send_create(
-                actor=request.user,
-                area_id=area_id,
-                cohort=bulk.cohort,
-                cohort_year=bulk.cohort_year,
-                cohort_setting_id=bulk.cohort_setting_id,
-                title=bulk.title,
-                body=bulk.body,
-            )
-            return redirect("correspondence:bulk_detail", pk=saved.pk)
         else:
             return render(
                 request,

@@ -141,6 +141,11 @@ def test_an_empty_cohort_is_refused_on_the_page(client, manager, school):
     )
     assert response.status_code == 400
     assert "No open cases are in this group" in response.content.decode()
+    confirmed = client.post(
+        reverse("correspondence:bulk_new"),
+        {**LETTER, "cohort_setting": str(school.pk), "confirm": "1"},
+    )
+    assert confirmed.status_code == 400 and not BulkSend.objects.exists()
 
 
 @pytest.mark.parametrize(

@@ -121,6 +121,11 @@ def test_a_letter_that_fails_to_render_is_retried_then_marked_failed(client, tea
     page = client.get(reverse("casework:case_detail", args=[case.reference])).content.decode()
     assert "The decision letter could not be made" in page
 
+    # Once the cause is fixed, the administrator tries again and the letter is made.
+    assert services.letter_jobs_retry(job_ids=[job.pk]) == 1
+    assert letters_made_by_worker() == 1
+    assert Document.objects.filter(case=case, kind=Document.Kind.LETTER).count() == 1
+
 
 def test_the_status_of_another_area_s_case_is_not_found(client, team, caseworker):
     case = CaseFactory(team=team, caseworker=caseworker)
@@ -132,3 +137,40 @@ def test_the_status_of_another_area_s_case_is_not_found(client, team, caseworker
         assert client.get(url).status_code == 404
     client.logout()
     assert client.get(url).status_code == 302  # to sign in
+
+
+def test_two_workers_asked_for_the_same_letter_at_once_make_one(transactional_db):
+    import threading
+
+    from django.db import connection
+
+    from cases.workflow import case_transition_record
+
+    case = CaseFactory(stage=Stage.DECIDING_ASSESS)
+    family_for(case)
+    case_transition_record(
+        case=case,
+        action="refuse_to_assess",
+        actor=None,
+        reasons="Needs are met through SEN support.",
+        letter_later=True,
+    )
+    job = LetterJob.objects.get(case=case)
+    barrier = threading.Barrier(2)
+    results: list[bool] = []
+
+    def worker() -> None:
+        try:
+            barrier.wait()
+            results.append(services.letter_job_make(job.pk))
+        finally:
+            connection.close()  # each thread is its own database session
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [False, True]
+    assert Document.objects.filter(case=case, kind=Document.Kind.LETTER).count() == 1
+    assert Notification.objects.filter(case=case, purpose="decision_letter").count() == 2
