@@ -12,6 +12,7 @@ Document so it appears in the family's tracker.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -156,6 +157,53 @@ def letter_dates(decision_on: date) -> dict[str, date]:
     }
 
 
+# The portal's statutory blocks of every letter, in their default order. A council's own wording
+# (the correspondence app) places its text around them and may not leave any out: they carry the
+# decision and its reasons, the statutory dates (reg 10, 13) and the rights of mediation and
+# appeal with their dates (s.51-55, HESC r.20), and how to reach the council and SENDIASS.
+LETTER_BLOCKS: tuple[str, ...] = ("decision", "next_steps", "rights", "contact")
+
+
+@dataclass(frozen=True)
+class LetterWording:
+    """The council's own wording of one letter, already filled in for this case.
+
+    `parts` is the letter's body in order: ("text", the council's paragraphs) or ("block", one
+    of LETTER_BLOCKS), which the portal renders itself. `translation` is (language code,
+    language name, text in that language), printed before the English letter."""
+
+    template_id: int | None
+    title: str = ""
+    parts: tuple[tuple[str, str], ...] = ()
+    signature: str = ""
+    translation: tuple[str, str, str] | None = None
+
+
+# (case, letter, values for the council's placeholders) -> the council's wording, or None for
+# the portal's own. Registered by the correspondence app (a higher layer) in its ready().
+WordingProvider = Callable[[Case, str, dict[str, str]], LetterWording | None]
+_wording_provider: WordingProvider | None = None
+
+
+def register_wording_provider(provider: WordingProvider | None) -> None:
+    global _wording_provider
+    _wording_provider = provider
+
+
+def letter_placeholders(case: Case, decision_on: date) -> dict[str, str]:
+    """The values a council's wording may name, e.g. {child}: never a statutory date, which
+    only the portal's blocks give."""
+    caseworker = case.caseworker
+    return {
+        "child": case.child.first_name,
+        "child_full_name": case.child.full_name,
+        "reference": case.reference,
+        "council": CouncilProfile.current().name,
+        "caseworker": caseworker.get_full_name() if caseworker else "your caseworker",
+        "date": f"{decision_on:%-d %B %Y}",
+    }
+
+
 def letter_addressees(case: Case) -> list[User]:
     """The family members the letter is addressed to (read through the ORM: families is a
     higher layer)."""
@@ -173,6 +221,18 @@ def _upcoming(case: Case, text: LetterText, decision_on: date) -> list[str]:
     ]
 
 
+def _letter_parts(wording: LetterWording | None) -> list[tuple[str, str]]:
+    """The council's parts in its order, with any statutory block it lacks added at the end:
+    the admin refuses such a template, and the portal never relies on that alone."""
+    parts = [
+        (kind, value)
+        for kind, value in (wording.parts if wording else ())
+        if kind == "text" or value in LETTER_BLOCKS
+    ]
+    placed = {value for kind, value in parts if kind == "block"}
+    return parts + [("block", b) for b in LETTER_BLOCKS if b not in placed]
+
+
 def decision_letter_context(
     *,
     case: Case,
@@ -180,20 +240,26 @@ def decision_letter_context(
     decision_on: date,
     reasons: str,
     details: LetterDetails | None = None,
+    wording: LetterWording | None = None,
 ) -> dict[str, Any]:
+    """`wording`: the council's wording to use (a preview); the registered provider's when None."""
     text = LETTERS[letter]
     details = details or LetterDetails()
     child = case.child.first_name
     appeal = bool(text.appeal_subject) if details.appeal_rights is None else details.appeal_rights
     steps = [s.format(child=child) for s in text.next_steps]
+    if wording is None and _wording_provider is not None:
+        wording = _wording_provider(case, letter, letter_placeholders(case, decision_on))
     return {
+        "wording": wording,
+        "parts": _letter_parts(wording),
         "case": case,
         "child": case.child,
         "council": CouncilProfile.current(),
         "addressees": letter_addressees(case),
         "caseworker": case.caseworker,
         "site_url": settings.SITE_URL,
-        "title": details.heading or text.title,
+        "title": details.heading or (wording.title if wording and wording.title else text.title),
         "decision": text.decision.format(child=child),
         "details": details,
         "next_steps": [*details.next_steps, *steps],
@@ -211,9 +277,12 @@ def decision_letter_html(**kwargs: Any) -> str:
 
 
 def decision_letter_pdf(html: str) -> bytes:
+    """A tagged PDF (PDF/UA-1) in the letter's language, so a screen reader reads it in order."""
     import weasyprint
 
-    return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+        pdf_variant="pdf/ua-1"
+    )
 
 
 def decision_letter_title(letter: str, decision_on: date, details: LetterDetails | None) -> str:
@@ -230,13 +299,13 @@ def decision_letter_create(
     actor: User | None = None,
     details: LetterDetails | None = None,
     name: str = "",
-) -> Document:
+) -> IssuedLetter:
     """Render the letter and store it as a family-visible document on the case. Called by the
-    workflow (`cases.workflow.case_letter_send`), never directly by a caller of a decision."""
-    html = decision_letter_html(
+    workflow (`cases.workflow.case_letter_make`), never directly by a caller of a decision."""
+    context = decision_letter_context(
         case=case, letter=letter, decision_on=decision_on, reasons=reasons, details=details
     )
-    pdf = decision_letter_pdf(html)
+    pdf = decision_letter_pdf(render_to_string("cases/letters/decision.html", context))
     document = Document(
         case=case,
         kind=Document.Kind.LETTER,
@@ -249,4 +318,11 @@ def decision_letter_create(
     filename = name or f"{case.reference}-{letter}-{decision_on:%Y%m%d}"
     document.file.save(f"{filename}.pdf", ContentFile(pdf), save=False)
     document.save()
-    return document
+    wording = context["wording"]
+    return IssuedLetter(document=document, template_id=wording.template_id if wording else None)
+
+
+@dataclass(frozen=True)
+class IssuedLetter:
+    document: Document
+    template_id: int | None  # the council's wording (its version) the letter used, if any

@@ -238,6 +238,7 @@ class LetterSent:
     letter: str
     document: Document
     event_key: str
+    template_id: int | None = None  # the council's wording (its version) the letter used
 
 
 # Called inside the decision's transaction with each letter sent (notifications registers one).
@@ -249,6 +250,29 @@ def register_after_letter(hook: Callable[[LetterSent], None]) -> None:
         _letter_hooks.append(hook)
 
 
+@dataclass(frozen=True)
+class LetterOrder:
+    """A decision letter still to be made: everything the worker needs, by id."""
+
+    case_id: int
+    letter: str
+    event_id: int
+    on: date
+    reasons: str
+    actor_id: int | None
+    details: LetterDetails | None
+
+
+# Where a letter is made later (the correspondence app's outbox: a row in this transaction, the
+# PDF in the worker). Without one, letters are made in the request.
+_letter_deferrer: Callable[[LetterOrder], None] | None = None
+
+
+def register_letter_deferrer(deferrer: Callable[[LetterOrder], None] | None) -> None:
+    global _letter_deferrer
+    _letter_deferrer = deferrer
+
+
 def case_letter_send(
     *,
     case: Case,
@@ -258,14 +282,47 @@ def case_letter_send(
     reasons: str,
     actor: User | None,
     details: LetterDetails | None = None,
-) -> Document:
+    later: bool = False,
+) -> Document | None:
     """The one path from a recorded decision to the family: the letter, then the hooks.
 
     `event` is the timeline event that recorded the decision; call inside its transaction.
+    With `later`, the letter is ordered in the same transaction and made by the worker (a PDF
+    takes seconds to render): nothing is returned, and the hooks run once it exists.
     """
     if letter not in LETTERS:
         raise TransitionRefused(f"There is no letter called '{letter}'.")
-    document = decision_letter_create(
+    if later and _letter_deferrer is not None:
+        _letter_deferrer(
+            LetterOrder(
+                case_id=case.pk,
+                letter=letter,
+                event_id=event.pk,
+                on=on,
+                reasons=reasons,
+                actor_id=actor.pk if actor is not None else None,
+                details=details,
+            )
+        )
+        return None
+    return case_letter_make(
+        case=case, letter=letter, event=event, on=on, reasons=reasons, actor=actor, details=details
+    )
+
+
+def case_letter_make(
+    *,
+    case: Case,
+    letter: str,
+    event: CaseEvent,
+    on: date,
+    reasons: str,
+    actor: User | None,
+    details: LetterDetails | None = None,
+) -> Document:
+    """Render the letter, store it on the case and call the after-letter hooks (the family's
+    notification, keyed by the decision event). Inside a transaction."""
+    issued = decision_letter_create(
         case=case,
         letter=letter,
         decision_on=on,
@@ -275,11 +332,15 @@ def case_letter_send(
         name=f"{case.reference}-{letter}-{on:%Y%m%d}-{event.pk}",
     )
     sent = LetterSent(
-        case=case, letter=letter, document=document, event_key=f"case:{case.pk}:decision:{event.pk}"
+        case=case,
+        letter=letter,
+        document=issued.document,
+        event_key=f"case:{case.pk}:decision:{event.pk}",
+        template_id=issued.template_id,
     )
     for hook in list(_letter_hooks):
         hook(sent)
-    return document
+    return issued.document
 
 
 # Actions another app carries out on its own page, because they need more than a date and
@@ -319,7 +380,7 @@ def allowed_actions(case: Case, *, on: date | None = None) -> list[Action]:
 class Transition:
     case: Case
     event: CaseEvent
-    letter: Document | None  # the decision letter the action produced
+    letter: Document | None  # the decision letter the action produced (None: made later)
     repeated: bool = False  # the same decision was already recorded: nothing was done again
 
 
@@ -375,6 +436,7 @@ def case_transition_record(
     reasons: str = "",
     data: dict[str, Any] | None = None,
     letter_details: LetterDetails | None = None,
+    letter_later: bool = False,
 ) -> Transition:
     """Carry out `action` on `case`, or raise TransitionRefused saying why not.
 
@@ -418,6 +480,7 @@ def case_transition_record(
             reasons=reasons,
             actor=actor,
             details=letter_details,
+            later=letter_later,
         )
     return Transition(case=case, event=event, letter=letter)
 

@@ -79,6 +79,10 @@ NAVIGATION[Role.DPO].append(("Retention", "governance:retention"))
 # elected members, so the link is offered to the members who sit on the board (see
 # `navigation_for`).
 NAVIGATION[Role.TEAM_MANAGER].insert(1, ("Performance", "reporting:dashboard"))
+# Bulk letters (cases.correspondence): a manager writes to a cohort of their area, the head of
+# service to the council's.
+NAVIGATION[Role.TEAM_MANAGER].append(("Bulk letters", "correspondence:bulk_list"))
+NAVIGATION[Role.HEAD_OF_SERVICE].append(("Bulk letters", "correspondence:bulk_list"))
 SCRUTINY_NAVIGATION: list[tuple[str, str]] = [("Service performance", "reporting:dashboard")]
 
 

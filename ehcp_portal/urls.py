@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("cases.advice.urls")),
     path("", include("cases.assignment.urls")),
     path("", include("cases.plans.urls")),
+    path("", include("cases.correspondence.urls")),
     path("", include("cases.members.urls")),
     path("", include("cases.reporting.urls")),
     path("", include("cases.sen2.urls")),

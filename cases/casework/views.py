@@ -59,6 +59,7 @@ from cases.casework.services import (
     tribunal_order_comply,
     tribunal_order_record,
 )
+from cases.correspondence.selectors import case_letter_jobs
 from cases.deadlines import LABELS, case_deadlines
 from cases.models import EXCEPTABLE_KEYS, Case
 from cases.plans.selectors import plan_of
@@ -439,6 +440,7 @@ def _case_page(
         "disputes": selectors.case_disputes(case),
         "disputable": selectors.case_has_disputable_decision(case, DISPUTABLE_EVENT_KINDS),
         "request_sections": request_answers_for_case(case, user),
+        "letter_jobs": case_letter_jobs(case),
     }
     return _case_part(request, case, "summary", context, status=status)
 
@@ -525,6 +527,8 @@ def case_action(request: AuthenticatedHttpRequest, reference: str) -> HttpRespon
                 actor=request.user,
                 on=form.cleaned_data["on"],
                 reasons=form.cleaned_data["reasons"],
+                # The PDF takes seconds: the worker makes it; the page says it is being prepared.
+                letter_later=True,
                 data=(
                     {"cease_reason": form.cleaned_data["cease_reason"]}
                     if form.cleaned_data["action"] == "cease"

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "cases.advice",
     "cases.assignment",
     "cases.plans",
+    "cases.correspondence",
     "cases.casework",
     "families",
     "panels",
@@ -264,6 +265,15 @@ WEBHOOK_DRAIN_BUDGET_SECONDS = env.int("WEBHOOK_DRAIN_BUDGET_SECONDS", default=1
 CELERY_BEAT_SCHEDULE["webhooks-drain"] = {
     "task": "cases.events.tasks.webhooks_drain",
     "schedule": WEBHOOK_DRAIN_SECONDS,
+}
+# Letters and bulk sends still waiting (the broker or a worker was down) are asked for again.
+CELERY_BEAT_SCHEDULE["letters-drain"] = {
+    "task": "cases.correspondence.tasks.letter_jobs_drain_task",
+    "schedule": env.int("LETTERS_DRAIN_SECONDS", default=60),
+}
+CELERY_BEAT_SCHEDULE["bulk-letters-drain"] = {
+    "task": "cases.correspondence.tasks.bulk_sends_drain_task",
+    "schedule": env.int("BULK_LETTERS_DRAIN_SECONDS", default=5 * 60),
 }
 CELERY_BEAT_SCHEDULE["assignment-unassigned-sweep"] = {
     "task": "cases.assignment.tasks.unassigned_sweep",

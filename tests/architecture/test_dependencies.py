@@ -23,6 +23,7 @@ LAYERS: list[set[str]] = [
     {"families"},  # children, families, consent; the front door and the family's tracker
     {"advice", "assignment"},  # advice requests; caseworker assignment and priority
     {"plans"},  # the EHC plan, consultations, reviews
+    {"correspondence"},  # the council's letter wording, letters made by the worker, bulk letters
     {"casework", "panels"},  # the caseworker's workbench and sweep; panels and decisions
     {"members"},  # elected members' enquiries: a separate context that only reads cases
     {"sen2"},  # the DfE SEN2 return: reads every app's facts, writes only corrections
@@ -49,6 +50,7 @@ APPS: list[tuple[str, str]] = [
     ("cases.reporting", "reporting"),
     ("cases.sen2", "sen2"),
     ("cases.plans", "plans"),
+    ("cases.correspondence", "correspondence"),
     ("cases", "cases"),
     ("families", "families"),
     ("panels", "panels"),

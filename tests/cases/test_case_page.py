@@ -43,8 +43,8 @@ def _fill(case, n: int, author) -> None:
 EVERY_PART = 7
 PART_QUERIES = {
     # tasks, disputes, whether a decision may be disputed, the caseworkers of the area (the task
-    # form's choices), the request behind the case
-    "casework:case_detail": EVERY_PART + 5,
+    # form's choices), the request behind the case, the letters the worker is making
+    "casework:case_detail": EVERY_PART + 6,
     "casework:case_plan": EVERY_PART + 1,  # the plan
     "casework:case_advice": EVERY_PART + 1,  # the advice requests
     # the papers (with their agenda items, meetings and decisions when there are papers:

@@ -12,6 +12,7 @@ from cases.models import Document, Stage
 from ehcp_portal.accounts.models import Role
 from notifications.models import Notification
 from tests.factories import CaseFactory, UserFactory, family_for
+from tests.letters import letters_made_by_worker
 from tests.panels.test_concurrency import race
 
 REASONS = "Amira is making good progress with the support her school already gives."
@@ -42,5 +43,6 @@ def test_two_sessions_refusing_to_assess_at_once_record_one_decision(team, casew
     case.refresh_from_db()
     assert case.stage == Stage.NOT_ASSESSING
     assert case.events.filter(kind="refuse_to_assess").count() == 1
+    letters_made_by_worker()
     assert Document.objects.filter(case=case, kind=Document.Kind.LETTER).count() == 1
     assert Notification.objects.filter(recipient=parent, channel="email").count() == 1

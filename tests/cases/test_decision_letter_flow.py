@@ -14,13 +14,15 @@ from pypdf import PdfReader
 from cases.models import CouncilProfile, Document, Stage
 from notifications.models import Notification
 from tests.factories import CaseFactory, family_for
+from tests.letters import letters_made_by_worker
 
 REASONS = "Amira is making good progress with the support her school already gives."
 
 
 def _post_decision(client, case, action: str, reasons: str = REASONS):
+    """Record the decision on the case page, then let the worker make its letter."""
     today = timezone.localdate()
-    return client.post(
+    response = client.post(
         reverse("casework:case_action", args=[case.reference]),
         {
             "action": action,
@@ -30,6 +32,8 @@ def _post_decision(client, case, action: str, reasons: str = REASONS):
             "reasons": reasons,
         },
     )
+    letters_made_by_worker()
+    return response
 
 
 def _pdf_text(document: Document) -> str:
