@@ -88,6 +88,15 @@ NOT_REACHED: dict[str, str] = {
     "governance/subject-access/bundles/<uuid:public_id>/download/": NEEDS
     + "a subject access bundle",
     "governance/subject-access/bundles/<uuid:public_id>/status/": NEEDS + "a subject access bundle",
+    "caseload/filters/<int:filter_id>/remove/": NEEDS + "a saved filter; "
+    "tests/cases/test_workbench.py",
+    "letters/bulk/<int:pk>/": NEEDS + "a bulk send; tests/cases/correspondence/test_bulk.py",
+    "letters/bulk/<int:pk>/status/": NEEDS + "a bulk send (polled by static JavaScript); "
+    "tests/cases/correspondence/test_bulk.py",
+    "letters/bulk/sample/": "posted by the bulk letter form's second button (the walk posts a "
+    "form to its own action); tests/cases/correspondence/test_bulk.py",
+    "letters/case/<str:reference>/status/": "JSON polled by static JavaScript while a letter is "
+    "made; tests/cases/correspondence/",
     "api/v1/events/": "a JSON feed for council systems, linked from no page; bad cursors and "
     "limits in tests/events/test_feed.py",
     "notifications/notify/callback/": "called by GOV.UK Notify with a bearer token, never "

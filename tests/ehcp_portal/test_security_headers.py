@@ -24,6 +24,7 @@ PDF_ONLY_TEMPLATES = {
     "panels/letters/_style.html",
     "governance/bundle_summary.html",
     "notifications/letter.html",
+    "correspondence/bulk_letter.html",
 }
 
 
