@@ -37,6 +37,8 @@ urlpatterns = [
     path("", include("cases.members.urls")),
     path("", include("cases.reporting.urls")),
     path("", include("cases.sen2.urls")),
+    # The integration API (/api/v1/, /api/schema/, /api/docs/) and the first API's old paths.
+    path("", include("cases.integrations.urls")),
     path("", include("families.urls")),
     path("panels/", include("panels.urls")),
     path("notifications/", include("notifications.urls")),

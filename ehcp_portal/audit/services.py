@@ -28,7 +28,7 @@ def organisation_of(user: User) -> str:
 
 
 def access_record(
-    user: User,
+    user: User | None,
     *,
     kind: AccessKind | str,
     case: Any = None,
@@ -36,7 +36,11 @@ def access_record(
     object_ref: str = "",
     request: HttpRequest | None = None,
     channel: Channel | str = Channel.WEB,
+    system: str = "",
+    system_organisation: str = "",
 ) -> AccessRecord:
+    """`user` is the person who read; a council system reading through the API has no person,
+    so it passes user=None and its own name (`system`) and organisation instead."""
     route = ""
     path = ""
     if request is not None:
@@ -45,9 +49,11 @@ def access_record(
         path = request.path[:500]
     return AccessRecord.objects.create(
         user=user,
-        user_name=user.get_full_name()[:150],
-        role=user.role,
-        organisation=organisation_of(user)[:200],
+        user_name=(user.get_full_name() if user is not None else system)[:150],
+        role=user.role if user is not None else "system",
+        organisation=(
+            organisation_of(user) if user is not None else system_organisation
+        )[:200],
         child_id=child_id if child_id is not None else getattr(case, "child_id", None),
         case_id=getattr(case, "pk", None),
         case_reference=str(getattr(case, "reference", ""))[:40],
@@ -56,4 +62,42 @@ def access_record(
         route=route[:120],
         path=path,
         channel=channel,
+    )
+
+
+def access_records_many(
+    user: User | None,
+    *,
+    cases: list[Any],
+    kind: AccessKind | str,
+    request: HttpRequest | None = None,
+    channel: Channel | str = Channel.WEB,
+    system: str = "",
+    system_organisation: str = "",
+) -> None:
+    """One line per case for a page that lists children's records (an API page of cases), in one
+    insert."""
+    if not cases:
+        return
+    match = getattr(request, "resolver_match", None) if request is not None else None
+    route = (match.view_name if match is not None else "")[:120]
+    path = request.path[:500] if request is not None else ""
+    name = (user.get_full_name() if user is not None else system)[:150]
+    role = user.role if user is not None else "system"
+    organisation = (organisation_of(user) if user is not None else system_organisation)[:200]
+    AccessRecord.objects.bulk_create(
+        AccessRecord(
+            user=user,
+            user_name=name,
+            role=role,
+            organisation=organisation,
+            child_id=case.child_id,
+            case_id=case.pk,
+            case_reference=str(case.reference)[:40],
+            kind=kind,
+            route=route,
+            path=path,
+            channel=channel,
+        )
+        for case in cases
     )
