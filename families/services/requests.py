@@ -229,7 +229,9 @@ def request_parent_invite(*, draft: RequestDraft, user: User) -> User:
             "own email address."
         )
     if draft.child_id is None:
-        child = _child_from_answers(cleaned, None)
+        numbers, _ = flow.cleaned_answers(draft, user, [flow.BY_SLUG["child-pupil-number"]])
+        known = child_known_by_upn(draft, {**cleaned, **numbers})
+        child = _child_from_answers(cleaned, known)
         child.setting = draft.setting
         child.save()
         draft.child = child

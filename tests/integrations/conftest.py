@@ -72,3 +72,13 @@ def manager_system(manager, api_client_for):
 @pytest.fixture
 def head_of_service(db):
     return UserFactory(role=Role.HEAD_OF_SERVICE)
+
+
+# Panels' fixtures, for a case with a panel decision.
+from tests.panels.conftest import (  # noqa: E402, F401
+    make_meeting,
+    make_paper,
+    on_agenda,
+    panel_types,
+    panellists,
+)
