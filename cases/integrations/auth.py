@@ -1,7 +1,8 @@
 """How a call to the API is let in: a council system by its bearer token
 (`ApiClientAuthentication`), a person by their browser session; what it may call
 (`scope_required`), how often (`ApiClientThrottle`), and which cases it reaches (`cases_for`:
-the owner's access policy, narrowed to the client's areas). Other apps' API views reuse these, e.g. the event feed:
+the owner's access policy, narrowed to the client's areas). Other apps' API views reuse these,
+e.g. the event feed:
 
     class EventFeed(APIView):
         permission_classes = [scope_required(Scope.EVENTS_READ)]

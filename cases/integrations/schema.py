@@ -44,11 +44,30 @@ READ_PROBLEMS = (400, 401, 403, 404, 429)
 WRITE_PROBLEMS = (400, 401, 403, 404, 409, 413, 415, 422, 429)
 
 
+def _scopes(generator: Any) -> dict[tuple[str, str], str]:
+    """(path, method) -> the scope its view requires, read from the view's permission class."""
+    found = {}
+    for path, _, method, callback in getattr(generator, "endpoints", None) or []:
+        for permission in getattr(callback.cls, "permission_classes", []):
+            scope = getattr(permission, "scope", "")
+            if scope:
+                found[(path, method.lower())] = scope
+    return found
+
+
 def problems_documented(result: dict[str, Any], generator: Any, **kwargs: Any) -> dict[str, Any]:
+    """Every operation: its problem responses, and the scope a client needs for it (also in
+    `x-required-scope`, read by the contract test)."""
     result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    scopes = _scopes(generator)
     ref = {"$ref": "#/components/schemas/Problem"}
-    for path_item in result.get("paths", {}).values():
+    for path, path_item in result.get("paths", {}).items():
         for method, operation in path_item.items():
+            scope = scopes.get((path, method))
+            if scope:
+                operation["x-required-scope"] = scope
+                note = f"A client needs the `{scope}` scope."
+                operation["description"] = f"{operation.get('description', '')}\n\n{note}".strip()
             codes = WRITE_PROBLEMS if method == "post" else READ_PROBLEMS
             responses = operation.setdefault("responses", {})
             for code in codes:

@@ -9,7 +9,8 @@ from cases.integrations import docs, views, views_write
 
 app_name = "integrations"
 
-REFERENCE = r"(?P<reference>[A-Za-z0-9-]{1,20})"
+# Any segment reaches the view, which answers a 404 problem for what it does not know.
+REFERENCE = r"(?P<reference>[^/]+)"
 
 urlpatterns = [
     # The first API's paths, kept for whoever bookmarked or scripted them: the list was of open
@@ -37,7 +38,7 @@ urlpatterns = [
         name="case_documents",
     ),
     re_path(
-        rf"^api/v1/cases/{REFERENCE}/documents/(?P<document>[0-9a-f-]{{36}})/$",
+        rf"^api/v1/cases/{REFERENCE}/documents/(?P<document>[^/]+)/$",
         views.DocumentDownload.as_view(),
         name="document_download",
     ),
@@ -59,7 +60,7 @@ urlpatterns = [
     ),
     re_path(rf"^api/v1/cases/{REFERENCE}/plan/$", views.CasePlan.as_view(), name="case_plan"),
     re_path(
-        rf"^api/v1/cases/{REFERENCE}/plan/versions/(?P<number>[0-9]{{1,9}})/$",
+        rf"^api/v1/cases/{REFERENCE}/plan/versions/(?P<number>[^/]+)/$",
         views.CasePlanVersion.as_view(),
         name="case_plan_version",
     ),
@@ -70,8 +71,8 @@ urlpatterns = [
     ),
     path("api/v1/requests/", views_write.RequestSubmit.as_view(), name="request_submit"),
     path("api/v1/advice-requests/", views.AdviceInbox.as_view(), name="advice_inbox"),
-    path(
-        "api/v1/advice-requests/<uuid:advice_request>/advice/",
+    re_path(
+        r"^api/v1/advice-requests/(?P<advice_request>[^/]+)/advice/$",
         views_write.AdviceRecord.as_view(),
         name="advice_record",
     ),

@@ -4,11 +4,12 @@ reference. Every read of a child's record is written to the access log (channel 
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -113,6 +114,19 @@ def case_in_reach(
     """The case if the caller may see it; 404 whether it does not exist or is out of reach."""
     reach = cases_for(request).select_related(*select).prefetch_related(*prefetch)
     return get_object_or_404(reach, reference=reference)
+
+
+def uuid_or_404(value: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise Http404("No such record") from None
+
+
+def number_or_404(value: str) -> int:
+    if not value.isascii() or not value.isdigit() or len(value) > 9:
+        raise Http404("No such version")
+    return int(value)
 
 
 REFERENCE = OpenApiParameter(
@@ -233,7 +247,7 @@ class DocumentDownload(APIView):
 
     def get(self, request: Request, reference: str, document: str) -> FileResponse:
         case = case_in_reach(request, reference)
-        found = get_object_or_404(_case_documents(request, case), public_id=document)
+        found = get_object_or_404(_case_documents(request, case), public_id=uuid_or_404(document))
         record_read(request, kind=AccessKind.DOCUMENT, case=case, object_ref=str(found.public_id))
         return FileResponse(
             found.file.open("rb"),
@@ -360,7 +374,7 @@ class CasePlanVersion(generics.RetrieveAPIView):
     def get_object(self) -> PlanVersion:
         case = case_in_reach(self.request, self.kwargs["reference"])
         version = get_object_or_404(
-            PlanVersion.objects.filter(plan__case=case), number=self.kwargs["number"]
+            PlanVersion.objects.filter(plan__case=case), number=number_or_404(self.kwargs["number"])
         )
         record_read(self.request, kind=AccessKind.PLAN, case=case, object_ref=f"v{version.number}")
         return version

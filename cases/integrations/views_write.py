@@ -25,6 +25,7 @@ from cases.integrations.auth import ApiClientThrottle, cases_for, client_of, sco
 from cases.integrations.idempotency import HEADER, idempotent
 from cases.integrations.models import Scope
 from cases.integrations.problems import Invalid, Unprocessable
+from cases.integrations.views import uuid_or_404
 from cases.models import Case
 from cases.plans.models import Placement
 from cases.pupil_numbers import upn_normalise, upn_problem
@@ -235,7 +236,7 @@ class AdviceRecord(APIView):
         area_ids = [a.pk for a in client.areas.all()] if client else []
         if area_ids:
             requests = requests.filter(case__area_id__in=area_ids)
-        return get_object_or_404(requests, public_id=public_id)
+        return get_object_or_404(requests, public_id=uuid_or_404(public_id))
 
     def _record(self, request: Request, found: AdviceRequest) -> Response:
         if hasattr(request.data, "lists"):

@@ -51,9 +51,7 @@ def access_record(
         user=user,
         user_name=(user.get_full_name() if user is not None else system)[:150],
         role=user.role if user is not None else "system",
-        organisation=(
-            organisation_of(user) if user is not None else system_organisation
-        )[:200],
+        organisation=(organisation_of(user) if user is not None else system_organisation)[:200],
         child_id=child_id if child_id is not None else getattr(case, "child_id", None),
         case_id=getattr(case, "pk", None),
         case_reference=str(getattr(case, "reference", ""))[:40],
