@@ -73,24 +73,25 @@ def world(db, in_process, team, caseworker, manager):
     return {"case": case, "advice": advice, "tokens": tokens}
 
 
-@pytest.mark.parametrize("scope", list(Scope))
 @SCHEMA.parametrize()
 @settings(
-    max_examples=3,
+    max_examples=4,
     deadline=None,
     suppress_health_check=list(HealthCheck),
     derandomize=True,
 )
-def test_the_api_keeps_its_contract(case, world, scope):
+def test_the_api_keeps_its_contract(case, world):
     required = case.operation.definition.raw.get("x-required-scope")
-    headers = {"Authorization": f"Bearer {world['tokens'][scope]}"}
+    assert required in Scope.values, case.operation.label  # every operation names its scope
     tries = [dict(case.path_parameters or {})]
     real = {"reference": world["case"].reference, "advice_request": str(world["advice"].public_id)}
     if case.path_parameters:
         tries.append({k: real.get(k, v) for k, v in case.path_parameters.items()})
-    for path_parameters in tries:
-        case.path_parameters = path_parameters
-        response = case.call(app=APP, headers=headers)
-        if required != scope:
-            assert response.status_code == 403, (case.operation.label, scope, response.text)
-        case.validate_response(response, checks=CHECKS)
+    for scope in Scope:
+        headers = {"Authorization": f"Bearer {world['tokens'][scope]}"}
+        for path_parameters in tries:
+            case.path_parameters = path_parameters
+            response = case.call(app=APP, headers=headers)
+            if required != scope:
+                assert response.status_code == 403, (case.operation.label, scope, response.text)
+            case.validate_response(response, checks=CHECKS)
