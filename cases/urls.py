@@ -1,4 +1,5 @@
-"""The case itself: its documents. The workbench pages are in cases.casework; the JSON API is\ncases.integrations."""
+"""The case itself: its documents. The workbench pages are in cases.casework; the JSON API is
+cases.integrations."""
 
 from django.urls import path
 

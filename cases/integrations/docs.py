@@ -58,6 +58,13 @@ def _fields(schema: dict[str, Any], node: Any) -> list[dict[str, str]]:
     ]
 
 
+def _first_schema(response: dict[str, Any]) -> Any:
+    contents: dict[str, Any] = response.get("content", {})
+    for content in contents.values():
+        return content.get("schema", {})
+    return {}
+
+
 def operations(schema: dict[str, Any]) -> list[dict[str, Any]]:
     found = []
     for path, item in schema.get("paths", {}).items():
@@ -65,8 +72,8 @@ def operations(schema: dict[str, Any]) -> list[dict[str, Any]]:
             op = item.get(method)
             if op is None:
                 continue
-            body = op.get("requestBody", {}).get("content", {})
-            body_type, body_schema = next(iter(body.items()), ("", {}))
+            body: dict[str, Any] = op.get("requestBody", {}).get("content", {})
+            body_type, body_schema = next(iter(body.items()), ("", {"schema": {}}))
             ok = [(code, r) for code, r in op.get("responses", {}).items() if code.startswith("2")]
             found.append(
                 {
@@ -87,14 +94,14 @@ def operations(schema: dict[str, Any]) -> list[dict[str, Any]]:
                         for p in op.get("parameters", [])
                     ],
                     "body_type": body_type,
-                    "body": _fields(schema, body_schema.get("schema", {})),
+                    "body": _fields(schema, body_schema["schema"]),
                     "ok": [
                         {
                             "code": code,
                             "description": r.get("description", ""),
                             "fields": _fields(
                                 schema,
-                                next(iter(r.get("content", {}).values()), {}).get("schema", {}),
+                                _first_schema(r),
                             ),
                         }
                         for code, r in ok

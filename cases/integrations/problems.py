@@ -130,7 +130,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         # The same words whether it does not exist or the caller may not know it exists.
         detail = "There is nothing here, or you may not see it."
     elif isinstance(exc, exceptions.Throttled):
-        detail = f"Too many requests. Try again in {exc.wait or 1:.0f} seconds."
+        wait = getattr(exc, "wait", None) or 1
+        detail = f"Too many requests. Try again in {wait:.0f} seconds."
     else:
         detail = str(getattr(exc, "detail", "")) or TITLES.get(code, "Error")
     response.data = problem(code, detail, errors)

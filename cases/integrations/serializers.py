@@ -24,7 +24,8 @@ class ProblemSerializer(serializers.Serializer):
     title = serializers.CharField()
     status = serializers.IntegerField()
     detail = serializers.CharField()
-    errors = serializers.DictField(
+    # DRF's metaclass moves declared fields out of the class; the stubs see Serializer.errors.
+    errors = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
         help_text="Problems by field: each a list of messages a person can act on.",
@@ -124,7 +125,8 @@ class DocumentSerializer(serializers.ModelSerializer):
         ]
 
     def get_download(self, document: Document) -> str:
-        return f"/api/v1/cases/{document.case.reference}/documents/{document.public_id}/"
+        reference = document.case.reference if document.case else ""
+        return f"/api/v1/cases/{reference}/documents/{document.public_id}/"
 
 
 class ChildSerializer(serializers.ModelSerializer):
@@ -237,7 +239,7 @@ class PlanSerializer(serializers.ModelSerializer):
         if not versions:
             return None
         latest = max(versions, key=lambda v: v.number)
-        return PlanVersionSerializer(latest).data  # type: ignore[return-value]
+        return PlanVersionSerializer(latest).data
 
 
 class PlacementSerializer(serializers.ModelSerializer):

@@ -252,7 +252,7 @@ class DocumentDownload(APIView):
         return FileResponse(
             found.file.open("rb"),
             as_attachment=True,
-            filename=found.file.name.rsplit("/", 1)[-1],
+            filename=(found.file.name or "document").rsplit("/", 1)[-1],
             content_type="application/octet-stream",
             headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"},
         )
