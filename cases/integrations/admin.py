@@ -1,5 +1,6 @@
 """Issuing API clients. The secret is shown once, on the page after saving; only its hash is
-kept, so a lost secret is replaced (the "issue a new secret" action), never recovered."""
+kept, so a lost secret is replaced (the "issue a new secret" action), never recovered. The
+idempotency records are not shown: they hold answers with children's data."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from cases.integrations.models import ApiClient, IdempotencyRecord, Scope
+from cases.integrations.models import ApiClient, Scope
 from cases.integrations.tokens import client_revoke, client_secret_issue
 
 
@@ -61,12 +62,3 @@ class ApiClientAdmin(admin.ModelAdmin):
         for client in queryset:
             token = client_secret_issue(client=client)
             messages.warning(request, f"New token for {client.name}: {token} — shown once.")
-
-
-@admin.register(IdempotencyRecord)
-class IdempotencyRecordAdmin(admin.ModelAdmin):
-    list_display = ["principal", "key", "method_path", "status_code", "created_at"]
-    readonly_fields = [f.name for f in IdempotencyRecord._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False

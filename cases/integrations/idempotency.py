@@ -12,9 +12,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -23,6 +25,7 @@ from cases.integrations.models import IdempotencyRecord
 from cases.integrations.problems import Invalid, Unprocessable
 
 HEADER = "Idempotency-Key"
+KEPT_FOR = timedelta(days=7)  # a retry comes within minutes; a week covers a system's outage
 REPLAYED = "Idempotent-Replayed"
 
 
@@ -96,3 +99,9 @@ def idempotent(write: Callable[[], Response], request: Request) -> Response:
         record.response_body = response.data
         record.save(update_fields=["status_code", "response_body"])
         return response
+
+
+def idempotency_records_prune(*, now: datetime | None = None) -> int:
+    cutoff = (now or timezone.now()) - KEPT_FOR
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

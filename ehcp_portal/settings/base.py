@@ -206,6 +206,10 @@ CELERY_BEAT_SCHEDULE["priorities-recompute"] = {
 }
 # The performance dashboard's figures, computed every night for the periods people look at
 # (cases.reporting); a snapshot older than this many hours is recomputed on its next view.
+CELERY_BEAT_SCHEDULE["idempotency-records-prune"] = {
+    "task": "cases.integrations.tasks.idempotency_records_prune",
+    "schedule": crontab(hour=3, minute=30),
+}
 CELERY_BEAT_SCHEDULE["reporting-figures-refresh"] = {
     "task": "cases.reporting.tasks.figures_refresh",
     "schedule": crontab(hour=env.int("REPORTING_REFRESH_HOUR", default=2), minute=0),

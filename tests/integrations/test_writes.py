@@ -275,3 +275,12 @@ def test_writes_need_their_scope_and_work_rights(case, api_client_for, user_of_r
         == 404
     )
     assert not IdempotencyRecord.objects.exists()
+
+
+def test_answers_kept_for_retries_are_forgotten_after_a_week(school_system):
+    from cases.integrations.idempotency import idempotency_records_prune
+
+    school_system.post("/api/v1/requests/", school_answers(), key="old")
+    assert idempotency_records_prune(now=timezone.now() + timedelta(days=6)) == 0
+    assert idempotency_records_prune(now=timezone.now() + timedelta(days=8)) == 1
+    assert not IdempotencyRecord.objects.exists()
