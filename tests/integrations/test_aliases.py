@@ -32,3 +32,20 @@ def test_api_needs_sign_in_and_says_so_in_problem_details(client, case):
     assert response.status_code in (401, 403)
     assert response["Content-Type"] == "application/problem+json"
     assert response.json()["detail"]
+
+
+def test_the_schema_is_valid_openapi_with_no_warnings(tmp_path):
+    from django.core.management import call_command
+
+    out = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
+    text = out.read_text()
+    assert "openapi: 3" in text and "/api/v1/cases/{reference}/" in text
+    assert text.count("x-required-scope") == 15
+
+
+def test_the_schema_and_docs_need_no_sign_in(client, db):
+    assert client.get("/api/schema/").status_code == 200
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 200
+    assert "Idempotency-Key" in docs.content.decode()
