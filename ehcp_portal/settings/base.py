@@ -34,7 +34,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",  # allauth's MFA pages need it (stack-notes)
     "rest_framework",
     "drf_spectacular",
-    "drf_spectacular_sidecar",
     "allauth",
     "allauth.account",
     "allauth.mfa",
