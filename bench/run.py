@@ -1,7 +1,7 @@
 """`make bench`: every benchmark in turn, each on its own PostgreSQL database (created if
 missing), so one run gives all the figures in bench/README.md side by side on one machine.
 
-    .venv/bin/python bench/run.py [caseload|assignment|sweep|reporting|seed|sen2 ...]
+    .venv/bin/python bench/run.py [caseload|assignment|sweep|reporting|seed|sen2|api ...]
 
 Seeding 100,000 cases takes about a minute and each benchmark seeds its own database only when
 it does not already hold the data, so a second run is quicker.
@@ -29,6 +29,7 @@ BENCHMARKS: dict[str, tuple[list[str], dict[str, str]]] = {
         {"BENCH_DATABASE_URL": f"{SERVER}/ehcp_bench_reporting"},
     ),
     "sen2": ([PYTHON, "bench/sen2.py"], {"DATABASE_URL": f"{SERVER}/ehcp_bench_sen2"}),
+    "api": ([PYTHON, "bench/api.py"], {"DATABASE_URL": f"{SERVER}/ehcp_bench_api"}),
 }
 
 

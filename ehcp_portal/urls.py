@@ -32,7 +32,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Each app keeps its own namespace; the public paths are unchanged (people bookmark them).
     path("", include("cases.urls")),
-    path("", include("cases.events.urls")),
     path("", include("cases.casework.urls")),
     path("", include("cases.advice.urls")),
     path("", include("cases.assignment.urls")),
@@ -41,6 +40,8 @@ urlpatterns = [
     path("", include("cases.members.urls")),
     path("", include("cases.reporting.urls")),
     path("", include("cases.sen2.urls")),
+    # The integration API (/api/v1/, /api/schema/, /api/docs/) and the first API's old paths.
+    path("", include("cases.integrations.urls")),
     path("", include("families.urls")),
     path("", include("ehcp_portal.audit.urls")),
     path("panels/", include("panels.urls")),

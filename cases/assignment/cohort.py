@@ -44,6 +44,7 @@ from cases.models import (
     Team,
 )
 from cases.postcodes import postcode_normalise
+from cases.pupil_numbers import upn_normalise, upn_problem
 from cases.selectors import areas_by_district, teams_by_area
 from cases.services import case_prepare
 from cases.statutory import school_year
@@ -59,6 +60,7 @@ COLUMNS = (
     "setting_urn",
     "looked_after",
     "needs",
+    "upn",
 )
 REQUIRED_COLUMNS = ("first_name", "last_name", "date_of_birth", "postcode")
 MAX_ROWS = 20000
@@ -204,6 +206,10 @@ def _validate(
     urn = raw.get("setting_urn", "")
     if urn and urn not in setting_ids:
         reasons.append(f"unknown setting URN {urn[:12]}")
+    upn = upn_normalise(raw.get("upn", ""))
+    problem = upn_problem(upn) if upn else None
+    if problem:
+        reasons.append(f"UPN {upn[:13]}: {problem}")
     if reasons:
         return None, reasons
     return (
@@ -216,6 +222,7 @@ def _validate(
             "looked_after": looked_after_text in YES,
             "needs": needs,
             "setting_id": setting_ids.get(urn) if urn else None,
+            "upn": upn,
         },
         [],
     )
@@ -244,6 +251,9 @@ class _Known:
     """What the database already knows about the file's children (for duplicates/continuity)."""
 
     child_ids: dict[tuple[str, str, date], int] = field(default_factory=dict)
+    # A UPN (check letter valid) with the same date of birth names the child even when the
+    # name is spelt differently in the file.
+    by_upn: dict[tuple[str, date], int] = field(default_factory=dict)
     open_reference: dict[int, str] = field(default_factory=dict)
     previous_workers: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
 
@@ -287,8 +297,15 @@ def _known_load(valid: list[tuple[RowResult, dict[str, Any]]]) -> _Known:
         known.child_ids.setdefault(
             _child_key(row["first_name"], row["last_name"], row["date_of_birth"]), row["pk"]
         )
+    upns = {p["upn"] for _, p in valid if p.get("upn")}
+    for pk, upn, born in (
+        Child.objects.filter(upn__in=upns, date_of_birth__in=dobs)
+        .order_by("pk")
+        .values_list("pk", "upn", "date_of_birth")
+    ):
+        known.by_upn.setdefault((upn, born), pk)
     for child_id, is_open, reference, worker_id in Case.objects.filter(
-        child_id__in=set(known.child_ids.values())
+        child_id__in=set(known.child_ids.values()) | set(known.by_upn.values())
     ).values_list("child_id", "is_open", "reference", "caseworker_id"):
         if is_open:
             known.open_reference[child_id] = reference
@@ -305,7 +322,8 @@ def _duplicates_reject(
     accepted: list[Accepted] = []
     for result, parsed in valid:
         k = _child_key(parsed["first_name"], parsed["last_name"], parsed["date_of_birth"])
-        child_id = known.child_ids.get(k)
+        by_upn = known.by_upn.get((parsed.get("upn", ""), parsed["date_of_birth"]))
+        child_id = by_upn if by_upn is not None else known.child_ids.get(k)
         if k in seen:
             result.reasons.append(f"duplicate child: same name and date of birth as row {seen[k]}")
         elif child_id is not None and child_id in known.open_reference:
@@ -329,6 +347,7 @@ def _children_place(accepted: list[Accepted], *, today: date) -> list[Child]:
             looked_after=p["looked_after"],
             setting_id=p["setting_id"],
             year_group=school_year(p["date_of_birth"], today),
+            upn=p.get("upn", ""),
         )
         for _, p, child_id in accepted
         if child_id is None

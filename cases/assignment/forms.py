@@ -182,7 +182,8 @@ class CohortUploadForm(forms.Form):
         label="Upload a CSV file of children",
         help_text=(
             "Columns: first_name, last_name, date_of_birth (YYYY-MM-DD), postcode, setting_urn, "
-            "looked_after (yes or no), needs (SEN2 codes separated by semicolons)."
+            "looked_after (yes or no), needs (SEN2 codes separated by semicolons), and if known "
+            "upn (the child's unique pupil number: a child already known by it is that child)."
         ),
         error_messages={"required": "Select a CSV file", "empty": "The selected file is empty"},
     )

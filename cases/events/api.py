@@ -71,6 +71,7 @@ class EventFeedQuerySerializer(serializers.Serializer):
 class EventFeedPageSerializer(serializers.Serializer):
     results = EventSerializer(many=True)
     next = serializers.CharField(allow_null=True)
+    resume = serializers.CharField(allow_null=True)
 
 
 def _signed_in_user(request: Request) -> User:

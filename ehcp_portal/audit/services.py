@@ -96,7 +96,7 @@ def _insert_sql(*, relaxed: bool) -> str:
 
 
 def access_record(
-    user: User,
+    user: User | None,
     *,
     kind: AccessKind | str,
     case: Any = None,
@@ -104,9 +104,13 @@ def access_record(
     object_ref: str = "",
     request: HttpRequest | None = None,
     channel: Channel | str = Channel.WEB,
+    system: str = "",
+    system_organisation: str = "",
 ) -> None:
     """Record that `user` read a child's record (`case`, or `child_id` for what belongs to the
-    child but has no case yet). Call once per read, after the access check passed.
+    child but has no case yet). Call once per read, after the access check passed. A council
+    system reading through the API has no person: it passes user=None with its own name
+    (`system`) and organisation.
 
     On PostgreSQL this is one INSERT and nothing else: no SELECT, no RETURNING."""
     if not settings.ACCESS_LOG_ENABLED:
@@ -116,7 +120,11 @@ def access_record(
         match = getattr(request, "resolver_match", None)
         route = match.view_name if match is not None else ""
         path = request.path
-    reader = (timezone.now(), user.pk, user.get_full_name()[:150], user.role[:20])
+    reader: tuple[datetime, int | None, str, str]
+    if user is None:
+        reader = (timezone.now(), None, system[:150], "system")
+    else:
+        reader = (timezone.now(), user.pk, user.get_full_name()[:150], user.role[:20])
     read = (
         child_id if child_id is not None else getattr(case, "child_id", None),
         getattr(case, "pk", None),
@@ -128,20 +136,58 @@ def access_record(
         str(channel)[:10],
     )
     if connection.vendor != "postgresql":  # the embedded demo (SQLite)
-        values = (*reader, organisation_of(user)[:200], *read)
+        organisation_text = organisation_of(user) if user is not None else system_organisation
+        values = (*reader, organisation_text[:200], *read)
         AccessRecord.objects.create(**dict(zip((n for n, _ in _COLUMNS), values, strict=True)))
         return
-    organisation = (
-        user.organisation,
-        user.setting_id,
-        user.team_id,
-        _organisation_otherwise(user),
+    organisation: tuple[str, int | None, int | None, str] = (
+        (user.organisation, user.setting_id, user.team_id, _organisation_otherwise(user))
+        if user is not None
+        else (system_organisation, None, None, "")
     )
     with connection.cursor() as cursor:
         cursor.execute(
             _insert_sql(relaxed=not connection.in_atomic_block),
             (*reader, *organisation, *read),
         )
+
+
+def access_records_many(
+    user: User | None,
+    *,
+    cases: list[Any],
+    kind: AccessKind | str,
+    request: HttpRequest | None = None,
+    channel: Channel | str = Channel.WEB,
+    system: str = "",
+    system_organisation: str = "",
+) -> None:
+    """One line per case for a page that lists children's records (an API page of cases), in one
+    insert."""
+    if not cases:
+        return
+    match = getattr(request, "resolver_match", None) if request is not None else None
+    route = (match.view_name if match is not None else "")[:120]
+    path = request.path[:500] if request is not None else ""
+    name = (user.get_full_name() if user is not None else system)[:150]
+    role = user.role if user is not None else "system"
+    organisation = (organisation_of(user) if user is not None else system_organisation)[:200]
+    AccessRecord.objects.bulk_create(
+        AccessRecord(
+            user=user,
+            user_name=name,
+            role=role,
+            organisation=organisation,
+            child_id=case.child_id,
+            case_id=case.pk,
+            case_reference=str(case.reference)[:40],
+            kind=kind,
+            route=route,
+            path=path,
+            channel=channel,
+        )
+        for case in cases
+    )
 
 
 @transaction.atomic

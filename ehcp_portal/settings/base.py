@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",  # allauth's MFA pages need it (stack-notes)
     "rest_framework",
+    "drf_spectacular",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "cases.sen2",
     "cases.reporting",
     "ehcp_portal.governance",
+    "cases.integrations",
 ]
 
 MIDDLEWARE = [
@@ -248,6 +250,10 @@ CELERY_BEAT_SCHEDULE["priorities-recompute"] = {
 }
 # The performance dashboard's figures, computed every night for the periods people look at
 # (cases.reporting); a snapshot older than this many hours is recomputed on its next view.
+CELERY_BEAT_SCHEDULE["idempotency-records-prune"] = {
+    "task": "cases.integrations.tasks.idempotency_records_prune",
+    "schedule": crontab(hour=3, minute=30),
+}
 CELERY_BEAT_SCHEDULE["reporting-figures-refresh"] = {
     "task": "cases.reporting.tasks.figures_refresh",
     "schedule": crontab(hour=env.int("REPORTING_REFRESH_HOUR", default=2), minute=0),
@@ -286,11 +292,41 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="EHCP portal <send@eh
 NOTIFY_API_KEY = env.str("NOTIFY_API_KEY", default="")
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # Council systems by their API client's bearer token; people by their browser session.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "cases.integrations.auth.ApiClientAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["cases.integrations.auth.ApiClientThrottle"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "ehcp_portal.api.exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Every 4xx as RFC 9457 problem details (cases/integrations/problems.py).
+    "EXCEPTION_HANDLER": "cases.integrations.problems.exception_handler",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "EHCP portal integration API",
+    "DESCRIPTION": (
+        "For the council's other systems: read cases, children, documents, advice, panel "
+        "decisions and plans; submit requests, record advice, placements and UPNs. A system "
+        "signs in with its API client's token (`Authorization: Bearer ehcp_...`); a person "
+        "with their browser session. Every 4xx is `application/problem+json` (RFC 9457). "
+        "See docs/api.md for a worked example."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "cases.integrations.schema.problems_documented",
+    ],
 }
 
 LOGGING = {

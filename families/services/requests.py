@@ -229,7 +229,9 @@ def request_parent_invite(*, draft: RequestDraft, user: User) -> User:
             "own email address."
         )
     if draft.child_id is None:
-        child = _child_from_answers(cleaned, None)
+        numbers, _ = flow.cleaned_answers(draft, user, [flow.BY_SLUG["child-pupil-number"]])
+        known = child_known_by_upn(draft, {**cleaned, **numbers})
+        child = _child_from_answers(cleaned, known)
         child.setting = draft.setting
         child.save()
         draft.child = child
@@ -314,6 +316,18 @@ def _problem_messages(draft: RequestDraft, problems: list[flow.Step]) -> list[st
     return [f"{step.title}: answer or correct this page" for step in problems]
 
 
+def child_known_by_upn(draft: RequestDraft, cleaned: dict[str, dict[str, Any]]) -> Child | None:
+    """The child the council already knows, when a school or caseworker gives their UPN (its
+    check letter already validated by the form) and the same date of birth: a second record
+    would split the child's history. Not for a family's own request: knowing a child's UPN and
+    birthday must never make someone a member of that child's family."""
+    upn = cleaned.get("child-pupil-number", {}).get("upn")
+    born = cleaned.get("child-dob", {}).get("date_of_birth")
+    if draft.route == RequestDraft.Route.FAMILY or not upn or born is None:
+        return None
+    return Child.objects.filter(upn=upn, date_of_birth=born).order_by("pk").first()
+
+
 @transaction.atomic
 def request_submit(*, draft: RequestDraft, user: User) -> tuple[Case, bool]:
     """Turn the draft into its case. Returns (case, created). A second submission of the same
@@ -354,7 +368,7 @@ def request_submit(*, draft: RequestDraft, user: User) -> tuple[Case, bool]:
         channel = cleaned["received"]["channel"]
         request_source = cleaned["received"]["request_source"]
 
-    child = _child_from_answers(cleaned, draft.child)
+    child = _child_from_answers(cleaned, draft.child or child_known_by_upn(draft, cleaned))
     if draft.route == RequestDraft.Route.SCHOOL:
         child.setting = draft.setting
     elif "setting" in cleaned:

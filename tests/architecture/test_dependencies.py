@@ -29,6 +29,7 @@ LAYERS: list[set[str]] = [
     {"sen2"},  # the DfE SEN2 return: reads every app's facts, writes only corrections
     {"reporting"},  # the performance dashboard: reads every app's figures, writes none of them
     {"governance"},  # subject access, retention, legal holds and pages: read every app
+    {"integrations"},  # the integration API: reads every app, writes through their services
     {"root"},  # URLs and the demo: the composition root
 ]
 
@@ -42,6 +43,7 @@ APPS: list[tuple[str, str]] = [
     ("ehcp_portal.context_processors", "root"),  # the header reads every app's counts
     ("ehcp_portal.governance", "governance"),
     ("ehcp_portal", "portal"),
+    ("cases.integrations", "integrations"),
     ("cases.advice", "advice"),
     ("cases.events", "events"),
     ("cases.assignment", "assignment"),

@@ -99,7 +99,7 @@ def test_every_reader_of_the_clock_says_excepted(client, excepted_case, casework
 
     # 3. The JSON API.
     client.force_login(caseworker)
-    detail = client.get(reverse("cases:api_case_detail", args=[case.reference])).json()
+    detail = client.get(f"/api/v1/cases/{case.reference}/").json()
     api = {d["key"]: d for d in detail["deadlines"]}
     assert api["final_plan"]["status"] == "excepted" and api["final_plan"]["excepted"]
     assert api["final_plan"]["exceptions"][0]["reason"] == ExceptionReason.ABSENCE

@@ -222,7 +222,7 @@ def test_api_answers_a_session_that_passed_the_challenge(client):
     case = CaseFactory(caseworker=worker, team=team)
     password_sign_in(client, worker)
     client.post(reverse("mfa_authenticate"), {"code": totp_code()})
-    response = client.get("/api/cases/")
+    response = client.get("/api/v1/cases/")
     assert response.status_code == 200
     assert case.reference in response.content.decode()
 

@@ -182,3 +182,28 @@ def test_received_date_is_today(team, make_worker):
     assert set(Case.objects.filter(route=Route.COHORT).values_list("received_on", flat=True)) == {
         timezone.localdate()
     }
+
+
+def test_a_upn_matches_a_known_child_and_a_wrong_check_letter_is_refused(team, make_worker):
+    make_worker(team)
+    d = team.area.postcode_districts[0]
+    known = ChildFactory(
+        first_name="Zainab", last_name="Rahman", date_of_birth=date(2016, 6, 1), upn="B201567815001"
+    )
+    header = "first_name,last_name,date_of_birth,postcode,setting_urn,looked_after,needs,upn\n"
+    text = header + (
+        f"Zaynab,Rahman,2016-06-01,{d} 1AA,,no,,b2015 6781 5001\n"  # another spelling, same UPN
+        f"Ben,Ode,2016-07-01,{d} 1AB,,no,,A201567815001\n"  # the check letter is wrong
+        f"Cara,Lee,2016-08-01,{d} 1AC,,no,,\n"  # no UPN: as before
+    )
+
+    record = cohort_import(rows=cohort_rows_read(text), filename="upn.csv")
+
+    statuses = [(r["status"], r["reasons"]) for r in record.report]
+    assert statuses[0] == ("created", [])
+    assert statuses[1][0] == "rejected" and "check letter" in statuses[1][1][0]
+    assert statuses[2] == ("created", [])
+    assert Case.objects.get(route=Route.COHORT, child=known)  # the known child, not a copy
+    assert Child.objects.filter(upn="B201567815001").count() == 1
+    again = cohort_import(rows=cohort_rows_read(text), filename="upn.csv")
+    assert "already has an open case" in again.report[0]["reasons"][0]
