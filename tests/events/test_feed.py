@@ -181,7 +181,8 @@ def test_a_caseworker_follows_only_the_cases_they_may_see(client, two_areas):
     hidden = client.get(FEED, {"case": south_case.reference})
     missing = client.get(FEED, {"case": "EHC-1999-000001"})
     assert hidden.status_code == missing.status_code == 404
-    assert hidden.json() == missing.json() == {"detail": "Not found."}
+    assert hidden.json() == missing.json()
+    assert missing.json()["status"] == 404
 
 
 def test_the_head_of_service_follows_every_area(client, two_areas):

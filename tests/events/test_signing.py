@@ -12,7 +12,7 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "api.md"
 
 
 def _documented_check():
-    section = DOCS.read_text().split("## Events and webhooks", 1)[1]
+    section = DOCS.read_text().split("## Events and webhooks", 1)[1].split("\n## ", 1)[0]
     (code,) = re.findall(r"```python\n(.*?)```", section, re.S)
     namespace: dict = {}
     exec(code, namespace)  # our own documentation, run to prove it is right

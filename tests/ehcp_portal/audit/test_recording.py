@@ -41,7 +41,7 @@ def test_the_case_page_records_the_caseworkers_read(client, case, caseworker):
 def test_a_refused_read_is_not_recorded(client, case, user_of_role):
     client.force_login(user_of_role(Role.CASEWORKER))  # a caseworker of another area
     assert client.get(reverse("casework:case_detail", args=[case.reference])).status_code == 404
-    assert client.get(reverse("cases:api_case_detail", args=[case.reference])).status_code == 404
+    assert client.get(reverse("integrations:case_detail", args=[case.reference])).status_code == 404
     assert not AccessRecord.objects.exists()
 
 
@@ -56,16 +56,18 @@ def test_the_family_reading_its_tracker_is_recorded(client, case):
 
 def test_the_api_detail_is_recorded_as_the_api_channel(client, case, caseworker):
     client.force_login(caseworker)
-    assert client.get(reverse("cases:api_case_detail", args=[case.reference])).status_code == 200
+    assert client.get(reverse("integrations:case_detail", args=[case.reference])).status_code == 200
     record = _only_record()
-    assert (record.kind, record.channel, record.route) == ("api", "api", "cases:api_case_detail")
+    assert (record.kind, record.channel, record.route) == ("api", "api", "integrations:case_detail")
     assert record.case_reference == case.reference
 
 
-def test_the_api_list_is_not_a_read_of_one_record(client, case, caseworker):
+def test_the_api_list_records_one_read_per_case_it_shows(client, case, caseworker):
+    # The API's case list names each child, so each case on the page is a read of its record.
     client.force_login(caseworker)
-    client.get(reverse("cases:api_case_list"))
-    assert not AccessRecord.objects.exists()
+    assert client.get(reverse("integrations:case_list")).status_code == 200
+    record = _only_record()
+    assert (record.case_reference, record.channel) == (case.reference, "api")
 
 
 def test_a_document_download_names_the_document(
