@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, F, Q, QuerySet
 
 from cases.assignment import rules
+from cases.assignment.facts import default_target_caseload
 from cases.assignment.models import AssignmentDecision, CaseworkerProfile, CohortImport
 from cases.models import Case
 from ehcp_portal.accounts.models import Role, User
@@ -82,7 +83,7 @@ def capacity_of(user: User) -> int:
     try:
         profile = user.assignment_profile
     except CaseworkerProfile.DoesNotExist:
-        return rules.caseworker_capacity(rules.DEFAULT_FTE, rules.DEFAULT_TARGET_CASELOAD)
+        return rules.caseworker_capacity(rules.DEFAULT_FTE, default_target_caseload())
     return profile.capacity
 
 
