@@ -644,7 +644,11 @@ def consultation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     named = selectors.named_plans_for_setting(request.user)[:50]
-    return render(request, "cases/plans/school_list.html", {"page": page, "named": named})
+    return render(
+        request,
+        "cases/plans/school_list.html",
+        {"page": page, "named": named, "today": timezone.localdate()},
+    )
 
 
 @login_required

@@ -289,6 +289,17 @@ def test_school_answers_its_consultation(client, draft, senco, django_assert_num
     assert str(consultation.annual_cost) == "4500.50"
 
 
+def test_a_consultation_past_its_answer_date_is_tagged_overdue(client, draft, senco):
+    consultation = draft.consultations.get()
+    client.force_login(senco)
+    page = client.get(reverse("plans:consultation_list")).content.decode()
+    assert 'govuk-tag--yellow">To do' in page and "Overdue" not in page
+    consultation.response_due = days_ago(1)
+    consultation.save(update_fields=["response_due"])
+    page = client.get(reverse("plans:consultation_list")).content.decode()
+    assert 'govuk-tag--red">Overdue' in page and "To do" not in page
+
+
 def test_school_of_another_setting_cannot_see_the_consultation(client, draft):
     consultation = draft.consultations.get()
     other = UserFactory(role=Role.SCHOOL, setting=SettingFactory())
