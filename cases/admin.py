@@ -73,7 +73,17 @@ class TeamAdmin(admin.ModelAdmin):
     list_display = ["name", "area", "manager"]
     list_filter = ["area"]
     search_fields = ["name"]
-    autocomplete_fields = ["manager"]
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        # A plain select of the team managers (a handful) instead of the autocomplete widget,
+        # whose combobox has no accessible name (axe: aria-input-field-name).
+        if db_field.name == "manager":
+            from ehcp_portal.accounts.models import Role, User
+
+            kwargs["queryset"] = User.objects.filter(
+                role=Role.TEAM_MANAGER, is_active=True
+            ).order_by("full_name")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class SettingForm(forms.ModelForm):
