@@ -106,6 +106,16 @@ class SettingForm(forms.ModelForm):
         model = Setting
         fields = ["needs_met", "resourced_provision_needs"]  # the admin's fieldsets add the rest
 
+    @staticmethod
+    def _in_sen2_order(codes: list[str]) -> list[str]:
+        return [code for code in SenNeed.values if code in codes]
+
+    def clean_needs_met(self) -> list[str]:
+        return self._in_sen2_order(self.cleaned_data.get("needs_met") or [])
+
+    def clean_resourced_provision_needs(self) -> list[str]:
+        return self._in_sen2_order(self.cleaned_data.get("resourced_provision_needs") or [])
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("resourced_provision_places") and not data.get("resourced_provision"):

@@ -42,11 +42,11 @@ def test_the_administrator_adds_a_school_with_the_needs_it_meets(admin_client):
     response = admin_client.post(reverse("admin:cases_setting_add"), _school(area))
     assert response.status_code == 302
     school = Setting.objects.get(name="Temple Newsam Primary", area=area)
-    assert school.needs_met == ["ASD", "SLCN"]
+    assert school.needs_met == ["SLCN", "ASD"]  # SEN2's order, whatever order they were ticked
     assert school.resourced_provision == "Autism resource base"
     assert (school.resourced_provision_needs, school.resourced_provision_places) == (["ASD"], 12)
     listing = admin_client.get(reverse("admin:cases_setting_changelist")).content.decode()
-    assert "Autistic spectrum disorder, Speech, language and communication needs" in listing
+    assert "Speech, language and communication needs, Autistic spectrum disorder" in listing
 
 
 def test_the_needs_are_checkboxes_in_words(admin_client):
