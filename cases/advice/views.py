@@ -24,6 +24,7 @@ from cases.advice.forms import (
 from cases.advice.models import AdviceRequest
 from cases.advice.selectors import (
     advice_addressee_choices,
+    advice_brief,
     advice_requests_addressed_to,
     advice_requests_for_case,
 )
@@ -119,6 +120,10 @@ def advice_request_detail(request: AuthenticatedHttpRequest, public_id: UUID) ->
             "case": advice_request.case,
             "attachments": list(advice_request.attachments.all()),
             "may_respond": may_respond,
+            # Staff have the whole case; the person asked sees what they need to assess.
+            "brief": (
+                None if request.user.role in advice_access.STAFF else advice_brief(advice_request)
+            ),
         },
     )
 
