@@ -166,6 +166,11 @@ class AdviceRequest(models.Model):
         return f"{self.get_source_display()} for {self.case_id}"
 
     @property
+    def in_words(self) -> str:
+        """ "medical", "educational psychology": the words that go before "advice"."""
+        return advice_in_words(self.source)
+
+    @property
     def is_open(self) -> bool:
         return self.state in self.OPEN_STATES
 

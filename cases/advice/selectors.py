@@ -167,3 +167,10 @@ def advice_brief(advice_request: AdviceRequest) -> AdviceBrief:
         evidence=evidence,
         evidence_consented=advice_request.source in advice_access.CONSENT_PARTY_FOR_SOURCE,
     )
+
+
+def advice_received_for_family(case_id: int) -> QuerySet[AdviceRequest]:
+    """The advice received on a case, which the family gets with the draft plan (one query)."""
+    return AdviceRequest.objects.filter(
+        case_id=case_id, state=AdviceRequest.State.RECEIVED
+    ).order_by("responded_on", "pk")

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cases.advice.selectors import advice_received_for_family
 from cases.documents import document_response
 from cases.models import Case, Document, SettingType
 from cases.plans import access as plans_access
@@ -603,6 +604,9 @@ def plan_family(request: AuthenticatedHttpRequest, reference: str) -> HttpRespon
         comments_until=comments_until,
         comments_open=comments_open,
         amending=amending,
+        advice_received=(
+            advice_received_for_family(case.pk) if case.draft_issued_on is not None else []
+        ),
     )
     return render(request, "cases/plans/family.html", context)
 

@@ -134,3 +134,53 @@ def test_the_page_runs_a_fixed_number_of_queries(client, world, django_assert_ma
     with django_assert_max_num_queries(16):
         page = client.get(reverse("advice:detail", args=[world["ep_request"].public_id]))
     assert page.content.decode().count("more-") == 3
+
+
+# --- the family's copies of the advice ---
+
+
+def test_the_family_downloads_the_advice_once_the_draft_is_sent(client, world):
+    import io
+
+    import pypdf
+
+    from cases.advice.models import AdviceRequest
+
+    AdviceRequest.objects.filter(pk=world["ep_request"].pk).update(
+        state=AdviceRequest.State.RECEIVED,
+        needs="Needs time to process spoken instructions.",
+        outcomes="Follows a two-step instruction.",
+        provision="Visual timetable.",
+        responded_on=timezone.localdate(),
+    )
+    case = world["case"]
+    url = reverse("advice:family_pdf", args=[case.reference, world["ep_request"].public_id])
+    client.force_login(world["parent"])
+    assert client.get(url).status_code == 404  # not sent to the family before the draft plan
+    case.draft_issued_on = timezone.localdate()
+    case.save(update_fields=["draft_issued_on"])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    reader = pypdf.PdfReader(io.BytesIO(response.content))
+    text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+    assert "Educational psychology advice" in text
+    assert "Needs time to process spoken instructions." in text
+    # Advice not yet received is not there.
+    pending = reverse("advice:family_pdf", args=[case.reference, world["health_request"].public_id])
+    assert client.get(pending).status_code == 404
+
+
+@pytest.mark.parametrize("role", [Role.PARENT, Role.SCHOOL, Role.ADVICE_GIVER, Role.PANEL_MEMBER])
+def test_no_one_else_gets_the_familys_advice_pdf(client, world, role, user_of_role):
+    from cases.advice.models import AdviceRequest
+
+    AdviceRequest.objects.filter(pk=world["ep_request"].pk).update(
+        state=AdviceRequest.State.RECEIVED, responded_on=timezone.localdate()
+    )
+    case = world["case"]
+    case.draft_issued_on = timezone.localdate()
+    case.save(update_fields=["draft_issued_on"])
+    client.force_login(user_of_role(role))
+    url = reverse("advice:family_pdf", args=[case.reference, world["ep_request"].public_id])
+    assert client.get(url).status_code == 404

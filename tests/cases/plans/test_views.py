@@ -487,3 +487,17 @@ def test_there_is_no_draft_pdf_while_the_plan_is_written_or_once_it_is_final(
     consultation_send(plan=plan, settings=[setting], actor=caseworker, on=days_ago(19))
     plan_issue_final(plan=plan, actor=caseworker, named_setting=setting)
     assert client.get(url).status_code == 404  # the final plan's own PDF replaces it
+
+
+def test_the_draft_plan_page_offers_the_advice_it_is_based_on(client, draft, family):
+    from tests.factories import AdviceRequestFactory
+
+    received = AdviceRequestFactory(
+        case=draft.case, source="health", state="received", responded_on=days_ago(10)
+    )
+    AdviceRequestFactory(case=draft.case, source="social_care")  # not received: not offered
+    client.force_login(family)
+    page = client.get(reverse("plans:family", args=[draft.case.reference])).content.decode()
+    url = reverse("advice:family_pdf", args=[draft.case.reference, received.public_id])
+    assert f'href="{url}">Medical advice (PDF)</a>' in page
+    assert "Social care advice" not in page
