@@ -117,7 +117,7 @@ class SettingForm(forms.ModelForm):
         return self._in_sen2_order(self.cleaned_data.get("resourced_provision_needs") or [])
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("resourced_provision_places") and not data.get("resourced_provision"):
             self.add_error(
                 "resourced_provision", "Enter the name of the resourced provision or SEN unit"
