@@ -20,6 +20,8 @@ install: $(VENV)/.installed
 
 # The embedded default: SQLite and a file-system broker, so a machine with only Python runs
 # the whole portal, with a real Celery worker and beat scheduler beside the web server.
+# Links in emails and letters (SITE_URL) follow PORT unless SITE_URL is set.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	$(BIN)/python manage.py migrate --no-input -v0
 	$(BIN)/python manage.py seed_demo --if-empty

@@ -80,6 +80,17 @@ class Setting(models.Model):
     needs_met = models.JSONField(default=list, blank=True, help_text="SEN2 need codes")
     capacity = models.PositiveIntegerField(default=0)
     places_taken = models.PositiveIntegerField(default=0)
+    # A resourced provision (or SEN unit) is a specialist base inside a mainstream school with
+    # its own places and the needs it is set up for; caseworkers consult it by name.
+    resourced_provision = models.CharField(
+        max_length=150,
+        blank=True,
+        help_text="For example: Autism resource base. Leave blank if the school has none.",
+    )
+    resourced_provision_needs = models.JSONField(
+        default=list, blank=True, help_text="SEN2 need codes the resourced provision is for"
+    )
+    resourced_provision_places = models.PositiveIntegerField(default=0)
     area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.SET_NULL)
     postcode = models.CharField(max_length=10, blank=True)
     email = models.EmailField(blank=True)
@@ -89,6 +100,10 @@ class Setting(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def needs_met_in_words(self) -> list[str]:
+        labels = dict(SenNeed.choices)
+        return [labels.get(code, code) for code in self.needs_met or []]
 
 
 class Stage(models.TextChoices):
@@ -436,12 +451,39 @@ class CouncilProfile(models.Model):
     designated_social_care_officer = models.CharField(
         "DSCO", max_length=1, blank=True, choices=sen2_codes.LA_OFFICER
     )
+    logo = models.ImageField(
+        upload_to="council/",
+        blank=True,
+        help_text="PNG or JPEG, up to 1 MB, shown at the top of letters",
+    )
+    # Used by assignment for a caseworker who has no assignment profile yet (full-time, at
+    # this caseload); cases.assignment.rules.caseworker_capacity is the one capacity model.
+    default_target_caseload = models.PositiveSmallIntegerField(
+        "Default caseload for a full-time caseworker",
+        default=40,
+        help_text="Open cases; used when a caseworker has no assignment profile",
+    )
 
     class Meta:
         verbose_name = "council profile"
 
     def __str__(self) -> str:
         return self.name
+
+    def logo_data_uri(self) -> str:
+        """The logo inline, for letters rendered to PDF (the file lives in private storage,
+        which has no public URL); "" when there is none or it cannot be read."""
+        if not self.logo:
+            return ""
+        import base64
+
+        try:
+            with self.logo.open("rb") as f:
+                data = f.read()
+        except OSError:
+            return ""
+        kind = "png" if data[:8] == b"\x89PNG\r\n\x1a\n" else "jpeg"
+        return f"data:image/{kind};base64,{base64.b64encode(data).decode()}"
 
     @classmethod
     def current(cls) -> CouncilProfile:

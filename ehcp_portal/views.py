@@ -66,3 +66,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
         },
         status=200 if healthy else 503,
     )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a GOV.UK page saying what to do (usually an old or signed-out page),
+    not Django's technical one; the API answers JSON like its other 4xx."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": "CSRF check failed: reload the page and try again"}, status=403
+        )
+    return render(request, "403_csrf.html", status=403)

@@ -10,6 +10,7 @@ import uuid
 from datetime import timedelta
 
 from allauth.account.adapter import get_adapter as get_account_adapter
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -286,7 +287,9 @@ def request_step(request: HttpRequest, draft_id: uuid.UUID, step: str) -> HttpRe
             "draft": draft,
             "step": page,
             "form": form,
-            "single": len(form.fields) == 1,
+            # A lone checkbox (the declaration) cannot be the page's heading: it gets an h1.
+            "single": len(form.fields) == 1
+            and not isinstance(next(iter(form.fields.values())), forms.BooleanField),
             "back_url": back,
             "back_to_check": back_to_check,
         },

@@ -6,9 +6,13 @@ case moves on and the family gets their letter.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 
+from cases.models import Stage
+from ehcp_portal.accounts.models import Discipline
 from panels.models import (
+    DECISION_FIELDS,
     AgendaItem,
     Decision,
     FundingBand,
@@ -19,11 +23,54 @@ from panels.models import (
 )
 
 
+class PanelTypeForm(forms.ModelForm):
+    """Checkbox lists for the list-valued settings an administrator picks from; the outcomes
+    (code, label, workflow action, letter text) stay structured JSON, validated by the model."""
+
+    required_disciplines = forms.MultipleChoiceField(
+        choices=Discipline.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Disciplines that must attend",
+        help_text="The panel is quorate only when someone from each of these is present.",
+    )
+    decision_fields = forms.MultipleChoiceField(
+        choices=list(DECISION_FIELDS.items()),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="What the decision records",
+    )
+    ready_stages = forms.MultipleChoiceField(
+        choices=Stage.choices,
+        widget=forms.CheckboxSelectMultiple,
+        label="Case stages at which a case can go on the agenda",
+        error_messages={"required": "Choose at least one case stage"},
+    )
+
+    class Meta:
+        model = PanelType
+        fields = [
+            "name",
+            "slug",
+            "description",
+            "required_disciplines",
+            "decision_fields",
+            "ready_stages",
+            "outcomes",
+            "active",
+        ]
+
+
 @admin.register(PanelType)
 class PanelTypeAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "required_disciplines", "decision_fields", "active"]
+    form = PanelTypeForm
+    list_display = ["name", "slug", "disciplines_in_words", "active"]
     list_filter = ["active"]
     prepopulated_fields = {"slug": ["name"]}
+
+    @admin.display(description="Disciplines that must attend")
+    def disciplines_in_words(self, obj: PanelType) -> str:
+        return ", ".join(obj.discipline_labels())
 
 
 @admin.register(FundingBand)

@@ -1,6 +1,8 @@
 """Panels in the demo council: a panel member per discipline (the education member signs in),
-and one published, upcoming meeting per panel type in the first area, chaired by the demo
-panel member, with every discipline seated and a few cases at the right stage."""
+and one published meeting per panel type in the first area, chaired by the demo panel member,
+with every discipline seated and a few cases at the right stage. The first (decision to
+assess) is today, so someone following the README can hold it and record a decision; the
+others are upcoming."""
 
 from __future__ import annotations
 
@@ -44,7 +46,7 @@ def build_panels(council: DemoCouncil, members: list[User]) -> None:
         meeting = Meeting.objects.create(
             panel_type=panel_type,
             area=area,
-            date=council.today + timedelta(days=7 + offset),
+            date=council.today if offset == 0 else council.today + timedelta(days=6 + offset),
             location="Merrion House, room 4 (and online)",
             chair=chair,
             status=Meeting.Status.PUBLISHED,

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, cast
 
 from django import forms
@@ -144,18 +145,27 @@ class DeclarationForm(forms.Form):
     )
 
 
-def setting_choices(preferred: Setting | None) -> list[tuple[Any, str]]:
-    """Every setting in a plain select (works without JavaScript), by area then name, with the
-    family's preference (s.38(2)(b)) first: a child may go to a school in any area."""
+def setting_choices(preferred: Setting | None, needs: Sequence[str] = ()) -> list[tuple[Any, str]]:
+    """Every setting in a plain select (works without JavaScript), with the family's preference
+    (s.38(2)(b)) first, then those that meet the most of the child's needs (the needs each
+    setting meets are configured in the admin), then by area and name: a child may go to a
+    school in any area."""
     choices: list[tuple[Any, str]] = [("", "Not named yet")]
     if preferred is not None:
         choices.append((preferred.pk, f"{preferred.name} (the family's preference)"))
-    settings = Setting.objects.select_related("area").order_by("area__name", "name")
-    choices += [
-        (s.pk, f"{s.name}, {s.area.name if s.area else 'no area'}")
-        for s in settings
-        if preferred is None or s.pk != preferred.pk
-    ]
+    wanted = set(needs)
+    settings = sorted(
+        Setting.objects.select_related("area").order_by("area__name", "name"),
+        key=lambda s: -len(wanted.intersection(s.needs_met or ())),
+    )
+    for s in settings:
+        if preferred is not None and s.pk == preferred.pk:
+            continue
+        label = f"{s.name}, {s.area.name if s.area else 'no area'}"
+        met = len(wanted.intersection(s.needs_met or ()))
+        if met:
+            label += f" (meets {met} of the child's {len(wanted)} needs)"
+        choices.append((s.pk, label))
     return choices
 
 
@@ -236,6 +246,7 @@ class DecisionForm(forms.Form):
         meeting: Meeting,
         items: list[Any],
         preferred_setting: Setting | None = None,
+        needs: Sequence[str] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -247,7 +258,7 @@ class DecisionForm(forms.Form):
         outcome = cast(forms.ChoiceField, self.fields["outcome"])
         outcome.choices = [(o["code"], o["label"]) for o in panel_type.outcomes]
         label_choices_with(self.fields["funding_band"], str)
-        self.fields["named_setting"].widget.choices = setting_choices(preferred_setting)
+        self.fields["named_setting"].widget.choices = setting_choices(preferred_setting, needs)
         if not panel_type.uses("funding_band"):
             del self.fields["funding_band"]
         if not panel_type.uses("setting"):

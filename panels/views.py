@@ -330,6 +330,7 @@ def decision_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         meeting=meeting,
         items=items,
         preferred_setting=preferred,
+        needs=current_item.case.needs if current_item else (),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -12,11 +12,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
 from cases.access import DOCUMENT, DOCUMENT_VIEW
-from cases.advice.models import AdviceRequest, AdviceTeam
+from cases.advice.models import AdviceRequest, AdviceSource, AdviceTeam
 from ehcp_portal import access
 from ehcp_portal.accounts.models import Role
 
@@ -81,5 +81,52 @@ def _own_advice_attachments(user: User) -> Q:
     )
 
 
+# The party a family consents to share their request's evidence with, for each kind of advice
+# (families.models.Consent). Advice with no matching party gets no evidence: only what the
+# family agreed to share leaves the council.
+CONSENT_PARTY_FOR_SOURCE: dict[str, str] = {
+    AdviceSource.EDUCATIONAL_PSYCHOLOGIST: "ep",
+    AdviceSource.HEALTH: "health",
+    AdviceSource.SOCIAL_CARE: "social_care",
+    AdviceSource.SETTING: "setting",
+}
+
+
+def consented_request_evidence(
+    *, user: User | None = None, advice_request_ids: list[int] | None = None
+) -> Q:
+    """Evidence documents sent with the family's request, for the advice requests addressed to
+    `user` (or the given ones) whose service the family consented to share with: an active
+    Consent for the child and the service's party (for a school, that school)."""
+    from families.models import Consent, RequestDraft
+
+    asked = AdviceRequest.objects.all()
+    if user is not None:
+        asked = asked.filter(_addressed_to(user))
+    if advice_request_ids is not None:
+        asked = asked.filter(pk__in=advice_request_ids)
+    consented = Q(pk__in=[])
+    for source, party in CONSENT_PARTY_FOR_SOURCE.items():
+        consent = Consent.objects.filter(
+            child_id=OuterRef("case__child_id"), party=party, revoked_at__isnull=True
+        )
+        if party == "setting":
+            consent = consent.filter(setting_id=OuterRef("setting_id"))
+        consented |= Q(source=source) & Q(Exists(consent))
+    cases = asked.filter(consented).values("case_id")
+    return Q(
+        pk__in=RequestDraft.documents.through.objects.filter(
+            requestdraft__case_id__in=cases
+        ).values("document_id")
+    )
+
+
+def _consented_evidence_for(user: User) -> Q:
+    if user.role in (*STAFF, Role.ADMIN):
+        return access.NOTHING  # staff see request evidence through the case
+    return consented_request_evidence(user=user)
+
+
 def register() -> None:
     access.rule_register(DOCUMENT, DOCUMENT_VIEW, _own_advice_attachments)
+    access.rule_register(DOCUMENT, DOCUMENT_VIEW, _consented_evidence_for)

@@ -30,6 +30,24 @@ class AdviceSource(models.TextChoices):
     OTHER = "other", "Other advice the council thinks appropriate (reg 6(1)(h))"
 
 
+# Each kind of advice as the words that go before "advice" in emails and the timeline, so a
+# sentence reads "your medical advice", never "your health: medical advice advice".
+ADVICE_IN_WORDS: dict[str, str] = {
+    AdviceSource.PARENT: "parent's or young person's",
+    AdviceSource.SETTING: "educational",
+    AdviceSource.EDUCATIONAL_PSYCHOLOGIST: "educational psychology",
+    AdviceSource.HEALTH: "medical",
+    AdviceSource.SOCIAL_CARE: "social care",
+    AdviceSource.PREPARATION_FOR_ADULTHOOD: "preparation for adulthood",
+    AdviceSource.SENSORY: "sensory (hearing or vision)",
+    AdviceSource.OTHER: "other",
+}
+
+
+def advice_in_words(source: str) -> str:
+    return ADVICE_IN_WORDS.get(source, "other")
+
+
 class AdviceTeam(models.Model):
     """A shared inbox for a service (e.g. "Educational Psychology Service"): any member may
     answer its requests, and its lead is told when one is overdue."""
@@ -146,6 +164,11 @@ class AdviceRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_source_display()} for {self.case_id}"
+
+    @property
+    def in_words(self) -> str:
+        """ "medical", "educational psychology": the words that go before "advice"."""
+        return advice_in_words(self.source)
 
     @property
     def is_open(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Case as SqlCase
@@ -9,7 +10,7 @@ from django.db.models import Exists, IntegerField, OuterRef, QuerySet, Value, Wh
 
 from cases.advice import access as advice_access
 from cases.advice.models import AdviceRequest, AdviceSource, AdviceTeam
-from cases.models import Setting
+from cases.models import Document, Setting
 from ehcp_portal.accounts.models import Role, User
 
 if TYPE_CHECKING:
@@ -90,3 +91,86 @@ def advice_received_for_plan(case: Case) -> list[AdviceRequest]:
         .prefetch_related("attachments")
         .order_by("source", "responded_on", "id")
     )
+
+
+@dataclass
+class FamilyContact:
+    name: str
+    relationship: str
+    email: str
+    phone: str
+
+
+@dataclass
+class AdviceBrief:
+    """What an advice giver needs to assess the child (reg 6), and nothing more."""
+
+    school: Setting | None
+    contacts: list[FamilyContact]
+    needs_description: str
+    support_in_place: str
+    evidence: list[Document]
+    evidence_consented: bool
+
+
+def advice_evidence(advice_request: AdviceRequest) -> list[Document]:
+    """The request's evidence the family consented to share with this advice giver's service;
+    the same documents the access policy lets them download (advice_access)."""
+    return list(
+        Document.objects.filter(
+            advice_access.consented_request_evidence(advice_request_ids=[advice_request.pk])
+        ).order_by("pk")
+    )
+
+
+def advice_brief(advice_request: AdviceRequest) -> AdviceBrief:
+    """In four queries: the family, the request's answers, the consent and its evidence."""
+    from families.models import FamilyMembership, RequestDraft
+
+    case = advice_request.case
+    child = case.child
+    family = (
+        FamilyMembership.objects.filter(
+            child_id=child.pk,
+            relationship__in=[
+                FamilyMembership.Relationship.PARENT,
+                FamilyMembership.Relationship.CARER,
+                FamilyMembership.Relationship.SELF,
+                FamilyMembership.Relationship.CORPORATE_PARENT,
+            ],
+        )
+        .select_related("user")
+        .order_by("pk")
+    )
+    contacts = [
+        FamilyContact(
+            name=m.user.get_full_name() or "",
+            relationship=m.get_relationship_display(),
+            # A phone-only account signs in with a placeholder address: not a way to reach them.
+            email="" if m.user.email.endswith(".invalid") else m.user.email,
+            phone=m.user.phone,
+        )
+        for m in family
+    ]
+    draft = RequestDraft.objects.filter(case_id=case.pk).only("answers").first()
+    answers = draft.answers if draft is not None else {}
+
+    def answer(slug: str, field: str) -> str:
+        return str(((answers.get(slug) or {}).get("data") or {}).get(field) or "")
+
+    evidence = advice_evidence(advice_request)
+    return AdviceBrief(
+        school=child.setting,
+        contacts=contacts,
+        needs_description=answer("needs-description", "needs_description"),
+        support_in_place=answer("support", "support_in_place"),
+        evidence=evidence,
+        evidence_consented=advice_request.source in advice_access.CONSENT_PARTY_FOR_SOURCE,
+    )
+
+
+def advice_received_for_family(case_id: int) -> QuerySet[AdviceRequest]:
+    """The advice received on a case, which the family gets with the draft plan (one query)."""
+    return AdviceRequest.objects.filter(
+        case_id=case_id, state=AdviceRequest.State.RECEIVED
+    ).order_by("responded_on", "pk")

@@ -15,7 +15,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.advice.models import AdviceRequest, AdviceSource, AdviceTeam, SignInLink
+from cases.advice.models import (
+    AdviceRequest,
+    AdviceSource,
+    AdviceTeam,
+    SignInLink,
+    advice_in_words,
+)
 from cases.events.models import EventType
 from cases.events.services import event_record
 from cases.models import Case, Document, Setting, Stage
@@ -149,7 +155,7 @@ def advice_requests_send(
     for r in created:
         context = {
             "reference": case.reference,
-            "source": r.get_source_display().split(" (")[0].lower(),
+            "source": advice_in_words(r.source),
             "due_date": f"{due:%-d %B %Y}",
         }
         for recipient in _recipients(r):
@@ -227,7 +233,7 @@ def advice_submit(
     r.save(
         update_fields=["needs", "outcomes", "provision", "state", "responded_by", "responded_on"]
     )
-    source = r.get_source_display().split(" (")[0]
+    source = advice_in_words(r.source).capitalize()
     for upload in files:
         document = Document.objects.create(
             case=r.case,
@@ -250,7 +256,11 @@ def advice_submit(
     _tell_caseworker(
         r,
         "advice_received",
-        {"reference": r.case.reference, "source": source.lower(), "responder": str(actor)},
+        {
+            "reference": r.case.reference,
+            "source": advice_in_words(r.source),
+            "responder": str(actor),
+        },
     )
     _settle_case(r.case_id)
     event_record(
@@ -287,7 +297,7 @@ def advice_decline(
     r.save(
         update_fields=["state", "decline_reason", "decline_detail", "responded_by", "responded_on"]
     )
-    source = r.get_source_display().split(" (")[0]
+    source = advice_in_words(r.source).capitalize()
     case_event_record(
         case=r.case,
         kind="advice_declined",
@@ -301,7 +311,7 @@ def advice_decline(
         "advice_declined",
         {
             "reference": r.case.reference,
-            "source": source.lower(),
+            "source": advice_in_words(r.source),
             "responder": str(actor),
             "reason": r.get_decline_reason_display(),
         },

@@ -10,6 +10,11 @@ urlpatterns = [
     path("advice/<uuid:public_id>/", views.advice_request_detail, name="detail"),
     path("advice/<uuid:public_id>/submit/", views.advice_request_submit, name="submit"),
     path("advice/<uuid:public_id>/decline/", views.advice_request_decline, name="decline"),
+    path(
+        "track/<str:reference>/advice/<uuid:public_id>.pdf",
+        views.advice_family_pdf,
+        name="family_pdf",
+    ),
     path("advice/sign-in/", views.sign_in_link_request, name="sign_in"),
     path("advice/sign-in/<str:token>/", views.sign_in_link_confirm, name="sign_in_use"),
 ]

@@ -10,8 +10,9 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cases.advice import access as advice_access
@@ -21,9 +22,10 @@ from cases.advice.forms import (
     AdviceSubmitForm,
     SignInLinkForm,
 )
-from cases.advice.models import AdviceRequest
+from cases.advice.models import AdviceRequest, advice_in_words
 from cases.advice.selectors import (
     advice_addressee_choices,
+    advice_brief,
     advice_requests_addressed_to,
     advice_requests_for_case,
 )
@@ -37,6 +39,8 @@ from cases.advice.services import (
     sign_in_link_peek,
     sign_in_link_use,
 )
+from cases.letters import decision_letter_pdf
+from cases.models import CouncilProfile
 from ehcp_portal import access
 from ehcp_portal.accounts.models import Role
 from ehcp_portal.accounts.signin import sign_in_with_link
@@ -119,6 +123,10 @@ def advice_request_detail(request: AuthenticatedHttpRequest, public_id: UUID) ->
             "case": advice_request.case,
             "attachments": list(advice_request.attachments.all()),
             "may_respond": may_respond,
+            # Staff have the whole case; the person asked sees what they need to assess.
+            "brief": (
+                None if request.user.role in advice_access.STAFF else advice_brief(advice_request)
+            ),
         },
     )
 
@@ -209,3 +217,42 @@ def sign_in_link_confirm(request: HttpRequest, token: str) -> HttpResponse:
     if sign_in_link_peek(token=token) is None:
         return render(request, "cases/advice/sign_in_invalid.html", status=410)
     return render(request, "cases/advice/sign_in_confirm.html", {})
+
+
+@login_required
+def advice_family_pdf(
+    request: AuthenticatedHttpRequest, reference: str, public_id: UUID
+) -> HttpResponse:
+    """A piece of advice the council received, as a PDF for the family, once it has been sent to
+    them with the draft plan (the advice and information obtained go with the draft: SEND Code
+    of Practice 9.77). Made on request, like the draft plan's PDF."""
+    case = access.case_or_404(request.user, reference, access.CASE_TRACK)
+    advice_request = (
+        AdviceRequest.objects.filter(
+            case=case, public_id=public_id, state=AdviceRequest.State.RECEIVED
+        ).first()
+        if case.draft_issued_on is not None
+        else None
+    )
+    if advice_request is None:
+        raise Http404("No such advice")
+    advice_request.case = case
+    title = f"{advice_in_words(advice_request.source).capitalize()} advice"
+    access_record(
+        request.user, kind=AccessKind.ADVICE, case=case, object_ref=title, request=request
+    )
+    html = render_to_string(
+        "cases/advice/advice_pdf.html",
+        {
+            "title": title,
+            "case": case,
+            "advice_request": advice_request,
+            "council": CouncilProfile.current().name,
+        },
+    )
+    response = HttpResponse(decision_letter_pdf(html), content_type="application/pdf")
+    filename = f"{case.reference}-{advice_request.source}-advice.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -15,6 +15,7 @@ from cases.assignment.models import (
     CohortImport,
     PriorityIndicator,
 )
+from ehcp_portal.admin_forms import LabelledListEditableMixin
 
 
 class CaseworkerProfileForm(forms.ModelForm):
@@ -62,13 +63,13 @@ class CaseworkerProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(AssignmentRule)
-class AssignmentRuleAdmin(admin.ModelAdmin):
+class AssignmentRuleAdmin(LabelledListEditableMixin, admin.ModelAdmin):
     list_display = ["key", "weight", "enabled", "hard"]
     list_editable = ["weight", "enabled", "hard"]
 
 
 @admin.register(PriorityIndicator)
-class PriorityIndicatorAdmin(admin.ModelAdmin):
+class PriorityIndicatorAdmin(LabelledListEditableMixin, admin.ModelAdmin):
     list_display = ["key", "weight", "enabled"]
     list_editable = ["weight", "enabled"]
 

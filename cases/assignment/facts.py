@@ -4,6 +4,7 @@ number of queries whatever the number of caseworkers."""
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -14,12 +15,19 @@ from django.utils import timezone
 
 from cases.assignment import rules
 from cases.assignment.models import AssignmentRule, PriorityIndicator
-from cases.models import Case
+from cases.models import Case, CouncilProfile
 from ehcp_portal.accounts.models import Role, User
 from families.models import FamilyMembership
 
 DEFAULT_FTE = rules.DEFAULT_FTE
 DEFAULT_TARGET = rules.DEFAULT_TARGET_CASELOAD
+
+
+def default_target_caseload() -> int:
+    """The council's caseload for a full-time caseworker with no assignment profile yet
+    (CouncilProfile, set in the admin); the code's default before the council sets one."""
+    configured = CouncilProfile.objects.values_list("default_target_caseload", flat=True).first()
+    return configured or DEFAULT_TARGET
 
 
 def assignment_rules_load() -> dict[str, rules.RuleSetting]:
@@ -47,7 +55,8 @@ def priority_weights_load() -> dict[str, int]:
 def candidates_load(
     *, area_ids: Iterable[int] | None = None, user_ids: Iterable[int] | None = None
 ) -> list[rules.Candidate]:
-    """Active caseworkers in a team, with their open-case counts, in ONE query."""
+    """Active caseworkers in a team, with their open-case counts, in ONE query (and one more
+    for the council's default caseload when a caseworker has no profile yet)."""
     qs = User.objects.filter(role=Role.CASEWORKER, is_active=True, team__isnull=False)
     if area_ids is not None:
         qs = qs.filter(team__area_id__in=list(area_ids))
@@ -77,6 +86,7 @@ def candidates_load(
         "assignment_profile__taking_new_cases",
     )
     out = []
+    default_target = functools.cache(default_target_caseload)  # read only if someone needs it
     for row in rows.order_by("pk"):
         has_profile = row["assignment_profile__target_caseload"] is not None
         out.append(
@@ -89,7 +99,7 @@ def candidates_load(
                 open_cases=row["open_cases"],
                 fte=float(row["assignment_profile__fte"]) if has_profile else DEFAULT_FTE,
                 target_caseload=(
-                    row["assignment_profile__target_caseload"] if has_profile else DEFAULT_TARGET
+                    row["assignment_profile__target_caseload"] if has_profile else default_target()
                 ),
                 specialisms=frozenset(row["assignment_profile__specialisms"] or ()),
                 languages=frozenset(

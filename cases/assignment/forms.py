@@ -9,7 +9,7 @@ from django.http import QueryDict
 from cases.assignment.cohort import CohortFileError, cohort_rows_read
 from cases.assignment.decisions import UNCHECKED
 from cases.assignment.models import CaseworkerProfile
-from cases.assignment.selectors import load_label, with_load
+from cases.assignment.selectors import default_target_once, load_label, with_load
 from cases.models import Area
 from ehcp_portal.accounts.models import Role, User
 
@@ -17,8 +17,20 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
 class CaseworkerChoiceField(forms.ModelChoiceField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # One read of the council's default caseload for the whole list of options.
+        self.default_target = default_target_once()
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+        field = super().__deepcopy__(memo)
+        field.default_target = default_target_once()
+        return field
+
     def label_from_instance(self, obj: User) -> str:
-        return load_label(obj) if hasattr(obj, "open_cases") else obj.get_full_name()
+        if not hasattr(obj, "open_cases"):
+            return obj.get_full_name()
+        return load_label(obj, self.default_target)
 
 
 def _area_caseworkers(area_id: int | None) -> QuerySet[User]:
@@ -97,7 +109,7 @@ class OverrideForm(_Clean):
 
 class PlacedCaseworkerField(CaseworkerChoiceField):
     def label_from_instance(self, obj: User) -> str:
-        return f"{obj.team.area if obj.team else 'No area'}: {load_label(obj)}"
+        return f"{obj.team.area if obj.team else 'No area'}: {load_label(obj, self.default_target)}"
 
 
 class PlaceForm(forms.Form):

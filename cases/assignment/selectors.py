@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 from django.db.models import Count, F, Q, QuerySet
 
 from cases.assignment import rules
+from cases.assignment.facts import default_target_caseload
 from cases.assignment.models import AssignmentDecision, CaseworkerProfile, CohortImport
 from cases.models import Case
 from ehcp_portal.accounts.models import Role, User
@@ -67,22 +71,29 @@ def area_caseworkers(*, area_id: int) -> QuerySet[User]:
     ).order_by("full_name", "pk")
 
 
-def load_label(user: User) -> str:
+def load_label(user: User, default_target: Callable[[], int] = default_target_caseload) -> str:
     """'Sam Lee – 38 of 40 open cases' for a caseworker from `with_load`; 'at capacity' when
     the rules would give them nothing more, so a manager choosing them knows it is an override."""
-    capacity = capacity_of(user)
+    capacity = capacity_of(user, default_target)
     open_cases = getattr(user, "open_cases", 0)
     label = f"{user.get_full_name()} – {open_cases} of {capacity} open cases"
     return label + (" (at capacity)" if open_cases >= capacity else "")
 
 
-def capacity_of(user: User) -> int:
+def default_target_once() -> Callable[[], int]:
+    """The council's default caseload, read at most once: pass it to `capacity_of` in a loop,
+    so a page of caseworkers with no profile costs one query, not one each."""
+    return functools.cache(default_target_caseload)
+
+
+def capacity_of(user: User, default_target: Callable[[], int] = default_target_caseload) -> int:
     """A caseworker's capacity by the one model (rules.caseworker_capacity), from their profile
-    loaded with `select_related("assignment_profile")`; no profile yet: the defaults."""
+    loaded with `select_related("assignment_profile")`; no profile yet: full time at the
+    council's default caseload (CouncilProfile)."""
     try:
         profile = user.assignment_profile
     except CaseworkerProfile.DoesNotExist:
-        return rules.caseworker_capacity(rules.DEFAULT_FTE, rules.DEFAULT_TARGET_CASELOAD)
+        return rules.caseworker_capacity(rules.DEFAULT_FTE, default_target())
     return profile.capacity
 
 

@@ -109,6 +109,7 @@ def assignment_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(selectors.unassigned_queue(area_id=area_id), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    default_target = selectors.default_target_once()
     return render(
         request,
         "cases/assignment/queue.html",
@@ -116,7 +117,7 @@ def assignment_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
             "page": page,
             "area": Area.objects.get(pk=area_id),
             "caseworkers": [
-                (cw, selectors.capacity_of(cw))
+                (cw, selectors.capacity_of(cw, default_target))
                 for cw in selectors.area_caseworkers(area_id=area_id)
             ],
         },

@@ -11,7 +11,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from cases.assignment.rules import load_percent
-from cases.assignment.selectors import capacity_of
+from cases.assignment.selectors import capacity_of, default_target_once
 from cases.casework.models import CaseTask, Dispute, SavedFilter
 from cases.deadlines import Deadline, case_deadlines
 from cases.models import Area, Case, CaseEvent, DeadlineException, Document, Message
@@ -298,13 +298,14 @@ def team_caseloads(area_id: int | None, *, today: date | None = None) -> list[Ca
         .order_by()
     }
     empty = {"n_open": 0, "n_risk": 0, "n_breach": 0}
+    default_target = default_target_once()
     return [
         CaseworkerLoad(
             caseworker=user,
             open_cases=counts.get(user.pk, empty)["n_open"],
             at_risk_this_week=counts.get(user.pk, empty)["n_risk"],
             breaches=counts.get(user.pk, empty)["n_breach"],
-            capacity=capacity_of(user),
+            capacity=capacity_of(user, default_target),
         )
         for user in area_caseworkers(area_id)
     ]

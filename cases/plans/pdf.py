@@ -77,6 +77,15 @@ def _write_pdf(html: str) -> bytes:
     return weasyprint.HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
 
 
+def plan_draft_pdf_render(*, plan: Plan, version: PlanVersion) -> bytes:
+    """The draft the family was sent, as the same PDF layout as the final plan (no dates of
+    issue or appeal: a draft gives no right of appeal)."""
+    html = render_to_string(
+        "cases/plans/plan_pdf.html", plan_context(plan=plan, version=version, issued_on=None)
+    )
+    return _write_pdf(html)
+
+
 def plan_pdf_render(*, plan: Plan, version: PlanVersion, issued_on: date) -> bytes:
     html = render_to_string(
         "cases/plans/plan_pdf.html", plan_context(plan=plan, version=version, issued_on=issued_on)

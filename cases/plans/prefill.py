@@ -39,9 +39,7 @@ def plan_sections_from_request(case: Case) -> dict[str, Any]:
     sections["A"]["text"] = " ".join(about)
     labels = dict(SenNeed.choices)
     for n, code in enumerate(case.needs or [], start=1):
-        sections["B"]["items"].append(
-            {"id": f"B{n}", "text": f"{labels.get(code, code)} ({code})", "code": code}
-        )
+        sections["B"]["items"].append({"id": f"B{n}", "text": labels.get(code, code), "code": code})
     # Advice documents that came with an advice request are listed with that advice (by
     # plan_prefill_from_advice); only files added to the case some other way are listed here.
     from cases.advice.models import AdviceRequest

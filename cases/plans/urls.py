@@ -36,6 +36,11 @@ urlpatterns = [
         name="review_detail",
     ),
     path("track/<str:reference>/plan/", views.plan_family, name="family"),
+    path(
+        "track/<str:reference>/plan/draft.pdf",
+        views.plan_family_draft_pdf,
+        name="family_draft_pdf",
+    ),
     path("track/<str:reference>/plan/respond/", views.plan_family_respond, name="family_respond"),
     path("school/consultations/", views.consultation_list, name="consultation_list"),
     path(

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cases.advice.selectors import advice_received_for_family
 from cases.documents import document_response
 from cases.models import Case, Document, SettingType
 from cases.plans import access as plans_access
@@ -47,7 +48,7 @@ from cases.plans.forms import (
     SectionTextForm,
 )
 from cases.plans.models import Consultation, Plan, Review
-from cases.plans.pdf import plan_context, plan_sections_for_display
+from cases.plans.pdf import plan_context, plan_draft_pdf_render, plan_sections_for_display
 from cases.plans.reviews import (
     review_chain,
     review_decide,
@@ -603,8 +604,36 @@ def plan_family(request: AuthenticatedHttpRequest, reference: str) -> HttpRespon
         comments_until=comments_until,
         comments_open=comments_open,
         amending=amending,
+        advice_received=(
+            advice_received_for_family(case.pk) if case.draft_issued_on is not None else []
+        ),
     )
     return render(request, "cases/plans/family.html", context)
+
+
+@login_required
+def plan_family_draft_pdf(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    """The draft plan the family is commenting on, as a PDF to keep, print or share. Made on
+    request (there is one draft at a time and it is read far less than it is written); the
+    final plan's PDF is made once when it is issued (plan_file)."""
+    plan = _family_plan(request, reference)
+    if plan.status != Plan.Status.DRAFT_ISSUED or plan.draft_version is None:
+        raise Http404("No draft open")
+    version = plan.versions.get(number=plan.draft_version)
+    access_record(
+        request.user,
+        kind=AccessKind.PLAN,
+        case=plan.case,
+        object_ref=f"Draft plan PDF, version {version.number}",
+        request=request,
+    )
+    pdf = plan_draft_pdf_render(plan=plan, version=version)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = f"{plan.case.reference}-draft-plan-version-{version.number}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
@@ -644,7 +673,11 @@ def consultation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     named = selectors.named_plans_for_setting(request.user)[:50]
-    return render(request, "cases/plans/school_list.html", {"page": page, "named": named})
+    return render(
+        request,
+        "cases/plans/school_list.html",
+        {"page": page, "named": named, "today": timezone.localdate()},
+    )
 
 
 @login_required

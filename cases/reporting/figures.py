@@ -18,7 +18,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from cases.assignment.selectors import capacity_of
+from cases.assignment.selectors import capacity_of, default_target_once
 from cases.casework.models import Dispute
 from cases.casework.services import DISPUTABLE_EVENT_KINDS
 from cases.deadlines import LABELS
@@ -174,8 +174,9 @@ def _capacity(area_id: int | None) -> dict[str, Any]:
     )
     rows = []
     teams: dict[str, dict[str, Any]] = {}
+    default_target = default_target_once()
     for user in caseworkers:
-        capacity = capacity_of(user)
+        capacity = capacity_of(user, default_target)
         open_cases = open_by_caseworker.get(user.pk, 0)
         team_name = str(user.team) if user.team else "No team"
         rows.append(

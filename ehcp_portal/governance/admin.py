@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
+from ehcp_portal.admin_forms import LabelledListEditableMixin
 from ehcp_portal.governance.models import ErasureRecord, LegalHold, LegalPage, RetentionRule
 
 
@@ -19,7 +20,7 @@ class LegalPageAdmin(admin.ModelAdmin):
 
 
 @admin.register(RetentionRule)
-class RetentionRuleAdmin(admin.ModelAdmin):
+class RetentionRuleAdmin(LabelledListEditableMixin, admin.ModelAdmin):
     list_display = ["record_type", "trigger", "period_label", "action", "active"]
     list_editable = ["active"]
 

@@ -21,6 +21,8 @@ DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-change-me")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+CSRF_FAILURE_VIEW = "ehcp_portal.views.csrf_failure"
+
 SERVICE_NAME = env.str("SERVICE_NAME", default="Apply for and track an EHC plan")
 COUNCIL_NAME = env.str("COUNCIL_NAME", default="Demo City Council")
 

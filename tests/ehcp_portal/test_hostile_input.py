@@ -82,6 +82,10 @@ NOT_REACHED: dict[str, str] = {
     "panels/meetings/<int:pk>/items/<int:item_pk>/evidence/<uuid:public_id>/": "the paper with "
     "evidence is past the walk's cap of pages per pattern; tests/panels/test_evidence_download.py",
     "track/<str:reference>/plan/respond/": NEEDS + "a draft plan issued to the demo family",
+    "track/<str:reference>/plan/draft.pdf": NEEDS + "a draft plan issued to the demo family; "
+    "tests/cases/plans/test_views.py",
+    "track/<str:reference>/advice/<uuid:public_id>.pdf": NEEDS + "advice received on a case "
+    "whose draft plan was issued to the demo family; tests/cases/advice/test_advice_brief.py",
     "assignment/cohort/<int:pk>/export.<str:fmt>": NEEDS + "an uploaded cohort file",
     "assignment/triage/export.<str:fmt>": NEEDS + "a case in the triage queue (the download "
     "is offered with the queue's rows)",

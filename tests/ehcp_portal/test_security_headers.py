@@ -21,6 +21,7 @@ from tests.families.helpers import PDF_BYTES
 PDF_ONLY_TEMPLATES = {
     "cases/plans/plan_pdf.html",
     "cases/letters/decision.html",
+    "cases/advice/advice_pdf.html",
     "panels/letters/_style.html",
     "governance/bundle_summary.html",
     "notifications/letter.html",

@@ -109,7 +109,7 @@ def test_advice_reminders_before_on_and_after_the_due_date_with_escalation(casew
     request.refresh_from_db()
     assert request.state == "reminded" and request.last_reminded_on == MONDAY
     event = CaseEvent.objects.get(case=case, kind="advice_reminded")
-    assert event.summary == "Reminder sent: educational psychologist advice due in 14 days"
+    assert event.summary == "Reminder sent: educational psychology advice due in 14 days"
     assert [n.subject.split(" is due ")[1] for n in _emails(purpose="advice_reminder")] == [
         "in 14 days"
     ]

@@ -306,3 +306,40 @@ def test_declaring_twice_and_declaring_when_not_a_member_are_refused(held, panel
     outsider = UserFactory(role=Role.PANEL_MEMBER, discipline=Discipline.HEALTH)
     with pytest.raises(PanelRefused, match="Only members"):
         declaration_record(item=item, member=outsider, interest="Neighbour")
+
+
+# --- a closed meeting --------------------------------------------------------------------------
+
+
+def test_changing_a_decision_after_the_meeting_closed_reissues_the_letter_and_the_minutes(
+    client, held, case
+):
+    """The choice for a closed meeting (issue 20): a change is never silent. It is a new version
+    of the decision with its own letter to the family, and the minutes are made again."""
+    from panels.services import meeting_close
+    from tests.panels.test_flow import pdf_text
+
+    first = decision_record(
+        meeting=held, case=case, actor=held.chair, outcome="agree", reasons=REASONS
+    )
+    meeting_close(meeting=held, actor=held.chair)
+    held.refresh_from_db()
+    old_minutes = held.minutes
+    assert "(version 1)" in pdf_text(old_minutes)
+
+    client.force_login(held.chair)
+    page = client.get(reverse("panels:meeting", args=[held.pk])).content.decode()
+    assert "This meeting is closed" in page
+    assert "a new letter to the family and new minutes" in page
+    response = client.post(
+        reverse("panels:decision", args=[held.pk]),
+        {"case": case.reference, "outcome": "agree", "reasons": "Corrected: new evidence."},
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    current = Decision.objects.get(item__case=case, is_current=True)
+    assert (current.version, current.reasons) == (2, "Corrected: new evidence.")
+    assert current.letter_id and current.letter_id != first.letter_id
+    held.refresh_from_db()
+    assert held.minutes != old_minutes
+    text = pdf_text(held.minutes)
+    assert "(version 2)" in text and "Corrected: new evidence." in text

@@ -58,3 +58,26 @@ def test_decision_form_offers_every_setting_with_the_familys_preference_first(
     assert Decision.objects.get().named_setting == elsewhere
     # The plans app reads it through the provider panels registers.
     assert panel_named_setting(case) == elsewhere
+
+
+def test_settings_that_meet_the_childs_needs_come_next(client, make_meeting, on_agenda, case):
+    case.stage = Stage.DECIDING_ISSUE
+    case.needs = ["ASD", "SLCN"]
+    case.save()
+    SettingFactory(area=case.area, name="Alder Primary", needs_met=["HI"])
+    SettingFactory(area=case.area, name="Zephyr Special School", needs_met=["ASD", "SLCN"])
+    SettingFactory(area=case.area, name="Maple Primary", needs_met=["SLCN"])
+    meeting = make_meeting("decision-to-issue", status="published")
+    on_agenda(meeting, case)
+    hold(meeting)
+    client.force_login(meeting.chair)
+    url = reverse("panels:decision", args=[meeting.pk])
+    form = client.get(url + f"?case={case.reference}").content.decode()
+    start = form.index('name="named_setting"')
+    select = form[start : form.index("</select>", start)]
+    assert (
+        select.index("Zephyr Special School")
+        < select.index("Maple Primary")
+        < select.index("Alder Primary")
+    )
+    assert "Zephyr Special School, " in select and "(meets 2 of the child&#x27;s 2 needs)" in select

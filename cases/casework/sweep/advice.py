@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 
-from cases.advice.models import AdviceRequest, AdviceSource, AdviceTeam
+from cases.advice.models import AdviceRequest, AdviceTeam, advice_in_words
 from cases.casework.sweep.reminders import CHUNK, LinkTemplate, due_when, reminder_owed
 from cases.models import CaseEvent
 from ehcp_portal.accounts.models import Role, User
@@ -148,7 +148,6 @@ class _AdviceSweep:
         self.offsets = offsets
         self.teams = teams
         self.reminders: dict[str, AdviceReminder] = {}
-        self.sources = dict(AdviceSource.choices)  # the choices of AdviceRequest.source
         self.advice_url = LinkTemplate("advice:detail", "00000000-0000-0000-0000-000000000000")
         self.case_url = LinkTemplate("casework:case_detail")
 
@@ -156,7 +155,7 @@ class _AdviceSweep:
         days = (r["due_on"] - self.today).days
         context = {
             "reference": r["case__reference"],
-            "source": self.sources[r["source"]].split(" (")[0].lower(),
+            "source": advice_in_words(r["source"]),
             "due_date": f"{r['due_on']:%-d %B %Y}",
             "due_when": due_when(days),
             "days_overdue": -days,

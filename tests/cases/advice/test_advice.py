@@ -69,6 +69,10 @@ def test_requesting_advice_from_several_sources_sets_due_dates_and_waits(
     assert {n.recipient for n in emails} == {ep, health_lead, health_nurse}
     assert all("14 December 2026" in n.body for n in emails)
     assert all(n.statutory for n in emails)
+    bodies = {n.recipient: n.body for n in emails}
+    assert "ask for your educational psychology advice" in bodies[ep]
+    assert "ask for your medical advice" in bodies[health_nurse]
+    assert not any("advice advice" in n.body for n in emails)
 
 
 def test_advice_cannot_be_requested_outside_assessment(caseworker, team, ep):

@@ -111,3 +111,31 @@ def test_picking_no_case_is_an_error_not_a_move(client, manager, team, make_work
     body = response.content.decode()
     assert "govuk-error-summary" in body and "Select the cases to move" in body
     assert "Move 1 case" not in body
+
+
+def test_a_caseworker_with_no_profile_has_the_councils_default_caseload(client, manager, team):
+    """The council sets the default caseload in its profile (admin); assignment and the team
+    page both read it for a caseworker who has no assignment profile yet."""
+    from cases.assignment.decisions import case_assign
+    from cases.assignment.facts import candidates_load
+    from cases.models import CouncilProfile
+    from ehcp_portal.accounts.models import Role
+    from tests.factories import UserFactory
+
+    profile = CouncilProfile.current()
+    profile.default_target_caseload = 2
+    profile.save()
+    newcomer = UserFactory(role=Role.CASEWORKER, team=team)
+    CaseFactory(team=team, caseworker=newcomer)
+    (candidate,) = [c for c in candidates_load() if c.user_id == newcomer.pk]
+    assert candidate.capacity == 2
+
+    CaseFactory(team=team, caseworker=newcomer)  # now at the council's default capacity
+    decision = case_assign(case=CaseFactory(team=team, caseworker=None, child=ChildFactory()))
+    assert decision.caseworker is None
+    assert decision.ineligible == {"at or over their capacity": 1}
+
+    client.force_login(manager)
+    team_page = client.get(reverse("casework:team"))
+    loads = {load.caseworker: load for load in team_page.context["loads"]}
+    assert loads[newcomer].capacity == 2

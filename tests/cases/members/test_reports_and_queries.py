@@ -65,9 +65,38 @@ def test_report_volume_on_time_median_and_repeats(client, manager, case):
         (case.reference, 3, 2)
     ]
     page = response.content.decode()
-    assert "67% (2 of 3 answered)" in page
+    assert "67% (2 of 3 due: 3 answered and 0 still open past their target date)" in page
     assert "10 working days" in page
     assert elsewhere.reference not in page
+    assert "Cases with more than one query, council-wide" in page
+
+
+def test_open_queries_past_their_target_count_against_on_time(client, manager, case):
+    """Issue 20: "answered on time" left out the overdue open ones, so the rate rose the longer
+    queries waited. A query still open after its target date is late already."""
+    member = MemberFactory(ward="Adel")
+    _answered(member, date(2026, 10, 1), date(2026, 10, 5), 2, case=case)
+    waiting = MemberEnquiryFactory(member=member, received_on=date(2026, 10, 1))
+    waiting.target_reply_on = date(2026, 10, 15)
+    waiting.save(update_fields=["target_reply_on"])
+    client.force_login(manager)
+    response = client.get(reverse("members:reports"))
+    report = response.context["report"]
+    assert (report.totals.on_time, report.totals.due, report.on_time_percent) == (1, 2, 50)
+    assert report.overdue == 1
+    page = response.content.decode()
+    assert "50% (1 of 2 due: 1 answered and 1 still open past their target date)" in page
+    # The same query twice gives the same figures.
+    again = client.get(reverse("members:reports")).context["report"]
+    assert (again.totals.on_time, again.totals.due, again.overdue) == (1, 2, 1)
+
+
+def test_repeat_cases_outside_the_managers_area_are_explained(client, manager):
+    elsewhere = CaseFactory(team=TeamFactory())
+    MemberEnquiryFactory.create_batch(2, member=MemberFactory(), case=elsewhere)
+    client.force_login(manager)
+    page = client.get(reverse("members:reports")).content.decode()
+    assert "None of the 1 case with more than one query council-wide is in your area." in page
 
 
 def test_report_period_filter_and_bad_dates_do_not_break_it(client, manager):
@@ -85,7 +114,7 @@ def test_report_period_filter_and_bad_dates_do_not_break_it(client, manager):
 def test_report_with_no_queries(client, manager):
     client.force_login(manager)
     page = client.get(reverse("members:reports")).content.decode()
-    assert "No queries answered yet" in page
+    assert "No queries due yet" in page
     assert "No queries in this period." in page
 
 

@@ -38,6 +38,11 @@ def test_plan_is_prefilled_from_the_request_and_advice_documents(drafting_case, 
     assert drafting_case.child.full_name in sections["A"]["text"]
     assert "Year 4" in sections["A"]["text"]
     assert [i["code"] for i in sections["B"]["items"]] == ["ASD", "SLCN"]
+    # Section B in words a family reads, not SEN2 codes.
+    assert [i["text"] for i in sections["B"]["items"][:2]] == [
+        "Autistic spectrum disorder",
+        "Speech, language and communication needs",
+    ]
     assert "Educational psychology advice, received" in sections["K"]["text"]
     # Starting twice does not make a second plan or version.
     assert plan_create(case=drafting_case, actor=caseworker).versions.count() == 1

@@ -289,6 +289,17 @@ def test_school_answers_its_consultation(client, draft, senco, django_assert_num
     assert str(consultation.annual_cost) == "4500.50"
 
 
+def test_a_consultation_past_its_answer_date_is_tagged_overdue(client, draft, senco):
+    consultation = draft.consultations.get()
+    client.force_login(senco)
+    page = client.get(reverse("plans:consultation_list")).content.decode()
+    assert 'govuk-tag--yellow">To do' in page and "Overdue" not in page
+    consultation.response_due = days_ago(1)
+    consultation.save(update_fields=["response_due"])
+    page = client.get(reverse("plans:consultation_list")).content.decode()
+    assert 'govuk-tag--red">Overdue' in page and "To do" not in page
+
+
 def test_school_of_another_setting_cannot_see_the_consultation(client, draft):
     consultation = draft.consultations.get()
     other = UserFactory(role=Role.SCHOOL, setting=SettingFactory())
@@ -430,3 +441,63 @@ def test_family_reads_and_comments_on_proposed_amendments(client, final, casewor
     response = client.post(url, {"section": "J", "body": "Thank you"})
     assert response.status_code == 302
     assert final.comments.get().body == "Thank you"
+
+
+# --- the family's draft plan PDF ---
+
+
+def test_the_family_downloads_the_draft_plan_as_a_pdf(client, draft, family):
+    import io
+
+    import pypdf
+
+    client.force_login(family)
+    page = client.get(reverse("plans:family", args=[draft.case.reference])).content.decode()
+    url = reverse("plans:family_draft_pdf", args=[draft.case.reference])
+    assert f'href="{url}">Download the draft plan (PDF)' in page
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="{draft.case.reference}-draft-plan-version-'
+        f'{draft.draft_version}.pdf"'
+    )
+    reader = pypdf.PdfReader(io.BytesIO(response.content))
+    text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+    assert draft.case.child.full_name in text
+    assert "Autistic spectrum disorder" in text  # section B in words
+    assert "Draft plan" in text
+
+
+@pytest.mark.parametrize("role", OTHER_ROLES)
+def test_no_one_else_gets_the_familys_draft_pdf(client, draft, role, user_of_role):
+    client.force_login(user_of_role(role))
+    url = reverse("plans:family_draft_pdf", args=[draft.case.reference])
+    assert client.get(url).status_code == 404
+
+
+def test_there_is_no_draft_pdf_while_the_plan_is_written_or_once_it_is_final(
+    client, plan, family, caseworker, setting
+):
+    client.force_login(family)
+    url = reverse("plans:family_draft_pdf", args=[plan.case.reference])
+    assert client.get(url).status_code == 404  # still being drafted: the family has not seen it
+    plan = plan_issue_draft(plan=plan, actor=caseworker, on=days_ago(20))
+    assert client.get(url).status_code == 200
+    consultation_send(plan=plan, settings=[setting], actor=caseworker, on=days_ago(19))
+    plan_issue_final(plan=plan, actor=caseworker, named_setting=setting)
+    assert client.get(url).status_code == 404  # the final plan's own PDF replaces it
+
+
+def test_the_draft_plan_page_offers_the_advice_it_is_based_on(client, draft, family):
+    from tests.factories import AdviceRequestFactory
+
+    received = AdviceRequestFactory(
+        case=draft.case, source="health", state="received", responded_on=days_ago(10)
+    )
+    AdviceRequestFactory(case=draft.case, source="social_care")  # not received: not offered
+    client.force_login(family)
+    page = client.get(reverse("plans:family", args=[draft.case.reference])).content.decode()
+    url = reverse("advice:family_pdf", args=[draft.case.reference, received.public_id])
+    assert f'href="{url}">Medical advice (PDF)</a>' in page
+    assert "Social care advice" not in page
