@@ -43,7 +43,7 @@ def test_messages_sent_on_the_case_page(live_server, page, sign_in_as, case, cas
         last_error="GOV.UK Notify: permanent-failure. The letter was returned.",
     )
     sign_in_as(caseworker)
-    page.goto(f"{live_server.url}/cases/{case.reference}/")
+    page.goto(f"{live_server.url}/cases/{case.reference}/messages/")
     table = page.locator("#messages-sent + table")
     assert table.get_by_text("Delivered", exact=True).is_visible()
     assert table.get_by_text("Not delivered").is_visible()
