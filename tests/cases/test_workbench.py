@@ -131,8 +131,9 @@ def test_a_managers_sorted_caseload_runs_a_fixed_number_of_queries(
     client.force_login(manager)
     # session, user, the manager's team (their area), the chosen caseworker (the filter's
     # check), count, page of cases, saved filters, the unread notifications count, caseworkers
-    # and areas for the filter's lists, caseworkers with their load (bulk reassign)
-    with django_assert_num_queries(11):
+    # and areas for the filter's lists, caseworkers with their load (bulk reassign), the
+    # council's default caseload (the capacity of a caseworker with no profile)
+    with django_assert_num_queries(12):
         response = client.get(URL, {"sort": "-deadline", "caseworker": caseworker.pk})
     assert response.status_code == 200 and len(_rows(response)) == min(n, 25)
 

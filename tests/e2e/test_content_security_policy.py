@@ -26,7 +26,7 @@ def test_public_pages_run_under_the_policy(live_server, page):
     for path in ("/", "/accounts/login/", "/accessibility/"):
         response = page.goto(live_server.url + path)
         assert "script-src 'self'" in response.headers["content-security-policy"]
-        page.wait_for_function("document.querySelector('[data-govuk-skip-link-init]')")
+        page.locator("[data-govuk-skip-link-init]").first.wait_for(state="attached")
         assert _frontend_started(page), path
 
 
@@ -38,11 +38,11 @@ def test_staff_and_family_pages_run_under_the_policy(
     sign_in_as(caseworker)
     for path in ("/caseload/", f"/cases/{case.reference}/"):
         page.goto(live_server.url + path)
-        page.wait_for_function("document.querySelector('[data-govuk-skip-link-init]')")
+        page.locator("[data-govuk-skip-link-init]").first.wait_for(state="attached")
         assert _frontend_started(page), path
     sign_in_as(parent)
     page.goto(live_server.url + f"/track/{case.reference}/")
-    page.wait_for_function("document.querySelector('[data-govuk-skip-link-init]')")
+    page.locator("[data-govuk-skip-link-init]").first.wait_for(state="attached")
     assert _frontend_started(page)
 
 

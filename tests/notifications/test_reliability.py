@@ -192,7 +192,7 @@ def test_advice_flow_reminder_at_the_offset_then_advice_stops_reminders(transact
         assert request.state == "reminded"
 
         advice_submit(advice_request=request, actor=ep, needs="n", outcomes="o", provision="p")
-        received = f"{case.reference}: educational psychologist advice received"
+        received = f"{case.reference}: educational psychology advice received"
         assert wait_until(lambda: received in subjects_to(caseworker.email), timeout=60)
         # The caseworker also had the sweep's alert that the advice was due in 7 days.
         assert f"{case.reference}: Advice from professionals due in 7 days" in subjects_to(
