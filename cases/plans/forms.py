@@ -181,8 +181,41 @@ class ConsultationResponseForm(forms.Form):
 NO_SETTING = "none"
 
 
-class FinalPlanForm(forms.Form):
+class PlaceFields(forms.Form):
+    """What the DfE's SEN2 return records of a place: its kind in words when it is no school,
+    a unit or resourced provision, residential, work-based learning. Asked where the place is
+    decided (the final plan) and corrected on the SEN2 details page (cases/sen2/forms.py), the
+    same fields with the same words everywhere."""
+
+    sen_setting_other = forms.CharField(
+        label="Describe the place (when the kind is 'Other')", max_length=100, required=False
+    )
+    in_sen_unit = forms.BooleanField(label="The place is in an SEN unit", required=False)
+    in_resourced_provision = forms.BooleanField(
+        label="The place is in resourced provision", required=False
+    )
+    residential = forms.ChoiceField(
+        label="Residential placement",
+        choices=[("", "Not residential")] + sen2_codes.RESIDENTIAL,
+        required=False,
+    )
+    work_based_learning = forms.ChoiceField(
+        label="Work-based learning",
+        choices=[("", "None")] + sen2_codes.WORK_BASED_LEARNING,
+        required=False,
+    )
+
+
+class FinalPlanForm(PlaceFields):
     """Section I of the final plan: a consulted setting, or none after a confirm step."""
+
+    field_order = [
+        "named_setting",
+        "confirm_none",
+        "sen_setting",
+        *PlaceFields.base_fields,
+        "starts_on",
+    ]
 
     named_setting = forms.ChoiceField(
         label="School or setting to name in section I",
@@ -201,23 +234,6 @@ class FinalPlanForm(forms.Form):
     sen_setting = forms.ChoiceField(
         label="If no school or setting is named: what kind of place does the plan make?",
         choices=[("", "Select the kind of place")] + sen2_codes.SEN_SETTING,
-        required=False,
-    )
-    sen_setting_other = forms.CharField(
-        label="Describe the place (when the kind is 'Other')", max_length=100, required=False
-    )
-    in_sen_unit = forms.BooleanField(label="The place is in an SEN unit", required=False)
-    in_resourced_provision = forms.BooleanField(
-        label="The place is in resourced provision", required=False
-    )
-    residential = forms.ChoiceField(
-        label="Residential placement",
-        choices=[("", "Not residential")] + sen2_codes.RESIDENTIAL,
-        required=False,
-    )
-    work_based_learning = forms.ChoiceField(
-        label="Work-based learning",
-        choices=[("", "None")] + sen2_codes.WORK_BASED_LEARNING,
         required=False,
     )
     starts_on = GovUKDateField(

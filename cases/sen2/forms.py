@@ -10,6 +10,7 @@ from django import forms
 
 from cases import sen2_codes
 from cases.models import Setting
+from cases.plans.forms import PlaceFields
 from ehcp_portal.forms import GovUKDateField
 from families.forms import ChildPupilNumberForm, ChildSexEthnicityForm
 
@@ -53,29 +54,14 @@ class RequestSen2Form(forms.Form):
             self.fields["cease_reason"].error_messages["required"] = "Select why the plan ceased"
 
 
-class PlanSen2Form(forms.Form):
+class PlanSen2Form(PlaceFields):
     """What the final plan names (when it names no school) and its personal budget."""
+
+    field_order = ["sen_setting", *PlaceFields.base_fields]
 
     sen_setting = forms.ChoiceField(
         label="If the plan names no school or setting: what kind of place does it make?",
         choices=[("", "It names a school or setting")] + sen2_codes.SEN_SETTING,
-        required=False,
-    )
-    sen_setting_other = forms.CharField(
-        label="Describe the place (when the kind is 'Other')", max_length=100, required=False
-    )
-    in_sen_unit = forms.BooleanField(label="The place is in an SEN unit", required=False)
-    in_resourced_provision = forms.BooleanField(
-        label="The place is in resourced provision", required=False
-    )
-    residential = forms.ChoiceField(
-        label="Residential placement",
-        choices=[("", "Not residential")] + sen2_codes.RESIDENTIAL,
-        required=False,
-    )
-    work_based_learning = forms.ChoiceField(
-        label="Work-based learning",
-        choices=[("", "None")] + sen2_codes.WORK_BASED_LEARNING,
         required=False,
     )
     personal_budget = forms.BooleanField(
@@ -112,9 +98,17 @@ class PlanSen2Form(forms.Form):
         return data
 
 
-class PlacementSen2Form(forms.Form):
+class PlacementSen2Form(PlaceFields):
     """The child's main placement now: a school or setting by its URN or UKPRN, or a kind of
     place when there is none."""
+
+    field_order = [
+        "setting_number",
+        "sen_setting",
+        "sen_setting_other",
+        "entry_date",
+        "leaving_date",
+    ]
 
     setting_number = forms.CharField(
         label="School or setting's URN or UKPRN",
@@ -128,9 +122,6 @@ class PlacementSen2Form(forms.Form):
         choices=[("", "At a school or setting")] + sen2_codes.SEN_SETTING,
         required=False,
     )
-    sen_setting_other = forms.CharField(
-        label="Describe the place (when the kind is 'Other')", max_length=100, required=False
-    )
     entry_date = GovUKDateField(
         label="When did they start there?",
         name_in_errors="The start date",
@@ -139,20 +130,6 @@ class PlacementSen2Form(forms.Form):
     leaving_date = GovUKDateField(
         label="When did they leave? (only if they have left)",
         name_in_errors="The leaving date",
-        required=False,
-    )
-    in_sen_unit = forms.BooleanField(label="The place is in an SEN unit", required=False)
-    in_resourced_provision = forms.BooleanField(
-        label="The place is in resourced provision", required=False
-    )
-    residential = forms.ChoiceField(
-        label="Residential placement",
-        choices=[("", "Not residential")] + sen2_codes.RESIDENTIAL,
-        required=False,
-    )
-    work_based_learning = forms.ChoiceField(
-        label="Work-based learning",
-        choices=[("", "None")] + sen2_codes.WORK_BASED_LEARNING,
         required=False,
     )
 
