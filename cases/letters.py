@@ -22,6 +22,7 @@ from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 
 from cases.models import Case, CouncilProfile, Document
+from cases.postal import AddressUnusable, addressee_name, postal_address_lines
 from cases.statutory import ADVICE_WEEKS, DRAFT_COMMENT_DAYS, mediation_deadlines, timeline
 from ehcp_portal.accounts.models import User
 
@@ -210,6 +211,44 @@ def letter_addressees(case: Case) -> list[User]:
     return list(User.objects.filter(memberships__child_id=case.child_id).order_by("pk"))
 
 
+@dataclass(frozen=True)
+class PostalBlock:
+    """What a letter prints in the envelope window (`cases.postal`), and why it cannot be
+    posted ("" when it can)."""
+
+    lines: tuple[str, ...]
+    problem: str = ""
+
+
+def case_postal_name(case: Case) -> str:
+    """Who a letter is addressed to when no family member has an account: the parent or carer
+    named on a paper or phone request (read through the ORM: families is a higher layer), or
+    the parent or carer of the child."""
+    if case.pk is not None:
+        answers = (
+            Case.objects.filter(pk=case.pk).values_list("request__answers", flat=True).first()
+        ) or {}
+        name = str((answers.get("parents") or {}).get("your_name") or "").strip()
+        if name:
+            return name
+    return f"The parent or carer of {case.child.full_name}"
+
+
+def letter_postal_block(case: Case, addressees: list[User] | None = None) -> PostalBlock:
+    """The addressees' names (or the paper applicant's) and the child's postal address, the one
+    address the council holds for the family (`families.Child`)."""
+    if addressees is None:
+        addressees = letter_addressees(case)
+    names = [person.get_full_name() for person in addressees]
+    name = addressee_name(names, fallback="" if names else case_postal_name(case))
+    child = case.child
+    try:
+        lines = postal_address_lines(name=name, address=child.address, postcode=child.postcode)
+    except AddressUnusable as problem:
+        return PostalBlock(lines=(name,), problem=str(problem))
+    return PostalBlock(lines=lines)
+
+
 def _upcoming(case: Case, text: LetterText, decision_on: date) -> list[str]:
     if not text.upcoming:
         return []
@@ -248,6 +287,7 @@ def decision_letter_context(
     child = case.child.first_name
     appeal = bool(text.appeal_subject) if details.appeal_rights is None else details.appeal_rights
     steps = [s.format(child=child) for s in text.next_steps]
+    addressees = letter_addressees(case) if case.pk is not None else []
     if wording is None and _wording_provider is not None:
         wording = _wording_provider(case, letter, letter_placeholders(case, decision_on))
     return {
@@ -256,7 +296,9 @@ def decision_letter_context(
         "case": case,
         "child": case.child,
         "council": CouncilProfile.current(),
-        "addressees": letter_addressees(case),
+        "addressees": addressees,
+        "postal": letter_postal_block(case, addressees),
+        "letter_date": decision_on,
         "caseworker": case.caseworker,
         "site_url": settings.SITE_URL,
         "title": details.heading or (wording.title if wording and wording.title else text.title),

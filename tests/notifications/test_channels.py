@@ -319,7 +319,8 @@ def test_a_letter_without_a_document_is_made_from_the_message(db, settings, tmp_
     from pypdf import PdfReader
 
     text = PdfReader(pdf_file).pages[0].extract_text()
-    assert "1 Example Street, Leeds" in text and f"A decision on {case.reference}" in text
+    # The address typed on one line is printed a line a part in the envelope window.
+    assert "1 Example Street\nLeeds\nLS1 1AA" in text and f"A decision on {case.reference}" in text
 
 
 # -- the family's choices ------------------------------------------------------------------------
