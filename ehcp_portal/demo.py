@@ -12,6 +12,7 @@ from django.utils import timezone
 from cases import demo as core
 from cases.advice import demo as advice
 from cases.assignment import demo as assignment
+from cases.correspondence import demo as correspondence
 from cases.demo import DEMO_PASSWORD, DemoCouncil, DemoResult
 from cases.events import demo as events
 from cases.members import demo as members
@@ -49,6 +50,7 @@ def demo_build(*, seed: int, cases: int, today: date | None = None) -> DemoResul
         audit.build_access_log()
         events.build_events()
         _build_families_reached_by_text_and_post(council)
+        correspondence.build_paper_applicant(council)
     return council.result
 
 

@@ -33,8 +33,14 @@ class Notification(models.Model):
         FAILED = "failed", "Failed"
         SKIPPED = "skipped", "Not sent (turned off)"
 
+    # None: a letter posted to a case's family who has no account (a paper applicant); the
+    # address is the child's (`families.Child`), the name the one on the paper request.
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
     )
     channel = models.CharField(max_length=10, choices=Channel.choices)
     purpose = models.CharField(max_length=60)
@@ -74,9 +80,24 @@ class Notification(models.Model):
             models.Index(fields=["recipient", "channel", "read_at"]),
             models.Index(fields=["case", "created_at"]),
         ]
+        constraints = [
+            # Only a posted letter about a case can go to someone without an account.
+            models.CheckConstraint(
+                condition=models.Q(recipient__isnull=False)
+                | models.Q(channel="letter", case__isnull=False),
+                name="notification_recipient_or_posted_to_case",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.purpose} → {self.recipient_id} ({self.channel})"
+        return f"{self.purpose} → {self.recipient_id or 'post'} ({self.channel})"
+
+    @property
+    def recipient_label(self) -> str:
+        """Who the message went to, as staff read it."""
+        if self.recipient_id is None:
+            return "The family's postal address (no account)"
+        return self.recipient.get_full_name() if self.recipient else ""
 
 
 class NotificationTemplate(models.Model):

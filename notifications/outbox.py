@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from cases.models import Case
+from cases.postal import address_usable
 from ehcp_portal.accounts.models import User
 from ehcp_portal.accounts.phones import uk_mobile_or_blank
 from notifications.channels import Reach, outward_channel
@@ -107,12 +108,13 @@ def _choose_channels(rows: dict[str, _Row]) -> None:
         ).values_list("pk", "contact_channel", "email", "phone")
     }
     case_ids = {case_id for k in outward if (case_id := rows[k].case_id) is not None}
-    addressed = set(
-        Case.objects.filter(pk__in=case_ids)
+    addressed = {
+        pk
+        for pk, address, postcode in Case.objects.filter(pk__in=case_ids)
         .exclude(child__address="")
-        .exclude(child__postcode="")
-        .values_list("pk", flat=True)
-    )
+        .values_list("pk", "child__address", "child__postcode")
+        if address_usable(address, postcode)
+    }
     for key in outward:
         row = rows[key]
         preference, email, phone = people.get(row.recipient_id, ("email", "", ""))

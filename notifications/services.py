@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.postal import address_usable
 from ehcp_portal.accounts.models import User
 from ehcp_portal.accounts.phones import uk_mobile_or_blank
 from notifications.channels import Reach, outward_channel
@@ -112,15 +113,17 @@ def notification_first_status(*, channel: str, statutory: bool, email_opt_in: bo
 # -- the channel --------------------------------------------------------------------------------
 
 UNREACHABLE = "No email address, UK mobile number or postal address is held for this person."
+NO_POSTAL_ADDRESS = (
+    "No account and no usable postal address is held for the family: a letter cannot be posted."
+)
 
 
 def case_address_held(case: Case | None) -> bool:
     """Letters about a case go to the child's home address (families.Child), the one address
-    the council holds for the family."""
+    the council holds for the family, when GOV.UK Notify would accept it (`cases.postal`)."""
     if case is None:
         return False
-    child = case.child
-    return bool(child.address.strip() and child.postcode.strip())
+    return address_usable(case.child.address, case.child.postcode)
 
 
 def recipient_reach(recipient: User, case: Case | None) -> Reach:
@@ -205,6 +208,59 @@ def notification_queue(
     return created
 
 
+def notification_queue_postal(
+    *,
+    case: Case,
+    purpose: str,
+    event_key: str,
+    subject: str,
+    body: str,
+    link: str = "",
+    statutory: bool = False,
+    document: Document | None = None,
+) -> Notification | None:
+    """A letter posted to the case's family when no member has an account (a paper applicant):
+    the same letter a member would get by post, addressed from what the council holds (the
+    child's address, the name on the paper request). One per event and purpose, keyed by the
+    case instead of a person, so a retry never posts twice. None if already queued.
+
+    With no usable address the message is written as failed, so a statutory one raises the
+    caseworker's task (the after-failure hooks) instead of going nowhere in silence."""
+    key = f"{event_key}:case-{case.pk}:{purpose}:post"[:200]
+    reachable = case_address_held(case)
+    status = Notification.Status.PENDING if reachable else Notification.Status.FAILED
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                recipient=None,
+                channel=Notification.Channel.LETTER,
+                purpose=purpose,
+                idempotency_key=key,
+                subject=subject,
+                body=body,
+                link=link,
+                statutory=statutory,
+                case=case,
+                document=document,
+                status=status,
+                last_error="" if reachable else NO_POSTAL_ADDRESS,
+            )
+    except IntegrityError:
+        return None  # already queued by an earlier run: never twice
+    if reachable:
+        from notifications.tasks import notification_deliver
+
+        transaction.on_commit(functools.partial(_enqueue, notification_deliver, notification.pk))
+    else:
+        transaction.on_commit(functools.partial(delivery_failed_hooks_run, notification.pk))
+    return notification
+
+
+def family_without_account(case: Case) -> bool:
+    """No active family member has an account for this child: only the post reaches them."""
+    return not User.objects.filter(memberships__child_id=case.child_id, is_active=True).exists()
+
+
 def notification_queue_event(
     *,
     recipient: User,
@@ -242,7 +298,21 @@ def decision_letter_family_notify(sent: LetterSent) -> None:
         "letter_title": sent.document.title,
     }
     # Family members through the ORM (families is a higher layer than notifications).
-    family = User.objects.filter(memberships__child_id=case.child_id).order_by("pk")
+    family = list(User.objects.filter(memberships__child_id=case.child_id).order_by("pk"))
+    if not any(member.is_active for member in family):
+        # A paper applicant with no account: the letter itself goes by post.
+        subject, body, statutory = notification_wording("decision_letter", context)
+        notification_queue_postal(
+            case=case,
+            purpose="decision_letter",
+            event_key=sent.event_key,
+            subject=subject,
+            body=body,
+            link=link,
+            statutory=statutory,
+            document=sent.document,
+        )
+        return
     for member in family:
         notification_queue_event(
             recipient=member,
@@ -400,23 +470,34 @@ def sms_text(notification: Notification) -> str:
 
 def letter_pdf(notification: Notification) -> bytes:
     """The letter to post: the document itself (a decision letter, the same PDF as on the
-    family's tracker), or a letter made from the message's wording."""
-    if notification.document_id is not None and notification.document is not None:
-        with notification.document.file.open("rb") as handle:
-            return handle.read()
-    from cases.letters import decision_letter_pdf
+    family's tracker), or a letter made from the message's wording. Either way page 1 carries
+    the address block where GOV.UK Notify reads it (`cases.postal`); with no address Notify
+    would accept, nothing is posted (Unreachable: the message fails and, if statutory, the
+    caseworker gets a task)."""
+    from cases.letters import decision_letter_pdf, letter_postal_block
+    from cases.models import CouncilProfile
 
     case = notification.case
     if case is None:  # recipient_reach holds no address without a case
         raise Unreachable(UNREACHABLE)
+    recipient = notification.recipient
+    postal = letter_postal_block(case, [recipient] if recipient is not None else [])
+    if postal.problem:
+        raise Unreachable(postal.problem)
+    if notification.document_id is not None and notification.document is not None:
+        with notification.document.file.open("rb") as handle:
+            return handle.read()
     html = render_to_string(
         "notifications/letter.html",
         {
             "notification": notification,
-            "recipient": notification.recipient,
+            "recipient": recipient,
+            "case": case,
             "child": case.child,
+            "council": CouncilProfile.current(),
+            "postal": postal,
+            "letter_date": timezone.localdate(),
             "portal_url": _portal_url(notification),
-            "today": timezone.localdate(),
         },
     )
     return decision_letter_pdf(html)
@@ -427,7 +508,10 @@ def _deliver(notification: Notification) -> str:
     recipient = notification.recipient
     key = notification.idempotency_key
     use_notify = bool(settings.NOTIFY_API_KEY)
+    if recipient is None and notification.channel != Notification.Channel.LETTER:
+        raise Unreachable(UNREACHABLE)  # only the post reaches a family without an account
     if notification.channel == Notification.Channel.SMS:
+        assert recipient is not None
         number = uk_mobile_or_blank(recipient.phone)
         if not number:
             raise Unreachable("No UK mobile number is held for this person.")
@@ -450,6 +534,7 @@ def _deliver(notification: Notification) -> str:
             return str(notify_send_letter(pdf=pdf, reference=key).get("id", ""))
         _write_var(settings.LETTERS_DIR, _file_name(notification, ".pdf"), pdf)
         return ""
+    assert recipient is not None
     if not recipient.has_email:
         raise Unreachable("No email address is held for this person.")
     body = notification.body + (f"\n\n{_portal_url(notification)}\n" if notification.link else "")

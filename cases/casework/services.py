@@ -446,7 +446,7 @@ def delivery_failed_task_raise(notification: Notification) -> CaseTask:
     runs from the family getting it (issue 19)."""
     case = notification.case
     assert case is not None  # the outbox calls this only for a case's messages
-    who = notification.recipient.get_full_name()
+    who = notification.recipient_label
     how = notification.get_channel_display().lower()
     return case_task_create(
         case=case,

@@ -39,12 +39,17 @@ from cases.letters import (
     decision_letter_pdf,
     letter_addressees,
     letter_placeholders,
+    letter_postal_block,
 )
 from cases.models import Case, CaseEvent, CouncilProfile, Document
 from cases.services import case_event_record
 from cases.workflow import LetterOrder, LetterSent, case_letter_make
 from ehcp_portal.accounts.models import User
-from notifications.services import notification_queue
+from notifications.services import (
+    family_without_account,
+    notification_queue,
+    notification_queue_postal,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -370,12 +375,15 @@ def bulk_letters_fill(bulk: BulkSend) -> int:
 
 def bulk_letter_context(bulk: BulkSend, case: Case) -> dict[str, Any]:
     values = letter_placeholders(case, timezone.localdate())
+    addressees = letter_addressees(case)
     return {
         "bulk": bulk,
         "case": case,
         "child": case.child,
         "council": CouncilProfile.current(),
-        "addressees": letter_addressees(case),
+        "addressees": addressees,
+        "postal": letter_postal_block(case, addressees),
+        "letter_date": timezone.localdate(),
         "caseworker": case.caseworker,
         "site_url": settings.SITE_URL,
         "title": wording_fill(bulk.title, values),
@@ -422,18 +430,22 @@ def _bulk_letter_send(bulk: BulkSend, letter_id: int) -> bool:
             data={"bulk_send": bulk.pk, "document": document.pk},
         )
         link = reverse("families:track", args=[case.reference]) + "#documents"
+        message: dict[str, Any] = {
+            "purpose": "bulk_letter",
+            # (bulk send, case, recipient): the outbox never holds the same letter twice.
+            "event_key": f"bulk:{bulk.pk}:case:{case.pk}",
+            "subject": f"A letter from {CouncilProfile.current().name}: {bulk.title}"[:200],
+            "body": f"We have sent you a letter about {case.child.first_name} ({case.reference}):"
+            f" {bulk.title}. You can read it in the portal.",
+            "link": link,
+            "case": case,
+            # Posted, the family gets this very letter (its page 1 carries their address).
+            "document": document,
+        }
+        if family_without_account(case):
+            notification_queue_postal(**message)  # a paper applicant: by post
         for member in User.objects.filter(memberships__child_id=case.child_id).order_by("pk"):
-            notification_queue(
-                recipient=member,
-                purpose="bulk_letter",
-                # (bulk send, case, recipient): the outbox never holds the same letter twice.
-                event_key=f"bulk:{bulk.pk}:case:{case.pk}",
-                subject=f"A letter from {CouncilProfile.current().name}: {bulk.title}"[:200],
-                body=f"We have sent you a letter about {case.child.first_name} ({case.reference}):"
-                f" {bulk.title}. You can read it in the portal.",
-                link=link,
-                case=case,
-            )
+            notification_queue(recipient=member, **message)
         letter.status = BulkLetter.Status.SENT
         letter.document = document
         letter.sent_at = timezone.now()

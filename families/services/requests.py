@@ -27,7 +27,7 @@ from families import steps as flow
 from families.choices import SETTING_HOME, SETTING_NONE
 from families.models import Child, Consent, FamilyMembership, RequestDraft
 from families.services._common import strip_nul as _strip_nul
-from notifications.services import notification_queue
+from notifications.services import notification_queue, notification_queue_postal
 
 INVITE_KEY = "_parent_invitation"  # in draft.answers: who the school's invitation went to
 
@@ -444,22 +444,26 @@ def _family_members(child: Child) -> list[User]:
 
 
 def _notify_family_received(*, case: Case, decision_due: date) -> None:
-    for member in _family_members(case.child):
-        notification_queue(
-            recipient=member,
-            purpose="request_received",
-            event_key=f"case:{case.pk}:received",
-            subject=f"We have received your request {case.reference}",
-            body=(
-                f"We received the request for an EHC needs assessment for "
-                f"{case.child.full_name} on {case.received_on:%-d %B %Y}. Your reference is "
-                f"{case.reference}.\n\nWe must tell you whether we will carry out an assessment "
-                f"by {decision_due:%-d %B %Y}."
-            ),
-            link=reverse("families:track", args=[case.reference]),
-            statutory=True,
-            case=case,
-        )
+    message: dict[str, Any] = {
+        "purpose": "request_received",
+        "event_key": f"case:{case.pk}:received",
+        "subject": f"We have received your request {case.reference}",
+        "body": (
+            f"We received the request for an EHC needs assessment for "
+            f"{case.child.full_name} on {case.received_on:%-d %B %Y}. Your reference is "
+            f"{case.reference}.\n\nWe must tell you whether we will carry out an assessment "
+            f"by {decision_due:%-d %B %Y}."
+        ),
+        "link": reverse("families:track", args=[case.reference]),
+        "statutory": True,
+        "case": case,
+    }
+    members = _family_members(case.child)
+    if not members:
+        # A paper or phone request from a family with no account: the acknowledgement is posted.
+        notification_queue_postal(**message)
+    for member in members:
+        notification_queue(recipient=member, **message)
 
 
 def request_invited_email(draft: RequestDraft) -> str:
