@@ -28,6 +28,7 @@ urlpatterns = [
     path("accounts/session/", include("ehcp_portal.accounts.urls")),
     # A family's one-time sign-in code (their second factor) and turning it on or off.
     path("accounts/code/", include("ehcp_portal.accounts.code_urls")),
+    path("accounts/phone/", include("ehcp_portal.accounts.phone_urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     # Each app keeps its own namespace; the public paths are unchanged (people bookmark them).

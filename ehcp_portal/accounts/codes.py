@@ -78,10 +78,15 @@ def _wrong_key(user: User) -> str:
     return f"signin-code:wrong:{user.pk}"
 
 
-def signin_code_send(*, user: User) -> SignInCode:
-    """Make a new code, end the earlier ones, and send it by the user's chosen channel."""
-    if not signin_code_required(user):
+def signin_code_send(*, user: User, channel: str = "") -> SignInCode:
+    """Make a new code, end the earlier ones, and send it by the user's chosen channel (or by
+    `channel`: a family member signing in with their mobile number gets it by text)."""
+    if channel:
+        if not user.is_family:
+            raise CodeRefused("Staff sign in with an authenticator app.")
+    elif not signin_code_required(user):
         raise CodeRefused("Sign-in codes are not turned on for this account.")
+    channel = channel or user.signin_code_channel
     if (cache.get(_wrong_key(user)) or 0) >= MAX_WRONG_PER_WINDOW:
         raise CodeRefused("Too many wrong codes. Wait an hour, then sign in again.")
     if _count(_sends_key(user), SEND_WINDOW_SECONDS) > MAX_SENDS:
@@ -99,10 +104,10 @@ def signin_code_send(*, user: User) -> SignInCode:
         record = SignInCode.objects.create(
             user=user,
             code_hash=_code_hash(user, code),
-            channel=user.signin_code_channel,
+            channel=channel,
             expires_at=now + CODE_LIFETIME,
         )
-        _sender(user, code, user.signin_code_channel, record.pk)
+        _sender(user, code, channel, record.pk)
     return record
 
 

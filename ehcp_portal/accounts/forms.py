@@ -98,3 +98,18 @@ class SignInCodeSettingsForm(forms.Form):
         if channel == "email" and not self.user.has_email:
             self.add_error("channel", "We do not have your email address: choose a code by text")
         return cleaned
+
+
+class PhoneSignInForm(forms.Form):
+    """A family member without email signs in with their mobile number (issue 19)."""
+
+    phone = forms.CharField(
+        label="Your mobile phone number",
+        help_text="The number you gave the council. A UK mobile number, like 07700 900 982.",
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+        error_messages={"required": "Enter your mobile phone number"},
+    )
+
+    def clean_phone(self) -> str:
+        return _mobile_clean((self.cleaned_data["phone"] or "").replace("\x00", ""))
