@@ -1,6 +1,6 @@
 from django.urls import path
 
-from families import views
+from families import assisted_accounts, views
 
 app_name = "families"
 
@@ -34,4 +34,9 @@ urlpatterns = [
         name="track_consent_revoke",
     ),
     path("track/<str:reference>/withdraw/", views.track_withdraw, name="track_withdraw"),
+    path(
+        "cases/<str:reference>/family-account/",
+        assisted_accounts.assisted_account_new,
+        name="assisted_account_new",
+    ),
 ]
