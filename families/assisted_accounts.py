@@ -88,27 +88,81 @@ class AssistedAccountForm(forms.Form):
                 cleaned["phone"] = uk_mobile_normalise(phone)
             except ValueError as exc:
                 self.add_error("phone", str(exc))
-        address, postcode = cleaned.get("address", ""), cleaned.get("postcode", "")
-        if postcode and postcode_normalise(postcode) is None:
-            self.add_error("postcode", "Enter a full UK postcode, like LS1 4AP")
-        has_address = False
-        if address or postcode:
-            try:
-                postal_address_lines(
-                    name=cleaned.get("full_name") or "Name", address=address, postcode=postcode
-                )
-                has_address = True
-            except AddressUnusable as exc:
-                if "postcode" not in self.errors:
-                    self.add_error("address", f"We could not post letters to it. {exc}")
+        address = cleaned.get("address", "")
+        has_address = self._postal_address_checked(cleaned)
         channel = cleaned.get("contact_channel")
         if channel == ContactChannel.SMS and not phone and "phone" not in self.errors:
             self.add_error("phone", "Enter a mobile phone number to contact them by text")
         if channel == ContactChannel.POST and not has_address and not self.errors.get("address"):
             self.add_error("address", "Enter the postal address to contact them by post")
-        if not phone and not (address or postcode) and not self.errors:
+        if not phone and not address and not self.errors:
             self.add_error("phone", "Enter a mobile phone number or a postal address")
         return cleaned
+
+    def _postal_address_checked(self, cleaned: dict[str, Any]) -> bool:
+        """Whether letters can be posted to the address typed; adds the errors if not. A
+        postcode alone (the child's, filled in for them) is no address and stops nothing."""
+        address, postcode = cleaned.get("address", ""), cleaned.get("postcode", "")
+        if postcode and postcode_normalise(postcode) is None:
+            self.add_error("postcode", "Enter a full UK postcode, like LS1 4AP")
+            return False
+        if not address:
+            return False
+        if not postcode:
+            self.add_error("postcode", "Enter the postcode of the address")
+            return False
+        try:
+            postal_address_lines(
+                name=cleaned.get("full_name") or "Name", address=address, postcode=postcode
+            )
+        except AddressUnusable as exc:
+            self.add_error("address", f"We could not post letters to it. {exc}")
+            return False
+        return True
+
+
+class ContactPreferenceForm(forms.Form):
+    """Staff change how the council contacts a family member who has no email address."""
+
+    member = forms.IntegerField(widget=forms.HiddenInput)
+    contact_channel = forms.ChoiceField(
+        label="How should we contact them?",
+        choices=[
+            (ContactChannel.SMS, "Text message"),
+            (ContactChannel.POST, "Letter by post"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how we should contact them"},
+    )
+
+
+def family_contact_preference_set(
+    *, case: Case, member: User, contact_channel: str, actor: User
+) -> str:
+    """Change a member's contact channel; "" when done, else why it cannot be (no mobile number
+    for texts, no address letters can be posted to)."""
+    if contact_channel == ContactChannel.SMS and not member.phone:
+        return "We do not hold a mobile number for them, so we cannot text them"
+    child = case.child
+    if contact_channel == ContactChannel.POST:
+        try:
+            postal_address_lines(
+                name=member.get_full_name(), address=child.address, postcode=child.postcode
+            )
+        except AddressUnusable as exc:
+            return f"We cannot post letters to the child's address. {exc}"
+    if member.contact_channel != contact_channel:
+        member.contact_channel = contact_channel
+        member.save(update_fields=["contact_channel"])
+        how = "text message" if contact_channel == ContactChannel.SMS else "post"
+        case_event_record(
+            case=case,
+            kind="family_contact",
+            summary=f"{member.get_full_name()} to be contacted by {how}",
+            actor=actor,
+            data={"user": member.pk, "contact_channel": contact_channel},
+        )
+    return ""
 
 
 @transaction.atomic
@@ -148,7 +202,7 @@ def assisted_family_account_create(
     user.set_unusable_password()  # they sign in with their mobile number and a texted code
     user.save()
     FamilyMembership.objects.create(user=user, child=child, relationship=relationship)
-    if address and postcode:
+    if address:  # the form accepted it as an address letters can be posted to
         child.address, child.postcode = address, postcode_normalise(postcode) or postcode
         child.save(update_fields=["address", "postcode"])
     how = "text message" if contact_channel == ContactChannel.SMS else "post"
@@ -173,11 +227,39 @@ def assisted_account_new(request: HttpRequest, reference: str) -> HttpResponse:
     )
     access_record(user, kind=AccessKind.CASE, case=case, request=request)
     child = case.child
-    if request.method == "POST":
+    here = reverse("families:assisted_account_new", args=[case.reference])
+    members = list(
+        User.objects.filter(memberships__child=child)
+        .order_by("pk")
+        .only("full_name", "email", "phone", "contact_channel")
+    )
+    form = AssistedAccountForm(initial={"address": child.address, "postcode": child.postcode})
+    preference_form = None
+    if request.method == "POST" and "member" in request.POST:
+        preference_form = ContactPreferenceForm(request.POST)
+        if preference_form.is_valid():
+            wanted = preference_form.cleaned_data["member"]
+            member = next((m for m in members if m.pk == wanted and not m.has_email), None)
+            problem = (
+                family_contact_preference_set(
+                    case=case,
+                    member=member,
+                    contact_channel=preference_form.cleaned_data["contact_channel"],
+                    actor=user,
+                )
+                if member is not None
+                else "Choose a family member without an email address"
+            )
+            if not problem and member is not None:
+                messages.success(request, f"Contact preference saved for {member.full_name}.")
+                return redirect(here)
+            preference_form.add_error("contact_channel", problem)
+    elif request.method == "POST":
         form = AssistedAccountForm(request.POST)
         if form.is_valid():
-            data = form.cleaned_data
-            member, created = assisted_family_account_create(case=case, actor=user, **data)
+            member, created = assisted_family_account_create(
+                case=case, actor=user, **form.cleaned_data
+            )
             if created:
                 messages.success(
                     request,
@@ -190,16 +272,15 @@ def assisted_account_new(request: HttpRequest, reference: str) -> HttpResponse:
                 )
             else:
                 messages.info(request, f"{member.full_name} already has an account for this child.")
-            return redirect(reverse("families:assisted_account_new", args=[case.reference]))
-    else:
-        form = AssistedAccountForm(initial={"address": child.address, "postcode": child.postcode})
-    members = list(
-        User.objects.filter(memberships__child=child)
-        .order_by("pk")
-        .only("full_name", "email", "phone", "contact_channel")
-    )
+            return redirect(here)
     return render(
         request,
         "families/assisted_account.html",
-        {"form": form, "case": case, "child": child, "members": members},
+        {
+            "form": form,
+            "preference_form": preference_form,
+            "case": case,
+            "child": child,
+            "members": members,
+        },
     )

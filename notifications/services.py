@@ -360,8 +360,8 @@ _after_failure_hooks: list[DeliveryFailedHook] = []
 
 
 def register_after_delivery_failed(hook: DeliveryFailedHook) -> None:
-    """A higher app acts on a statutory message that could not be delivered (casework raises a
-    task for the caseworker). Called once each time a message becomes failed."""
+    """A higher app acts on a statutory message, or a letter, that could not be delivered
+    (casework raises a task for the caseworker). Called once each time one becomes failed."""
     if hook not in _after_failure_hooks:
         _after_failure_hooks.append(hook)
 
@@ -372,7 +372,11 @@ def delivery_failed_hooks_run(notification_id: int) -> None:
         .filter(pk=notification_id, status=Notification.Status.FAILED)
         .first()
     )
-    if notification is None or not notification.statutory or notification.case_id is None:
+    if notification is None or notification.case_id is None:
+        return
+    # A statutory message, or any letter that could not be posted: post is the last way to
+    # reach a family, so one that fails is work for the caseworker.
+    if not (notification.statutory or notification.channel == Notification.Channel.LETTER):
         return
     for hook in _after_failure_hooks:
         try:

@@ -73,5 +73,5 @@ def test_the_staff_page_for_an_account_without_email(live_server, page, sign_in_
     page.get_by_label("Text message (with a link to the portal)").check()
     page.get_by_role("button", name="Set up the account").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Account set up for Morgan Ellis").is_visible()
+    assert page.get_by_text("Account set up for Morgan Ellis").is_visible(), page.inner_text("main")
     assert axe_violations(page) == []

@@ -11,7 +11,7 @@ from cases.models import CaseEvent
 from ehcp_portal.accounts.models import NO_EMAIL_DOMAIN, Role, User
 from ehcp_portal.audit.models import AccessRecord
 from families.models import FamilyMembership
-from tests.factories import TeamFactory, UserFactory
+from tests.factories import TeamFactory, UserFactory, family_for
 
 FORM = {
     "full_name": "Morgan Ellis",
@@ -151,3 +151,49 @@ def test_a_new_phone_only_parent_can_then_sign_in_by_text(client, case, casework
     assert started["Location"] == "/accounts/phone/code/"
     member = User.objects.get(memberships__child=case.child)
     assert member.notifications.filter(purpose="signin_code", channel="sms").count() == 1
+
+
+def test_staff_change_how_a_member_without_email_is_contacted(client, case, caseworker):
+    client.force_login(caseworker)
+    client.post(_url(case), FORM)
+    member = User.objects.get(memberships__child=case.child)
+    done = client.post(_url(case), {"member": member.pk, "contact_channel": "post"})
+    assert done.status_code == 302
+    member.refresh_from_db()
+    assert member.contact_channel == "post"
+    assert CaseEvent.objects.filter(case=case, kind="family_contact").count() == 1
+
+    case.child.address = ""
+    case.child.save()
+    client.post(_url(case), {"member": member.pk, "contact_channel": "sms"})
+    refused = client.post(_url(case), {"member": member.pk, "contact_channel": "post"})
+    body = refused.content.decode()
+    assert refused.status_code == 200 and "govuk-error-summary" in body
+    assert "We cannot post letters to the child&#x27;s address" in body
+    member.refresh_from_db()
+    assert member.contact_channel == "sms"
+
+
+def test_a_member_with_email_or_of_another_child_cannot_be_changed_here(client, case, caseworker):
+    client.force_login(caseworker)
+    with_email = family_for(case, UserFactory(email="sam@example.test", contact_channel="email"))
+    stranger = UserFactory(email=f"x@{NO_EMAIL_DOMAIN}", contact_channel="sms")
+    for user in (with_email, stranger):
+        page = client.post(_url(case), {"member": user.pk, "contact_channel": "post"})
+        assert page.status_code == 200 and "Choose a family member without an email" in (
+            page.content.decode()
+        )
+        user.refresh_from_db()
+        assert user.contact_channel != "post"
+    bad = client.post(_url(case), {"member": "x\x00", "contact_channel": "fax"})
+    assert bad.status_code == 200 and "govuk-error-summary" in bad.content.decode()
+
+
+def test_the_childs_postcode_alone_is_no_address_and_stops_nothing(client, case, caseworker):
+    client.force_login(caseworker)
+    data = {**FORM, "address": "", "postcode": case.child.postcode}
+    assert client.post(_url(case), data).status_code == 302
+    case.child.refresh_from_db()
+    assert case.child.address == ""  # nothing made up
+    typed = client.post(_url(case), {**FORM, "full_name": "Sam Ellis", "postcode": ""})
+    assert "Enter the postcode of the address" in typed.content.decode()

@@ -193,3 +193,26 @@ def test_a_bulk_letter_is_posted_itself_to_a_paper_applicant(case, manager, noti
     pdf = base64.b64decode(notify.sent[0][1]["content"])
     name = f"The parent or carer of {case.child.full_name}"
     assert_posted_layout(pdf, (name, "7 Canal Wharf", "Leeds", "LS11 5PS"))
+
+
+def test_a_bulk_letter_that_cannot_be_posted_becomes_a_task_though_not_statutory(
+    case, manager, notify, django_capture_on_commit_callbacks
+):
+    school = SettingFactory(area=case.area)
+    case.child.setting = school
+    case.child.save()
+    _address(case, address="", postcode="")
+    bulk = correspondence.bulk_send_create(
+        actor=manager,
+        area_id=case.area_id,
+        cohort="school",
+        cohort_year=None,
+        cohort_setting_id=school.pk,
+        title="Open evening",
+        body="Come to our open evening.",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        correspondence.bulk_send_run(bulk.pk)
+    posted = Notification.objects.get(case=case, purpose="bulk_letter")
+    assert posted.status == "failed" and not posted.statutory and notify.sent == []
+    assert CaseTask.objects.filter(case=case, title__contains="Open evening").count() == 1
