@@ -50,7 +50,6 @@ def phone_code(request: HttpRequest) -> HttpResponse:
         return redirect("phone_signin:start")
     form = SignInCodeForm(request.POST or None)
     if request.method == "POST" and "resend" in request.POST:
-        form = SignInCodeForm()
         try:
             phone_signin.phone_code_send(
                 number=number, client_address=get_adapter(request).get_client_ip(request)

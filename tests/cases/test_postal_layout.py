@@ -96,12 +96,21 @@ def test_a_decision_letter_has_the_family_address_in_notifys_window():
 @pytest.mark.django_db
 def test_a_paper_applicant_is_addressed_by_the_child_when_no_one_has_an_account():
     case = _addressed_case()
+    case.child.first_name, case.child.last_name = "Ann", "Lee"
+    case.child.save()
     block = letter_postal_block(case)
     assert block.problem == ""
-    assert (
-        block.lines[0] == f"The parent or carer of {case.child.full_name}"[:45]
-        or block.lines[0] == "The parent or carer"
+    assert block.lines == (
+        "The parent or carer of Ann Lee",
+        "Flat 2",
+        "14 Mill Lane",
+        "Headingley, Leeds",
+        "LS6 2AB",
     )
+    # A name too long for one line of the window: the words alone.
+    case.child.last_name = "Featherstonehaugh-Cholmondeley"
+    case.child.save()
+    assert letter_postal_block(case).lines[0] == "The parent or carer"
 
 
 def test_an_address_notify_would_refuse_is_refused_with_the_reason():

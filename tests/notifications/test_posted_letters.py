@@ -40,6 +40,11 @@ def _address(case, address="7 Canal Wharf\nLeeds", postcode="LS11 5PS"):
     case.child.save()
 
 
+def _posted_name(case) -> str:
+    name = f"The parent or carer of {case.child.full_name}"
+    return name if len(name) <= 45 else "The parent or carer"  # one line in the window
+
+
 def _decide(case, django_capture_on_commit_callbacks):
     """A decision to assess through the real workflow: the letter, then the family's hooks."""
     with django_capture_on_commit_callbacks(execute=False):
@@ -68,7 +73,7 @@ def test_a_paper_applicant_without_an_account_is_posted_the_decision_letter(
     pdf = base64.b64decode(body["content"])
     with document.file.open("rb") as handle:
         assert pdf == handle.read()  # the very letter the portal holds
-    name = f"The parent or carer of {case.child.full_name}"
+    name = _posted_name(case)
     assert_posted_layout(pdf, (name, "7 Canal Wharf", "Leeds", "LS11 5PS"))
 
     # The same decision's hooks again (a retry): nothing is posted twice.
@@ -191,7 +196,7 @@ def test_a_bulk_letter_is_posted_itself_to_a_paper_applicant(case, manager, noti
     assert posted.recipient is None and posted.document is not None
     assert notification_send(notification_id=posted.pk) == "sent"
     pdf = base64.b64decode(notify.sent[0][1]["content"])
-    name = f"The parent or carer of {case.child.full_name}"
+    name = _posted_name(case)
     assert_posted_layout(pdf, (name, "7 Canal Wharf", "Leeds", "LS11 5PS"))
 
 
@@ -216,3 +221,34 @@ def test_a_bulk_letter_that_cannot_be_posted_becomes_a_task_though_not_statutory
     posted = Notification.objects.get(case=case, purpose="bulk_letter")
     assert posted.status == "failed" and not posted.statutory and notify.sent == []
     assert CaseTask.objects.filter(case=case, title__contains="Open evening").count() == 1
+
+
+@pytest.mark.worker
+def test_a_real_worker_posts_a_paper_applicants_letter(transactional_db, tmp_path):
+    from notifications.services import notification_queue_postal
+    from notifications.tasks import notification_deliver
+    from tests.factories import CaseFactory
+    from tests.worker import celery_worker, wait_until
+
+    case = CaseFactory()
+    _address(case)
+    with celery_worker(extra_env={"EHCP_VAR_DIR": str(tmp_path)}) as worker:
+        row = notification_queue_postal(
+            case=case,
+            purpose="request_received",
+            event_key=f"case:{case.pk}:received",
+            subject=f"We have received your request {case.reference}",
+            body="We will tell you by 16 March 2027 whether we will assess.",
+            statutory=True,
+        )
+        assert row is not None
+        notification_deliver.apply_async(args=[row.pk], queue=worker.queue)
+
+        def posted() -> bool:
+            row.refresh_from_db()
+            return row.status == Notification.Status.SENT
+
+        assert wait_until(posted), worker.log.read_text()[-2000:]
+    (pdf,) = (tmp_path / "letters").iterdir()
+    name = _posted_name(case)
+    assert_posted_layout(pdf.read_bytes(), (name, "7 Canal Wharf", "Leeds", "LS11 5PS"))
