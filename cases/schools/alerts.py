@@ -16,7 +16,7 @@ from django.urls import reverse
 from cases.casework.services import case_task_create
 from cases.models import Case
 from cases.plans.models import Plan, PlanVersion, Review
-from cases.plans.reviews import review_dates, review_schedule
+from cases.plans.reviews import phase_transfer_due, review_dates, review_schedule
 from cases.plans.versions import PlanError
 from cases.schools.models import Delivery, ProvisionConfirmation, SchoolAlert
 from cases.schools.services import notify, provision_items, setting_staff
@@ -86,6 +86,10 @@ def reviews_due(today: date, result: DailyResult) -> None:
         due = review_dates(
             received=case.received_on, review_from=review_from, is_first_review=first
         )["annual_review"]
+        # reg 18: in a phase transfer year the review must be done by 15 February (31 March).
+        transfer = phase_transfer_due(case.child.year_group, today)
+        if transfer is not None and today <= transfer < due:
+            due = transfer
         if today < review_due_notice_on(due):
             continue
         try:

@@ -68,7 +68,7 @@ def test_each_page_refuses_every_other_role(
 
 
 @pytest.mark.parametrize("page", ["schools:home", "schools:phase_transfers"])
-@pytest.mark.parametrize("role", [r for r in Role])
+@pytest.mark.parametrize("role", list(Role))
 def test_lists_belong_to_schools_and_case_staff(client, db, user_of_role, page, role):
     allowed = {Role.SCHOOL} | (
         {Role.CASEWORKER, Role.TEAM_MANAGER} if page == "schools:phase_transfers" else set()
