@@ -44,5 +44,5 @@ class SchoolAlertAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     raw_id_fields = ["case", "task"]
 
-    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None) -> bool:
         return False  # a record of what was raised

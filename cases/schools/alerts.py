@@ -82,7 +82,7 @@ def reviews_due(today: date, result: DailyResult) -> None:
         if plan.pk in open_plan_ids or case.final_issued_on is None:
             continue
         first = case.last_review_decision_on is None
-        review_from = case.final_issued_on if first else case.last_review_decision_on
+        review_from = case.last_review_decision_on or case.final_issued_on
         due = review_dates(
             received=case.received_on, review_from=review_from, is_first_review=first
         )["annual_review"]

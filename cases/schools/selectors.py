@@ -91,7 +91,7 @@ def school_pupils(
     `case.school`), each with its open review and what the school must do next. Five queries:
     the cases (with child and plan), open reviews with the school's part, open consultations of
     this school, open advice requests to this school, this term's confirmations."""
-    setting_id = user.setting_id
+    setting_id = user.setting_id or -1
     visible = school_cases(user)
     if reference is not None:
         visible = visible.filter(reference=reference)
@@ -168,7 +168,7 @@ def school_pupils(
 def _has_plan(case: Case) -> bool:
     try:
         case.plan  # noqa: B018 (select_related: no query)
-    except Case.plan.RelatedObjectDoesNotExist:  # type: ignore[attr-defined]
+    except Case.plan.RelatedObjectDoesNotExist:
         return False
     return True
 
@@ -349,7 +349,7 @@ def school_alert_figures(area_id: int | None, start: date, end: date) -> list[di
     alerts = SchoolAlert.objects.filter(kind__in=[k for k, _ in ALERT_FIGURES])
     if area_id is not None:
         alerts = alerts.filter(case__area_id=area_id)
-    counted = {
+    counted: dict[str, Any] = {
         row["kind"]: row
         for row in alerts.values("kind").annotate(
             raised=Count("pk", filter=Q(raised_on__gte=start, raised_on__lte=end)),

@@ -129,10 +129,10 @@ def _invitees_resolve(case: Case, kinds: Iterable[str]) -> list[tuple[str, User 
         elif kind == Invitee.CASEWORKER:
             people = [case.caseworker] if case.caseworker else []
         else:
-            wanted = {
-                Invitee.HEALTH: {AdviceSource.HEALTH},
-                Invitee.SOCIAL_CARE: {AdviceSource.SOCIAL_CARE},
-            }.get(kind)
+            wanted: set[str] | None = {
+                str(Invitee.HEALTH): {str(AdviceSource.HEALTH)},
+                str(Invitee.SOCIAL_CARE): {str(AdviceSource.SOCIAL_CARE)},
+            }.get(str(kind))
             people = []
             for request in advice:
                 if wanted is None and request.source in (
@@ -176,8 +176,11 @@ def school_review_arrange(
         )
     except PlanError as error:
         raise SchoolRefused(str(error)) from error
+    setting = plan.named_setting or user.setting
+    if setting is None:
+        raise SchoolRefused("Only the school named in the plan arranges its review.")
     school_review, _ = SchoolReview.objects.select_for_update().get_or_create(
-        review=review, defaults={"case": case, "setting_id": user.setting_id}
+        review=review, defaults={"case": case, "setting": setting}
     )
     if school_review.report_sent_on:
         raise SchoolRefused("The report of this review has been sent.")
@@ -402,7 +405,7 @@ def school_review_report_save(
                 subject=f"Annual review report for {case.reference} from {school_review.setting}",
                 body=(
                     f"{school_review.setting} sent the report of the annual review meeting of "
-                    f"{review.meeting_on:%-d %B %Y}. The council's decision is due by "  # type: ignore[union-attr]
+                    f"{review.meeting_on:%-d %B %Y}. The council's decision is due by "
                     f"{decide_by:%-d %B %Y} (reg 20(10))."
                 ),
                 link=reverse("schools:staff_review", args=[case.reference]),
