@@ -174,3 +174,11 @@ def test_every_read_is_in_the_access_log(client, plan, senco, family, caseworker
         assert client.get(reverse(page, args=[plan.case.reference])).status_code == 200
         after = AccessRecord.objects.filter(case_id=plan.case.pk, user_id=user.pk).count()
         assert after == before + 1, page
+
+
+def test_the_schools_first_home_page_now_leads_to_its_pupils(client, senco, user_of_role):
+    client.force_login(senco)
+    response = client.get(reverse("families:school_home"))
+    assert response.status_code == 302 and response["Location"] == reverse("schools:home")
+    client.force_login(user_of_role(Role.PARENT))
+    assert client.get(reverse("families:school_home")).status_code == 404
