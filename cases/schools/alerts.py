@@ -239,14 +239,14 @@ def _gap_reason(
             f"{family.get_status_display().lower()}"
         )
     if ended and school is None:
-        return "the school did not confirm it by the end of term"
+        return "the school did not confirm it by the end of term, though asked"
     return ""
 
 
 def provision_gaps(today: date, result: DailyResult) -> None:
     """A gap in the provision of section F: not delivered, school and family disagree, or no
-    confirmation by the term's end. The term under way is checked for the first two, the term
-    just ended for all three."""
+    confirmation by the term's end (once the school was asked). The term under way is checked
+    for the first two, the term just ended for all three."""
     current = term_of(today)
     ended = last_ended_term(today)
     terms: list[tuple[Term, bool]] = [(ended, True)]
@@ -255,6 +255,19 @@ def provision_gaps(today: date, result: DailyResult) -> None:
     plans = _plans_with_provision()
     if not plans:
         return
+    # A school is held to a term's confirmation only once it was asked for it (the alert
+    # "confirm_due" of that plan and term): no gap for terms before the portal asked.
+    asked = set(
+        SchoolAlert.objects.filter(
+            kind=SchoolAlert.Kind.CONFIRM_DUE,
+            key__in=[
+                f"schools:confirm_due:{p.pk}:{t.key}"
+                for p, _ in plans
+                for t, ended in terms
+                if ended
+            ],
+        ).values_list("key", flat=True)
+    )
     found: dict[tuple[int, str, str, str], ProvisionConfirmation] = {
         (c.plan_id, c.term, c.item_id, c.party): c
         for c in ProvisionConfirmation.objects.filter(
@@ -271,7 +284,8 @@ def provision_gaps(today: date, result: DailyResult) -> None:
             for item in items:
                 school = found.get((plan.pk, term.key, item["id"], "school"))
                 family = found.get((plan.pk, term.key, item["id"], "family"))
-                reason = _gap_reason(school, family, is_ended)
+                was_asked = f"schools:confirm_due:{plan.pk}:{term.key}" in asked
+                reason = _gap_reason(school, family, is_ended and was_asked)
                 if not reason:
                     continue
                 alert = _alert_raise(

@@ -147,10 +147,9 @@ def _confirm(plan, day: date, party: str, status: str) -> None:
     )
 
 
-def test_a_term_with_no_confirmation_is_a_gap_on_the_first_run_after_it(plan):
-    # On 5 Nov 2026 the last term ended is summer 2026, when the plan was already made.
-    assert _run(date(2026, 11, 5)).provision_gap == 1
-    assert SchoolAlert.objects.get(kind="provision_gap").key.endswith(":2026-summer:F1")
+def test_a_term_the_school_was_never_asked_about_is_no_gap(plan):
+    # On 5 Nov 2026 the last term ended is summer 2026, before the portal asked the school.
+    assert _run(date(2026, 11, 5)).provision_gap == 0
 
 
 def test_provision_not_delivered_is_a_gap_once(plan, caseworker):
@@ -177,7 +176,7 @@ def test_school_and_family_disagreeing_is_a_gap_once(plan):
 
 
 def test_no_confirmation_by_the_end_of_term_is_a_gap_once(plan):
-    _confirm(plan, date(2026, 7, 1), "school", Delivery.DELIVERED)
+    assert _run(date(2026, 12, 10)).confirm_due == 1  # the school is asked
     assert _run(date(2026, 12, 31)).provision_gap == 0  # the term's last day
     assert _run(date(2027, 1, 1)).provision_gap == 1
     assert _run(date(2027, 1, 2)).provision_gap == 0
