@@ -74,7 +74,6 @@ NOT_REACHED: dict[str, str] = {
     "cases/<str:reference>/plan/bring-in-advice/": NEEDS + "advice received after drafting",
     "cases/<str:reference>/plan/diff/": NEEDS + "a plan with two versions on the walked cases",
     "cases/<str:reference>/plan/files/<uuid:public_id>/": NEEDS + "an issued plan PDF",
-    "cases/<str:reference>/plan/reviews/<int:review_id>/": NEEDS + "a scheduled annual review",
     "members/inbox/<uuid:public_id>/route/": NEEDS + "an enquiry waiting to be routed",
     "notifications/failed/<int:notification_id>/retry/": NEEDS + "a failed delivery a manager "
     "may retry",
