@@ -50,7 +50,11 @@ __all__ = [
     "next_phase_transfer",
     "phase_transfer_deadline",
     "reassessment_final_plan",
+    "review_decision_due",
+    "review_due_notice_on",
+    "review_invitations_latest",
     "review_notice_by",
+    "review_report_due",
     "school_year",
     "school_year_on",
     "timeline",
@@ -82,6 +86,10 @@ REVIEW_NOTICE_WEEKS = 2
 REVIEW_REPORT_WEEKS = 2
 # reg 20(10): the decision to maintain, amend or cease within 4 weeks of the meeting.
 REVIEW_DECISION_WEEKS = 4
+# The council's practice, derived from the statute rather than in it: the school is told an
+# annual review is due this many weeks before the last day its invitations can go out
+# (`review_invitations_latest`), time to find a date the family and professionals can make.
+REVIEW_DUE_NOTICE_WEEKS = 6
 # reg 22(2): at least 15 days, beginning with the day sent, to comment on proposed amendments.
 AMENDMENT_COMMENT_DAYS = 15
 # reg 22(3): the amended plan within 8 weeks of sending the proposed amendments.
@@ -519,6 +527,30 @@ def amendment_comments_last_day(sent: date) -> date:
 def review_notice_by(meeting_on: date) -> date:
     """reg 20(3),(4): invitations and advice go out at least 2 weeks before the meeting."""
     return meeting_on - timedelta(weeks=REVIEW_NOTICE_WEEKS)
+
+
+def review_report_due(meeting_on: date) -> date:
+    """reg 20(7): the report of the review meeting within 2 weeks of the meeting."""
+    return add_weeks(meeting_on, REVIEW_REPORT_WEEKS)
+
+
+def review_decision_due(meeting_on: date) -> date:
+    """reg 20(10): the council decides (maintain, amend, cease) within 4 weeks of the meeting."""
+    return add_weeks(meeting_on, REVIEW_DECISION_WEEKS)
+
+
+def review_invitations_latest(complete_by: date) -> date:
+    """The last day the review's invitations can go out for the council to decide by
+    `complete_by` (s.44(1), or reg 18 in a phase transfer year): the decision comes at most 4
+    weeks after the meeting (reg 20(10)) and the invitations at least 2 weeks before it (reg
+    20(3)). A review with no invitations sent by then has not been started in time."""
+    return complete_by - timedelta(weeks=REVIEW_DECISION_WEEKS + REVIEW_NOTICE_WEEKS)
+
+
+def review_due_notice_on(complete_by: date) -> date:
+    """When the school and caseworker are told a review is due (REVIEW_DUE_NOTICE_WEEKS before
+    the last day for invitations)."""
+    return review_invitations_latest(complete_by) - timedelta(weeks=REVIEW_DUE_NOTICE_WEEKS)
 
 
 def reassessment_final_plan(notified: date) -> date:

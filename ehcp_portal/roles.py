@@ -9,7 +9,7 @@ from ehcp_portal.accounts.models import Role
 HOME_URL_NAME: dict[str, str] = {
     Role.PARENT: "families:home",
     Role.YOUNG_PERSON: "families:home",
-    Role.SCHOOL: "families:school_home",
+    Role.SCHOOL: "schools:home",
     Role.ADVICE_GIVER: "advice:home",
     Role.CASEWORKER: "casework:caseload",
     Role.TEAM_MANAGER: "casework:team",
@@ -25,7 +25,7 @@ HOME_URL_NAME: dict[str, str] = {
 NAVIGATION: dict[str, list[tuple[str, str]]] = {
     Role.PARENT: [("Your children and requests", "families:home")],
     Role.YOUNG_PERSON: [("Your requests", "families:home")],
-    Role.SCHOOL: [("Your pupils", "families:school_home")],
+    Role.SCHOOL: [("Your pupils", "schools:home")],
     Role.ADVICE_GIVER: [("Advice requests", "advice:home")],
     Role.CASEWORKER: [
         ("My caseload", "casework:caseload"),
@@ -67,6 +67,9 @@ NAVIGATION[Role.TEAM_MANAGER].append(
 NAVIGATION[Role.SCHOOL].append(("Consultations and plans", "plans:consultation_list"))
 # Schools and settings give educational advice for an assessment (reg 6(1)(b)).
 NAVIGATION[Role.SCHOOL].append(("Advice requests", "advice:home"))
+# Schools' pupils moving phase in September (reg 18), and the caseworker's view with the
+# reviews' progress and the bulk invitation to start them early (cases.schools).
+NAVIGATION[Role.SCHOOL].append(("Moving school", "schools:phase_transfers"))
 # The head of service ratifies non-quorate panel decisions in any area (panels/access.py).
 NAVIGATION.setdefault(Role.HEAD_OF_SERVICE, []).append(
     ("Decisions to ratify", "panels:ratification")

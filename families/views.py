@@ -46,7 +46,6 @@ from families.selectors import (
     children_of,
     consents_for_child,
     drafts_open_for,
-    drafts_submitted_by_setting,
     plan_for_tracker,
     tracker_documents,
     tracker_messages,
@@ -78,16 +77,10 @@ def family_home(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def school_home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The school's first home page, kept at its address: the school's home is now its pupils'
+    page (cases.schools), which lists these requests too."""
     access.role_required(request.user, Role.SCHOOL)
-    return render(
-        request,
-        "families/school_home.html",
-        {
-            "setting": request.user.setting,
-            "drafts": drafts_open_for(request.user),
-            "submitted": drafts_submitted_by_setting(request.user)[:50],
-        },
-    )
+    return redirect("schools:home")
 
 
 @login_required

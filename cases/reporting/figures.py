@@ -28,6 +28,7 @@ from cases.members.sla import sla_working_days
 from cases.models import Case, Route, Stage
 from cases.reporting.measures import ADVICE_MEASURES, MEASURES, PARTS, TIMELINESS_KEYS
 from cases.reporting.periods import Period, weeks_of
+from cases.schools.selectors import school_alert_cases, school_alert_figures
 from ehcp_portal.accounts.models import Role, User
 
 # The dashboard's own windows (not statutory periods): how far ahead the breach forecast looks,
@@ -309,6 +310,7 @@ def figures_compute(*, area_id: int | None, period: Period, today: date) -> dict
         "forecast": _forecast(area_id, today),
         "disputes": _disputes(area_id, period),
         "enquiries": _enquiries(area_id, period, today),
+        "schools": school_alert_figures(area_id, period.start, period.end),
     }
 
 
@@ -432,7 +434,14 @@ def _disputes_cases(scope: _Scope, figure: Figure) -> QuerySet[Case] | None:
     return Case.objects.filter(pk__in=disputes.filter(parts[figure.part]).values("case_id"))
 
 
+def _schools_cases(scope: _Scope, figure: Figure) -> QuerySet[Case] | None:
+    return school_alert_cases(
+        scope.area_id, figure.value, figure.part, scope.period.start, scope.period.end
+    )
+
+
 _CASES_BEHIND = {
+    "schools": _schools_cases,
     "requests": _requests_cases,
     "conversion": _conversion_cases,
     "backlog": _backlog_cases,

@@ -137,6 +137,8 @@ def dashboard_tables(
     tables.append(_forecast_table(figures))
     tables.append(_disputes_table(figures))
     tables.append(_enquiries_table(figures))
+    if "schools" in figures:  # snapshots computed before the schools app have none
+        tables.append(_schools_table(figures))
     return tables
 
 
@@ -367,4 +369,24 @@ def _enquiries_table(figures: dict[str, Any]) -> Table:
         ],
         note=f"The target is a reply within {e['target_working_days']} working days of "
         "receipt (the council's service standard, not a statutory period).",
+    )
+
+
+def _schools_table(figures: dict[str, Any]) -> Table:
+    return Table(
+        "schools",
+        "Schools: provision gaps and late annual reviews",
+        ["Alert", "Raised in the period", "Still open"],
+        [
+            [
+                Cell(row["label"]),
+                Cell(row["raised"], Figure("schools", "raised", row["kind"])),
+                Cell(row["open"], Figure("schools", "open", row["kind"])),
+            ]
+            for row in figures["schools"]
+        ],
+        note="Raised by the daily check of each plan's section F (a provision not delivered, "
+        "school and family disagreeing, or no confirmation by the end of term) and of annual "
+        "reviews with no invitations sent 6 weeks before the decision is due (reg 20). Still "
+        "open: the caseworker's task is not done.",
     )

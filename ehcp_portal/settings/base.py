@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "families",
     "panels",
     "cases.members",
+    "cases.schools",
     "cases.sen2",
     "cases.reporting",
     "ehcp_portal.governance",
@@ -255,6 +256,12 @@ CELERY_BEAT_SCHEDULE["priorities-recompute"] = {
 CELERY_BEAT_SCHEDULE["idempotency-records-prune"] = {
     "task": "cases.integrations.tasks.idempotency_records_prune",
     "schedule": crontab(hour=3, minute=30),
+}
+# Schools (cases.schools): reviews due and late, provision confirmations due, provision gaps;
+# idempotent (each alert once), so it may run more often than daily.
+CELERY_BEAT_SCHEDULE["schools-daily"] = {
+    "task": "cases.schools.tasks.schools_daily_run",
+    "schedule": crontab(hour=env.int("SCHOOLS_DAILY_HOUR", default=6), minute=15),
 }
 CELERY_BEAT_SCHEDULE["reporting-figures-refresh"] = {
     "task": "cases.reporting.tasks.figures_refresh",

@@ -25,6 +25,7 @@ LAYERS: list[set[str]] = [
     {"plans"},  # the EHC plan, consultations, reviews
     {"correspondence"},  # the council's letter wording, letters made by the worker, bulk letters
     {"casework", "panels"},  # the caseworker's workbench and sweep; panels and decisions
+    {"schools"},  # schools after the request: school-led reviews, provision delivered, transfers
     {"members"},  # elected members' enquiries: a separate context that only reads cases
     {"sen2"},  # the DfE SEN2 return: reads every app's facts, writes only corrections
     {"reporting"},  # the performance dashboard: reads every app's figures, writes none of them
@@ -49,6 +50,7 @@ APPS: list[tuple[str, str]] = [
     ("cases.assignment", "assignment"),
     ("cases.casework", "casework"),
     ("cases.members", "members"),
+    ("cases.schools", "schools"),
     ("cases.reporting", "reporting"),
     ("cases.sen2", "sen2"),
     ("cases.plans", "plans"),

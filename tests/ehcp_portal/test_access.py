@@ -12,7 +12,7 @@ from tests.factories import CaseFactory, TeamFactory, UserFactory, family_for
 
 ROLE_HOMES = {
     Role.PARENT: "families:home",
-    Role.SCHOOL: "families:school_home",
+    Role.SCHOOL: "schools:home",
     Role.ADVICE_GIVER: "advice:home",
     Role.CASEWORKER: "casework:caseload",
     Role.TEAM_MANAGER: "casework:team",

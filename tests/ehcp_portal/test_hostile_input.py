@@ -74,7 +74,6 @@ NOT_REACHED: dict[str, str] = {
     "cases/<str:reference>/plan/bring-in-advice/": NEEDS + "advice received after drafting",
     "cases/<str:reference>/plan/diff/": NEEDS + "a plan with two versions on the walked cases",
     "cases/<str:reference>/plan/files/<uuid:public_id>/": NEEDS + "an issued plan PDF",
-    "cases/<str:reference>/plan/reviews/<int:review_id>/": NEEDS + "a scheduled annual review",
     "members/inbox/<uuid:public_id>/route/": NEEDS + "an enquiry waiting to be routed",
     "notifications/failed/<int:notification_id>/retry/": NEEDS + "a failed delivery a manager "
     "may retry",
@@ -90,6 +89,10 @@ NOT_REACHED: dict[str, str] = {
     "assignment/triage/export.<str:fmt>": NEEDS + "a case in the triage queue (the download "
     "is offered with the queue's rows)",
     "team/timeliness/": "an old address kept as a redirect to the dashboard; nothing links to it",
+    "school/": "the school's first home page, kept as a redirect to its pupils' page (schools/); "
+    "nothing links to it",
+    "schools/pupils/<str:reference>/review/circulate/": NEEDS + "a review meeting arranged with "
+    "its papers not yet sent (a POST with no fields); tests/schools/test_reviews.py",
     "governance/subject-access/children/<int:child_id>/": "reached by a search the walk does "
     "not type; tests/governance/test_subject_access.py",
     "governance/subject-access/bundles/<uuid:public_id>/": NEEDS + "a subject access bundle",

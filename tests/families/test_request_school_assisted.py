@@ -115,7 +115,7 @@ def test_school_request_invites_parent_and_needs_parent_told_before_submit(clien
     client.force_login(parent)
     assert client.get(reverse("families:track", args=[case.reference])).status_code == 200
     client.force_login(senco)
-    assert case.reference in client.get(reverse("families:school_home")).content.decode()
+    assert case.reference in client.get(reverse("schools:home")).content.decode()
     # Staff read the whole request, the school's pages and the parent's.
     from families.selectors import request_answers_for_case
 
@@ -331,11 +331,11 @@ def test_school_home_runs_a_fixed_number_of_queries(
     for _ in range(requests):
         request_draft_start(user=senco, route="school", setting=senco.setting)
     client.force_login(senco)
-    client.get(reverse("families:school_home"))
-    # session, user, setting, drafts not sent, requests sent
-    # + the unread notifications count in the header
-    with django_assert_num_queries(6):
-        body = client.get(reverse("families:school_home")).content.decode()
+    client.get(reverse("schools:home"))
+    # session, user, setting, the pupils (none yet), drafts not sent, requests sent, advice asked
+    # of the school + the unread notifications count in the header
+    with django_assert_num_queries(8):
+        body = client.get(reverse("schools:home")).content.decode()
     assert body.count("Parent not told yet") == requests
 
 

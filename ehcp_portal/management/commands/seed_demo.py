@@ -57,6 +57,7 @@ class Command(BaseCommand):
             "parent@demo.ehcp.test",
             "youngperson@demo.ehcp.test",
             "senco@demo.ehcp.test",
+            "senco2@demo.ehcp.test",
             "ep@demo.ehcp.test",
             "caseworker@demo.ehcp.test",
             "manager.east@demo.ehcp.test",
