@@ -1,0 +1,68 @@
+"""Where the portal keeps private files, and how to walk them (backups, checks).
+
+Every private file (uploads, letters, plans, minutes, subject access bundles, SEN2 returns, the
+council's logo) goes through Django's default storage: the file system for the embedded default
+and a single node, or an S3-compatible object store when several web nodes serve one portal
+(issue 21). Nothing here hands out a URL to a file: downloads go through the access policy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.core.files.storage import Storage
+
+
+def object_storage(
+    *,
+    bucket: str,
+    endpoint_url: str = "",
+    region: str = "",
+    access_key_id: str = "",
+    secret_access_key: str = "",
+    prefix: str = "",
+    addressing_style: str = "",
+    server_side_encryption: str = "",
+    max_memory_size: int = 2 * 1024 * 1024,
+) -> dict[str, Any]:
+    """The STORAGES entry for private files in an S3-compatible bucket (django-storages)."""
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            # Empty means AWS itself; a council's own store gives its address.
+            "endpoint_url": endpoint_url or None,
+            "region_name": region or None,
+            # Without keys boto3 finds credentials as usual (an instance role, AWS_* variables).
+            "access_key": access_key_id or None,
+            "secret_key": secret_access_key or None,
+            # A folder inside the bucket, so one bucket can hold several deployments.
+            "location": prefix,
+            # "path" for stores without a host name per bucket; empty lets boto3 choose.
+            "addressing_style": addressing_style or None,
+            "signature_version": "s3v4",
+            # Django's file system storage never replaces a file of the same name (two letters
+            # called "<reference>-decision.pdf" are two files); S3Storage would by default.
+            "file_overwrite": False,
+            # No ACL: objects stay as private as the bucket (never public-read).
+            "default_acl": None,
+            # A download larger than this is buffered on disk, not in the web process's memory.
+            "max_memory_size": max_memory_size,
+            "object_parameters": (
+                {"ServerSideEncryption": server_side_encryption} if server_side_encryption else {}
+            ),
+        },
+    }
+
+
+def stored_names(storage: Storage, folder: str = "") -> Iterator[str]:
+    """Every file's name in a storage, depth first, in a stable order."""
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:  # a file system storage whose root was never created
+        return
+    for name in sorted(files):
+        yield f"{folder}/{name}" if folder else name
+    for sub in sorted(folders):
+        yield from stored_names(storage, f"{folder}/{sub}" if folder else sub)
