@@ -8,6 +8,7 @@ and a single node, or an S3-compatible object store when several web nodes serve
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -66,3 +67,29 @@ def stored_names(storage: Storage, folder: str = "") -> Iterator[str]:
         yield f"{folder}/{name}" if folder else name
     for sub in sorted(folders):
         yield from stored_names(storage, f"{folder}/{sub}" if folder else sub)
+
+
+def storage_describe(storage: Storage) -> str:
+    """Where a storage keeps files, in words an operator recognises."""
+    bucket = getattr(storage, "bucket_name", None)
+    if bucket:
+        endpoint = getattr(storage, "endpoint_url", None) or "AWS S3"
+        prefix = getattr(storage, "location", "")
+        return f"bucket {bucket}{'/' + prefix if prefix else ''} at {endpoint}"
+    return f"folder {getattr(storage, 'location', '?')}"
+
+
+def storage_check(storage: Storage) -> None:
+    """Write, read back and delete one small file: proves the storage is reachable, writable and
+    returns what it was given. Raises the storage's own error otherwise."""
+    from django.core.files.base import ContentFile
+
+    probe = f"storage-check/{uuid.uuid4().hex}.txt"
+    content = f"EHCP portal storage check {probe}".encode()
+    name = storage.save(probe, ContentFile(content))
+    try:
+        with storage.open(name, "rb") as fh:
+            if fh.read() != content:
+                raise OSError(f"{name} read back differently from what was written")
+    finally:
+        storage.delete(name)
