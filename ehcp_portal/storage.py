@@ -8,11 +8,16 @@ and a single node, or an S3-compatible object store when several web nodes serve
 
 from __future__ import annotations
 
+import logging
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.core.files.storage import Storage
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+logger = logging.getLogger(__name__)
 
 
 def object_storage(
@@ -93,3 +98,53 @@ def storage_check(storage: Storage) -> None:
                 raise OSError(f"{name} read back differently from what was written")
     finally:
         storage.delete(name)
+
+
+def storage_unavailable(exception: BaseException) -> bool:
+    """Whether an exception means the object store could not be reached or failed on its side
+    (not a missing file, not the portal's own mistake)."""
+    try:
+        from botocore.exceptions import (  # type: ignore[import-untyped]
+            BotoCoreError,
+            ClientError,
+            NoCredentialsError,
+        )
+    except ImportError:  # pragma: no cover - boto3 is a runtime dependency
+        return False
+    if isinstance(exception, NoCredentialsError):
+        return False  # the deployment's configuration: a server error to fix, not an outage
+    if isinstance(exception, ClientError):
+        return int(exception.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)) >= 500
+    return isinstance(exception, BotoCoreError)
+
+
+class StorageUnavailableMiddleware:
+    """An upload or download while the object store is down is a 503 saying so (a page, or
+    problem details on the API), not a server error; nothing of the request was saved, since
+    its transaction rolled back."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not storage_unavailable(exception):
+            return None
+        logger.error("Private file storage unavailable: %s", exception)
+        if request.path.startswith("/api/"):
+            return JsonResponse(
+                {
+                    "type": "about:blank",
+                    "title": "Service unavailable",
+                    "status": 503,
+                    "detail": "The document store did not answer. Try again later.",
+                },
+                status=503,
+                content_type="application/problem+json",
+                headers={"Retry-After": "60"},
+            )
+        response = render(request, "503.html", status=503)
+        response["Retry-After"] = "60"
+        return response

@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "ehcp_portal.middleware.SessionTimeoutMiddleware",
     "ehcp_portal.middleware.StaffMfaMiddleware",
+    # Last, so it sees a view's exception first: an object store outage is a 503, not a 500.
+    "ehcp_portal.storage.StorageUnavailableMiddleware",
 ]
 
 # --- Security headers (ehcp_portal/security.py, django-csp) ---------------------------------

@@ -20,8 +20,10 @@ from PIL import Image
 from cases.letters import decision_letter_create
 from cases.models import CouncilProfile, Message
 from ehcp_portal.audit.models import AccessRecord
+from ehcp_portal.storage import object_storage
 from tests.factories import CaseFactory, family_for
 from tests.families.helpers import EXE_BYTES, PDF_BYTES
+from tests.objectstore import ACCESS_KEY, REGION, SECRET_KEY
 
 pytestmark = pytest.mark.django_db
 
@@ -116,3 +118,62 @@ def test_two_letters_of_the_same_name_are_two_files_with_the_councils_logo(case,
     assert {first.file.name, second.file.name} <= set(in_bucket.object_names())
     for letter in (first, second):
         assert in_bucket.read(letter.file.name).startswith(b"%PDF")
+
+
+def _store_down(settings) -> None:
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": object_storage(
+            bucket="ehcp-private",
+            endpoint_url="http://127.0.0.1:1",  # nothing listens on port 1
+            region=REGION,
+            access_key_id=ACCESS_KEY,
+            secret_access_key=SECRET_KEY,
+        ),
+    }
+
+
+def test_an_upload_while_the_store_is_down_says_so_and_saves_nothing(
+    client, case, parent, settings
+):
+    _store_down(settings)
+    client.force_login(parent)
+    response = client.post(
+        reverse("families:track_message_send", args=[case.reference]),
+        {"body": "The report", "attachment": SimpleUploadedFile("r.pdf", PDF_BYTES)},
+    )
+    assert response.status_code == 503
+    assert "Sorry, the service is unavailable" in response.content.decode()
+    assert response["Retry-After"] == "60"
+    assert not Message.objects.filter(case=case).exists()
+
+
+def test_a_download_while_the_store_is_down_is_unavailable_not_a_server_error(
+    client, case, parent, in_bucket, settings
+):
+    client.force_login(parent)
+    client.post(
+        reverse("families:track_message_send", args=[case.reference]),
+        {"body": "Report", "attachment": SimpleUploadedFile("r.pdf", PDF_BYTES)},
+    )
+    document = Message.objects.get(case=case).attachment
+    _store_down(settings)
+    response = client.get(reverse("cases:document_download", args=[document.public_id]))
+    assert response.status_code == 503
+    assert "Try again in a few minutes" in response.content.decode()
+
+
+def test_only_an_outage_of_the_store_is_unavailable():
+    from botocore.exceptions import ClientError, EndpointConnectionError, NoCredentialsError
+
+    from ehcp_portal.storage import storage_unavailable
+
+    def client_error(status: int) -> ClientError:
+        return ClientError({"ResponseMetadata": {"HTTPStatusCode": status}}, "GetObject")
+
+    assert storage_unavailable(EndpointConnectionError(endpoint_url="http://127.0.0.1:1"))
+    assert storage_unavailable(client_error(503))
+    # A misconfigured deployment or a refused request stays a server error to fix.
+    assert not storage_unavailable(client_error(403))
+    assert not storage_unavailable(NoCredentialsError())
+    assert not storage_unavailable(ValueError("not the store"))
