@@ -11,11 +11,12 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.storage import Storage
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+
+if TYPE_CHECKING:  # the settings import this module: it imports nothing of the web at load
+    from django.http import HttpRequest, HttpResponse
 
 logger = logging.getLogger(__name__)
 
@@ -120,8 +121,9 @@ def storage_unavailable(exception: BaseException) -> bool:
 
 class StorageUnavailableMiddleware:
     """An upload or download while the object store is down is a 503 saying so (a page, or
-    problem details on the API), not a server error; nothing of the request was saved, since
-    its transaction rolled back."""
+    problem details on the API), not a server error. The service that failed to store a file
+    rolls back with it (services that store files are atomic), so the person simply tries
+    again."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -132,6 +134,9 @@ class StorageUnavailableMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not storage_unavailable(exception):
             return None
+        from django.http import JsonResponse
+        from django.shortcuts import render
+
         logger.error("Private file storage unavailable: %s", exception)
         if request.path.startswith("/api/"):
             return JsonResponse(
