@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "ehcp_portal.middleware.SessionTimeoutMiddleware",
     "ehcp_portal.middleware.StaffMfaMiddleware",
+    # Last, so it sees a view's exception first: an object store outage is a 503, not a 500.
+    "ehcp_portal.storage.StorageUnavailableMiddleware",
 ]
 
 # --- Security headers (ehcp_portal/security.py, django-csp) ---------------------------------
@@ -204,6 +206,27 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# More than one web node (issue 21): with S3_BUCKET set, every private file (uploads, letters,
+# plans, minutes, subject access bundles, SEN2 returns, the council's logo) is kept in an
+# S3-compatible object store that every web node and worker reaches, instead of one machine's
+# disk. It stays private: the portal never hands out a bucket URL; every download is streamed
+# through the access policy (cases/documents.py `document_response`). Without S3_BUCKET the
+# file system above stays the default (the embedded `make run`, or a single node).
+S3_BUCKET = env.str("S3_BUCKET", default="")
+if S3_BUCKET:
+    from ehcp_portal.storage import object_storage
+
+    STORAGES["default"] = object_storage(
+        bucket=S3_BUCKET,
+        endpoint_url=env.str("S3_ENDPOINT_URL", default=""),
+        region=env.str("S3_REGION", default=""),
+        access_key_id=env.str("S3_ACCESS_KEY_ID", default=""),
+        secret_access_key=env.str("S3_SECRET_ACCESS_KEY", default=""),
+        prefix=env.str("S3_PREFIX", default=""),
+        addressing_style=env.str("S3_ADDRESSING_STYLE", default=""),
+        server_side_encryption=env.str("S3_SERVER_SIDE_ENCRYPTION", default=""),
+        max_memory_size=FILE_UPLOAD_MAX_MEMORY_SIZE,
+    )
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 CLAMD_SOCKET = env.str("CLAMD_SOCKET", default="")
