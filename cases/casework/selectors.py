@@ -3,6 +3,7 @@ of queries whatever the caseload size."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -14,7 +15,16 @@ from cases.assignment.rules import load_percent
 from cases.assignment.selectors import capacity_of, default_target_once
 from cases.casework.models import CaseTask, Dispute, SavedFilter
 from cases.deadlines import Deadline, case_deadlines
-from cases.models import Area, Case, CaseEvent, DeadlineException, Document, Message
+from cases.models import (
+    Area,
+    Case,
+    CaseEvent,
+    DeadlineException,
+    Document,
+    Message,
+    OpenCaseCount,
+)
+from cases.selectors import open_case_count, open_cases_of
 from cases.statutory import ADVICE_WEEKS, add_weeks, transition_point
 from ehcp_portal import access
 from ehcp_portal.accounts.models import Role, User
@@ -46,6 +56,11 @@ def caseload_for(user: UserT) -> QuerySet[Case]:
     qs = access.cases_for(user, access.CASE_WORK).filter(is_open=True)
     if user.role == Role.CASEWORKER:
         qs = qs.filter(caseworker_id=user.pk)
+    else:
+        # The policy also lets a manager work the council's triage queue (cases with no area,
+        # which has its own page); naming the area here lets the area's list indexes
+        # (cases.models.Case.Meta) read the page in order instead of sorting every open case.
+        qs = qs.filter(area_id=access.user_area_id(user))
     # Priority already weighs the days to the next statutory deadline with the looked-after,
     # transition, complexity and waiting indicators (cases.assignment.rules); ties go to the
     # nearer deadline.
@@ -100,6 +115,14 @@ class CaseloadFilters:
     waiting_on_others: bool = False
     search: str = ""
     caseworker_id: int | None = None
+
+
+def caseload_kept_count(user: UserT) -> int:
+    """The length of the unfiltered caseload, from the kept counts: a caseworker's own open
+    cases, or a manager's area's."""
+    if user.role == Role.CASEWORKER:
+        return open_case_count(OpenCaseCount.Scope.CASEWORKER, user.pk)
+    return open_case_count(OpenCaseCount.Scope.AREA, access.user_area_id(user))
 
 
 def caseload_filtered(
@@ -272,42 +295,57 @@ def area_caseworkers(area_id: int | None) -> QuerySet[User]:
     )
 
 
-def team_caseloads(area_id: int | None, *, today: date | None = None) -> list[CaseworkerLoad]:
-    """Each caseworker of the area with open cases, deadlines at risk this week and breaches.
+def area_caseworkers_counted(area_id: int | None) -> QuerySet[User]:
+    """The area's active caseworkers by name, each with its kept open-case count
+    (`open_cases`) and profile (for capacity): what `team_caseloads` reads."""
+    return area_caseworkers(area_id).annotate(
+        open_cases=open_cases_of(OpenCaseCount.Scope.CASEWORKER)
+    )
 
-    Two queries: the caseworkers, and one aggregate over the area's open cases grouped by
-    caseworker (it reads the (area, is_open, next_deadline_on) index, ~30 ms for 28,000 cases).
+
+def team_caseloads(
+    area_id: int | None, *, today: date | None = None, caseworkers: Iterable[User] | None = None
+) -> list[CaseworkerLoad]:
+    """Each caseworker of the area (or just `caseworkers`: a page of them, from
+    `area_caseworkers_counted`) with open cases, deadlines at risk this week and breaches.
+
+    Two queries: the caseworkers with their kept open-case counts, and one aggregate of the
+    deadlines this week and the breaches of those caseworkers' open cases, read on the
+    (caseworker, is_open, next_deadline_on) index: only the rows that are at risk or breached,
+    never the area's every open case.
     """
     today = today or timezone.localdate()
     if area_id is None:
         return []
+    users = list(area_caseworkers_counted(area_id) if caseworkers is None else caseworkers)
+    week_end = today + WEEK_AHEAD
     counts = {
         row["caseworker_id"]: row
-        for row in Case.objects.filter(area_id=area_id, is_open=True, caseworker__isnull=False)
+        for row in Case.objects.filter(
+            caseworker_id__in=[u.pk for u in users],
+            is_open=True,
+            next_deadline_on__lte=week_end,
+        )
         .values("caseworker_id")
         .annotate(
-            n_open=Count("pk"),
-            n_risk=Count(
-                "pk",
-                filter=Q(next_deadline_on__gte=today, next_deadline_on__lte=today + WEEK_AHEAD),
-            ),
+            n_risk=Count("pk", filter=Q(next_deadline_on__gte=today)),
             n_breach=Count(
                 "pk", filter=Q(next_deadline_on__lt=today, next_deadline_excepted=False)
             ),
         )
         .order_by()
     }
-    empty = {"n_open": 0, "n_risk": 0, "n_breach": 0}
+    empty = {"n_risk": 0, "n_breach": 0}
     default_target = default_target_once()
     return [
         CaseworkerLoad(
             caseworker=user,
-            open_cases=counts.get(user.pk, empty)["n_open"],
+            open_cases=getattr(user, "open_cases", 0),
             at_risk_this_week=counts.get(user.pk, empty)["n_risk"],
             breaches=counts.get(user.pk, empty)["n_breach"],
             capacity=capacity_of(user, default_target),
         )
-        for user in area_caseworkers(area_id)
+        for user in users
     ]
 
 

@@ -77,10 +77,13 @@ from ehcp_portal.accounts.models import Role
 from ehcp_portal.audit.models import AccessKind
 from ehcp_portal.audit.services import access_record
 from ehcp_portal.http import AuthenticatedHttpRequest
+from ehcp_portal.pagination import CappedPaginator, CountedPaginator
 from families.selectors import request_answers_for_case
 
 PAGE_SIZE = 25
 UNASSIGNED_SHOWN = 50
+TEAM_PAGE_SIZE = 50
+CASELOAD_COUNT_CAP = 10_000
 
 
 # -- My caseload --------------------------------------------------------------------------------
@@ -175,7 +178,13 @@ def _caseload_page(
     user = request.user
     today = timezone.localdate()
     form, filters, key, descending, cases = _caseload_cases(request, today)
-    paginator = Paginator(cases, PAGE_SIZE)
+    # The whole caseload's length is kept (no COUNT over an area's 280,000 open cases); a
+    # filtered one is counted only as far as CASELOAD_COUNT_CAP.
+    paginator: Paginator = (
+        CappedPaginator(cases, PAGE_SIZE, cap=CASELOAD_COUNT_CAP)
+        if filters != selectors.CaseloadFilters()
+        else CountedPaginator(cases, PAGE_SIZE, selectors.caseload_kept_count(user))
+    )
     page = paginator.get_page(request.GET.get("page"))
     rows = [(case, selectors.case_flags(case, today=today)) for case in page.object_list]
     query = request.GET.copy()
@@ -821,7 +830,11 @@ def team_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     area = selectors.manager_area(request.user)
     area_id = area.pk if area else None
     today = timezone.localdate()
-    loads = selectors.team_caseloads(area_id, today=today)
+    # A page of caseworkers at a time: an area of a national service has thousands.
+    page = Paginator(selectors.area_caseworkers_counted(area_id), TEAM_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    loads = selectors.team_caseloads(area_id, today=today, caseworkers=page.object_list)
     queue = list(selectors.unassigned_queue(area_id)[: UNASSIGNED_SHOWN + 1])
     return render(
         request,
@@ -829,6 +842,7 @@ def team_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "area": area,
             "loads": loads,
+            "page": page,
             "unassigned": queue[:UNASSIGNED_SHOWN],
             "more_unassigned": len(queue) > UNASSIGNED_SHOWN,
             "week_end": today + selectors.WEEK_AHEAD,
