@@ -1,0 +1,251 @@
+"""Benchmark: every list page and the API's case list at 100,000 and 1,000,000 cases, side by
+side in one run, each beside a bare signed-in page measured in the same process (issue 21:
+p95 under 150 ms and at most 5x the bare page, with a fixed number of queries).
+
+    .venv/bin/python bench/pages.py [--requests 100] [--databases ehcp_bench_100k,ehcp_bench_1m]
+
+Each database must already hold `seed_demo --cases N` (bench/seed_demo.sh; CASES=1000000 for
+the large one, ~20 min) and is migrated first. Each database is measured in its own process
+(Django settles on one database per process); the table is printed at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+SERVER = "postgres://postgres@127.0.0.1:5432"
+DEFAULT_DATABASES = "ehcp_bench_100k,ehcp_bench_1m"
+
+
+def _percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    index = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def measure(n: int) -> list[dict[str, object]]:
+    """In a process whose DATABASE_URL is one seeded database: every page, timed."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ehcp_portal.settings.test")
+    os.environ.setdefault("EHCP_VAR_DIR", str(ROOT / "var"))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.models import Count
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.urls import reverse
+
+    from cases.advice.models import AdviceRequest
+    from cases.models import Case, OpenCaseCount
+    from ehcp_portal.accounts.models import Role, User
+
+    setup_test_environment()
+    call_command("migrate", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # as autovacuum keeps a database in service
+
+    cases = Case.objects.count()
+    busy_id = (
+        OpenCaseCount.objects.filter(scope=OpenCaseCount.Scope.CASEWORKER)
+        .order_by("-open_cases")
+        .values_list("scope_id", flat=True)
+        .first()
+    )
+    busy = User.objects.get(pk=busy_id)
+    manager = User.objects.get(email="manager.east@demo.ehcp.test")
+    ep_id = (
+        AdviceRequest.objects.filter(addressee__isnull=False)
+        .values("addressee_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .values_list("addressee_id", flat=True)
+        .first()
+    )
+    advice_giver = User.objects.get(pk=ep_id) if ep_id else User.objects.get(role=Role.ADVICE_GIVER)
+    member = User.objects.filter(role=Role.ELECTED_MEMBER).first()
+    surname = (
+        Case.objects.filter(area_id=manager.team.area_id, is_open=True)
+        .values_list("child__last_name", flat=True)
+        .first()
+    )
+
+    clients: dict[str, Client] = {}
+    for name, user in (
+        ("caseworker", busy),
+        ("manager", manager),
+        ("advice", advice_giver),
+        ("member", member),
+    ):
+        clients[name] = Client()
+        clients[name].force_login(user)
+
+    caseload = reverse("casework:caseload")
+    sorts = ["-priority", "deadline", "-deadline", "reference", "-reference", "child", "stage"]
+    pages: list[tuple[str, str, Callable[[int], object]]] = [
+        ("bare signed-in page", "manager", lambda i: clients["manager"].get("/contact/")),
+        ("caseworker's caseload", "caseworker", lambda i: clients["caseworker"].get(caseload)),
+        (
+            "caseworker's caseload, each sort",
+            "caseworker",
+            lambda i: clients["caseworker"].get(caseload, {"sort": sorts[i % len(sorts)]}),
+        ),
+        (
+            "unassigned queue",
+            "manager",
+            lambda i: clients["manager"].get(reverse("assignment:queue")),
+        ),
+        ("team overview", "manager", lambda i: clients["manager"].get(reverse("casework:team"))),
+        ("manager caseload, first page", "manager", lambda i: clients["manager"].get(caseload)),
+        (
+            "manager caseload, each sort",
+            "manager",
+            lambda i: clients["manager"].get(caseload, {"sort": sorts[i % len(sorts)]}),
+        ),
+        (
+            "manager caseload, page 400",
+            "manager",
+            lambda i: clients["manager"].get(caseload, {"page": "400"}),
+        ),
+        (
+            "manager caseload, filters",
+            "manager",
+            lambda i: clients["manager"].get(
+                caseload,
+                [
+                    {"due": "week"},
+                    {"due": "overdue"},
+                    {"stage": "assessing", "waiting": "on"},
+                    {"caseworker": str(busy.pk)},
+                ][i % 4],
+            ),
+        ),
+        (
+            "manager caseload, name search",
+            "manager",
+            lambda i: clients["manager"].get(caseload, {"q": surname or "Smith"}),
+        ),
+        (
+            "advice giver home",
+            "advice",
+            lambda i: clients["advice"].get(reverse("advice:home")),
+        ),
+        (
+            "member enquiry triage (inbox)",
+            "manager",
+            lambda i: clients["manager"].get(reverse("members:inbox")),
+        ),
+        (
+            "elected member's home",
+            "member",
+            lambda i: clients["member"].get(reverse("members:home")),
+        ),
+        (
+            "timeliness report (dashboard)",
+            "manager",
+            lambda i: clients["manager"].get(reverse("reporting:dashboard")),
+        ),
+        (
+            "triage queue",
+            "manager",
+            lambda i: clients["manager"].get(reverse("assignment:triage")),
+        ),
+        (
+            "phase transfers",
+            "manager",
+            lambda i: clients["manager"].get(reverse("casework:phase_transfers")),
+        ),
+        (
+            "API case list, caseworker",
+            "caseworker",
+            lambda i: clients["caseworker"].get("/api/v1/cases/"),
+        ),
+    ]
+    results = []
+    for label, _who, request in pages:
+        for i in range(3):
+            request(i)
+        timings: list[float] = []
+        queries: set[int] = set()
+        for i in range(n):
+            connection.queries_log.clear()
+            with CaptureQueriesContext(connection) as ctx:
+                started = time.perf_counter()
+                response = request(i)
+                timings.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (label, response.status_code)  # type: ignore[attr-defined]
+            queries.add(len(ctx.captured_queries))
+        row = {
+            "page": label,
+            "cases": cases,
+            "p50": statistics.median(timings),
+            "p95": _percentile(timings, 95),
+            "queries": sorted(queries),
+        }
+        print(json.dumps(row), flush=True)
+        results.append(row)
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument("--databases", default=os.environ.get("BENCH_DATABASES", DEFAULT_DATABASES))
+    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        measure(args.requests)
+        return 0
+
+    table: dict[str, dict[str, dict[str, object]]] = {}
+    order: list[str] = []
+    names = [name.strip() for name in args.databases.split(",") if name.strip()]
+    for name in names:
+        print(f"=== {name}", flush=True)
+        result = subprocess.run(
+            [sys.executable, __file__, "--measure", "--requests", str(args.requests)],
+            cwd=ROOT,
+            env={**os.environ, "DATABASE_URL": f"{SERVER}/{name}"},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode != 0:
+            print(result.stdout, result.stderr, sep="\n")
+            return 1
+        for line in result.stdout.splitlines():
+            if line.startswith("{"):
+                row = json.loads(line)
+                table.setdefault(row["page"], {})[name] = row
+                if row["page"] not in order:
+                    order.append(row["page"])
+    bare = {name: table["bare signed-in page"][name] for name in names}
+    header = " | ".join(
+        f"{int(bare[n]['cases']):,} cases p50 / p95 ms (x bare p95), queries" for n in names
+    )
+    print(f"\n| page | {header} |")
+    print("|---|" + "---|" * len(names))
+    for page in order:
+        cells = []
+        for name in names:
+            row = table[page][name]
+            ratio = float(row["p95"]) / float(bare[name]["p95"])  # type: ignore[arg-type]
+            queries = ",".join(str(q) for q in row["queries"])  # type: ignore[attr-defined]
+            cells.append(f"{row['p50']:.0f} / {row['p95']:.0f} ({ratio:.1f}x), {queries}")
+        print(f"| {page} | {' | '.join(cells)} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
