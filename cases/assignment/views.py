@@ -110,8 +110,9 @@ def assignment_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     area_id = access.managed_area_id_or_404(request.user)
     # The queue's length is the area's kept count (cases.models.OpenCaseCount), not a COUNT.
     waiting = open_case_count(OpenCaseCount.Scope.AREA_UNASSIGNED, area_id)
-    page = CountedPaginator(selectors.unassigned_queue(area_id=area_id), PAGE_SIZE, waiting)
-    page = page.get_page(request.GET.get("page"))
+    page = CountedPaginator(
+        selectors.unassigned_queue(area_id=area_id), PAGE_SIZE, waiting
+    ).get_page(request.GET.get("page"))
     # The area's caseworkers a page at a time, beside the queue (thousands in a large area).
     caseworkers = Paginator(selectors.area_caseworkers(area_id=area_id), PAGE_SIZE).get_page(
         request.GET.get("caseworkers")
