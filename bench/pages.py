@@ -81,6 +81,14 @@ def measure(n: int) -> list[dict[str, object]]:
         .first()
     )
 
+    from cases.members.models import MemberEnquiry
+
+    enquiry = (
+        MemberEnquiry.objects.filter(area_id=manager.team.area_id)
+        .exclude(child_name="")
+        .order_by("pk")
+        .first()
+    )
     clients: dict[str, Client] = {}
     for name, user in (
         ("caseworker", busy),
@@ -147,6 +155,15 @@ def measure(n: int) -> list[dict[str, object]]:
             lambda i: clients["manager"].get(reverse("members:inbox")),
         ),
         (
+            "member enquiry triage (an enquiry, suggested cases)",
+            "manager",
+            lambda i: clients["manager"].get(
+                reverse("members:inbox_detail", args=[enquiry.public_id])
+                if enquiry
+                else reverse("members:inbox")
+            ),
+        ),
+        (
             "elected member's home",
             "member",
             lambda i: clients["member"].get(reverse("members:home")),
@@ -195,7 +212,68 @@ def measure(n: int) -> list[dict[str, object]]:
         }
         print(json.dumps(row), flush=True)
         results.append(row)
+    results += measure_assignment(n)
     return results
+
+
+def measure_assignment(n: int) -> list[dict[str, object]]:
+    """An assignment decision on the seeded council (each rolled back, so every decision sees
+    the same data), and a cohort import of 5,000 children (rolled back)."""
+    import random
+    from datetime import timedelta
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from cases.assignment.cohort import cohort_import, cohort_rows_read
+    from cases.assignment.decisions import case_assign
+    from cases.models import Area, Case
+
+    cases_n = Case.objects.count()
+    cases = list(
+        Case.objects.filter(is_open=True, caseworker__isnull=False, area__isnull=False).order_by(
+            "-pk"
+        )[:n]
+    )
+    timings = []
+    for case in cases:
+        with transaction.atomic():
+            started = time.perf_counter()
+            case_assign(case=case, exclude=[case.caseworker_id])
+            timings.append((time.perf_counter() - started) * 1000)
+            transaction.set_rollback(True)
+    row: dict[str, object] = {
+        "page": "assignment decision (rolled back)",
+        "cases": cases_n,
+        "p50": statistics.median(timings),
+        "p95": _percentile(timings, 95),
+        "queries": [],
+    }
+    print(json.dumps(row), flush=True)
+    rng = random.Random(5)
+    today = timezone.localdate()
+    districts = [d for a in Area.objects.all() for d in a.postcode_districts] or ["LS6"]
+    lines = ["first_name,last_name,date_of_birth,postcode,setting_urn,looked_after,needs"]
+    for i in range(5000):
+        dob = (today - timedelta(days=rng.randint(2 * 365, 16 * 365))).isoformat()
+        lines.append(
+            f"Cohort{i},Bench{i % 97},{dob},{rng.choice(districts)} {rng.randint(1, 9)}AB,,no,ASD"
+        )
+    rows = cohort_rows_read(("\n".join(lines) + "\n").encode())
+    with transaction.atomic():
+        started = time.perf_counter()
+        record = cohort_import(rows=rows, filename="bench.csv")
+        elapsed = (time.perf_counter() - started) * 1000
+        transaction.set_rollback(True)
+    cohort: dict[str, object] = {
+        "page": f"cohort import of 5,000 ({record.created_count} created; ms, rolled back)",
+        "cases": cases_n,
+        "p50": elapsed,
+        "p95": elapsed,
+        "queries": [],
+    }
+    print(json.dumps(cohort), flush=True)
+    return [row, cohort]
 
 
 def main() -> int:
