@@ -36,6 +36,11 @@ class CaseworkerChoiceField(forms.ModelChoiceField):
         """A caseworker's id (the list, or a link such as the team page's), or, where the area
         has too many for a list (`caseworker_choices_fit`), their email or full name."""
         text = str(value or "").strip()
+        if "\x00" in text or len(text) > 254:
+            raise forms.ValidationError(
+                "Enter the email address or full name of a caseworker in your area",
+                code="invalid_choice",
+            )
         if text and not text.isdigit():
             assert self.queryset is not None
             matches = list(

@@ -150,12 +150,13 @@ class Candidate:
     languages: frozenset[str] = frozenset()
     taking_new_cases: bool = True
 
-    # Read by every rule for every candidate of an area of thousands: worked out once each.
+    # Read by every rule for every candidate of an area of thousands: worked out once each
+    # (the FTE and target do not change during a decision; open cases do, in a cohort).
     @functools.cached_property
     def capacity(self) -> int:
         return caseworker_capacity(self.fte, self.target_caseload)
 
-    @functools.cached_property
+    @property
     def load_ratio(self) -> float:
         return self.open_cases / self.capacity if self.capacity > 0 else float("inf")
 
