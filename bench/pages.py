@@ -33,7 +33,7 @@ def _percentile(values: list[float], pct: float) -> float:
     return ordered[index]
 
 
-def measure(n: int) -> list[dict[str, object]]:
+def measure(n: int, *, cohort: bool = True) -> list[dict[str, object]]:
     """In a process whose DATABASE_URL is one seeded database: every page, timed."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ehcp_portal.settings.test")
     os.environ.setdefault("EHCP_VAR_DIR", str(ROOT / "var"))
@@ -89,6 +89,22 @@ def measure(n: int) -> list[dict[str, object]]:
         .order_by("pk")
         .first()
     )
+    # The links a manager following Next reaches 400 pages in, for each sort: the cursor of
+    # the 10,000th row (as the page before it would link).
+    from cases.casework import selectors as caseload_selectors
+
+    deep = []
+    for sort in ["priority", "deadline", "-deadline", "reference", "stage"]:
+        key, descending = caseload_selectors.caseload_sort(sort)
+        terms = caseload_selectors.caseload_sort_terms(key, descending)
+        ordered = caseload_selectors.caseload_ordered(
+            caseload_selectors.caseload_filtered(manager, caseload_selectors.CaseloadFilters()),
+            key,
+            descending,
+        )
+        row = ordered[9999]
+        cursor = caseload_selectors.caseload_cursor(row, terms)
+        deep.append(f"?sort={sort}&after={cursor}")
     clients: dict[str, Client] = {}
     for name, user in (
         ("caseworker", busy),
@@ -125,6 +141,11 @@ def measure(n: int) -> list[dict[str, object]]:
             "manager caseload, page 400",
             "manager",
             lambda i: clients["manager"].get(caseload, {"page": "400"}),
+        ),
+        (
+            "manager caseload, 400 pages deep by cursor (Next links)",
+            "manager",
+            lambda i: clients["manager"].get(caseload + deep[i % len(deep)]),
         ),
         (
             "manager caseload, filters",
@@ -190,7 +211,13 @@ def measure(n: int) -> list[dict[str, object]]:
         ),
     ]
     results = []
+    only = os.environ.get("BENCH_ONLY", "")
+    skip = os.environ.get("BENCH_SKIP", "")
     for label, _who, request in pages:
+        if only and only not in label and label != "bare signed-in page":
+            continue
+        if skip and skip in label:
+            continue
         for i in range(3):
             request(i)
         timings: list[float] = []
@@ -212,11 +239,11 @@ def measure(n: int) -> list[dict[str, object]]:
         }
         print(json.dumps(row), flush=True)
         results.append(row)
-    results += measure_assignment(n)
+    results += measure_assignment(n, cohort=cohort)
     return results
 
 
-def measure_assignment(n: int) -> list[dict[str, object]]:
+def measure_assignment(n: int, *, cohort: bool = True) -> list[dict[str, object]]:
     """An assignment decision on the seeded council (each rolled back, so every decision sees
     the same data), and a cohort import of 5,000 children (rolled back)."""
     import random
@@ -250,6 +277,8 @@ def measure_assignment(n: int) -> list[dict[str, object]]:
         "queries": [],
     }
     print(json.dumps(row), flush=True)
+    if not cohort:
+        return [row]
     rng = random.Random(5)
     today = timezone.localdate()
     districts = [d for a in Area.objects.all() for d in a.postcode_districts] or ["LS6"]
@@ -265,15 +294,15 @@ def measure_assignment(n: int) -> list[dict[str, object]]:
         record = cohort_import(rows=rows, filename="bench.csv")
         elapsed = (time.perf_counter() - started) * 1000
         transaction.set_rollback(True)
-    cohort: dict[str, object] = {
+    cohort_row: dict[str, object] = {
         "page": f"cohort import of 5,000 ({record.created_count} created; ms, rolled back)",
         "cases": cases_n,
         "p50": elapsed,
         "p95": elapsed,
         "queries": [],
     }
-    print(json.dumps(cohort), flush=True)
-    return [row, cohort]
+    print(json.dumps(cohort_row), flush=True)
+    return [row, cohort_row]
 
 
 def main() -> int:
@@ -281,9 +310,10 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--databases", default=os.environ.get("BENCH_DATABASES", DEFAULT_DATABASES))
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--no-cohort", action="store_true", help="skip the cohort import")
     args = parser.parse_args()
     if args.measure:
-        measure(args.requests)
+        measure(args.requests, cohort=not args.no_cohort)
         return 0
 
     table: dict[str, dict[str, dict[str, object]]] = {}
@@ -291,18 +321,24 @@ def main() -> int:
     names = [name.strip() for name in args.databases.split(",") if name.strip()]
     for name in names:
         print(f"=== {name}", flush=True)
-        result = subprocess.run(
-            [sys.executable, __file__, "--measure", "--requests", str(args.requests)],
+        command = [sys.executable, __file__, "--measure", "--requests", str(args.requests)]
+        if args.no_cohort:
+            command.append("--no-cohort")
+        with subprocess.Popen(
+            command,
             cwd=ROOT,
             env={**os.environ, "DATABASE_URL": f"{SERVER}/{name}"},
-            capture_output=True,
+            stdout=subprocess.PIPE,
             text=True,
-            check=False,
-        )
-        if result.returncode != 0:
-            print(result.stdout, result.stderr, sep="\n")
+        ) as child:
+            assert child.stdout is not None
+            lines = []
+            for line in child.stdout:  # as each page is measured, so a long run shows progress
+                print(line, end="", flush=True)
+                lines.append(line)
+        if child.returncode != 0:
             return 1
-        for line in result.stdout.splitlines():
+        for line in lines:
             if line.startswith("{"):
                 row = json.loads(line)
                 table.setdefault(row["page"], {})[name] = row
