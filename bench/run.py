@@ -1,7 +1,7 @@
 """`make bench`: every benchmark in turn, each on its own PostgreSQL database (created if
 missing), so one run gives all the figures in bench/README.md side by side on one machine.
 
-    .venv/bin/python bench/run.py [caseload|assignment|sweep|reporting|seed|sen2|api ...]
+    .venv/bin/python bench/run.py [caseload|assignment|sweep|reporting|seed|sen2|api|pages ...]
 
 Seeding 100,000 cases takes about a minute and each benchmark seeds its own database only when
 it does not already hold the data, so a second run is quicker.
@@ -30,6 +30,9 @@ BENCHMARKS: dict[str, tuple[list[str], dict[str, str]]] = {
     ),
     "sen2": ([PYTHON, "bench/sen2.py"], {"DATABASE_URL": f"{SERVER}/ehcp_bench_sen2"}),
     "api": ([PYTHON, "bench/api.py"], {"DATABASE_URL": f"{SERVER}/ehcp_bench_api"}),
+    # Every list page at 100,000 and 1,000,000 cases beside a bare page (issue 21): both
+    # databases must hold their seed (bench/seed_demo.sh, or bench/multiply.py for the large one).
+    "pages": ([PYTHON, "bench/pages.py"], {}),
 }
 
 

@@ -243,6 +243,35 @@ class Case(models.Model):
             models.Index(fields=["is_open", "next_deadline_on"]),
             models.Index(fields=["stage"]),
             models.Index(fields=["phase_transfer_year", "area"]),
+            # Each ordering of an area's lists (the manager's caseload, the unassigned queue,
+            # the team page) read in index order, so a page costs its 25 rows at any size.
+            # (Latest deadline first, no deadline still last, needs NULLS LAST, which SQLite
+            # refuses in an index: that one is made on PostgreSQL only, by migration 0006.)
+            models.Index(
+                fields=["area", "-priority", "next_deadline_on", "reference"],
+                condition=models.Q(is_open=True),
+                name="case_open_area_priority",
+            ),
+            models.Index(
+                fields=["area", "reference"],
+                condition=models.Q(is_open=True),
+                name="case_open_area_reference",
+            ),
+            models.Index(
+                fields=["area", "stage", "next_deadline_on", "reference"],
+                condition=models.Q(is_open=True),
+                name="case_open_area_stage",
+            ),
+            models.Index(
+                fields=["area", "-priority", "next_deadline_on", "reference"],
+                condition=models.Q(is_open=True, caseworker__isnull=True),
+                name="case_unassigned_priority",
+            ),
+            models.Index(
+                fields=["area", "next_deadline_on", "received_on", "reference"],
+                condition=models.Q(is_open=True, caseworker__isnull=True),
+                name="case_unassigned_deadline",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -253,6 +282,33 @@ class Case(models.Model):
         if self.next_deadline_on is None:
             return None
         return (self.next_deadline_on - date.today()).days
+
+
+class OpenCaseCount(models.Model):
+    """How many open cases a caseworker, a team or an area has, and how many of an area's wait
+    with no caseworker: read on every list and by every assignment decision, so kept rather
+    than counted. Database triggers on the case table (migration 0006) change the counts in the
+    same statement, and so the same transaction, as any change to a case's caseworker, team,
+    area or open state, however it is made (`save`, `update`, bulk inserts); readers are in
+    `cases.selectors` (`open_case_counts`)."""
+
+    class Scope(models.TextChoices):
+        CASEWORKER = "caseworker", "Caseworker"
+        TEAM = "team", "Team"
+        AREA = "area", "Area"
+        AREA_UNASSIGNED = "area_unassigned", "Area, no caseworker"
+
+    scope = models.CharField(max_length=20, choices=Scope.choices)
+    scope_id = models.IntegerField()
+    open_cases = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "scope_id"], name="cases_opencasecount_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.scope_id}: {self.open_cases}"
 
 
 class CaseEvent(models.Model):

@@ -4,7 +4,12 @@ front door, the cohort import, members' enquiries, assignment)."""
 
 from __future__ import annotations
 
-from cases.models import Area, Team
+from collections.abc import Iterable
+
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Coalesce
+
+from cases.models import Area, OpenCaseCount, Team
 from cases.postcodes import district_normalise, postcode_district
 
 
@@ -47,3 +52,34 @@ def team_for_area(area: Area | None) -> Team | None:
     if area is None:
         return None
     return area.teams.order_by("name", "pk").first()
+
+
+# -- open-case counts (kept by the database: cases.models.OpenCaseCount) ----------------------
+
+
+def open_cases_of(scope: str, outer_ref: str = "pk") -> Coalesce:
+    """An annotation: the kept open-case count of the row's caseworker, team or area (0 when
+    it never had one). One indexed lookup per row, never a count over its cases."""
+    return Coalesce(
+        Subquery(
+            OpenCaseCount.objects.filter(scope=scope, scope_id=OuterRef(outer_ref)).values(
+                "open_cases"
+            )[:1]
+        ),
+        0,
+    )
+
+
+def open_case_counts(scope: str, ids: Iterable[int]) -> dict[int, int]:
+    """scope id -> open cases, for these ids (one query; missing ids have none)."""
+    return dict(
+        OpenCaseCount.objects.filter(scope=scope, scope_id__in=list(ids)).values_list(
+            "scope_id", "open_cases"
+        )
+    )
+
+
+def open_case_count(scope: str, scope_id: int | None) -> int:
+    if scope_id is None:
+        return 0
+    return open_case_counts(scope, [scope_id]).get(scope_id, 0)

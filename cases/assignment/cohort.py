@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -423,10 +423,32 @@ def _cases_assign(planned: list[tuple[RowResult, Case, rules.CaseFacts]]) -> lis
         )
     else:
         candidates = candidates_load()
+    # With the area rule hard, only the case's area's caseworkers can be chosen: each case is
+    # scored against those alone, and the others' reasons for being ineligible (which depend
+    # only on the area) are counted once per area, not once per case (5,000 cases x 6,666
+    # caseworkers at national scale).
+    by_area: dict[int | None, list[rules.Candidate]] = {}
+    others: dict[int | None, dict[str, int]] = {}
+    hard = area_rule.enabled and area_rule.hard
     choices: dict[int, rules.Choice] = {}
     for i in sorted(range(len(planned)), key=lambda i: -planned[i][1].priority):
         _, case, facts = planned[i]
-        choice = rules.choose(facts, candidates, configured, runners_up=2)
+        if hard and not facts.exclude_ids:
+            if facts.area_id not in by_area:
+                by_area[facts.area_id] = [c for c in candidates if c.area_id == facts.area_id]
+                others[facts.area_id] = dict(
+                    Counter(
+                        reason
+                        for c in candidates
+                        if c.area_id != facts.area_id
+                        and (reason := rules.ineligible_reason(facts, c, configured)) is not None
+                    )
+                )
+            choice = rules.choose(facts, by_area[facts.area_id], configured, runners_up=2)
+            for reason, n in others[facts.area_id].items():
+                choice.ineligible[reason] = choice.ineligible.get(reason, 0) + n
+        else:
+            choice = rules.choose(facts, candidates, configured, runners_up=2)
         choices[i] = choice
         if choice.winner is not None:
             choice.winner.open_cases += 1

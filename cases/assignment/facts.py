@@ -9,13 +9,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cases.assignment import rules
 from cases.assignment.models import AssignmentRule, PriorityIndicator
-from cases.models import Case, CouncilProfile
+from cases.models import Case, CouncilProfile, OpenCaseCount
+from cases.selectors import open_cases_of
 from ehcp_portal.accounts.models import Role, User
 from families.models import FamilyMembership
 
@@ -62,16 +61,9 @@ def candidates_load(
         qs = qs.filter(team__area_id__in=list(area_ids))
     if user_ids is not None:
         qs = qs.filter(pk__in=list(user_ids))
-    # A correlated count per caseworker uses the (caseworker, is_open, ...) index; a join and
-    # GROUP BY over every open case was five times slower with 200 caseworkers.
-    open_cases = (
-        Case.objects.filter(caseworker_id=OuterRef("pk"), is_open=True)
-        .order_by()
-        .values("caseworker_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    rows = qs.annotate(open_cases=Coalesce(Subquery(open_cases), 0)).values(
+    # The kept count (cases.models.OpenCaseCount): counting each candidate's open cases read
+    # 656,000 rows per decision at 1,000,000 cases.
+    rows = qs.annotate(open_cases=open_cases_of(OpenCaseCount.Scope.CASEWORKER)).values(
         "pk",
         "full_name",
         "email",

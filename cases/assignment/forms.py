@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any, Literal, cast
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import QueryDict
 
 from cases.assignment.cohort import CohortFileError, cohort_rows_read
@@ -31,6 +31,54 @@ class CaseworkerChoiceField(forms.ModelChoiceField):
         if not hasattr(obj, "open_cases"):
             return obj.get_full_name()
         return load_label(obj, self.default_target)
+
+    def to_python(self, value: Any) -> Any:
+        """A caseworker's id (the list, or a link such as the team page's), or, where the area
+        has too many for a list (`caseworker_choices_fit`), their email or full name."""
+        text = str(value or "").strip()
+        if "\x00" in text or len(text) > 254:
+            raise forms.ValidationError(
+                "Enter the email address or full name of a caseworker in your area",
+                code="invalid_choice",
+            )
+        if text and not text.isdigit():
+            assert self.queryset is not None
+            matches = list(
+                self.queryset.filter(Q(email__iexact=text) | Q(full_name__iexact=text))[:2]
+            )
+            if len(matches) == 1:
+                return matches[0]
+            if matches:
+                raise forms.ValidationError(
+                    "More than one caseworker in your area has that name: enter their email "
+                    "address",
+                    code="ambiguous",
+                )
+            raise forms.ValidationError(
+                "Enter the email address or full name of a caseworker in your area",
+                code="invalid_choice",
+            )
+        return super().to_python(value)
+
+
+# Beyond this many caseworkers a list is too long to read or to send (an area of a national
+# service has thousands): the field becomes a box for the caseworker's email or name.
+CASEWORKER_LIST_MAX = 200
+
+
+def caseworker_choices_fit(field: forms.Field, caseworkers: QuerySet[User]) -> None:
+    """Give a CaseworkerChoiceField its options from one read of at most
+    CASEWORKER_LIST_MAX + 1 caseworkers, or, past that, a text box for an email or name."""
+    field = cast(CaseworkerChoiceField, field)
+    field.queryset = caseworkers
+    shown = list(caseworkers[: CASEWORKER_LIST_MAX + 1])
+    if len(shown) <= CASEWORKER_LIST_MAX:
+        field.choices = [("", field.empty_label or "")] + [
+            (worker.pk, field.label_from_instance(worker)) for worker in shown
+        ]
+        return
+    field.widget = forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"})
+    field.help_text = "Their email address or full name"
 
 
 def _area_caseworkers(area_id: int | None) -> QuerySet[User]:

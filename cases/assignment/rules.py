@@ -37,6 +37,7 @@ Ties break on the lower caseload ratio, then the lower user id, so the outcome i
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -149,7 +150,9 @@ class Candidate:
     languages: frozenset[str] = frozenset()
     taking_new_cases: bool = True
 
-    @property
+    # Read by every rule for every candidate of an area of thousands: worked out once each
+    # (the FTE and target do not change during a decision; open cases do, in a cohort).
+    @functools.cached_property
     def capacity(self) -> int:
         return caseworker_capacity(self.fte, self.target_caseload)
 
@@ -236,8 +239,10 @@ def score_capacity(facts: CaseFacts, cand: Candidate, weight: int) -> Contributi
     return Contribution(CAPACITY, f"capacity {cand.open_cases}/{cand.capacity}", points)
 
 
-def case_specialisms(facts: CaseFacts) -> tuple[set[str], set[str]]:
-    """(specialisms the case most needs, specialisms that help less): phase, status, needs."""
+@functools.lru_cache(maxsize=256)
+def case_specialisms(facts: CaseFacts) -> tuple[frozenset[str], frozenset[str]]:
+    """(specialisms the case most needs, specialisms that help less): phase, status, needs.
+    Worked out once per case, not once per candidate (an area has thousands)."""
     main: set[str] = set()
     if facts.age is not None and facts.age < EARLY_YEARS_BELOW_AGE:
         main.add("early_years")
@@ -249,7 +254,7 @@ def case_specialisms(facts: CaseFacts) -> tuple[set[str], set[str]]:
     if needs and needs[0] in NEED_SPECIALISM:
         main.add(NEED_SPECIALISM[needs[0]])
     secondary = {NEED_SPECIALISM[n] for n in needs[1:] if n in NEED_SPECIALISM} - main
-    return main, secondary
+    return frozenset(main), frozenset(secondary)
 
 
 def score_specialism(facts: CaseFacts, cand: Candidate, weight: int) -> Contribution | None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import F, QuerySet
 
 from cases.assignment import rules
 from cases.assignment.facts import default_target_caseload
 from cases.assignment.models import AssignmentDecision, CaseworkerProfile, CohortImport
-from cases.models import Case
+from cases.models import Case, OpenCaseCount
+from cases.selectors import open_cases_of
 from ehcp_portal.accounts.models import Role, User
 
 
@@ -60,7 +61,7 @@ def with_load(caseworkers: QuerySet[User]) -> QuerySet[User]:
     """Caseworkers with their open caseload (`open_cases`) and their profile, so `capacity_of`
     and `load_label` need no query per caseworker."""
     return caseworkers.select_related("assignment_profile", "team").annotate(
-        open_cases=Count("caseload", filter=Q(caseload__is_open=True))
+        open_cases=open_cases_of(OpenCaseCount.Scope.CASEWORKER)
     )
 
 

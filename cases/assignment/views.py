@@ -30,12 +30,14 @@ from cases.assignment.forms import (
 )
 from cases.assignment.rebalancing import caseload_rebalance, rebalance_plan
 from cases.assignment.triage import case_place
-from cases.models import Area, Case
+from cases.models import Area, Case, OpenCaseCount
+from cases.selectors import open_case_count
 from ehcp_portal import access, exports
 from ehcp_portal.accounts.models import Role, User
 from ehcp_portal.audit.models import AccessKind
 from ehcp_portal.audit.services import access_record
 from ehcp_portal.http import AuthenticatedHttpRequest
+from ehcp_portal.pagination import CountedPaginator
 
 PAGE_SIZE = 25
 
@@ -106,8 +108,14 @@ def assignment_override(request: AuthenticatedHttpRequest, reference: str) -> Ht
 @login_required
 def assignment_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     area_id = access.managed_area_id_or_404(request.user)
-    page = Paginator(selectors.unassigned_queue(area_id=area_id), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    # The queue's length is the area's kept count (cases.models.OpenCaseCount), not a COUNT.
+    waiting = open_case_count(OpenCaseCount.Scope.AREA_UNASSIGNED, area_id)
+    page = CountedPaginator(
+        selectors.unassigned_queue(area_id=area_id), PAGE_SIZE, waiting
+    ).get_page(request.GET.get("page"))
+    # The area's caseworkers a page at a time, beside the queue (thousands in a large area).
+    caseworkers = Paginator(selectors.area_caseworkers(area_id=area_id), PAGE_SIZE).get_page(
+        request.GET.get("caseworkers")
     )
     default_target = selectors.default_target_once()
     return render(
@@ -115,13 +123,21 @@ def assignment_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
         "cases/assignment/queue.html",
         {
             "page": page,
+            "query_string": _other_page(request, "caseworkers"),
+            "caseworkers_page": caseworkers,
+            "caseworkers_query": _other_page(request, "page"),
             "area": Area.objects.get(pk=area_id),
             "caseworkers": [
-                (cw, selectors.capacity_of(cw, default_target))
-                for cw in selectors.area_caseworkers(area_id=area_id)
+                (cw, selectors.capacity_of(cw, default_target)) for cw in caseworkers.object_list
             ],
         },
     )
+
+
+def _other_page(request: AuthenticatedHttpRequest, param: str) -> str:
+    """The other list's page, kept in one list's page links."""
+    value = request.GET.get(param, "")
+    return f"{param}={value}" if value.isdigit() else ""
 
 
 @login_required

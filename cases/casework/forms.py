@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from cases import sen2_codes
-from cases.assignment.forms import BasedOnField, CaseworkerChoiceField
+from cases.assignment.forms import BasedOnField, CaseworkerChoiceField, caseworker_choices_fit
 from cases.casework.models import Dispute
 from cases.casework.services import DISPUTABLE_EVENT_KINDS
 from cases.deadlines import LABELS
@@ -64,7 +64,7 @@ class CaseloadFilterForm(forms.Form):
         if caseworkers is None:
             del self.fields["caseworker"]
         else:
-            cast(forms.ModelChoiceField, self.fields["caseworker"]).queryset = caseworkers
+            caseworker_choices_fit(self.fields["caseworker"], caseworkers)
 
     def clean_q(self) -> str:
         return _text(self.cleaned_data["q"])
@@ -136,7 +136,7 @@ class BulkReassignForm(forms.Form):
 
     def __init__(self, *args: Any, caseworkers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["caseworker"]).queryset = caseworkers
+        caseworker_choices_fit(self.fields["caseworker"], caseworkers)
         # Any ticked value is accepted here: which cases the manager may reassign is the access
         # policy's answer in the view, never the form's.
         cast(forms.MultipleChoiceField, self.fields["cases"]).valid_value = (  # type: ignore[method-assign]

@@ -77,10 +77,13 @@ from ehcp_portal.accounts.models import Role
 from ehcp_portal.audit.models import AccessKind
 from ehcp_portal.audit.services import access_record
 from ehcp_portal.http import AuthenticatedHttpRequest
+from ehcp_portal.pagination import CappedPaginator, CountedPaginator
 from families.selectors import request_answers_for_case
 
 PAGE_SIZE = 25
 UNASSIGNED_SHOWN = 50
+TEAM_PAGE_SIZE = 50
+CASELOAD_COUNT_CAP = 10_000
 
 
 # -- My caseload --------------------------------------------------------------------------------
@@ -175,11 +178,18 @@ def _caseload_page(
     user = request.user
     today = timezone.localdate()
     form, filters, key, descending, cases = _caseload_cases(request, today)
-    paginator = Paginator(cases, PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    rows = [(case, selectors.case_flags(case, today=today)) for case in page.object_list]
+    # The whole caseload's length is kept (no COUNT over an area's 280,000 open cases); a
+    # filtered one is counted only as far as CASELOAD_COUNT_CAP.
+    paginator: Paginator = (
+        CappedPaginator(cases, PAGE_SIZE, cap=CASELOAD_COUNT_CAP)
+        if filters != selectors.CaseloadFilters()
+        else CountedPaginator(cases, PAGE_SIZE, selectors.caseload_kept_count(user))
+    )
     query = request.GET.copy()
-    query.pop("page", None)
+    for param in ("page", "after", "before"):
+        query.pop(param, None)
+    page = _caseload_cursor_page(request, paginator, cases, query, key, descending)
+    rows = [(case, selectors.case_flags(case, today=today)) for case in page.object_list]
     may_bulk = user.role == Role.TEAM_MANAGER
     if may_bulk and bulk_form is None:
         bulk_form = BulkReassignForm(
@@ -211,6 +221,65 @@ def _caseload_page(
             "selected": selected,
         },
         status=status,
+    )
+
+
+@dataclass
+class CursorPage:
+    """A page of the caseload, reached by page number (the first pages, old bookmarks) or by
+    the cursor of the row before (`after`) or after it (`before`), as its links are."""
+
+    object_list: list[Case]
+    paginator: Paginator
+    previous_url: str | None
+    next_url: str | None
+
+
+def _caseload_cursor_page(
+    request: AuthenticatedHttpRequest,
+    paginator: Paginator,
+    cases: Any,
+    query: QueryDict,
+    key: str,
+    descending: bool,
+) -> CursorPage:
+    terms = selectors.caseload_sort_terms(key, descending)
+    after = selectors.caseload_cursor_read(request.GET.get("after"), terms)
+    before = selectors.caseload_cursor_read(request.GET.get("before"), terms)
+    previous_url = None
+    if after is not None:
+        rows = selectors.caseload_keyset_rows(
+            selectors.caseload_keyset(cases, terms, after), PAGE_SIZE + 1
+        )
+        more_after, more_before = len(rows) > PAGE_SIZE, True
+        rows = rows[:PAGE_SIZE]
+    elif before is not None:
+        rows = selectors.caseload_keyset_rows(
+            selectors.caseload_keyset(cases, terms, before, reverse=True), PAGE_SIZE + 1
+        )
+        more_after, more_before = True, len(rows) > PAGE_SIZE
+        rows = rows[:PAGE_SIZE][::-1]
+    else:
+        numbered = paginator.get_page(request.GET.get("page"))
+        rows = list(numbered.object_list)
+        more_after, more_before = numbered.has_next(), numbered.has_previous()
+        if more_before:
+            link = query.copy()
+            link["page"] = str(numbered.previous_page_number())
+            previous_url = "?" + link.urlencode()
+
+    def link_to(param: str, case: Case) -> str:
+        link = query.copy()
+        link[param] = selectors.caseload_cursor(case, terms)
+        return "?" + link.urlencode()
+
+    if more_before and previous_url is None and rows:
+        previous_url = link_to("before", rows[0])
+    return CursorPage(
+        object_list=rows,
+        paginator=paginator,
+        previous_url=previous_url,
+        next_url=link_to("after", rows[-1]) if more_after and rows else None,
     )
 
 
@@ -821,7 +890,11 @@ def team_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     area = selectors.manager_area(request.user)
     area_id = area.pk if area else None
     today = timezone.localdate()
-    loads = selectors.team_caseloads(area_id, today=today)
+    # A page of caseworkers at a time: an area of a national service has thousands.
+    page = Paginator(selectors.area_caseworkers_counted(area_id), TEAM_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    loads = selectors.team_caseloads(area_id, today=today, caseworkers=page.object_list)
     queue = list(selectors.unassigned_queue(area_id)[: UNASSIGNED_SHOWN + 1])
     return render(
         request,
@@ -829,6 +902,7 @@ def team_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "area": area,
             "loads": loads,
+            "page": page,
             "unassigned": queue[:UNASSIGNED_SHOWN],
             "more_unassigned": len(queue) > UNASSIGNED_SHOWN,
             "week_end": today + selectors.WEEK_AHEAD,

@@ -129,10 +129,10 @@ def test_queue_lists_the_areas_unassigned_cases_in_a_fixed_number_of_queries(
     elsewhere = CaseFactory(team=TeamFactory(), caseworker=None)
     client.force_login(manager)
     url = reverse("assignment:queue")
-    # session, user, manager's area id, count, page of cases, the area, caseworkers with their
-    # open-case counts and profiles
+    # session, user, manager's area id, the queue's kept length, page of cases, the area,
+    # the number of the area's caseworkers, their page with kept open-case counts and profiles
     # + the unread notifications count in the header
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         body = client.get(url).content.decode()
     assert mine[1].reference in body and mine[0].reference in body
     assert body.index(mine[1].reference) < body.index(mine[0].reference)  # priority first
@@ -140,7 +140,7 @@ def test_queue_lists_the_areas_unassigned_cases_in_a_fixed_number_of_queries(
     for _ in range(5):
         CaseFactory(team=team, caseworker=None)
     # + the unread notifications count in the header
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         client.get(url)
 
 

@@ -1,0 +1,365 @@
+"""Benchmark: every list page and the API's case list at 100,000 and 1,000,000 cases, side by
+side in one run, each beside a bare signed-in page measured in the same process (issue 21:
+p95 under 150 ms and at most 5x the bare page, with a fixed number of queries).
+
+    .venv/bin/python bench/pages.py [--requests 100] [--databases ehcp_bench_100k,ehcp_bench_1m]
+
+Each database must already hold `seed_demo --cases N` (bench/seed_demo.sh; CASES=1000000 for
+the large one, ~20 min) and is migrated first. Each database is measured in its own process
+(Django settles on one database per process); the table is printed at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+SERVER = "postgres://postgres@127.0.0.1:5432"
+DEFAULT_DATABASES = "ehcp_bench_100k,ehcp_bench_1m"
+
+
+def _percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    index = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def measure(n: int, *, cohort: bool = True) -> list[dict[str, object]]:
+    """In a process whose DATABASE_URL is one seeded database: every page, timed."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ehcp_portal.settings.test")
+    os.environ.setdefault("EHCP_VAR_DIR", str(ROOT / "var"))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.models import Count
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.urls import reverse
+
+    from cases.advice.models import AdviceRequest
+    from cases.models import Case, OpenCaseCount
+    from ehcp_portal.accounts.models import Role, User
+
+    setup_test_environment()
+    call_command("migrate", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # as autovacuum keeps a database in service
+
+    cases = Case.objects.count()
+    busy_id = (
+        OpenCaseCount.objects.filter(scope=OpenCaseCount.Scope.CASEWORKER)
+        .order_by("-open_cases")
+        .values_list("scope_id", flat=True)
+        .first()
+    )
+    busy = User.objects.get(pk=busy_id)
+    manager = User.objects.get(email="manager.east@demo.ehcp.test")
+    ep_id = (
+        AdviceRequest.objects.filter(addressee__isnull=False)
+        .values("addressee_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .values_list("addressee_id", flat=True)
+        .first()
+    )
+    advice_giver = User.objects.get(pk=ep_id) if ep_id else User.objects.get(role=Role.ADVICE_GIVER)
+    member = User.objects.filter(role=Role.ELECTED_MEMBER).first()
+    surname = (
+        Case.objects.filter(area_id=manager.team.area_id, is_open=True)
+        .values_list("child__last_name", flat=True)
+        .first()
+    )
+
+    from cases.members.models import MemberEnquiry
+
+    enquiry = (
+        MemberEnquiry.objects.filter(area_id=manager.team.area_id)
+        .exclude(child_name="")
+        .order_by("pk")
+        .first()
+    )
+    # The links a manager following Next reaches 400 pages in, for each sort: the cursor of
+    # the 10,000th row (as the page before it would link).
+    from cases.casework import selectors as caseload_selectors
+
+    deep = []
+    for sort in ["priority", "deadline", "-deadline", "reference", "stage"]:
+        key, descending = caseload_selectors.caseload_sort(sort)
+        terms = caseload_selectors.caseload_sort_terms(key, descending)
+        ordered = caseload_selectors.caseload_ordered(
+            caseload_selectors.caseload_filtered(manager, caseload_selectors.CaseloadFilters()),
+            key,
+            descending,
+        )
+        row = ordered[9999]
+        cursor = caseload_selectors.caseload_cursor(row, terms)
+        deep.append(f"?sort={sort}&after={cursor}")
+    clients: dict[str, Client] = {}
+    for name, user in (
+        ("caseworker", busy),
+        ("manager", manager),
+        ("advice", advice_giver),
+        ("member", member),
+    ):
+        clients[name] = Client()
+        clients[name].force_login(user)
+
+    caseload = reverse("casework:caseload")
+    sorts = ["-priority", "deadline", "-deadline", "reference", "-reference", "child", "stage"]
+    pages: list[tuple[str, str, Callable[[int], object]]] = [
+        ("bare signed-in page", "manager", lambda i: clients["manager"].get("/contact/")),
+        ("caseworker's caseload", "caseworker", lambda i: clients["caseworker"].get(caseload)),
+        (
+            "caseworker's caseload, each sort",
+            "caseworker",
+            lambda i: clients["caseworker"].get(caseload, {"sort": sorts[i % len(sorts)]}),
+        ),
+        (
+            "unassigned queue",
+            "manager",
+            lambda i: clients["manager"].get(reverse("assignment:queue")),
+        ),
+        ("team overview", "manager", lambda i: clients["manager"].get(reverse("casework:team"))),
+        ("manager caseload, first page", "manager", lambda i: clients["manager"].get(caseload)),
+        (
+            "manager caseload, each sort",
+            "manager",
+            lambda i: clients["manager"].get(caseload, {"sort": sorts[i % len(sorts)]}),
+        ),
+        (
+            "manager caseload, page 400",
+            "manager",
+            lambda i: clients["manager"].get(caseload, {"page": "400"}),
+        ),
+        (
+            "manager caseload, 400 pages deep by cursor (Next links)",
+            "manager",
+            lambda i: clients["manager"].get(caseload + deep[i % len(deep)]),
+        ),
+        (
+            "manager caseload, filters",
+            "manager",
+            lambda i: clients["manager"].get(
+                caseload,
+                [
+                    {"due": "week"},
+                    {"due": "overdue"},
+                    {"stage": "assessing", "waiting": "on"},
+                    {"caseworker": str(busy.pk)},
+                ][i % 4],
+            ),
+        ),
+        (
+            "manager caseload, name search",
+            "manager",
+            lambda i: clients["manager"].get(caseload, {"q": surname or "Smith"}),
+        ),
+        (
+            "advice giver home",
+            "advice",
+            lambda i: clients["advice"].get(reverse("advice:home")),
+        ),
+        (
+            "member enquiry triage (inbox)",
+            "manager",
+            lambda i: clients["manager"].get(reverse("members:inbox")),
+        ),
+        (
+            "member enquiry triage (an enquiry, suggested cases)",
+            "manager",
+            lambda i: clients["manager"].get(
+                reverse("members:inbox_detail", args=[enquiry.public_id])
+                if enquiry
+                else reverse("members:inbox")
+            ),
+        ),
+        (
+            "elected member's home",
+            "member",
+            lambda i: clients["member"].get(reverse("members:home")),
+        ),
+        (
+            "timeliness report (dashboard)",
+            "manager",
+            lambda i: clients["manager"].get(reverse("reporting:dashboard")),
+        ),
+        (
+            "triage queue",
+            "manager",
+            lambda i: clients["manager"].get(reverse("assignment:triage")),
+        ),
+        (
+            "phase transfers",
+            "manager",
+            lambda i: clients["manager"].get(reverse("casework:phase_transfers")),
+        ),
+        (
+            "API case list, caseworker",
+            "caseworker",
+            lambda i: clients["caseworker"].get("/api/v1/cases/"),
+        ),
+    ]
+    results = []
+    only = os.environ.get("BENCH_ONLY", "")
+    skip = os.environ.get("BENCH_SKIP", "")
+    for label, _who, request in pages:
+        if only and only not in label and label != "bare signed-in page":
+            continue
+        if skip and skip in label:
+            continue
+        for i in range(3):
+            request(i)
+        timings: list[float] = []
+        queries: set[int] = set()
+        for i in range(n):
+            connection.queries_log.clear()
+            with CaptureQueriesContext(connection) as ctx:
+                started = time.perf_counter()
+                response = request(i)
+                timings.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (label, response.status_code)  # type: ignore[attr-defined]
+            queries.add(len(ctx.captured_queries))
+        row = {
+            "page": label,
+            "cases": cases,
+            "p50": statistics.median(timings),
+            "p95": _percentile(timings, 95),
+            "queries": sorted(queries),
+        }
+        print(json.dumps(row), flush=True)
+        results.append(row)
+    results += measure_assignment(n, cohort=cohort)
+    return results
+
+
+def measure_assignment(n: int, *, cohort: bool = True) -> list[dict[str, object]]:
+    """An assignment decision on the seeded council (each rolled back, so every decision sees
+    the same data), and a cohort import of 5,000 children (rolled back)."""
+    import random
+    from datetime import timedelta
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from cases.assignment.cohort import cohort_import, cohort_rows_read
+    from cases.assignment.decisions import case_assign
+    from cases.models import Area, Case
+
+    cases_n = Case.objects.count()
+    cases = list(
+        Case.objects.filter(is_open=True, caseworker__isnull=False, area__isnull=False).order_by(
+            "-pk"
+        )[:n]
+    )
+    timings = []
+    for case in cases:
+        with transaction.atomic():
+            started = time.perf_counter()
+            case_assign(case=case, exclude=[case.caseworker_id])
+            timings.append((time.perf_counter() - started) * 1000)
+            transaction.set_rollback(True)
+    row: dict[str, object] = {
+        "page": "assignment decision (rolled back)",
+        "cases": cases_n,
+        "p50": statistics.median(timings),
+        "p95": _percentile(timings, 95),
+        "queries": [],
+    }
+    print(json.dumps(row), flush=True)
+    if not cohort:
+        return [row]
+    rng = random.Random(5)
+    today = timezone.localdate()
+    districts = [d for a in Area.objects.all() for d in a.postcode_districts] or ["LS6"]
+    lines = ["first_name,last_name,date_of_birth,postcode,setting_urn,looked_after,needs"]
+    for i in range(5000):
+        dob = (today - timedelta(days=rng.randint(2 * 365, 16 * 365))).isoformat()
+        lines.append(
+            f"Cohort{i},Bench{i % 97},{dob},{rng.choice(districts)} {rng.randint(1, 9)}AB,,no,ASD"
+        )
+    rows = cohort_rows_read(("\n".join(lines) + "\n").encode())
+    with transaction.atomic():
+        started = time.perf_counter()
+        record = cohort_import(rows=rows, filename="bench.csv")
+        elapsed = (time.perf_counter() - started) * 1000
+        transaction.set_rollback(True)
+    cohort_row: dict[str, object] = {
+        "page": f"cohort import of 5,000 ({record.created_count} created; ms, rolled back)",
+        "cases": cases_n,
+        "p50": elapsed,
+        "p95": elapsed,
+        "queries": [],
+    }
+    print(json.dumps(cohort_row), flush=True)
+    return [row, cohort_row]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument("--databases", default=os.environ.get("BENCH_DATABASES", DEFAULT_DATABASES))
+    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--no-cohort", action="store_true", help="skip the cohort import")
+    args = parser.parse_args()
+    if args.measure:
+        measure(args.requests, cohort=not args.no_cohort)
+        return 0
+
+    table: dict[str, dict[str, dict[str, object]]] = {}
+    order: list[str] = []
+    names = [name.strip() for name in args.databases.split(",") if name.strip()]
+    for name in names:
+        print(f"=== {name}", flush=True)
+        command = [sys.executable, __file__, "--measure", "--requests", str(args.requests)]
+        if args.no_cohort:
+            command.append("--no-cohort")
+        with subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env={**os.environ, "DATABASE_URL": f"{SERVER}/{name}"},
+            stdout=subprocess.PIPE,
+            text=True,
+        ) as child:
+            assert child.stdout is not None
+            lines = []
+            for line in child.stdout:  # as each page is measured, so a long run shows progress
+                print(line, end="", flush=True)
+                lines.append(line)
+        if child.returncode != 0:
+            return 1
+        for line in lines:
+            if line.startswith("{"):
+                row = json.loads(line)
+                table.setdefault(row["page"], {})[name] = row
+                if row["page"] not in order:
+                    order.append(row["page"])
+    bare = {name: table["bare signed-in page"][name] for name in names}
+    header = " | ".join(
+        f"{int(bare[n]['cases']):,} cases p50 / p95 ms (x bare p95), queries" for n in names
+    )
+    print(f"\n| page | {header} |")
+    print("|---|" + "---|" * len(names))
+    for page in order:
+        cells = []
+        for name in names:
+            row = table[page][name]
+            ratio = float(row["p95"]) / float(bare[name]["p95"])  # type: ignore[arg-type]
+            queries = ",".join(str(q) for q in row["queries"])  # type: ignore[attr-defined]
+            cells.append(f"{row['p50']:.0f} / {row['p95']:.0f} ({ratio:.1f}x), {queries}")
+        print(f"| {page} | {' | '.join(cells)} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
