@@ -148,5 +148,4 @@ class SettingAdmin(admin.ModelAdmin):
 
     @admin.display(description="Needs met")
     def needs_in_words(self, obj: Setting) -> str:
-        labels = dict(SenNeed.choices)
-        return ", ".join(labels.get(code, code) for code in obj.needs_met or [])
+        return ", ".join(obj.needs_met_in_words())

@@ -28,6 +28,13 @@ class SenNeed(models.TextChoices):
     OTH = "OTH", "Other difficulty or disability"
 
 
+def needs_in_words(codes: list[str] | tuple[str, ...] | None) -> list[str]:
+    """SEN2 need codes as the family reads them ("SEMH" is "Social, emotional and mental
+    health"); a code the survey does not know is shown as it is."""
+    labels = dict(SenNeed.choices)
+    return [labels.get(code, code) for code in codes or []]
+
+
 class Area(models.Model):
     name = models.CharField(max_length=80, unique=True)
     # Outward codes ("LS6", "LS17") that decide which area a child's address belongs to.
@@ -102,8 +109,7 @@ class Setting(models.Model):
         return self.name
 
     def needs_met_in_words(self) -> list[str]:
-        labels = dict(SenNeed.choices)
-        return [labels.get(code, code) for code in self.needs_met or []]
+        return needs_in_words(self.needs_met)
 
 
 class Stage(models.TextChoices):
@@ -276,6 +282,10 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    def needs_in_words(self) -> list[str]:
+        """The child's needs, primary first, in the words the family reads."""
+        return needs_in_words(self.needs)
 
     @property
     def days_to_next_deadline(self) -> int | None:

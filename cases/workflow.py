@@ -239,6 +239,10 @@ class LetterSent:
     document: Document
     event_key: str
     template_id: int | None = None  # the council's wording (its version) the letter used
+    # The decision's timeline event: what recorded it (its `data` names a panel decision or an
+    # annual review), so the app that recorded it can find its own record when the worker has
+    # made the letter.
+    event: CaseEvent | None = None
 
 
 # Called inside the decision's transaction with each letter sent (notifications registers one).
@@ -337,6 +341,7 @@ def case_letter_make(
         document=issued.document,
         event_key=f"case:{case.pk}:decision:{event.pk}",
         template_id=issued.template_id,
+        event=event,
     )
     for hook in list(_letter_hooks):
         hook(sent)

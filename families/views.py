@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cases.documents import size_label
+from cases.event_pages import case_events_page
 from cases.statutory import timeline
 from cases.workflow import ACTIONS, TransitionRefused, refusal_reason
 from ehcp_portal import access
@@ -512,17 +513,28 @@ def _tracked_case(request: AuthenticatedHttpRequest, reference: str):
     )
 
 
-def _track_context(case, message_form: MessageForm | None = None) -> dict:
+def _track_context(
+    case,
+    message_form: MessageForm | None = None,
+    *,
+    before: str | None = None,
+    after: str | None = None,
+) -> dict:
     from cases.deadlines import case_deadlines
 
     withdraw = ACTIONS["withdraw"]
     every = case_deadlines(case, today=timezone.localdate())
     deadlines = [d for d in every if d.owner in ("council", "family")]
+    # A long case's history a page at a time, newest first (keyset: one query a page).
+    history = case_events_page(
+        case.events.filter(family_visible=True).select_related("actor"), before=before, after=after
+    )
     return {
         "case": case,
         "summary": tracker_summary(case, every),
         "deadlines": deadlines,
-        "events": case.events.filter(family_visible=True).select_related("actor")[:50],
+        "event_page": history,
+        "events": history.events,
         "documents": tracker_documents(case),
         "messages_thread": tracker_messages(case),
         "consents": consents_for_child(case.child),
@@ -539,7 +551,8 @@ def track(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     # The family's own reads are recorded too (the subject access bundle lists every read);
     # their page "Who has seen your information" shows only other people's.
     access_record(request.user, kind=AccessKind.TRACKER, case=case, request=request)
-    return render(request, "families/track.html", _track_context(case))
+    context = _track_context(case, before=request.GET.get("before"), after=request.GET.get("after"))
+    return render(request, "families/track.html", context)
 
 
 @login_required

@@ -313,3 +313,8 @@ class Decision(models.Model):
     @property
     def awaiting_ratification(self) -> bool:
         return self.needs_ratification and self.ratified_at is None
+
+    @property
+    def letter_being_prepared(self) -> bool:
+        """Applied, and the worker has not made its letter yet."""
+        return self.applied_at is not None and self.letter_id is None

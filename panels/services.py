@@ -25,7 +25,13 @@ from cases.events.models import EventType
 from cases.events.services import event_record
 from cases.models import Case, Document, Setting
 from cases.services import case_event_record
-from cases.workflow import ACTIONS, TransitionRefused, case_letter_send, case_transition_record
+from cases.workflow import (
+    ACTIONS,
+    LetterSent,
+    TransitionRefused,
+    case_letter_send,
+    case_transition_record,
+)
 from ehcp_portal.accounts.models import Discipline
 from notifications.services import notification_queue
 from panels import access as panels_access
@@ -439,8 +445,11 @@ def _decision_letter(decision: Decision) -> str:
 
 
 def _decision_apply(decision: Decision, actor: User) -> None:
-    """Move the case on; the workflow writes the letter and tells the family (once). Inside the
-    caller's transaction."""
+    """Move the case on; the workflow orders the letter, which the worker makes (a PDF takes
+    seconds), and tells the family once it exists (once). Inside the caller's transaction.
+
+    The letter's job is written in this transaction, so a recorded decision always gets its
+    letter; `decision_letter_made` fills the decision's letter when the worker has made it."""
     item = decision.item
     meeting = item.meeting
     case = item.case
@@ -455,6 +464,7 @@ def _decision_apply(decision: Decision, actor: User) -> None:
         and previous.action == decision.action
     )
     letter: Document | None = None
+    ordered = False  # the workflow ordered the action's own letter (the worker makes it)
     if decision.action and not already_moved:
         try:
             moved = case_transition_record(
@@ -464,10 +474,12 @@ def _decision_apply(decision: Decision, actor: User) -> None:
                 reasons=decision.reasons,
                 data=data,
                 letter_details=details,
+                letter_later=True,
             )
         except TransitionRefused as exc:
             raise PanelRefused(f"The case cannot move on: {exc.reason}") from exc
         case, letter = moved.case, moved.letter
+        ordered = ACTIONS[decision.action].letter is not None and not moved.repeated
     elif (
         previous is not None
         and previous.applied_at is not None
@@ -478,7 +490,7 @@ def _decision_apply(decision: Decision, actor: User) -> None:
             "The case has already moved on because of the earlier decision. Change the "
             "outcome through the case workflow instead."
         )
-    if letter is None:
+    if letter is None and not ordered:
         summary = (
             f"{meeting.panel_type.name} panel decision changed: {decision.outcome_label}"
             if previous is not None
@@ -500,11 +512,24 @@ def _decision_apply(decision: Decision, actor: User) -> None:
             reasons=decision.reasons,
             actor=actor,
             details=details,
+            later=True,
         )
+    # None while the worker makes it (no deferrer registered: made here, and dated today).
     decision.letter = letter
-    decision.letter_sent_on = today
+    decision.letter_sent_on = today if letter is not None else None
     decision.applied_at = timezone.now()
     decision.save(update_fields=["letter", "letter_sent_on", "applied_at"])
+
+
+def decision_letter_made(sent: LetterSent) -> None:
+    """After-letter hook (`cases.workflow.register_after_letter`): when the worker has made a
+    panel decision's letter, the decision points at it. One UPDATE, only for panel letters."""
+    data = sent.event.data if sent.event is not None else None
+    if not data or data.get("source") != "panel" or not data.get("decision"):
+        return
+    Decision.objects.filter(pk=data["decision"], letter__isnull=True).update(
+        letter=sent.document, letter_sent_on=timezone.localdate()
+    )
 
 
 def decision_may_ratify(user: User, decision: Decision) -> bool:

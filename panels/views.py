@@ -361,8 +361,8 @@ def decision_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    f"Decision recorded for {item.case.reference}: the case has moved on and "
-                    "the letter has been sent to the family.",
+                    f"Decision recorded for {item.case.reference}: the case has moved on. "
+                    "The letter is being prepared; the family is told when it is ready.",
                 )
             return redirect("panels:meeting", pk=meeting.pk)
     return render(
@@ -393,8 +393,8 @@ def decision_ratify(request: AuthenticatedHttpRequest, decision_pk: int) -> Http
     else:
         messages.success(
             request,
-            f"Decision ratified for {decision.item.case.reference}: the case has moved on and "
-            "the letter has been sent.",
+            f"Decision ratified for {decision.item.case.reference}: the case has moved on. "
+            "The letter is being prepared; the family is told when it is ready.",
         )
     return redirect("panels:ratification")
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from cases import sen2_codes
 from cases.assignment.forms import BasedOnField, CaseworkerChoiceField, caseworker_choices_fit
 from cases.casework.models import Dispute
+from cases.casework.selectors import ASSIGNEE_MATCHES_SHOWN
 from cases.casework.services import DISPUTABLE_EVENT_KINDS
 from cases.deadlines import LABELS
 from cases.models import EXCEPTABLE_KEYS, Area, CaseEvent, ExceptionReason, Stage, TribunalOrder
@@ -26,6 +27,8 @@ from cases.workflow import Action
 from ehcp_portal.forms import GovUKDateField, label_choices_with
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ehcp_portal.accounts.models import User
 
 
@@ -358,19 +361,62 @@ class CaseTaskForm(forms.Form):
         error_messages={"required": "Enter what needs doing"},
     )
     due_on = GovUKDateField(label="Due by", name_in_errors="The due date", required=False)
-    assignee: forms.ModelChoiceField[User] = forms.ModelChoiceField(
-        label="Who will do it?", queryset=None, required=False, empty_label="Me"
+    # A short list (no select of every caseworker of the area: thousands at national scale)
+    # and, for anyone else, a search by email or name that works without JavaScript.
+    assignee = forms.ChoiceField(label="Who will do it?", required=False)
+    assignee_other = forms.CharField(
+        label="Or someone else in the area",
+        help_text="Their email address or full name",
+        required=False,
+        max_length=254,
     )
 
-    def __init__(self, *args: Any, assignees: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        offered: list[User],
+        find: Callable[[str], list[User]],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["assignee"]).queryset = assignees
+        self._offered = {str(u.pk): u for u in offered}
+        self._find = find
+        cast(forms.ChoiceField, self.fields["assignee"]).choices = [("", "Me")] + [
+            (str(u.pk), str(u)) for u in offered
+        ]
 
     def clean_title(self) -> str:
         value = _text(self.cleaned_data["title"])
         if not value:
             raise forms.ValidationError("Enter what needs doing")
         return value
+
+    def clean(self) -> dict[str, Any]:
+        """`assignee` becomes the person (None: whoever adds the task)."""
+        super().clean()
+        data = self.cleaned_data
+        other = _text(data.get("assignee_other") or "")
+        data["assignee_other"] = other
+        if other:
+            matches = self._find(other)
+            if not matches:
+                self.add_error(
+                    "assignee_other",
+                    f"No caseworker in this area is called or has the email {other}",
+                )
+            elif len(matches) > 1:
+                named = ", ".join(f"{u} ({u.email})" for u in matches[:ASSIGNEE_MATCHES_SHOWN])
+                more = " and others" if len(matches) > ASSIGNEE_MATCHES_SHOWN else ""
+                self.add_error(
+                    "assignee_other",
+                    f"More than one caseworker matches {other}: {named}{more}. "
+                    "Enter the email address of the one you mean",
+                )
+            else:
+                data["assignee"] = matches[0]
+                return data
+        data["assignee"] = self._offered.get(data.get("assignee") or "")
+        return data
 
 
 class MessageReplyForm(forms.Form):

@@ -205,6 +205,41 @@ def case_tasks(case: Case) -> list[CaseTask]:
     return list(case.tasks.select_related("assignee"))
 
 
+def task_assignees_offered(case: Case, tasks: list[CaseTask]) -> list[User]:
+    """Who the task form offers by name, with no query: the case's caseworker and whoever has a
+    task on the case already. An area has thousands of caseworkers (2,222 at 1,000,000 cases):
+    anyone else is found by `area_caseworkers_matching`."""
+    people = [case.caseworker, *(t.assignee for t in tasks)]
+    offered: dict[int, User] = {}
+    for person in people:
+        if person is not None and person.is_active:
+            offered.setdefault(person.pk, person)
+    return sorted(offered.values(), key=lambda u: (u.full_name.lower(), u.email))
+
+
+# More matches than this and the form asks for the email address instead.
+ASSIGNEE_MATCHES_SHOWN = 5
+
+
+def area_caseworkers_matching(area_id: int | None, text: str) -> list[User]:
+    """The area's caseworkers whose email address or full name is `text` (any case), else whose
+    name contains it; at most ASSIGNEE_MATCHES_SHOWN + 1 (one or two queries)."""
+    text = text.strip()
+    if area_id is None or not text:
+        return []
+    caseworkers = User.objects.filter(role=Role.CASEWORKER, is_active=True, team__area_id=area_id)
+    limit = ASSIGNEE_MATCHES_SHOWN + 1
+    exact = list(
+        caseworkers.filter(Q(email__iexact=text) | Q(full_name__iexact=text)).order_by(
+            "full_name", "email"
+        )[:limit]
+    )
+    if exact:
+        return exact
+    named = caseworkers.filter(full_name__icontains=text).order_by("full_name", "email")
+    return list(named[:limit])
+
+
 def case_disputes(case: Case) -> list[Dispute]:
     return list(case.disputes.select_related("decision_event"))
 

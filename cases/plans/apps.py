@@ -11,8 +11,10 @@ class PlansConfig(AppConfig):
     def ready(self) -> None:
         from cases.plans.issuing import plan_after_transition
         from cases.plans.readiness import case_draft_refusal, case_final_refusal
+        from cases.plans.reviews import review_letter_made
         from cases.workflow import (
             register_action_page,
+            register_after_letter,
             register_after_transition,
             register_guard,
         )
@@ -26,3 +28,5 @@ class PlansConfig(AppConfig):
         # it, and links there.
         register_guard("issue_final", case_final_refusal)
         register_action_page("issue_final", "plans:issue_final")
+        # An annual review's cease letter is made by the worker; the review then points at it.
+        register_after_letter(review_letter_made)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import Case, Document, SenNeed
+from cases.models import Case, Document, needs_in_words
 from cases.plans.models import Plan, PlanVersion
 from cases.plans.sections import empty_sections
 from cases.plans.versions import (
@@ -37,9 +37,9 @@ def plan_sections_from_request(case: Case) -> dict[str, Any]:
     if child.home_language:
         about.append(f"Home language: {child.home_language}.")
     sections["A"]["text"] = " ".join(about)
-    labels = dict(SenNeed.choices)
-    for n, code in enumerate(case.needs or [], start=1):
-        sections["B"]["items"].append({"id": f"B{n}", "text": labels.get(code, code), "code": code})
+    codes = list(case.needs or [])
+    for n, (code, words) in enumerate(zip(codes, needs_in_words(codes), strict=True), start=1):
+        sections["B"]["items"].append({"id": f"B{n}", "text": words, "code": code})
     # Advice documents that came with an advice request are listed with that advice (by
     # plan_prefill_from_advice); only files added to the case some other way are listed here.
     from cases.advice.models import AdviceRequest

@@ -24,7 +24,12 @@ from cases.statutory import (
     review_notice_by,
     timeline,
 )
-from cases.workflow import TransitionRefused, case_transition, case_transition_record
+from cases.workflow import (
+    LetterSent,
+    TransitionRefused,
+    case_transition,
+    case_transition_record,
+)
 
 if TYPE_CHECKING:
     from ehcp_portal.accounts.models import User
@@ -200,6 +205,21 @@ def review_record_report(*, review: Review, received_on: date, actor: User) -> R
     return review
 
 
+def _review_decision_repeated(review: Review, decision: str, on: date, reasons: str) -> bool:
+    """True if this very decision is already recorded; PlanError if it cannot be recorded."""
+    if review.decision_on:
+        if (review.decision, review.decision_on, review.reasons) == (decision, on, reasons):
+            return True
+        raise PlanError("This review has been decided.")
+    if review.meeting_on is None or on < review.meeting_on:
+        raise PlanError("The decision follows the review meeting.")
+    if decision not in Review.Decision.values:
+        raise PlanError("Choose whether to keep, amend or cease the plan.")
+    if decision == Review.Decision.CEASE and not reasons:
+        raise PlanError("Give the reasons for ceasing the plan: the family will read them.")
+    return False
+
+
 @transaction.atomic
 def review_decide(
     *,
@@ -214,7 +234,11 @@ def review_decide(
 
     Amend: the proposed amendments go with the decision (reg 22(2)), so the family's 15 days
     and the 8 weeks for the amended plan start on the same day. Cease: a letter with appeal
-    rights (regs 29-31) through the `cease` transition, whose letter the workflow sends.
+    rights (regs 29-31) through the `cease` transition, whose letter the workflow orders and the
+    worker makes (`review_letter_made` then points the review at it).
+
+    The same decision posted again (a double click, the back button) returns the review as it
+    was recorded: one decision, one letter.
     """
     review = (
         Review.objects.select_for_update(of=("self",))
@@ -225,15 +249,9 @@ def review_decide(
     case = plan.case
     on = on or timezone.localdate()
     reasons = clean_text(reasons)
-    if review.decision_on:
-        raise PlanError("This review has been decided.")
-    if review.meeting_on is None or on < review.meeting_on:
-        raise PlanError("The decision follows the review meeting.")
-    if decision not in Review.Decision.values:
-        raise PlanError("Choose whether to keep, amend or cease the plan.")
+    if _review_decision_repeated(review, decision, on, reasons):
+        return review  # under the review's row lock: nothing is done twice
     if decision == Review.Decision.CEASE:
-        if not reasons:
-            raise PlanError("Give the reasons for ceasing the plan: the family will read them.")
         # The workflow writes the cease letter (appeal rights, regs 29-31) and tells the family.
         try:
             ceased = case_transition_record(
@@ -243,6 +261,8 @@ def review_decide(
                 on=on,
                 reasons=reasons,
                 data={"source": "plans", "review": review.pk, "cease_reason": cease_reason},
+                # The PDF takes seconds: the worker makes it (the page says it is being prepared).
+                letter_later=True,
             )
         except TransitionRefused as refused:
             raise PlanError(refused.reason) from refused
@@ -295,6 +315,15 @@ def review_decide(
     review.reasons = reasons
     review.save()
     return review
+
+
+def review_letter_made(sent: LetterSent) -> None:
+    """After-letter hook (`cases.workflow.register_after_letter`): when the worker has made an
+    annual review's cease letter, the review points at it. One UPDATE, only for review letters."""
+    data = sent.event.data if sent.event is not None else None
+    if not data or data.get("source") != "plans" or not data.get("review"):
+        return
+    Review.objects.filter(pk=data["review"], letter__isnull=True).update(letter=sent.document)
 
 
 @transaction.atomic

@@ -42,9 +42,9 @@ def _fill(case, n: int, author) -> None:
 # record (one INSERT), the unread notifications count in the header; then its own lists.
 EVERY_PART = 7
 PART_QUERIES = {
-    # tasks, disputes, whether a decision may be disputed, the caseworkers of the area (the task
-    # form's choices), the request behind the case, the letters the worker is making
-    "casework:case_detail": EVERY_PART + 6,
+    # tasks, disputes, whether a decision may be disputed, the request behind the case, the
+    # letters the worker is making (the task form offers people from the case and its tasks)
+    "casework:case_detail": EVERY_PART + 5,
     "casework:case_plan": EVERY_PART + 1,  # the plan
     "casework:case_advice": EVERY_PART + 1,  # the advice requests
     # the papers (with their agenda items, meetings and decisions when there are papers:
@@ -52,7 +52,7 @@ PART_QUERIES = {
     "casework:case_panels": EVERY_PART + 1,
     "casework:case_documents": EVERY_PART + 1,
     "casework:case_messages": EVERY_PART + 2,  # the messages; those sent by email, text, post
-    "casework:case_timeline": EVERY_PART + 2,  # the count and the page of events
+    "casework:case_timeline": EVERY_PART + 1,  # the newest page of events (no count)
 }
 
 

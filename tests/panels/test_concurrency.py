@@ -10,10 +10,12 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from cases.correspondence.models import LetterJob
 from cases.models import Document, Stage
 from notifications.models import Notification
 from panels.models import Decision, Meeting
 from tests.factories import CaseFactory, family_for
+from tests.letters import letters_made_by_worker
 from tests.panels.conftest import hold
 
 REASONS = "Leo is making good progress with the support his school already gives him."
@@ -71,6 +73,8 @@ def test_a_double_click_on_a_panel_decision_records_it_once(
     case.refresh_from_db()
     assert case.stage == Stage.NOT_ASSESSING
     assert case.events.filter(kind="refuse_to_assess").count() == 1
+    assert LetterJob.objects.filter(case=case).count() == 1
+    assert letters_made_by_worker() == 1
     assert Document.objects.filter(case=case, kind=Document.Kind.LETTER).count() == 1
     assert Notification.objects.filter(recipient=parent, channel="email").count() == 1
     assert Notification.objects.filter(recipient=parent, channel="in_app").count() == 1
@@ -93,5 +97,6 @@ def test_a_changed_panel_decision_still_makes_a_new_version_and_letter(
         )
 
     assert Decision.objects.count() == 2
+    assert letters_made_by_worker() == 2
     assert Document.objects.filter(case=case, kind=Document.Kind.LETTER).count() == 2
     assert Notification.objects.filter(recipient=parent, channel="email").count() == 2

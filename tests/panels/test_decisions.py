@@ -19,6 +19,7 @@ from panels.services import (
     meeting_quorum,
 )
 from tests.factories import CaseFactory, UserFactory, family_for
+from tests.letters import letters_made_by_worker
 from tests.panels.conftest import hold
 
 REASONS = "Her needs can be met from the support her school already provides."
@@ -78,7 +79,10 @@ def test_non_quorate_decision_needs_ratification_then_a_manager_ratifies_it(
     response = client.post(reverse("panels:ratify", args=[decision.pk]))
     assert response.status_code == 302
     decision.refresh_from_db()
-    assert decision.ratified_by == manager and decision.letter is not None
+    assert decision.ratified_by == manager and decision.letter_being_prepared
+    assert letters_made_by_worker() == 1
+    decision.refresh_from_db()
+    assert decision.letter is not None
     case.refresh_from_db()
     assert case.stage == Stage.ASSESSING
     assert Document.objects.filter(
@@ -204,6 +208,9 @@ def test_changing_a_decision_after_its_letter_keeps_the_old_version(client, held
     first = decision_record(
         meeting=held, case=case, actor=held.chair, outcome="agree", reasons=REASONS
     )
+    assert first.letter_sent_on is None and first.letter_being_prepared
+    assert letters_made_by_worker() == 1
+    first.refresh_from_db()
     assert first.letter_sent_on is not None
     client.force_login(held.chair)
     page = client.get(reverse("panels:decision", args=[held.pk]) + f"?case={case.reference}")
@@ -218,6 +225,7 @@ def test_changing_a_decision_after_its_letter_keeps_the_old_version(client, held
     assert not first.is_current and first.reasons == REASONS  # kept as it was
     assert second.version == 2 and second.supersedes == first
     assert second.reasons.endswith("Corrected.")
+    assert letters_made_by_worker() == 1
     letters = Document.objects.filter(case=case, kind=Document.Kind.LETTER)
     assert letters.count() == 2
     case.refresh_from_db()
@@ -322,6 +330,8 @@ def test_changing_a_decision_after_the_meeting_closed_reissues_the_letter_and_th
     first = decision_record(
         meeting=held, case=case, actor=held.chair, outcome="agree", reasons=REASONS
     )
+    letters_made_by_worker()
+    first.refresh_from_db()
     meeting_close(meeting=held, actor=held.chair)
     held.refresh_from_db()
     old_minutes = held.minutes
@@ -336,6 +346,7 @@ def test_changing_a_decision_after_the_meeting_closed_reissues_the_letter_and_th
         {"case": case.reference, "outcome": "agree", "reasons": "Corrected: new evidence."},
     )
     assert response.status_code == 302, response.context["form"].errors
+    assert letters_made_by_worker() == 1
     current = Decision.objects.get(item__case=case, is_current=True)
     assert (current.version, current.reasons) == (2, "Corrected: new evidence.")
     assert current.letter_id and current.letter_id != first.letter_id

@@ -13,6 +13,7 @@ from cases.models import Stage
 from panels.models import Meeting
 from panels.services import decision_record, meeting_close
 from tests.factories import CaseFactory, family_for
+from tests.letters import letters_made_by_worker
 from tests.panels.conftest import hold
 
 REASONS = "Leo is making good progress with the support his school already gives him."
@@ -33,6 +34,8 @@ def test_family_downloads_the_panel_letter_from_the_tracker_but_never_the_paper(
     )
     meeting_close(meeting=meeting, actor=meeting.chair)
     meeting.refresh_from_db()
+    letters_made_by_worker()
+    decision.refresh_from_db()
 
     client.force_login(parent)
     response = client.get(reverse("families:track", args=[case.reference]))

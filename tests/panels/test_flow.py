@@ -18,6 +18,7 @@ from ehcp_portal.accounts.models import Discipline
 from notifications.models import Notification
 from panels.models import Decision, Meeting, PanelPaper
 from tests.factories import CaseFactory, family_for
+from tests.letters import letters_made_by_worker
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -108,7 +109,13 @@ def test_case_put_forward_agenda_published_decided_and_letter_reaches_the_family
     assert event.actor == chair and event.data["source"] == "panel"
     assert event.data["decision"] == Decision.objects.get().pk
 
-    # 8. The letter: a PDF with the reasons and the actual dates to act by.
+    # 8. The letter: made by the worker (the page says it is being prepared), a PDF with the
+    # reasons and the actual dates to act by.
+    page = client.get(response["Location"]).content.decode()
+    assert "The letter is being prepared" in page and "(letter being prepared)" in page
+    assert not Notification.objects.filter(recipient=parent).exists()
+    assert letters_made_by_worker() == 1
+    assert "(letter sent 10 Jun 2026)" in client.get(response["Location"]).content.decode()
     letter = Document.objects.get(case=case, kind=Document.Kind.LETTER)
     assert letter.family_visible is True
     text = pdf_text(letter)
@@ -182,5 +189,8 @@ def test_each_outcome_moves_the_case_as_configured(
     )
     case.refresh_from_db()
     assert case.stage == action_stage
+    assert decision.letter_being_prepared
+    assert letters_made_by_worker() == 1
+    decision.refresh_from_db()
     assert decision.letter is not None and decision.letter.family_visible
     assert CaseEvent.objects.filter(case=case, data__decision=decision.pk).exists()

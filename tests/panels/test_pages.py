@@ -7,6 +7,7 @@ from django.urls import reverse
 from cases.models import Stage
 from panels.models import Decision, Meeting
 from tests.factories import CaseFactory, SettingFactory, family_for
+from tests.letters import letters_made_by_worker
 from tests.panels.conftest import hold
 
 
@@ -65,7 +66,10 @@ def test_decision_to_issue_records_band_setting_and_transport_through_the_form(
     case.refresh_from_db()
     assert case.stage == Stage.DRAFTING
     body = client.get(reverse("panels:meeting", args=[meeting.pk])).content.decode()
-    assert "Agree to issue an EHC plan" in body and "letter sent" in body
+    assert "Agree to issue an EHC plan" in body and "letter being prepared" in body
+    letters_made_by_worker()
+    body = client.get(reverse("panels:meeting", args=[meeting.pk])).content.decode()
+    assert "letter sent" in body and "letter being prepared" not in body
 
 
 def test_decision_to_assess_form_leaves_out_fields_that_do_not_apply(
@@ -168,6 +172,8 @@ def test_a_decision_to_issue_letter_does_not_name_a_school_but_a_placement_lette
             setting_type="special",
             named_setting=school,
         )
+        letters_made_by_worker()
+        decision.refresh_from_db()
         texts[slug] = pdf_text(decision.letter)
     assert "Hillside Special School" not in texts["decision-to-issue"]
     assert "Special school" in texts["decision-to-issue"]

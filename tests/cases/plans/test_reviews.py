@@ -29,6 +29,7 @@ from cases.plans.reviews import (
 from cases.plans.versions import PlanError
 from tests.cases.plans.conftest import ADVICE
 from tests.factories import CaseFactory, family_for
+from tests.letters import letters_made_by_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -275,6 +276,10 @@ def test_ceasing_sends_a_letter_with_the_reasons_and_appeal_rights(team, casewor
             reasons="Amara is starting an apprenticeship without further education.",
             cease_reason="4",
         )
+        # The worker makes the letter; until then the review has none.
+        assert review.letter is None
+        assert letters_made_by_worker() == 1
+        review.refresh_from_db()
     plan.refresh_from_db()
     case = plan.case
     case.refresh_from_db()
