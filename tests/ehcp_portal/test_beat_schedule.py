@@ -35,6 +35,13 @@ def _sweep() -> PeriodicTask:
     return PeriodicTask.objects.select_related("crontab").get(name="statutory-sweep")
 
 
+def _scheduler() -> PortalScheduler:
+    scheduler = PortalScheduler(app=celery_app)
+    # Not written back when the test process exits (by then to the development database).
+    scheduler._finalize.cancel()
+    return scheduler
+
+
 def test_the_sweep_is_seeded_at_six_in_the_morning_london_time_with_every_periodic_task(db):
     out = io.StringIO()
     call_command("beat_schedule_install", stdout=out)
@@ -68,7 +75,7 @@ def test_a_starting_beat_keeps_the_admins_time_for_the_sweep(transactional_db):
     sweep.crontab = CrontabSchedule.objects.create(hour="7", minute="15", timezone="Europe/London")
     sweep.save()
 
-    scheduler = PortalScheduler(app=celery_app)
+    scheduler = _scheduler()
 
     entry = scheduler.schedule["statutory-sweep"]
     assert entry.schedule.hour == {7} and entry.schedule.minute == {15}
@@ -76,7 +83,8 @@ def test_a_starting_beat_keeps_the_admins_time_for_the_sweep(transactional_db):
 
 
 def test_a_sweep_missed_while_beat_was_down_is_due_once_when_it_returns(transactional_db):
-    periodic_tasks_install(settings.CELERY_BEAT_SCHEDULE)
+    with time_machine.travel(_london(2026, 6, 1, 12, 0), tick=False):
+        periodic_tasks_install(settings.CELERY_BEAT_SCHEDULE)
     PeriodicTask.objects.filter(name="statutory-sweep").update(
         last_run_at=_london(2026, 6, 9, 6, 0, 1)
     )
@@ -84,8 +92,10 @@ def test_a_sweep_missed_while_beat_was_down_is_due_once_when_it_returns(transact
     with time_machine.travel(_london(2026, 6, 10, 10, 0), tick=False):
         # The stock scheduler leaves a crontab entry out of its schedule a few hours after its
         # hour, so the day's alerts would never go.
-        assert "statutory-sweep" not in DatabaseScheduler(app=celery_app, lazy=True).schedule
-        scheduler = PortalScheduler(app=celery_app)
+        stock = DatabaseScheduler(app=celery_app, lazy=True)
+        stock._finalize.cancel()
+        assert "statutory-sweep" not in stock.schedule
+        scheduler = _scheduler()
         entry = scheduler.schedule["statutory-sweep"]
         assert entry.is_due().is_due
         ran = scheduler.reserve(entry)  # what beat does when it sends the task
