@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from celery import Celery
-from celery.signals import worker_ready
+from celery.signals import worker_init, worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ehcp_portal.settings.local")
 
@@ -22,3 +22,11 @@ def _sweep_on_start(sender: object = None, **kwargs: object) -> None:
 
     if getattr(settings, "SWEEP_ON_WORKER_START", False):
         app.send_task("cases.casework.tasks.statutory_sweep")
+
+
+@worker_init.connect
+def _worker_schema_check(sender: object = None, **kwargs: object) -> None:
+    """Never run tasks on the wrong schema: refuse to start while migrations are unapplied."""
+    from ehcp_portal.schema import schema_ready_or_exit
+
+    schema_ready_or_exit("worker")

@@ -16,7 +16,15 @@ from django.utils.http import urlencode
 from ehcp_portal.accounts import codes, sessions, signin
 
 # Public pages anyone may read, signed in or not, set up or not.
-_PUBLIC_PREFIXES = ("/static/", "/healthz", "/accessibility/", "/privacy/", "/contact/")
+_PUBLIC_PREFIXES = (
+    "/static/",
+    "/healthz",
+    "/livez",
+    "/readyz",
+    "/accessibility/",
+    "/privacy/",
+    "/contact/",
+)
 # Pages that answer in JSON rather than HTML.
 _JSON_PREFIXES = ("/api/", "/accounts/session/")
 

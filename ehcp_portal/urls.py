@@ -14,7 +14,11 @@ admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-a
 urlpatterns = [
     path("", views.start, name="start"),
     path("home/", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
+    # The load balancer's probes (ehcp_portal/views.py); /healthz is the readiness check's
+    # older name, kept for the deployments that probe it.
+    path("livez", views.livez, name="livez"),
+    path("readyz", views.readyz, name="readyz"),
+    path("healthz", views.readyz, name="healthz"),
     # The council's legal pages, edited in the admin (ehcp_portal/governance).
     path(
         "accessibility/",

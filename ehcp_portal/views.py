@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from ehcp_portal import schema
 from ehcp_portal.celery import app as celery_app
 from ehcp_portal.http import AuthenticatedHttpRequest
 from ehcp_portal.roles import HOME_URL_NAME
@@ -50,21 +51,45 @@ def _broker_ok() -> tuple[bool, str]:
 
 @never_cache
 @require_GET
-def healthz(request: HttpRequest) -> JsonResponse:
+def livez(request: HttpRequest) -> JsonResponse:
+    """Liveness: the process answers. Nothing outside it is asked, so a database or broker
+    outage never has the orchestrator restart healthy web processes."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness: may this process take requests? Not without the database or while a migration
+    of this code is unapplied (503). A broker outage only delays the worker's jobs (the outbox
+    keeps them), so it is reported as "degraded" with a 200 and web stays in the load balancer."""
     db_ok, db_detail = _database_ok()
+    unapplied: list[str] = []
+    if db_ok:
+        try:
+            unapplied = schema.migrations_unapplied()
+        except Exception as exc:
+            db_ok, db_detail = False, type(exc).__name__
+    migrations_ok = db_ok and not unapplied
     broker_ok, broker_detail = _broker_ok()
-    healthy = db_ok and broker_ok
+    if not (db_ok and migrations_ok):
+        status = "unavailable"
+    elif not broker_ok:
+        status = "degraded"
+    else:
+        status = "ok"
     return JsonResponse(
         {
-            "status": "ok" if healthy else "unavailable",
+            "status": status,
             "database": {"ok": db_ok, "detail": db_detail, "vendor": connection.vendor},
+            "migrations": {"ok": migrations_ok, "unapplied": len(unapplied)},
             "broker": {
                 "ok": broker_ok,
                 "detail": broker_detail,
                 "transport": settings.CELERY_BROKER_URL.split(":", 1)[0],
             },
         },
-        status=200 if healthy else 503,
+        status=200 if status != "unavailable" else 503,
     )
 
 

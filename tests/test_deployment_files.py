@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -24,15 +26,41 @@ def _compose() -> list[str]:
     return [found]
 
 
-def test_docker_compose_config_validates_with_all_five_services():
+def test_docker_compose_config_validates_with_all_six_services():
     env = {**os.environ, "SECRET_KEY": "s" * 60, "POSTGRES_PASSWORD": "pw"}
     result = subprocess.run(
         [*_compose(), "config"], cwd=ROOT, env=env, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
-    for service in ("web:", "worker:", "beat:", "db:", "redis:"):
+    for service in ("migrate:", "web:", "worker:", "beat:", "db:", "redis:"):
         assert service in result.stdout
     assert "gunicorn" in result.stdout
+
+
+def _words(command: str | list[str]) -> str:
+    # Compose v1 keeps a command as written (a string), v2 splits it into a list.
+    return " ".join(command) if isinstance(command, list) else " ".join(command.split())
+
+
+def test_web_worker_and_beat_wait_for_the_one_shot_migrate_step():
+    env = {**os.environ, "SECRET_KEY": "s" * 60, "POSTGRES_PASSWORD": "pw"}
+    result = subprocess.run(
+        [*_compose(), "config"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    services = yaml.safe_load(result.stdout)["services"]
+    migrate = services["migrate"]
+    assert "manage.py migrate --no-input" in _words(migrate["command"])
+    assert "manage.py beat_schedule_install" in _words(migrate["command"])
+    assert migrate.get("restart") == "no"
+    for name in ("web", "worker", "beat"):
+        service = services[name]
+        assert service["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
+        # Only the migrate step migrates: new code never runs beside an old schema.
+        assert "migrate" not in _words(service["command"])
+    # Beat's schedule is in the database, not in a file a deploy throws away.
+    assert "--schedule" not in _words(services["beat"]["command"])
+    assert "/readyz" in _words(services["web"]["healthcheck"]["test"])
 
 
 def test_docker_compose_refuses_to_start_without_secrets():

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "django_celery_beat",  # the persistent schedule, edited in the admin (ehcp_portal/beat.py)
     "ehcp_portal.accounts",
     "ehcp_portal",
     "ehcp_portal.audit",
@@ -256,16 +257,25 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# How often beat drains the outbox and runs the statutory sweep. The sweep is idempotent, so
-# running it more often than daily (as the demo does) changes nothing but latency.
+# Beat keeps its schedule in the database (django-celery-beat), not in a file: a deploy or a
+# restart neither resets a countdown nor forgets when a task last ran, and the council sees and
+# changes every schedule in the admin. CELERY_BEAT_SCHEDULE below only seeds entries that are
+# missing (ehcp_portal/beat.py): an edit made in the admin survives every restart and deploy.
+CELERY_BEAT_SCHEDULER = "ehcp_portal.beat:PortalScheduler"
+# Record each dispatch at once, so a beat killed straight after sending a task does not send it
+# again when it returns.
+CELERY_BEAT_SYNC_EVERY = 1
+# How often beat drains the outbox. The statutory sweep runs once a day at a fixed local time
+# (reminders and alerts arrive at the start of the working day, whatever time beat started);
+# STATUTORY_SWEEP_TIME only seeds the schedule: afterwards the admin's crontab is what counts.
 OUTBOX_DRAIN_SECONDS = env.int("OUTBOX_DRAIN_SECONDS", default=30)
-STATUTORY_SWEEP_SECONDS = env.int("STATUTORY_SWEEP_SECONDS", default=24 * 60 * 60)
+STATUTORY_SWEEP_TIME = env.str("STATUTORY_SWEEP_TIME", default="06:00")
+_sweep_hour, _, _sweep_minute = STATUTORY_SWEEP_TIME.partition(":")
 CELERY_BEAT_SCHEDULE = {
     "drain-outbox": {"task": "notifications.tasks.outbox_drain", "schedule": OUTBOX_DRAIN_SECONDS},
     "statutory-sweep": {
         "task": "cases.casework.tasks.statutory_sweep",
-        "schedule": STATUTORY_SWEEP_SECONDS,
+        "schedule": crontab(hour=int(_sweep_hour), minute=int(_sweep_minute or 0)),
     },
 }
 # Priorities move with the calendar (days to deadlines), so they are recomputed daily; open
@@ -490,3 +500,9 @@ CELERY_BEAT_SCHEDULE["retention-run"] = {
 # only to measure what recording costs (bench/caseload.py), so deliberately not read from the
 # environment: a deployment cannot switch it off.
 ACCESS_LOG_ENABLED = True
+# Web, worker and beat refuse to start while a migration of their code is unapplied
+# (ehcp_portal/schema.py), after waiting this long for the deploy's migrate step.
+SCHEMA_CHECK_AT_START = env.bool("SCHEMA_CHECK_AT_START", default=True)
+SCHEMA_WAIT_SECONDS = env.int("SCHEMA_WAIT_SECONDS", default=0)
+# The load balancer's probes: plain HTTP from inside the network, never redirected to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^livez$", r"^readyz$", r"^healthz$"]

@@ -12,7 +12,8 @@ from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = True
-# Demo reminders must actually fire while someone is looking: sweep every few minutes.
+# Demo reminders must actually fire while someone is looking: sweep every few minutes (this
+# seeds the demo database's schedule; the admin can change it like any other).
 STATUTORY_SWEEP_SECONDS = env.int("STATUTORY_SWEEP_SECONDS", default=300)
 CELERY_BEAT_SCHEDULE["statutory-sweep"]["schedule"] = STATUTORY_SWEEP_SECONDS  # noqa: F405
 

@@ -36,7 +36,11 @@ from .base import *  # noqa: E402,F403
 from .base import env  # noqa: E402
 
 DEBUG = False
-CONN_MAX_AGE = 60
+# Reuse each process's database connection across requests (a module-level CONN_MAX_AGE is not
+# a Django setting and did nothing: every request opened a new connection). The health check
+# replaces a connection the database closed (a restart, a fail-over) before a request uses it.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # noqa: F405
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
 }

@@ -15,6 +15,8 @@ from tests.factories import CaseFactory, family_for
 PUBLIC = {
     "",
     "healthz",
+    "livez",
+    "readyz",
     "accessibility/",
     "privacy/",
     "cookies/",

@@ -65,6 +65,10 @@ NOT_REACHED: dict[str, str] = {
     "advice/sign-in/<str:token>/": "the one-time sign-in link arrives by email, never as a link "
     "on a page",
     "healthz": "a JSON health check for the load balancer: no body, no links to it",
+    "livez": "the load balancer's liveness probe: no body, no links to it (tests/ehcp_portal/"
+    "test_health.py)",
+    "readyz": "the load balancer's readiness probe: no body, no links to it (tests/ehcp_portal/"
+    "test_health.py)",
     "advice/<uuid:public_id>/decline/": NEEDS + "an open request to a named advice giver",
     "advice/<uuid:public_id>/submit/": NEEDS + "an open request to a named advice giver",
     "assignment/cohort/<int:pk>/": NEEDS + "an uploaded cohort file",
