@@ -26,6 +26,7 @@ from cases.members.models import OPEN_ENQUIRY_STATUSES, MemberEnquiry
 from cases.members.selectors import enquiry_answered_on_time
 from cases.members.sla import sla_working_days
 from cases.models import Case, Route, Stage
+from cases.quality.figures import quality_figures
 from cases.reporting.measures import ADVICE_MEASURES, MEASURES, PARTS, TIMELINESS_KEYS
 from cases.reporting.periods import Period, weeks_of
 from ehcp_portal.accounts.models import Role, User
@@ -309,6 +310,9 @@ def figures_compute(*, area_id: int | None, period: Period, today: date) -> dict
         "forecast": _forecast(area_id, today),
         "disputes": _disputes(area_id, period),
         "enquiries": _enquiries(area_id, period, today),
+        "quality": quality_figures(
+            area_id=area_id, start=period.start, end=period.end, today=today
+        ),
     }
 
 

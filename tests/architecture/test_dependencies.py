@@ -26,6 +26,7 @@ LAYERS: list[set[str]] = [
     {"correspondence"},  # the council's letter wording, letters made by the worker, bulk letters
     {"casework", "panels"},  # the caseworker's workbench and sweep; panels and decisions
     {"members"},  # elected members' enquiries: a separate context that only reads cases
+    {"quality"},  # plan audits, surveys, complaints, contact log, telling families when late
     {"sen2"},  # the DfE SEN2 return: reads every app's facts, writes only corrections
     {"reporting"},  # the performance dashboard: reads every app's figures, writes none of them
     {"governance"},  # subject access, retention, legal holds and pages: read every app
@@ -49,6 +50,7 @@ APPS: list[tuple[str, str]] = [
     ("cases.assignment", "assignment"),
     ("cases.casework", "casework"),
     ("cases.members", "members"),
+    ("cases.quality", "quality"),
     ("cases.reporting", "reporting"),
     ("cases.sen2", "sen2"),
     ("cases.plans", "plans"),

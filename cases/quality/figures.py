@@ -1,0 +1,172 @@
+"""The quality figures of the dashboard (cases.reporting reads them into its nightly snapshot):
+audit results by grade, criterion, team and month; survey results; complaints; contacts by type.
+Plain JSON, a fixed number of aggregate queries, nothing that names a child, a case or a person.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+from django.db.models import Avg, CharField, Count, F, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf, TruncMonth
+from django.utils import timezone
+
+from cases.quality.models import (
+    AuditScore,
+    Complaint,
+    Contact,
+    DecisionPoint,
+    Grade,
+    PlanAudit,
+    SurveyResponse,
+)
+
+GRADES = [g.value for g in Grade]
+
+
+def _scoped(qs: QuerySet[Any], area_id: int | None, path: str) -> QuerySet[Any]:
+    return qs if area_id is None else qs.filter(**{path: area_id})
+
+
+def _day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    return (
+        datetime.combine(start, time.min, tzinfo=tz),
+        datetime.combine(end, time.max, tzinfo=tz),
+    )
+
+
+def _month_key(value: Any) -> str:
+    if value is None:
+        return ""
+    return (value.date() if isinstance(value, datetime) else value).strftime("%Y-%m")
+
+
+def _audits(area_id: int | None, start: date, end: date) -> dict[str, Any]:
+    since, until = _day_bounds(start, end)
+    graded = _scoped(
+        PlanAudit.objects.exclude(status=PlanAudit.Status.SAMPLED).filter(
+            audited_at__gte=since, audited_at__lte=until
+        ),
+        area_id,
+        "case__area_id",
+    ).annotate(
+        final=Coalesce(
+            NullIf(F("moderated_grade"), Value("")), F("grade"), output_field=CharField()
+        )
+    )
+    by_grade = dict.fromkeys(GRADES, 0)
+    by_team: dict[str, dict[str, int]] = {}
+    by_month: dict[str, dict[str, int]] = {}
+    for row in (
+        graded.values("final", "team__name")
+        .annotate(month=TruncMonth("audited_at"), n=Count("pk"))
+        .values("final", "team__name", "month", "n")
+        .order_by()
+    ):
+        grade = row["final"]
+        if grade not in by_grade:
+            continue
+        by_grade[grade] += row["n"]
+        team = row["team__name"] or "No team"
+        by_team.setdefault(team, dict.fromkeys(GRADES, 0))[grade] += row["n"]
+        by_month.setdefault(_month_key(row["month"]), dict.fromkeys(GRADES, 0))[grade] += row["n"]
+    by_criterion: dict[str, dict[str, Any]] = {}
+    for row in (
+        AuditScore.objects.filter(audit__in=graded.values("pk"))
+        .values("criterion__text", "criterion__order", "grade")
+        .annotate(n=Count("pk"))
+        .order_by("criterion__order", "criterion__text")
+    ):
+        line = by_criterion.setdefault(
+            row["criterion__text"],
+            {"criterion": row["criterion__text"], **dict.fromkeys(GRADES, 0)},
+        )
+        if row["grade"] in GRADES:
+            line[row["grade"]] += row["n"]
+    waiting = _scoped(
+        PlanAudit.objects.filter(status=PlanAudit.Status.SAMPLED), area_id, "case__area_id"
+    ).count()
+    return {
+        "total": sum(by_grade.values()),
+        "by_grade": by_grade,
+        "by_criterion": list(by_criterion.values()),
+        "by_team": [{"team": k, **v} for k, v in sorted(by_team.items())],
+        "by_month": [{"month": k, **v} for k, v in sorted(by_month.items())],
+        "waiting": waiting,
+    }
+
+
+def _surveys(area_id: int | None, start: date, end: date) -> list[dict[str, Any]]:
+    rows = []
+    for row in (
+        _scoped(
+            SurveyResponse.objects.filter(month__gte=start.replace(day=1), month__lte=end),
+            area_id,
+            "area_id",
+        )
+        .values("decision_point")
+        .annotate(
+            n=Count("pk"),
+            satisfaction=Avg("satisfaction"),
+            listened_to=Avg("listened_to"),
+            clear=Avg("clear"),
+            good=Count("pk", filter=Q(satisfaction__gte=4)),
+            comments=Count("pk", filter=~Q(comment="")),
+        )
+        .order_by("decision_point")
+    ):
+        rows.append(
+            {
+                "decision_point": row["decision_point"],
+                "label": DecisionPoint(row["decision_point"]).label,
+                "answers": row["n"],
+                "good": row["good"],
+                "satisfaction": round(row["satisfaction"], 1) if row["satisfaction"] else None,
+                "listened_to": round(row["listened_to"], 1) if row["listened_to"] else None,
+                "clear": round(row["clear"], 1) if row["clear"] else None,
+                "comments": row["comments"],
+            }
+        )
+    return rows
+
+
+def _complaints(area_id: int | None, start: date, end: date, today: date) -> dict[str, Any]:
+    complaints = _scoped(Complaint.objects.all(), area_id, "case__area_id")
+    received = complaints.filter(received_on__gte=start, received_on__lte=end).aggregate(
+        complaints=Count("pk", filter=Q(kind=Complaint.Kind.COMPLAINT)),
+        lgsco=Count("pk", filter=Q(kind=Complaint.Kind.LGSCO)),
+    )
+    closed = complaints.filter(closed_on__gte=start, closed_on__lte=end)
+    outcomes = dict.fromkeys(Complaint.Outcome.values, 0)
+    for row in closed.values("outcome").annotate(n=Count("pk")).order_by():
+        if row["outcome"] in outcomes:
+            outcomes[row["outcome"]] = row["n"]
+    open_now = complaints.exclude(stage=Complaint.Stage.CLOSED).aggregate(
+        open=Count("pk"), overdue=Count("pk", filter=Q(response_due_on__lt=today))
+    )
+    return {**received, "outcomes": outcomes, **open_now}
+
+
+def _contacts(area_id: int | None, start: date, end: date) -> list[dict[str, Any]]:
+    return [
+        {"call_type": row["call_type__name"], "n": row["n"]}
+        for row in _scoped(
+            Contact.objects.filter(happened_on__gte=start, happened_on__lte=end),
+            area_id,
+            "case__area_id",
+        )
+        .values("call_type__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "call_type__name")
+    ]
+
+
+def quality_figures(*, area_id: int | None, start: date, end: date, today: date) -> dict[str, Any]:
+    return {
+        "audits": _audits(area_id, start, end),
+        "surveys": _surveys(area_id, start, end),
+        "complaints": _complaints(area_id, start, end, today),
+        "contacts": _contacts(area_id, start, end),
+    }
