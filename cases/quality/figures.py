@@ -109,9 +109,9 @@ def _surveys(area_id: int | None, start: date, end: date) -> list[dict[str, Any]
         .values("decision_point")
         .annotate(
             n=Count("pk"),
-            satisfaction=Avg("satisfaction"),
-            listened_to=Avg("listened_to"),
-            clear=Avg("clear"),
+            avg_satisfaction=Avg("satisfaction"),
+            avg_listened_to=Avg("listened_to"),
+            avg_clear=Avg("clear"),
             good=Count("pk", filter=Q(satisfaction__gte=4)),
             comments=Count("pk", filter=~Q(comment="")),
         )
@@ -123,9 +123,11 @@ def _surveys(area_id: int | None, start: date, end: date) -> list[dict[str, Any]
                 "label": DecisionPoint(row["decision_point"]).label,
                 "answers": row["n"],
                 "good": row["good"],
-                "satisfaction": round(row["satisfaction"], 1) if row["satisfaction"] else None,
-                "listened_to": round(row["listened_to"], 1) if row["listened_to"] else None,
-                "clear": round(row["clear"], 1) if row["clear"] else None,
+                "satisfaction": round(row["avg_satisfaction"], 1)
+                if row["avg_satisfaction"]
+                else None,
+                "listened_to": round(row["avg_listened_to"], 1) if row["avg_listened_to"] else None,
+                "clear": round(row["avg_clear"], 1) if row["avg_clear"] else None,
                 "comments": row["comments"],
             }
         )

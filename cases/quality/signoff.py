@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 REFUSAL = (
     "A quality assurance officer must sign off the plan before the draft is sent. Ask for "
-    "sign-off from the plan's quality page."
+    "sign-off on the case's Plan page."
 )
 REFUSAL_INADEQUATE = (
     "The plan's quality audit graded it Inadequate: act on the audit and ask for sign-off again."

@@ -127,9 +127,10 @@ def test_complaint_pages_for_the_case_worker_only(client, case, caseworker, mana
         client.force_login(user)
         for url in pages:
             assert client.get(url).status_code == 404, (user.role, url)
-        assert complaint.case.reference not in client.get(
-            reverse("quality:complaints")
-        ).content.decode()
+        assert (
+            complaint.case.reference
+            not in client.get(reverse("quality:complaints")).content.decode()
+        )
 
 
 def test_family_sees_their_complaint_and_no_one_elses(client, case, complaint):
