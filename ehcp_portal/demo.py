@@ -17,6 +17,7 @@ from cases.events import demo as events
 from cases.members import demo as members
 from cases.models import Case
 from cases.plans import demo as plans
+from cases.quality import demo as quality
 from cases.services import case_event_record
 from cases.workflow import case_letter_send
 from ehcp_portal.accounts.models import NO_EMAIL_DOMAIN, Role, User
@@ -45,6 +46,7 @@ def demo_build(*, seed: int, cases: int, today: date | None = None) -> DemoResul
         families.build_front_door(council)
         advice.build_advice_requests(council, advice_teams)
         plans.build_plans(council)
+        quality.build_quality(council)
         governance.build_retention_demo(council)
         audit.build_access_log()
         events.build_events()

@@ -125,6 +125,7 @@ DEMO_USERS = [
     "councillor@demo.ehcp.test",
     "head.of.service@demo.ehcp.test",
     "dpo@demo.ehcp.test",
+    "qa@demo.ehcp.test",
 ]
 ANONYMOUS_START = ["/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]
 # Pages walked per user and pattern (different cases show different forms), and in all.
