@@ -48,7 +48,7 @@ urlpatterns = [
         name="family_versions",
     ),
     path(
-        "track/<str:reference>/plan/section-a/",
+        "track/<str:reference>/about-your-child/",
         views_family.family_section_a,
         name="family_section_a",
     ),

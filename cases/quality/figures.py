@@ -45,33 +45,35 @@ def _month_key(value: Any) -> str:
 
 def _audits(area_id: int | None, start: date, end: date) -> dict[str, Any]:
     since, until = _day_bounds(start, end)
-    graded = _scoped(
-        PlanAudit.objects.exclude(status=PlanAudit.Status.SAMPLED).filter(
-            audited_at__gte=since, audited_at__lte=until
-        ),
-        area_id,
-        "case__area_id",
-    ).annotate(
-        final=Coalesce(
-            NullIf(F("moderated_grade"), Value("")), F("grade"), output_field=CharField()
-        )
+    in_period = Q(audited_at__gte=since, audited_at__lte=until) & ~Q(
+        status=PlanAudit.Status.SAMPLED
     )
+    sampled = Q(status=PlanAudit.Status.SAMPLED)
+    final = Coalesce(NullIf(F("moderated_grade"), Value("")), F("grade"), output_field=CharField())
+    scoped = _scoped(PlanAudit.objects.all(), area_id, "case__area_id")
+    graded = scoped.filter(in_period)
     by_grade = dict.fromkeys(GRADES, 0)
     by_team: dict[str, dict[str, int]] = {}
     by_month: dict[str, dict[str, int]] = {}
+    waiting = 0
+    # One grouped query for the graded audits of the period and the sample still to audit.
     for row in (
-        graded.values("final", "team__name")
-        .annotate(month=TruncMonth("audited_at"), n=Count("pk"))
-        .values("final", "team__name", "month", "n")
+        scoped.filter(in_period | sampled)
+        .annotate(final=final, audit_month=TruncMonth("audited_at"))
+        .values("final", "team__name", "audit_month")
+        .annotate(n=Count("pk", filter=in_period), waiting=Count("pk", filter=sampled))
         .order_by()
     ):
+        waiting += row["waiting"]
         grade = row["final"]
-        if grade not in by_grade:
+        if grade not in by_grade or not row["n"]:
             continue
         by_grade[grade] += row["n"]
         team = row["team__name"] or "No team"
         by_team.setdefault(team, dict.fromkeys(GRADES, 0))[grade] += row["n"]
-        by_month.setdefault(_month_key(row["month"]), dict.fromkeys(GRADES, 0))[grade] += row["n"]
+        by_month.setdefault(_month_key(row["audit_month"]), dict.fromkeys(GRADES, 0))[grade] += row[
+            "n"
+        ]
     by_criterion: dict[str, dict[str, Any]] = {}
     for row in (
         AuditScore.objects.filter(audit__in=graded.values("pk"))
@@ -85,9 +87,6 @@ def _audits(area_id: int | None, start: date, end: date) -> dict[str, Any]:
         )
         if row["grade"] in GRADES:
             line[row["grade"]] += row["n"]
-    waiting = _scoped(
-        PlanAudit.objects.filter(status=PlanAudit.Status.SAMPLED), area_id, "case__area_id"
-    ).count()
     return {
         "total": sum(by_grade.values()),
         "by_grade": by_grade,
@@ -135,20 +134,22 @@ def _surveys(area_id: int | None, start: date, end: date) -> list[dict[str, Any]
 
 
 def _complaints(area_id: int | None, start: date, end: date, today: date) -> dict[str, Any]:
-    complaints = _scoped(Complaint.objects.all(), area_id, "case__area_id")
-    received = complaints.filter(received_on__gte=start, received_on__lte=end).aggregate(
-        complaints=Count("pk", filter=Q(kind=Complaint.Kind.COMPLAINT)),
-        lgsco=Count("pk", filter=Q(kind=Complaint.Kind.LGSCO)),
+    """One aggregate: received in the period by kind, closed in it by outcome, open now."""
+    received = Q(received_on__gte=start, received_on__lte=end)
+    closed = Q(closed_on__gte=start, closed_on__lte=end)
+    still_open = ~Q(stage=Complaint.Stage.CLOSED)
+    counts = _scoped(Complaint.objects.all(), area_id, "case__area_id").aggregate(
+        complaints=Count("pk", filter=received & Q(kind=Complaint.Kind.COMPLAINT)),
+        lgsco=Count("pk", filter=received & Q(kind=Complaint.Kind.LGSCO)),
+        open=Count("pk", filter=still_open),
+        overdue=Count("pk", filter=still_open & Q(response_due_on__lt=today)),
+        **{
+            f"outcome_{o}": Count("pk", filter=closed & Q(outcome=o))
+            for o in Complaint.Outcome.values
+        },
     )
-    closed = complaints.filter(closed_on__gte=start, closed_on__lte=end)
-    outcomes = dict.fromkeys(Complaint.Outcome.values, 0)
-    for row in closed.values("outcome").annotate(n=Count("pk")).order_by():
-        if row["outcome"] in outcomes:
-            outcomes[row["outcome"]] = row["n"]
-    open_now = complaints.exclude(stage=Complaint.Stage.CLOSED).aggregate(
-        open=Count("pk"), overdue=Count("pk", filter=Q(response_due_on__lt=today))
-    )
-    return {**received, "outcomes": outcomes, **open_now}
+    outcomes = {o: counts.pop(f"outcome_{o}") for o in Complaint.Outcome.values}
+    return {**counts, "outcomes": outcomes}
 
 
 def _contacts(area_id: int | None, start: date, end: date) -> list[dict[str, Any]]:
