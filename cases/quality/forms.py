@@ -182,3 +182,12 @@ class SurveyForm(forms.Form):
         max_length=TEXT,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        answered = [data.get(k) for k in ("satisfaction", "listened_to", "clear")]
+        if all(a is None for a in answered) and not (data.get("comment") or "").strip():
+            raise forms.ValidationError(
+                "Answer at least one question, or leave this page if you do not want to."
+            )
+        return data

@@ -345,6 +345,8 @@ def survey(request: AuthenticatedHttpRequest, token: uuid.UUID) -> HttpResponse:
     if invitation is None:
         raise Http404("Not found")
     if invitation.answered:
+        if request.method == "POST":
+            return redirect("quality:survey", token=invitation.token)
         return render(request, "quality/survey_done.html", {"invitation": invitation})
     form = SurveyForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
@@ -358,7 +360,7 @@ def survey(request: AuthenticatedHttpRequest, token: uuid.UUID) -> HttpResponse:
                     clear=data["clear"],
                     comment=data["comment"],
                 )
-            return render(request, "quality/survey_done.html", {"invitation": invitation})
+            return redirect("quality:survey", token=invitation.token)
         return render(
             request, "quality/survey.html", {"invitation": invitation, "form": form}, status=400
         )

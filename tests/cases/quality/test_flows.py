@@ -356,11 +356,14 @@ def test_a_family_answers_a_survey_and_nothing_links_the_answer_to_them(
     url = reverse("quality:survey", args=[invitation.token])
     page = client.get(url).content.decode()
     assert "Another family's words" not in page
+    empty = client.post(url, {"satisfaction": "", "comment": " "})
+    assert empty.status_code == 400 and "Answer at least one question" in empty.content.decode()
     response = client.post(
         url, {"satisfaction": "5", "listened_to": "4", "clear": "", "comment": "Kind and quick"}
     )
-    assert response.status_code == 200
-    assert "Another family's words" not in response.content.decode()
+    assert response.status_code == 302
+    done = client.get(url).content.decode()
+    assert "Thank you" in done and "Another family's words" not in done
     client.post(url, {"satisfaction": "1", "comment": "again"})  # a second go adds nothing
     answer = SurveyResponse.objects.get(comment="Kind and quick")
     assert SurveyResponse.objects.count() == 2
