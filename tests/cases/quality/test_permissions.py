@@ -175,3 +175,32 @@ def test_a_survey_is_found_only_by_the_person_invited(client, case):
     ):
         client.force_login(user)
         assert client.get(url).status_code == 404
+
+
+# --- the family's pages: every role but the family's is refused ---------------------------------
+
+FAMILY_PAGES = ["quality:family_complaints", "plans:family_versions", "plans:family_section_a"]
+
+
+@pytest.mark.parametrize("url_name", FAMILY_PAGES)
+@pytest.mark.parametrize(
+    "role", [r for r in NON_ADMIN_ROLES if r not in (Role.PARENT, Role.YOUNG_PERSON)]
+)
+def test_family_pages_refuse_every_other_role(client, user_of_role, case, url_name, role):
+    client.force_login(user_of_role(role, team=case.team))
+    assert client.get(reverse(url_name, args=[case.reference])).status_code == 404
+
+
+@pytest.mark.parametrize("url_name", ["quality:complaint_new", "quality:contact_new"])
+@pytest.mark.parametrize(
+    "role",
+    [
+        r
+        for r in NON_ADMIN_ROLES
+        if r not in (Role.CASEWORKER, Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE)
+    ],
+)
+def test_case_staff_pages_refuse_every_other_role(client, user_of_role, case, url_name, role):
+    client.force_login(user_of_role(role, team=case.team))
+    assert client.get(reverse(url_name, args=[case.reference])).status_code == 404
+    assert client.post(reverse(url_name, args=[case.reference]), {}).status_code == 404
