@@ -128,3 +128,37 @@ def test_the_caseworkers_reason_is_saved_from_the_section_form(client, drafting,
     assert latest.reason == "The family told us they do not want one"
     versions = client.get(reverse("plans:versions", args=[case.reference])).content.decode()
     assert "The family told us they do not want one" in versions
+
+
+def test_hostile_input_to_the_familys_plan_pages_is_an_error_message(client, drafting):
+    from django.test import Client
+
+    case, parent, plan = drafting
+    client = Client(raise_request_exception=False)
+    client.force_login(parent)
+    section_a = reverse("plans:family_section_a", args=[case.reference])
+    for data in (
+        {"text": "a\x00b", "based_on": "1"},
+        {"text": "x" * 100_000, "based_on": "1"},
+        {"text": "fine", "based_on": "9" * 40},  # a version never saved: told, not saved
+        {"text": ["a", "b"], "based_on": "wrong"},
+    ):
+        assert client.post(section_a, data).status_code in (400, 409)
+    assert plan.versions.count() == 1
+    plan.status = Plan.Status.DRAFT_ISSUED
+    plan.draft_version = 1
+    plan.save()
+    versions = reverse("plans:family_versions", args=[case.reference])
+    assert client.get(versions, {"from": "9" * 40, "to": "a\x00b"}).status_code == 200
+    for data in (
+        {"idempotency_key": "not-a-uuid", "version": "1", "agrees": "yes"},
+        {"idempotency_key": str(uuid.uuid4()), "version": "9" * 40, "agrees": "yes"},
+        {
+            "idempotency_key": str(uuid.uuid4()),
+            "version": "1",
+            "agrees": "no",
+            "disagreement": "a\x00b",
+        },
+    ):
+        assert client.post(versions, data).status_code == 400
+    assert not VersionResponse.objects.exists()
