@@ -18,6 +18,7 @@ from cases.events import demo as events
 from cases.members import demo as members
 from cases.models import Case
 from cases.plans import demo as plans
+from cases.quality import demo as quality
 from cases.schools import demo as schools
 from cases.services import case_event_record
 from cases.workflow import case_letter_send
@@ -48,6 +49,7 @@ def demo_build(*, seed: int, cases: int, today: date | None = None) -> DemoResul
         advice.build_advice_requests(council, advice_teams)
         plans.build_plans(council)
         schools.build_school_demo(council)
+        quality.build_quality(council)
         governance.build_retention_demo(council)
         audit.build_access_log()
         events.build_events()

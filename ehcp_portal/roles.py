@@ -18,6 +18,7 @@ HOME_URL_NAME: dict[str, str] = {
     # The head of service answers for the council's performance: the dashboard is their home.
     Role.HEAD_OF_SERVICE: "reporting:dashboard",
     Role.DPO: "audit:search",
+    Role.QA_OFFICER: "quality:home",
     Role.ADMIN: "admin:index",
 }
 
@@ -40,6 +41,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
     Role.ELECTED_MEMBER: [("Your casework queries", "members:home")],
     Role.HEAD_OF_SERVICE: [("Performance", "reporting:dashboard")],
     Role.DPO: [("Access log", "audit:search")],
+    Role.QA_OFFICER: [("Plan audits", "quality:home")],
     Role.ADMIN: [("Configuration", "admin:index")],
 }
 
@@ -86,6 +88,12 @@ NAVIGATION[Role.TEAM_MANAGER].insert(1, ("Performance", "reporting:dashboard"))
 # service to the council's.
 NAVIGATION[Role.TEAM_MANAGER].append(("Bulk letters", "correspondence:bulk_list"))
 NAVIGATION[Role.HEAD_OF_SERVICE].append(("Bulk letters", "correspondence:bulk_list"))
+# Quality (cases.quality): complaints on the cases staff work; managers read survey comments.
+NAVIGATION[Role.CASEWORKER].append(("Complaints", "quality:complaints"))
+NAVIGATION[Role.TEAM_MANAGER].append(("Complaints", "quality:complaints"))
+NAVIGATION[Role.TEAM_MANAGER].append(("Family feedback", "quality:survey_comments"))
+NAVIGATION[Role.HEAD_OF_SERVICE].append(("Complaints", "quality:complaints"))
+NAVIGATION[Role.HEAD_OF_SERVICE].append(("Family feedback", "quality:survey_comments"))
 SCRUTINY_NAVIGATION: list[tuple[str, str]] = [("Service performance", "reporting:dashboard")]
 
 
@@ -108,6 +116,7 @@ WIDE_ROLES: frozenset[str] = frozenset(
         Role.HEAD_OF_SERVICE,
         Role.PANEL_MEMBER,
         Role.DPO,
+        Role.QA_OFFICER,
         Role.ADMIN,
     }
 )

@@ -44,6 +44,7 @@ urlpatterns = [
     path("", include("cases.correspondence.urls")),
     path("", include("cases.members.urls")),
     path("", include("cases.schools.urls")),
+    path("", include("cases.quality.urls")),
     path("", include("cases.reporting.urls")),
     path("", include("cases.sen2.urls")),
     # The integration API (/api/v1/, /api/schema/, /api/docs/) and the first API's old paths.

@@ -89,7 +89,13 @@ def plan_create(*, case: Case, actor: User | None) -> Plan:
 
 @transaction.atomic
 def plan_section_update(
-    *, plan: Plan, key: str, text: str, actor: User, based_on: int | None = None
+    *,
+    plan: Plan,
+    key: str,
+    text: str,
+    actor: User,
+    based_on: int | None = None,
+    reason: str = "",
 ) -> PlanVersion:
     """Change a section's text. `based_on` is the version the person was editing: if someone
     else changed this section since, nothing is saved and PlanConflict says what they wrote.
@@ -109,7 +115,11 @@ def plan_section_update(
     if key == "I":
         plan_check_no_school_named(sections)
     return plan_version_save(
-        plan=plan, sections=sections, change=f"Section {key} text changed", actor=actor
+        plan=plan,
+        sections=sections,
+        change=f"Section {key} text changed",
+        actor=actor,
+        reason=reason,
     )
 
 
@@ -137,7 +147,14 @@ def plan_conflict_check(*, plan: Plan, key: str, based_on: int, latest: PlanVers
 
 @transaction.atomic
 def plan_item_add(
-    *, plan: Plan, key: str, text: str, actor: User, need: str = "", outcome: str = ""
+    *,
+    plan: Plan,
+    key: str,
+    text: str,
+    actor: User,
+    need: str = "",
+    outcome: str = "",
+    reason: str = "",
 ) -> PlanVersion:
     """Add a need, outcome or provision item; provision must serve a need and an outcome."""
     plan = plan_lock(plan)
@@ -162,7 +179,7 @@ def plan_item_add(
     if problems:
         raise PlanError(problems[0])
     return plan_version_save(
-        plan=plan, sections=sections, change=f"{item['id']} added", actor=actor
+        plan=plan, sections=sections, change=f"{item['id']} added", actor=actor, reason=reason
     )
 
 

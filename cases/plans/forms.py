@@ -26,6 +26,13 @@ class SectionTextForm(forms.Form):
     )
     # The version the text was edited from: a save over someone else's change is refused.
     based_on = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    reason = forms.CharField(
+        label="Why are you making this change? (optional)",
+        help_text="In plain words: the family reads this beside the change.",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def clean_text(self) -> str:
         return _no_nul(self.cleaned_data["text"])
@@ -41,6 +48,13 @@ class ItemForm(forms.Form):
     )
     need = forms.ChoiceField(label="The need it meets", required=False)
     outcome = forms.ChoiceField(label="The outcome it works towards", required=False)
+    item_reason = forms.CharField(
+        label="Why are you adding it? (optional)",
+        help_text="In plain words: the family reads this beside the change.",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args: Any, kind: str, sections: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -386,4 +400,55 @@ class ReviewDecisionForm(forms.Form):
                 self.add_error("reasons", "Give the reasons for ceasing the plan")
             if not data.get("cease_reason"):
                 self.add_error("cease_reason", "Select why the plan is ceasing")
+        return data
+
+
+class FamilySectionAForm(forms.Form):
+    """Section A in the family's words, before the draft (CoP 9.61)."""
+
+    text = forms.CharField(
+        label="About your child, your views and your hopes",
+        help_text="This is section A of the plan. Your caseworker sees your changes.",
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        error_messages={"required": "Enter section A"},
+    )
+    based_on = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+
+class VersionResponseForm(forms.Form):
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+    version = forms.TypedChoiceField(
+        label="Which version?",
+        coerce=int,
+        error_messages={
+            "required": "Choose the version",
+            "invalid_choice": "Choose a version you have been sent",
+        },
+    )
+    agrees = forms.TypedChoiceField(
+        label="Do you agree with this version of the plan?",
+        choices=[("yes", "Yes, I agree with it"), ("no", "No, I disagree with part of it")],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether you agree with this version"},
+    )
+    disagreement = forms.CharField(
+        label="What do you disagree with?",
+        help_text="Say which section and what you would change.",
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args: Any, numbers: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.TypedChoiceField, self.fields["version"]).choices = [
+            (n, f"Version {n}") for n in numbers
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("agrees") is False and not (data.get("disagreement") or "").strip():
+            self.add_error("disagreement", "Say what you disagree with")
         return data

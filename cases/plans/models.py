@@ -103,6 +103,8 @@ class PlanVersion(models.Model):
     number = models.PositiveIntegerField()
     sections = models.JSONField(default=dict)
     change = models.CharField(max_length=200)
+    # The caseworker's reason for the change, in words the family reads beside it (issue 18).
+    reason = models.TextField("why it changed", blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -245,3 +247,25 @@ class Review(models.Model):
         if self.phase_transfer_due and self.phase_transfer_due < self.due_on:
             return self.phase_transfer_due
         return self.due_on
+
+
+class VersionResponse(models.Model):
+    """The family agreeing a version of the plan, or saying what they disagree with (issue 18).
+    Append-only: a later response supersedes an earlier one; each is on the case's timeline."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="version_responses")
+    version_number = models.PositiveIntegerField()
+    agrees = models.BooleanField()
+    disagreement = models.TextField(blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    # A resubmitted form (double click, retry) records the response once.
+    idempotency_key = models.UUIDField(unique=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} v{self.version_number}: {'agreed' if self.agrees else 'disagreed'}"

@@ -26,6 +26,28 @@ if TYPE_CHECKING:
     from ehcp_portal.accounts.models import User
 
 
+# The request's questions whose answers are section A in the family's own words (CoP 9.61:
+# section A records the views, interests and aspirations of the child and their parents).
+SECTION_A_ANSWERS: tuple[tuple[str, str, str], ...] = (
+    ("child-views", "child_views", "All about me"),
+    ("parent-views", "parent_views", "Our views and hopes"),
+)
+
+
+def section_a_family_words(case: Case) -> list[str]:
+    """The family's answers to "All about me" and "Your views and hopes" in their request, each
+    under its heading, as they wrote them."""
+    from families.models import RequestDraft
+
+    answers = RequestDraft.objects.filter(case=case).values_list("answers", flat=True).first() or {}
+    found = []
+    for step, field, heading in SECTION_A_ANSWERS:
+        text = ((answers.get(step) or {}).get(field) or "").strip()
+        if text:
+            found.append(f"{heading}:\n{text}")
+    return found
+
+
 def plan_sections_from_request(case: Case) -> dict[str, Any]:
     child = case.child
     sections = empty_sections()
@@ -36,7 +58,7 @@ def plan_sections_from_request(case: Case) -> dict[str, Any]:
         about.append(f"Year group: {child.year_group}.")
     if child.home_language:
         about.append(f"Home language: {child.home_language}.")
-    sections["A"]["text"] = " ".join(about)
+    sections["A"]["text"] = "\n\n".join([" ".join(about), *section_a_family_words(case)])
     codes = list(case.needs or [])
     for n, (code, words) in enumerate(zip(codes, needs_in_words(codes), strict=True), start=1):
         sections["B"]["items"].append({"id": f"B{n}", "text": words, "code": code})

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cases.plans import views
+from cases.plans import views, views_family
 
 app_name = "plans"
 
@@ -42,6 +42,16 @@ urlpatterns = [
         name="family_draft_pdf",
     ),
     path("track/<str:reference>/plan/respond/", views.plan_family_respond, name="family_respond"),
+    path(
+        "track/<str:reference>/plan/versions/",
+        views_family.family_versions,
+        name="family_versions",
+    ),
+    path(
+        "track/<str:reference>/about-your-child/",
+        views_family.family_section_a,
+        name="family_section_a",
+    ),
     path("school/consultations/", views.consultation_list, name="consultation_list"),
     path(
         "school/consultations/<uuid:public_id>/",

@@ -47,13 +47,18 @@ def plan_latest_version(plan: Plan) -> PlanVersion:
 
 
 def plan_version_save(
-    *, plan: Plan, sections: dict[str, Any], change: str, actor: User | None
+    *, plan: Plan, sections: dict[str, Any], change: str, actor: User | None, reason: str = ""
 ) -> PlanVersion:
     plan_lock(plan)  # the next number is read under the plan's lock (see plan_lock)
     latest = plan.versions.order_by("-number").first()
     number = (latest.number + 1) if latest else 1
     return PlanVersion.objects.create(
-        plan=plan, number=number, sections=sections, change=change[:200], created_by=actor
+        plan=plan,
+        number=number,
+        sections=sections,
+        change=change[:200],
+        reason=clean_text(reason),
+        created_by=actor,
     )
 
 

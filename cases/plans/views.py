@@ -234,6 +234,7 @@ def plan_section(request: AuthenticatedHttpRequest, reference: str, key: str) ->
                             text=text_form.cleaned_data["text"],
                             based_on=text_form.cleaned_data["based_on"],
                             actor=request.user,
+                            reason=text_form.cleaned_data["reason"],
                         )
                     except PlanConflict as clash:
                         conflict, text_form = clash, _conflict_form(text_form, clash)
@@ -251,6 +252,7 @@ def plan_section(request: AuthenticatedHttpRequest, reference: str, key: str) ->
                         need=data.get("need", ""),
                         outcome=data.get("outcome", ""),
                         actor=request.user,
+                        reason=data.get("item_reason", ""),
                     )
                     messages.success(request, "Item added")
                     return redirect("plans:section", reference=reference, key=key)

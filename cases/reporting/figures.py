@@ -26,6 +26,7 @@ from cases.members.models import OPEN_ENQUIRY_STATUSES, MemberEnquiry
 from cases.members.selectors import enquiry_answered_on_time
 from cases.members.sla import sla_working_days
 from cases.models import Case, Route, Stage
+from cases.quality.figures import quality_figures
 from cases.reporting.measures import ADVICE_MEASURES, MEASURES, PARTS, TIMELINESS_KEYS
 from cases.reporting.periods import Period, weeks_of
 from cases.schools.selectors import school_alert_cases, school_alert_figures
@@ -311,6 +312,9 @@ def figures_compute(*, area_id: int | None, period: Period, today: date) -> dict
         "disputes": _disputes(area_id, period),
         "enquiries": _enquiries(area_id, period, today),
         "schools": school_alert_figures(area_id, period.start, period.end),
+        "quality": quality_figures(
+            area_id=area_id, start=period.start, end=period.end, today=today
+        ),
     }
 
 

@@ -139,6 +139,7 @@ def dashboard_tables(
     tables.append(_enquiries_table(figures))
     if "schools" in figures:  # snapshots computed before the schools app have none
         tables.append(_schools_table(figures))
+    tables += _quality_tables(figures)
     return tables
 
 
@@ -390,3 +391,120 @@ def _schools_table(figures: dict[str, Any]) -> Table:
         "reviews with no invitations sent 6 weeks before the decision is due (reg 20). Still "
         "open: the caseworker's task is not done.",
     )
+# -- quality (cases.quality): audits, surveys, complaints, contacts ---------------------------
+
+GRADE_LABELS = {
+    "outstanding": "Outstanding",
+    "good": "Good",
+    "requires_improvement": "Requires improvement",
+    "inadequate": "Inadequate",
+}
+OUTCOME_LABELS = {
+    "upheld": "Upheld",
+    "partly_upheld": "Partly upheld",
+    "not_upheld": "Not upheld",
+    "withdrawn": "Withdrawn",
+}
+
+
+def _grade_row(first: str, counts: dict[str, int]) -> list[Cell]:
+    return [Cell(first), *(Cell(counts.get(g, 0)) for g in GRADE_LABELS)]
+
+
+def _quality_tables(figures: dict[str, Any]) -> list[Table]:
+    q = figures.get("quality")
+    if not q:  # a snapshot computed before the quality figures existed
+        return []
+    a = q["audits"]
+    grades = list(GRADE_LABELS.values())
+    tables = [
+        Table(
+            "audit_grades",
+            "Plan quality audits by grade",
+            ["Grade", "Plans"],
+            [[Cell(GRADE_LABELS[g]), Cell(a["by_grade"].get(g, 0))] for g in GRADE_LABELS],
+            note=f"Plans audited in the period ({a['total']}); the moderated grade where a "
+            f"second auditor moderated. {a['waiting']} sampled plans are still to audit.",
+            chart=bar_chart(
+                "audit_grades",
+                "Plan quality audits by grade",
+                "Number of plans audited in the period at each grade.",
+                [(GRADE_LABELS[g], [float(a["by_grade"].get(g, 0))]) for g in GRADE_LABELS],
+            ),
+        ),
+        Table(
+            "audit_criteria",
+            "Plan quality audits by criterion",
+            ["Criterion", *grades],
+            [_grade_row(row["criterion"], row) for row in a["by_criterion"]],
+            note="Each criterion of the council's audit framework, as the auditor graded it.",
+        ),
+        Table(
+            "audit_teams",
+            "Plan quality audits by team",
+            ["Team", *grades],
+            [_grade_row(row["team"], row) for row in a["by_team"]],
+        ),
+        Table(
+            "audit_months",
+            "Plan quality audits by month",
+            ["Month", *grades],
+            [_grade_row(row["month"], row) for row in a["by_month"]],
+        ),
+        Table(
+            "surveys",
+            "What families and schools told us",
+            [
+                "After",
+                "Answers",
+                "Rated good or very good",
+                "Service (1 to 5)",
+                "Listened to",
+                "Clear",
+                "Comments",
+            ],
+            [
+                [
+                    Cell(row["label"]),
+                    Cell(row["answers"]),
+                    Cell(row["good"]),
+                    Cell(row["satisfaction"]),
+                    Cell(row["listened_to"]),
+                    Cell(row["clear"]),
+                    Cell(row["comments"]),
+                ]
+                for row in q["surveys"]
+            ],
+            note="Anonymous survey answers after decisions and at plan issue, averages out of 5. "
+            "Managers read the comments on the Family feedback page.",
+        ),
+    ]
+    c = q["complaints"]
+    tables.append(
+        Table(
+            "complaints",
+            "Complaints and Ombudsman enquiries",
+            ["Measure", "Number"],
+            [
+                [Cell("Complaints received in the period"), Cell(c["complaints"])],
+                [Cell("Ombudsman enquiries received in the period"), Cell(c["lgsco"])],
+                *[
+                    [Cell(f"Closed in the period: {label.lower()}"), Cell(c["outcomes"].get(k, 0))]
+                    for k, label in OUTCOME_LABELS.items()
+                ],
+                [Cell("Open now"), Cell(c["open"])],
+                [Cell("Open and past the response date"), Cell(c["overdue"])],
+            ],
+            note="Response dates follow the council's complaint timescales.",
+        )
+    )
+    tables.append(
+        Table(
+            "contacts",
+            "Contacts with families and schools by type",
+            ["Type of contact", "Contacts"],
+            [[Cell(row["call_type"]), Cell(row["n"])] for row in q["contacts"]],
+            note="Calls, emails and meetings logged on cases in the period.",
+        )
+    )
+    return tables

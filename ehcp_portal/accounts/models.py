@@ -20,12 +20,21 @@ class Role(models.TextChoices):
     HEAD_OF_SERVICE = "head_of_service", "Head of service"
     # Answers subject access requests, searches the access log, runs the retention schedule.
     DPO = "dpo", "Data protection officer"
+    # Audits the quality of plans against the council's framework (cases.quality).
+    QA_OFFICER = "qa_officer", "Quality assurance officer"
     ADMIN = "admin", "Administrator"
 
 
 FAMILY_ROLES = frozenset({Role.PARENT, Role.YOUNG_PERSON})
 COUNCIL_STAFF_ROLES = frozenset(
-    {Role.CASEWORKER, Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE, Role.DPO, Role.ADMIN}
+    {
+        Role.CASEWORKER,
+        Role.TEAM_MANAGER,
+        Role.HEAD_OF_SERVICE,
+        Role.DPO,
+        Role.QA_OFFICER,
+        Role.ADMIN,
+    }
 )
 # Roles that hold other people's children's data: they must sign in with a second factor.
 MFA_ROLES = frozenset(
@@ -39,6 +48,7 @@ MFA_ROLES = frozenset(
         Role.SCHOOL,
         Role.HEAD_OF_SERVICE,
         Role.DPO,
+        Role.QA_OFFICER,
     }
 )
 

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "panels",
     "cases.members",
     "cases.schools",
+    "cases.quality",
     "cases.sen2",
     "cases.reporting",
     "ehcp_portal.governance",
@@ -390,6 +391,12 @@ MEMBER_ENQUIRY_SWEEP_SECONDS = env.int("MEMBER_ENQUIRY_SWEEP_SECONDS", default=6
 CELERY_BEAT_SCHEDULE["notify-status-poll"] = {
     "task": "notifications.tasks.delivery_statuses_poll",
     "schedule": env.int("NOTIFY_STATUS_POLL_SECONDS", default=15 * 60),
+}
+# Quality (issue 18): sample last month's plans, remind complaint handlers, tell families of
+# deadlines passed (each step idempotent).
+CELERY_BEAT_SCHEDULE["quality-daily"] = {
+    "task": "cases.quality.tasks.quality_daily",
+    "schedule": crontab(hour=env.int("QUALITY_DAILY_HOUR", default=7), minute=15),
 }
 CELERY_BEAT_SCHEDULE["member-enquiries-sweep"] = {
     "task": "cases.members.tasks.member_enquiries_sweep",

@@ -27,6 +27,7 @@ LAYERS: list[set[str]] = [
     {"casework", "panels"},  # the caseworker's workbench and sweep; panels and decisions
     {"schools"},  # schools after the request: school-led reviews, provision delivered, transfers
     {"members"},  # elected members' enquiries: a separate context that only reads cases
+    {"quality"},  # plan audits, surveys, complaints, contact log, telling families when late
     {"sen2"},  # the DfE SEN2 return: reads every app's facts, writes only corrections
     {"reporting"},  # the performance dashboard: reads every app's figures, writes none of them
     {"governance"},  # subject access, retention, legal holds and pages: read every app
@@ -51,6 +52,7 @@ APPS: list[tuple[str, str]] = [
     ("cases.casework", "casework"),
     ("cases.members", "members"),
     ("cases.schools", "schools"),
+    ("cases.quality", "quality"),
     ("cases.reporting", "reporting"),
     ("cases.sen2", "sen2"),
     ("cases.plans", "plans"),

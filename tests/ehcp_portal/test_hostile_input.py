@@ -62,6 +62,10 @@ API_PREFIX = "api/"
 # Each also gets hostile path values and bodies in test_hostile_path_values.
 NEEDS = "needs a state the demo council does not hold: "
 NOT_REACHED: dict[str, str] = {
+    "track/<str:reference>/about-your-child/": NEEDS + "a plan being drafted on a demo family's "
+    "case; bad input in tests/cases/quality/test_plan_voice.py",
+    "track/<str:reference>/plan/versions/": NEEDS + "a draft plan sent to a demo family; bad "
+    "input in tests/cases/quality/test_plan_voice.py",
     "advice/sign-in/<str:token>/": "the one-time sign-in link arrives by email, never as a link "
     "on a page",
     "healthz": "a JSON health check for the load balancer: no body, no links to it",
@@ -132,6 +136,7 @@ DEMO_USERS = [
     "councillor@demo.ehcp.test",
     "head.of.service@demo.ehcp.test",
     "dpo@demo.ehcp.test",
+    "qa@demo.ehcp.test",
 ]
 ANONYMOUS_START = ["/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]
 # Pages walked per user and pattern (different cases show different forms), and in all.

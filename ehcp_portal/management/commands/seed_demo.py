@@ -64,6 +64,7 @@ class Command(BaseCommand):
             "panel.education@demo.ehcp.test",
             "councillor@demo.ehcp.test",
             "head.of.service@demo.ehcp.test",
+            "qa@demo.ehcp.test",
             "admin@demo.ehcp.test",
         ]
         users = {u.email: u for u in User.objects.filter(email__in=emails)}
