@@ -391,6 +391,8 @@ def _schools_table(figures: dict[str, Any]) -> Table:
         "reviews with no invitations sent 6 weeks before the decision is due (reg 20). Still "
         "open: the caseworker's task is not done.",
     )
+
+
 # -- quality (cases.quality): audits, surveys, complaints, contacts ---------------------------
 
 GRADE_LABELS = {
