@@ -104,7 +104,7 @@ class PlanVersion(models.Model):
     sections = models.JSONField(default=dict)
     change = models.CharField(max_length=200)
     # The caseworker's reason for the change, in words the family reads beside it (issue 18).
-    reason = models.TextField("why it changed", blank=True)
+    reason = models.TextField("why it changed", blank=True, default="", db_default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='planversion',
             name='reason',
-            field=models.TextField(blank=True, verbose_name='why it changed'),
+            field=models.TextField(blank=True, db_default='', default='', verbose_name='why it changed'),
         ),
         migrations.CreateModel(
             name='VersionResponse',

@@ -237,8 +237,9 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(
     for _ in range(30):
         CaseFactory(team=team, caseworker=UserFactory(role=Role.CASEWORKER, team=team))
     FigureSnapshot.objects.all().delete()
-    # Computing live: the same number of aggregate queries for 1 case or 31.
-    with django_assert_max_num_queries(40) as live:
+    # Computing live: the same number of aggregate queries for 1 case or 31 (a ceiling for
+    # every app's figures, schools' and quality's included; the nightly job pays it, not the page).
+    with django_assert_max_num_queries(45) as live:
         client.get(DASHBOARD)
     FigureSnapshot.objects.all().delete()
     CaseFactory(team=team)
