@@ -64,8 +64,6 @@ NEEDS = "needs a state the demo council does not hold: "
 NOT_REACHED: dict[str, str] = {
     "track/<str:reference>/about-your-child/": NEEDS + "a plan being drafted on a demo family's "
     "case; bad input in tests/cases/quality/test_plan_voice.py",
-    "track/<str:reference>/plan/versions/": NEEDS + "a draft plan sent to a demo family; bad "
-    "input in tests/cases/quality/test_plan_voice.py",
     "advice/sign-in/<str:token>/": "the one-time sign-in link arrives by email, never as a link "
     "on a page",
     "healthz": "a JSON health check for the load balancer: no body, no links to it",
@@ -73,8 +71,6 @@ NOT_REACHED: dict[str, str] = {
     "test_health.py)",
     "readyz": "the load balancer's readiness probe: no body, no links to it (tests/ehcp_portal/"
     "test_health.py)",
-    "advice/<uuid:public_id>/decline/": NEEDS + "an open request to a named advice giver",
-    "advice/<uuid:public_id>/submit/": NEEDS + "an open request to a named advice giver",
     "assignment/cohort/<int:pk>/": NEEDS + "an uploaded cohort file",
     "cases/<str:reference>/assignment/place/": NEEDS + "a case outside every area",
     "cases/<str:reference>/disputes/<int:dispute_id>/": NEEDS + "a dispute on a staff case page",
@@ -83,8 +79,6 @@ NOT_REACHED: dict[str, str] = {
     "cases/<str:reference>/plan/diff/": NEEDS + "a plan with two versions on the walked cases",
     "cases/<str:reference>/plan/files/<uuid:public_id>/": NEEDS + "an issued plan PDF",
     "members/inbox/<uuid:public_id>/route/": NEEDS + "an enquiry waiting to be routed",
-    "notifications/failed/<int:notification_id>/retry/": NEEDS + "a failed delivery a manager "
-    "may retry",
     "panels/meetings/<int:pk>/agenda/<int:item_pk>/remove/": NEEDS + "a draft meeting with papers",
     "panels/meetings/<int:pk>/items/<int:item_pk>/evidence/<uuid:public_id>/": "the paper with "
     "evidence is past the walk's cap of pages per pattern; tests/panels/test_evidence_download.py",
