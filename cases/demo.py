@@ -274,6 +274,7 @@ class DemoCouncil:
         self.rng = random.Random(seed)
         # The per-child and per-case draws have their own streams, consumed in index order, so
         # the demo is the same whatever the size of the batches it is written in.
+        self.account_rng = random.Random(f"{seed}-accounts")
         self.family_rng = random.Random(f"{seed}-families")
         self.case_rng = random.Random(f"{seed}-cases")
         self.n_cases = cases

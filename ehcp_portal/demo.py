@@ -13,7 +13,7 @@ from __future__ import annotations
 import gc
 from datetime import date
 
-from django.db import transaction
+from django.db import reset_queries, transaction
 from django.utils import timezone
 
 from cases import demo as core
@@ -59,6 +59,7 @@ def demo_build(
             priority = assignment.case_priority_rule(council)
             core.build_cases(council, children, start=start, priority=priority)
         del children
+        reset_queries()  # DEBUG's log of the statements (`make run`): not kept batch after batch
         gc.collect()
     with transaction.atomic():
         panels.build_panels(council, panel_members)

@@ -89,7 +89,7 @@ def _family_accounts(council: DemoCouncil, start: int, stop: int) -> dict[int, U
     users = {
         i: User(
             email=f"family{i:06d}@families.demo.ehcp.test",
-            full_name=council.name(council.family_rng),
+            full_name=council.name(council.account_rng),
             role=Role.PARENT,
             password="!",
         )
