@@ -18,6 +18,8 @@ from cases.demo import (
     STREETS,
     DemoCouncil,
     DemoFamily,
+    demo_insert,
+    demo_insert_values,
     setting_fits_age,
 )
 from cases.models import Area
@@ -33,9 +35,8 @@ CONSENTING_FAMILIES = 2000
 DEMO_AREA_CASES = 40
 
 
-def build_families(council: DemoCouncil) -> list[DemoFamily[Child]]:
-    """One child per case to come: the demo parent's two, the demo young person, then one family
-    account per child (every 8th family has a second child)."""
+def build_family_demo_accounts(council: DemoCouncil) -> tuple[User, User]:
+    """The demo parent (the first two children) and the demo young person (the third)."""
     demo_parent = council.user(
         "parent@demo.ehcp.test",
         "Sam Okafor",
@@ -48,9 +49,20 @@ def build_families(council: DemoCouncil) -> list[DemoFamily[Child]]:
         Role.YOUNG_PERSON,
         "a 17-year-old asking for themself",
     )
-    family_users = _family_accounts(council)
+    return demo_parent, young_person
+
+
+def build_families(
+    council: DemoCouncil, demo_accounts: tuple[User, User], start: int, stop: int
+) -> list[DemoFamily[Child]]:
+    """The children `start` to `stop - 1`, one per case to come (called once per batch, in
+    order): the demo parent's two, the demo young person, then one family account per child
+    (every 8th family has a second child, so a batch starts at a multiple of 8)."""
+    assert start % 8 == 0, "a family's second child is in the same batch as its first"
+    demo_parent, young_person = demo_accounts
+    family_users = _family_accounts(council, start, stop)
     families: list[DemoFamily[Child]] = []
-    for i in range(council.n_cases):
+    for i in range(start, stop):
         if i in (0, 1):
             parent = demo_parent
         elif i == 2:
@@ -59,34 +71,37 @@ def build_families(council: DemoCouncil) -> list[DemoFamily[Child]]:
             parent = family_users[i - 1 if i % 8 == 7 else i]
         area = council.areas[0 if i < DEMO_AREA_CASES else i % len(council.areas)]
         families.append(DemoFamily(_child(council, area, parent, i), parent, area))
-    Child.objects.bulk_create([f.child for f in families], batch_size=BATCH)
-    FamilyMembership.objects.bulk_create(
+    demo_insert(Child, [f.child for f in families])
+    demo_insert_values(
+        FamilyMembership,
         [
-            FamilyMembership(user=f.requester, child=f.child, relationship=_relationship(f))
+            {"user_id": f.requester.pk, "child_id": f.child.pk, "relationship": _relationship(f)}
             for f in families
         ],
-        batch_size=BATCH,
     )
-    _consents(families[:CONSENTING_FAMILIES])
+    _consents(families[: max(0, CONSENTING_FAMILIES - start)])
     return families
 
 
-def _family_accounts(council: DemoCouncil) -> list[User]:
-    """Accounts with no usable password: families the demo does not sign in as."""
-    users = [
-        User(
+def _family_accounts(council: DemoCouncil, start: int, stop: int) -> dict[int, User]:
+    """Accounts with no usable password: families the demo does not sign in as. One for each
+    child that is neither the demo family's nor a second child."""
+    users = {
+        i: User(
             email=f"family{i:06d}@families.demo.ehcp.test",
-            full_name=council.name(),
+            full_name=council.name(council.account_rng),
             role=Role.PARENT,
             password="!",
         )
-        for i in range(council.n_cases)
-    ]
-    return User.objects.bulk_create(users, batch_size=BATCH)
+        for i in range(max(start, 3), stop)
+        if i % 8 != 7
+    }
+    demo_insert(User, list(users.values()))
+    return users
 
 
 def _child(council: DemoCouncil, area: Area, parent: User, index: int) -> Child:
-    rng, today = council.rng, council.today
+    rng, today = council.family_rng, council.today
     age = 17 if index == 2 else rng.randint(2, 21)
     dob = today - timedelta(days=age * 365 + rng.randint(0, 364))
     last_name = parent.full_name.split(" ")[-1] if parent.full_name else rng.choice(LAST)
@@ -98,7 +113,7 @@ def _child(council: DemoCouncil, area: Area, parent: User, index: int) -> Child:
         last_name=last_name if index != 2 else "Reid",
         date_of_birth=dob,
         address=f"{rng.randint(1, 180)} {rng.choice(STREETS)}, Leeds",
-        postcode=council.postcode(AREAS[area.name][0]),
+        postcode=council.postcode(AREAS[area.name][0], rng),
         home_language=rng.choice(LANGUAGES),
         looked_after=rng.random() < 0.06,
         year_group=school_year(dob, today),

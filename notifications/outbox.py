@@ -101,8 +101,10 @@ def _choose_channels(rows: dict[str, _Row]) -> None:
     outward = [k for k, r in rows.items() if r.channel == Notification.Channel.EMAIL]
     if not outward:
         return
+    # What each recipient can be reached by, worked out once per person, not per message (a
+    # model instance per message was a third of the sweep's time at 1,000,000 cases).
     people = {
-        pk: (preference, email, phone)
+        pk: (preference, User(email=email).has_email, bool(uk_mobile_or_blank(phone)))
         for pk, preference, email, phone in User.objects.filter(
             pk__in={rows[k].recipient_id for k in outward}
         ).values_list("pk", "contact_channel", "email", "phone")
@@ -115,18 +117,25 @@ def _choose_channels(rows: dict[str, _Row]) -> None:
         .values_list("pk", "child__address", "child__postcode")
         if address_usable(address, postcode)
     }
+    chosen_for: dict[tuple[int | None, bool], str | None] = {}
     for key in outward:
         row = rows[key]
-        preference, email, phone = people.get(row.recipient_id, ("email", "", ""))
-        chosen = outward_channel(
-            Reach(
-                preference=preference,
-                has_email=User(email=email).has_email,
-                has_mobile=bool(uk_mobile_or_blank(phone)),
-                has_address=row.case_id in addressed,
-            ),
-            statutory_letter=False,  # the sweep's reminders carry no letter
-        )
+        has_address = row.case_id in addressed
+        reach = (row.recipient_id, has_address)
+        if reach not in chosen_for:
+            preference, has_email, has_mobile = people.get(
+                row.recipient_id, ("email", False, False)
+            )
+            chosen_for[reach] = outward_channel(
+                Reach(
+                    preference=preference,
+                    has_email=has_email,
+                    has_mobile=has_mobile,
+                    has_address=has_address,
+                ),
+                statutory_letter=False,  # the sweep's reminders carry no letter
+            )
+        chosen = chosen_for[reach]
         if chosen:
             rows[key] = row._replace(channel=chosen)
 

@@ -26,3 +26,11 @@ def delivery_statuses_poll() -> int:
     from notifications.receipts import delivery_statuses_poll as poll
 
     return poll()
+
+
+@shared_task(name="notifications.tasks.notification_bodies_trim", acks_late=True)
+def notification_bodies_trim() -> int:
+    """Daily (beat): sent messages past NOTIFICATION_BODY_RETENTION_DAYS lose their text."""
+    from notifications.retention import notification_bodies_trim as trim
+
+    return trim()

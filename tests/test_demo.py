@@ -68,3 +68,31 @@ def test_demo_plans_carry_their_phase_transfer_so_the_cohort_page_has_children(c
     response = client.get(reverse("casework:phase_transfers"), {"year": year})
     assert response.status_code == 200
     assert len(response.context["rows"]) > 0
+
+
+def test_seed_demo_is_the_same_whatever_the_batch_size(db):
+    """The volume seed writes and commits a batch at a time; the batches do not change the
+    demo (each child and case draws from its own stream, in order)."""
+    from datetime import date
+
+    from ehcp_portal.demo import demo_build, demo_reset
+
+    def built(batch: int) -> list[tuple]:
+        demo_build(seed=5, cases=60, today=date(2026, 11, 2), batch=batch)
+        rows = list(
+            Case.objects.order_by("reference").values_list(
+                "reference",
+                "stage",
+                "received_on",
+                "caseworker__email",
+                "child__first_name",
+                "child__postcode",
+                "child__memberships__user__email",
+            )
+        )
+        demo_reset()
+        return rows
+
+    whole = built(10_000)
+    assert len(whole) >= 60
+    assert built(16) == whole

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from cases.advice.models import AdviceRequest, AdviceTeam
-from cases.demo import BATCH, DemoCouncil
+from cases.demo import BATCH, DemoCouncil, demo_insert
 from cases.models import Case, Stage
 from cases.statutory import timeline
 from ehcp_portal.accounts.models import Discipline, Role, User
@@ -96,9 +96,9 @@ def build_advice_requests(council: DemoCouncil, teams: dict[str, AdviceTeam]) ->
                 )
             )
         if len(rows) >= BATCH:
-            AdviceRequest.objects.bulk_create(rows, batch_size=BATCH)
+            demo_insert(AdviceRequest, rows)
             rows = []
-    AdviceRequest.objects.bulk_create(rows, batch_size=BATCH)
+    demo_insert(AdviceRequest, rows)
 
 
 def _answer(answerer: User, responded: date) -> dict[str, object]:

@@ -118,3 +118,32 @@ class SavedFilter(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SweepRun(models.Model):
+    """One day's statutory sweep: how far it got, so a run stopped part-way (a deploy, a killed
+    worker) resumes after the last batch it committed, and "finished" says the day is done.
+
+    Each batch's messages and this record's progress commit in the same transaction, so the
+    progress never claims a batch whose messages were lost (or the other way round).
+    """
+
+    day = models.DateField(unique=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # How many times the day was started (more than one: a catch-up or a resumed run).
+    attempts = models.PositiveSmallIntegerField(default=1)
+    # The last case (and advice request) whose messages are committed.
+    last_case_id = models.BigIntegerField(default=0)
+    digests_done = models.BooleanField(default=False)
+    last_advice_id = models.BigIntegerField(default=0)
+    batches = models.PositiveIntegerField(default=0)
+    cases_read = models.PositiveIntegerField(default=0)
+    queued = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        state = "finished" if self.finished_at else f"stopped after case {self.last_case_id}"
+        return f"Sweep of {self.day:%-d %B %Y}: {state}, {self.queued} messages"

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from cases.demo import BATCH, DemoCouncil
+from cases.demo import BATCH, DemoCouncil, demo_insert
 from cases.models import Case, SettingType, Stage
 from cases.plans.models import Consultation, Placement, Plan, PlanVersion, Review
 from cases.plans.prefill import plan_sections_from_request
@@ -60,9 +60,9 @@ def build_placements(council: DemoCouncil) -> None:
             )
         )
         if len(placements) >= BATCH:
-            Placement.objects.bulk_create(placements)
+            demo_insert(Placement, placements)
             placements = []
-    Placement.objects.bulk_create(placements)
+    demo_insert(Placement, placements)
 
 
 def _build_named_plans(council: DemoCouncil) -> None:

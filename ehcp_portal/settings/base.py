@@ -503,6 +503,14 @@ CELERY_BEAT_SCHEDULE["retention-run"] = {
         minute=env.int("RETENTION_RUN_MINUTE", default=30),
     ),
 }
+# Sent messages keep their text this many days, then only their subject, status and times
+# (notifications/retention.py): the sweep's messages are ~125 MB a day at 1,000,000 cases.
+# Trimmed nightly in the retention schedule's hour, after it.
+NOTIFICATION_BODY_RETENTION_DAYS = env.int("NOTIFICATION_BODY_RETENTION_DAYS", default=90)
+CELERY_BEAT_SCHEDULE["notification-bodies-trim"] = {
+    "task": "notifications.tasks.notification_bodies_trim",
+    "schedule": crontab(hour=env.int("RETENTION_RUN_HOUR", default=2), minute=50),
+}
 # The access log (ehcp_portal/audit): every read of a child's record is recorded. Turned off
 # only to measure what recording costs (bench/caseload.py), so deliberately not read from the
 # environment: a deployment cannot switch it off.

@@ -261,15 +261,35 @@ def test_query_count_does_not_grow_with_the_number_of_cases(
     counts = []
     for size, day in ((4, 0), (40, 1)):
         _world(size, team, caseworker, manager)
-        # templates, cases, family members, advice teams, staff of schools asked for advice,
-        # advice requests, the recipients' contact choices and the cases' addresses (the channel
-        # of each message), the single INSERT, the "reminded" UPDATE, its timeline events, and
-        # the savepoint pair: the same for 4 cases as for 44.
-        with django_assert_max_num_queries(12), CaptureQueriesContext(connection) as queries:
-            result = statutory_sweep(today=MONDAY + timedelta(days=day))
+        # The day's run record (a savepoint pair and its get-or-create), templates, then for
+        # the one batch of cases: the cases, family members, the recipients' contact choices,
+        # the cases' addresses, the INSERT, the progress UPDATE and the savepoint pair; the
+        # digests (the same, less the cases and family members); advice teams, staff of
+        # schools asked for advice, then the batch of advice requests (read, channels,
+        # INSERT, "reminded" UPDATE, timeline events, progress); the reads that end each
+        # keyset loop and "finished". The same for 4 cases as for 44.
+        with django_assert_max_num_queries(40), CaptureQueriesContext(connection) as queries:
+            result = statutory_sweep(today=MONDAY + timedelta(days=day), batch_size=1000)
         assert result.queued > size  # every new case produced messages
+        assert result.batches == 3  # cases, digests, advice
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_queries_grow_by_a_fixed_number_per_batch(team, caseworker, manager):
+    """Batches of 10 cases: each batch of cases costs the same number of queries, so the
+    sweep over 1,000,000 cases is 200 batches of 5,000, each a handful of queries."""
+    _world(30, team, caseworker, manager)  # 60 due cases, 30 advice requests
+    counts = {}
+    for day, size in ((0, 1000), (1, 20), (2, 10)):
+        with CaptureQueriesContext(connection) as queries:
+            result = statutory_sweep(today=MONDAY + timedelta(days=day), batch_size=size)
+        counts[size] = (len(queries), result.batches)
+    (q_1000, b_1000), (q_20, b_20), (q_10, b_10) = counts[1000], counts[20], counts[10]
+    assert b_1000 < b_20 < b_10
+    per_batch = (q_10 - q_20) / (b_10 - b_20)
+    assert per_batch == (q_20 - q_1000) / (b_20 - b_1000)
+    assert per_batch <= 8
 
 
 def test_missed_deadline_with_a_recorded_exception_is_not_a_breach(caseworker, manager, team):

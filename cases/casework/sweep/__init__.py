@@ -6,9 +6,14 @@ Incremental and idempotent: every message's idempotency key names the thing it i
 the same day, or a beat that fires twice, creates nothing. A run that was missed catches up: a
 deadline first seen 5 days out still gets its 7-day alert (the smallest offset not yet passed).
 
-Batched: a fixed number of queries whatever the number of cases. Cases and advice requests are
-read through server-side cursors, family members and teams in one query each, and every message
-is collected in one `NotificationBatch` that the notifications app writes in one statement.
+Batched and resumable: cases, then advice requests, are read a batch at a time in order of id
+(`BATCH`, keyset), and each batch's messages are written in one statement
+(`notifications_queue_bulk`) and committed with the day's `SweepRun` progress. A fixed number
+of queries per batch, memory bounded by the batch (and the digests' lines). A run stopped
+part-way loses nothing it committed; the next run that day resumes after the last committed
+batch, reading the earlier cases again only for the digests' lines (no messages made for them).
+A day already finished runs again from the start, and queues nothing new unless something
+changed.
 
 - `deadlines`: caseworker alerts and manager breach alerts from each due case's deadlines
 - `family`: the family's reminders (draft comments closing, annual review coming)
@@ -18,40 +23,129 @@ is collected in one `NotificationBatch` that the notifications app writes in one
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
-from cases.casework.sweep.advice import advice_reminders_add, advice_requests_mark_reminded
-from cases.casework.sweep.deadlines import case_deadlines_sweep
+from cases.casework.models import SweepRun
+from cases.casework.sweep.advice import (
+    AdviceTeams,
+    advice_reminders_add,
+    advice_request_batch,
+    advice_requests_mark_reminded,
+)
+from cases.casework.sweep.deadlines import CaseDeadlinesSweep, ReminderOffsets, due_case_batch
 from cases.casework.sweep.digests import breach_digests_add, morning_digests_add
 from cases.casework.sweep.family import family_reminders_add
+from cases.casework.sweep.reminders import BATCH
 from notifications.outbox import NotificationBatch, notifications_queue_bulk
 from notifications.services import notification_wordings
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
 class SweepResult:
     queued: int = 0
     advice_reminded: int = 0
+    batches: int = 0
+    resumed: bool = False
 
 
-def statutory_sweep_run(*, today: date | None = None) -> int:
+def statutory_sweep_run(*, today: date | None = None, batch_size: int = BATCH) -> int:
     """Run the daily sweep; returns the number of messages queued (0 on a repeat run)."""
-    return statutory_sweep(today=today).queued
+    return statutory_sweep(today=today, batch_size=batch_size).queued
 
 
-def statutory_sweep(*, today: date | None = None) -> SweepResult:
+def statutory_sweep(*, today: date | None = None, batch_size: int = BATCH) -> SweepResult:
     today = today or timezone.localdate()
-    outbox = NotificationBatch(wordings=notification_wordings())
-    findings = case_deadlines_sweep(outbox, today)
-    family_reminders_add(outbox, findings.family_reminders)
-    morning_digests_add(outbox, findings.due, today)
-    breach_digests_add(outbox, findings.breaches, findings.excepted, today)
-    reminders = advice_reminders_add(outbox, today)
+    run, resumed = _sweep_run_start(today)
+    result = SweepResult(resumed=resumed)
+    wordings = notification_wordings()
+
+    # 1. Cases: alerts, breaches and family reminders, a batch at a time; the digests' lines
+    # gathered from every case, including those an earlier attempt already committed.
+    sweep = CaseDeadlinesSweep(today, ReminderOffsets.from_settings())
+    after = 0
+    while rows := due_case_batch(today, sweep.offsets.horizon, after, batch_size):
+        after = rows[-1][0]
+        done_before = after <= run.last_case_id
+        sweep.outbox = None if done_before else NotificationBatch(wordings=wordings)
+        sweep.findings.family_reminders = []
+        for values in rows:
+            sweep.case(values)
+        if sweep.outbox is None:
+            continue
+        family_reminders_add(sweep.outbox, sweep.findings.family_reminders)
+        with transaction.atomic():
+            new_keys = notifications_queue_bulk(batch=sweep.outbox)
+            _progress(run, result, len(rows), len(new_keys), last_case_id=after)
+
+    # 2. The digests, once every case has been read.
+    if not run.digests_done:
+        outbox = NotificationBatch(wordings=wordings)
+        morning_digests_add(outbox, sweep.findings.due, today)
+        breach_digests_add(outbox, sweep.findings.breaches, sweep.findings.excepted, today)
+        with transaction.atomic():
+            new_keys = notifications_queue_bulk(batch=outbox)
+            _progress(run, result, 0, len(new_keys), digests_done=True)
+    del sweep
+
+    # 3. Advice requests: reminders, chasers, escalations; a request reminded today is marked
+    # in the same transaction as its message.
+    teams = AdviceTeams.load()
+    after = run.last_advice_id
+    while requests := advice_request_batch(today, after, batch_size):
+        after = requests[-1]["pk"]
+        outbox = NotificationBatch(wordings=wordings)
+        reminders = advice_reminders_add(outbox, today, requests, teams)
+        with transaction.atomic():
+            new_keys = notifications_queue_bulk(batch=outbox)
+            result.advice_reminded += advice_requests_mark_reminded(reminders, new_keys, today)
+            _progress(run, result, 0, len(new_keys), last_advice_id=after)
+
+    SweepRun.objects.filter(pk=run.pk).update(finished_at=timezone.now())
+    logger.info(
+        "Statutory sweep of %s: %d messages queued in %d batches%s",
+        today,
+        result.queued,
+        result.batches,
+        " (resumed)" if resumed else "",
+    )
+    return result
+
+
+def _sweep_run_start(today: date) -> tuple[SweepRun, bool]:
+    """The day's run record: resumed where an unfinished attempt stopped, or started again
+    from the beginning when the day was finished (a repeat run queues nothing new)."""
     with transaction.atomic():
-        new_keys = notifications_queue_bulk(batch=outbox)
-        reminded = advice_requests_mark_reminded(reminders, new_keys, today)
-    return SweepResult(queued=len(new_keys), advice_reminded=reminded)
+        run, created = SweepRun.objects.select_for_update().get_or_create(day=today)
+        if created:
+            return run, False
+        resumed = run.finished_at is None
+        if not resumed:
+            run.last_case_id = run.last_advice_id = 0
+            run.digests_done = False
+            run.finished_at = None
+        run.attempts += 1
+        run.started_at = timezone.now()
+        run.save()
+    return run, resumed
+
+
+def _progress(run: SweepRun, result: SweepResult, cases: int, queued: int, **done: object) -> None:
+    """Record a batch as committed, inside the batch's transaction (one UPDATE)."""
+    result.batches += 1
+    result.queued += queued
+    SweepRun.objects.filter(pk=run.pk).update(
+        batches=F("batches") + 1,
+        cases_read=F("cases_read") + cases,
+        queued=F("queued") + queued,
+        **done,
+    )
+    for field, value in done.items():
+        setattr(run, field, value)

@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 
 from cases.advice.models import AdviceRequest, AdviceTeam, advice_in_words
-from cases.casework.sweep.reminders import CHUNK, LinkTemplate, due_when, reminder_owed
+from cases.casework.sweep.reminders import LinkTemplate, due_when, reminder_owed
 from cases.models import CaseEvent
 from ehcp_portal.accounts.models import Role, User
 from notifications.outbox import NotificationBatch
@@ -41,7 +41,7 @@ class AdviceReminder:
 
 
 @dataclass
-class _AdviceTeams:
+class AdviceTeams:
     """Who gives a team's or a setting's advice and who is told when it is late (two
     queries)."""
 
@@ -51,7 +51,7 @@ class _AdviceTeams:
     setting_staff: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
 
     @classmethod
-    def load(cls) -> _AdviceTeams:
+    def load(cls) -> AdviceTeams:
         teams = cls()
         for team_id, lead_id, member_id in AdviceTeam.objects.values_list(
             "pk", "lead_id", "members"
@@ -92,22 +92,31 @@ class _AdviceTeams:
         return users
 
 
-def advice_reminders_add(outbox: NotificationBatch, today: date) -> dict[str, AdviceReminder]:
-    """Add the reminders, chasers and escalations to `outbox`. Returns {email key: reminder}
-    for the messages to the advice givers, so the requests they make new can be marked."""
+def advice_request_batch(today: date, after: int, limit: int) -> list[dict[str, Any]]:
+    """The next `limit` open advice requests due inside the reminder horizon, on open cases,
+    with an id above `after`, in order of id (one query)."""
     offsets = tuple(settings.ADVICE_REMINDER_OFFSETS_DAYS)
-    sweep = _AdviceSweep(outbox, today, offsets, _AdviceTeams.load())
-    requests = (
-        AdviceRequest.objects.filter(
-            state__in=AdviceRequest.OPEN_STATES,
-            due_on__lte=today + timedelta(days=max(offsets, default=0)),
-            case__is_open=True,
-        )
-        .order_by()
-        .values_list(*REQUEST_FIELDS)
-    )
-    for values in requests.iterator(chunk_size=CHUNK):
-        sweep.request(dict(zip(REQUEST_FIELDS, values, strict=True)))
+    requests = AdviceRequest.objects.filter(
+        state__in=AdviceRequest.OPEN_STATES,
+        due_on__lte=today + timedelta(days=max(offsets, default=0)),
+        case__is_open=True,
+        pk__gt=after,
+    ).order_by("pk")
+    return [
+        dict(zip(REQUEST_FIELDS, values, strict=True))
+        for values in requests.values_list(*REQUEST_FIELDS)[:limit]
+    ]
+
+
+def advice_reminders_add(
+    outbox: NotificationBatch, today: date, requests: list[dict[str, Any]], teams: AdviceTeams
+) -> dict[str, AdviceReminder]:
+    """Add the reminders, chasers and escalations for `requests` to `outbox`. Returns {email
+    key: reminder} for the messages to the advice givers, so the requests they make new can be
+    marked."""
+    sweep = _AdviceSweep(outbox, today, tuple(settings.ADVICE_REMINDER_OFFSETS_DAYS), teams)
+    for request in requests:
+        sweep.request(request)
     return sweep.reminders
 
 
@@ -141,7 +150,7 @@ class _AdviceSweep:
         outbox: NotificationBatch,
         today: date,
         offsets: tuple[int, ...],
-        teams: _AdviceTeams,
+        teams: AdviceTeams,
     ) -> None:
         self.outbox = outbox
         self.today = today

@@ -2,13 +2,14 @@
 alert to the team manager once it has passed, and what the digests and family reminders need.
 
 Only cases whose next deadline falls inside the horizon are read: `next_deadline_on` is the
-earliest open deadline, so the index narrows 100,000 cases to the few that are due.
+earliest open deadline. They are read a batch at a time in order of id (keyset), so each batch
+is a fixed number of queries and the sweep can commit after each one and resume after the last
+batch it committed.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from types import SimpleNamespace
@@ -19,7 +20,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
 from django.db.models import OuterRef
 
-from cases.casework.sweep.reminders import CHUNK, LinkTemplate, due_when, reminder_owed
+from cases.casework.sweep.reminders import LinkTemplate, due_when, reminder_owed
 from cases.deadlines import Deadline, case_deadlines
 from cases.models import Case, DeadlineException
 from notifications.outbox import NotificationBatch
@@ -117,49 +118,42 @@ class ReminderOffsets:
         return max(self.alert_horizon, *(o for f in self.family.values() for o in f), 7)
 
 
-def case_deadlines_sweep(outbox: NotificationBatch, today: date) -> DeadlineFindings:
-    """Add the caseworker alerts and manager breach alerts to `outbox`; return the rest."""
-    sweep = _CaseDeadlinesSweep(outbox, today, ReminderOffsets.from_settings())
-    for values in _due_case_rows(today, sweep.offsets.horizon):
-        sweep.case(values)
-    return sweep.findings
-
-
-def _due_case_rows(today: date, horizon: int) -> Iterator[tuple]:
-    """Each open case due inside the horizon: CASE_FIELDS, then its team manager, its
-    caseworker's name and the keys of the deadlines it has a recorded exception for."""
+def due_case_batch(today: date, horizon: int, after: int, limit: int) -> list[tuple]:
+    """The next `limit` open cases due inside the horizon with an id above `after`, in order of
+    id: CASE_FIELDS, then the team manager, the caseworker's name and the keys of the deadlines
+    with a recorded exception. One query on PostgreSQL, two on SQLite."""
     due_soon = Case.objects.filter(
-        is_open=True, next_deadline_on__lte=today + timedelta(days=horizon)
-    ).order_by()
+        is_open=True, next_deadline_on__lte=today + timedelta(days=horizon), pk__gt=after
+    ).order_by("pk")
     extra = ("team__manager_id", "caseworker__full_name")
     if connection.vendor == "postgresql":
         # The exception keys come with each case row (an array subquery): no query is added.
-        return (
+        return list(
             due_soon.annotate(
                 excepted_keys=ArraySubquery(
                     DeadlineException.objects.filter(case_id=OuterRef("pk"))
                     .order_by()
                     .values("deadline_key")
                 )
-            )
-            .values_list(*CASE_FIELDS, *extra, "excepted_keys")
-            .iterator(chunk_size=CHUNK)
+            ).values_list(*CASE_FIELDS, *extra, "excepted_keys")[:limit]
         )
     # The embedded SQLite demo has no array subquery: one more query gives the same keys.
+    rows = list(due_soon.values_list(*CASE_FIELDS, *extra)[:limit])
     keys_by_case: dict[int, list[str]] = defaultdict(list)
-    for case_id, key in DeadlineException.objects.filter(case__in=due_soon).values_list(
-        "case_id", "deadline_key"
-    ):
+    for case_id, key in DeadlineException.objects.filter(
+        case_id__in=[row[0] for row in rows]
+    ).values_list("case_id", "deadline_key"):
         keys_by_case[case_id].append(key)
-    return (
-        (*row, keys_by_case.get(row[0], []))
-        for row in due_soon.values_list(*CASE_FIELDS, *extra).iterator(chunk_size=CHUNK)
-    )
+    return [(*row, keys_by_case.get(row[0], [])) for row in rows]
 
 
-class _CaseDeadlinesSweep:
-    def __init__(self, outbox: NotificationBatch, today: date, offsets: ReminderOffsets) -> None:
-        self.outbox = outbox
+class CaseDeadlinesSweep:
+    """Reads one batch of cases at a time (`case`). The messages go to `outbox`, replaced for
+    each batch; with no outbox (a batch an interrupted run already committed) only the
+    findings for the digests are gathered."""
+
+    def __init__(self, today: date, offsets: ReminderOffsets) -> None:
+        self.outbox: NotificationBatch | None = None
         self.today = today
         self.offsets = offsets
         self.findings = DeadlineFindings()
@@ -202,6 +196,7 @@ class _CaseDeadlinesSweep:
     ) -> None:
         if deadline.owner != "council" or not manager_id:
             return
+        outbox = self.outbox
         days_late = -deadline.days_left
         # reg 10(4) (and 5(4), 8(2), 13(3)): where an exception applies the council need not
         # comply with the time limit, so an excepted deadline that passes is not a breach.
@@ -212,14 +207,15 @@ class _CaseDeadlinesSweep:
                 )
             return
         # A breach alerts the team manager once; then it is in the weekly digest.
-        self.outbox.add(
-            recipient_id=manager_id,
-            purpose="deadline_breach",
-            event_key=f"breach:{case.pk}:{deadline.key}:{deadline.due.isoformat()}",
-            context=context,
-            link=link,
-            case_id=case.pk,
-        )
+        if outbox is not None:
+            outbox.add(
+                recipient_id=manager_id,
+                purpose="deadline_breach",
+                event_key=f"breach:{case.pk}:{deadline.key}:{deadline.due.isoformat()}",
+                context=context,
+                link=link,
+                case_id=case.pk,
+            )
         if days_late > 7:
             self.findings.breaches[manager_id].append(
                 f"- {case.reference}: {deadline.label}, due {context['due_date']} "
@@ -233,7 +229,7 @@ class _CaseDeadlinesSweep:
         if not case.caseworker_id or days > self.offsets.alert_horizon:
             return
         bucket = reminder_owed(days, self.offsets.alert)
-        if bucket is not None:
+        if bucket is not None and self.outbox is not None:
             self.outbox.add(
                 recipient_id=case.caseworker_id,
                 purpose="deadline_alert",
@@ -253,7 +249,7 @@ class _CaseDeadlinesSweep:
 
     def family(self, case: SimpleNamespace, deadline: Deadline, context: dict[str, Any]) -> None:
         offsets = self.offsets.family.get(deadline.key)
-        if offsets is None:
+        if offsets is None or self.outbox is None:
             return
         bucket = reminder_owed(deadline.days_left, offsets)
         if bucket is None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-# Rows read per round trip from the server-side cursors.
-CHUNK = 5000
+# Cases (or advice requests) read, turned into messages and committed together.
+BATCH = 5000
 
 
 class LinkTemplate:
