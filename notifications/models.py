@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 
@@ -79,6 +80,11 @@ class Notification(models.Model):
             models.Index(fields=["status", "next_attempt_at"]),
             models.Index(fields=["recipient", "channel", "read_at"]),
             models.Index(fields=["case", "created_at"]),
+            # The nightly trim of old bodies reads only messages that still have one, oldest
+            # first, without scanning every message ever sent (notifications/retention.py).
+            models.Index(
+                fields=["created_at"], condition=~Q(body=""), name="notification_body_kept"
+            ),
         ]
         constraints = [
             # Only a posted letter about a case can go to someone without an account.
