@@ -99,6 +99,18 @@ def audit_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> Htt
         and audit.status == PlanAudit.Status.AUDITED
         and audit.auditor_id != user.pk
     )
+    # The case's caseworker (or their manager) says the audit's actions are done, once.
+    may_mark_done = (
+        user.role in (Role.CASEWORKER, Role.TEAM_MANAGER)
+        and bool(audit.action_for_caseworker)
+        and audit.action_done_at is None
+    )
+    if request.method == "POST" and "actions_done" in request.POST:
+        if not may_mark_done:
+            raise Http404("Not found")
+        services.audit_action_done(audit=audit, actor=user)
+        messages.success(request, "The audit's actions are recorded as done on the case.")
+        return redirect("quality:audit", public_id=audit.public_id)
     posted = request.POST if request.method == "POST" else None
     if request.method == "POST" and not (may_grade or may_moderate):
         raise Http404("Not found")
@@ -150,6 +162,7 @@ def audit_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> Htt
             "audit_form": audit_form,
             "moderation_form": moderation_form,
             "scores": scores,
+            "may_mark_done": may_mark_done,
         },
         status=status,
     )

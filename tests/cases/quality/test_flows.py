@@ -122,6 +122,29 @@ def test_qa_officer_grades_a_second_moderates_and_the_dashboard_counts_it(
     assert len(criteria_rows) == len(criteria)
 
 
+def test_the_caseworker_records_the_audits_actions_done_once(client, qa, audit, caseworker):
+    criteria = list(Criterion.objects.filter(active=True))
+    url = reverse("quality:audit", args=[audit.public_id])
+    client.force_login(qa)
+    assert client.post(url, _grades(criteria, "requires_improvement")).status_code == 302
+    # Another caseworker cannot see the audit, let alone mark it done.
+    client.force_login(UserFactory(role=Role.CASEWORKER, team=audit.team))
+    assert client.post(url, {"actions_done": "1"}).status_code == 404
+    # A QA officer grades; only the case's staff say the actions are done.
+    client.force_login(qa)
+    assert client.post(url, {"actions_done": "1"}).status_code == 404
+    client.force_login(caseworker)
+    page = client.get(url).content.decode()
+    assert "I have done these actions" in page
+    assert client.post(url, {"actions_done": "1"}).status_code == 302
+    assert client.post(url, {"actions_done": "1"}).status_code == 404  # done once
+    audit.refresh_from_db()
+    assert audit.action_done_at is not None
+    page = client.get(url).content.decode()
+    assert "Actions done" in page and "I have done these actions" not in page
+    assert CaseEvent.objects.filter(case=audit.case, kind="plan_audit_action_done").count() == 1
+
+
 def test_two_officers_grading_at_once_one_is_told(qa, qa2, audit):
     audit_grade(
         audit=audit, auditor=qa, grade="good", comments="", action_for_caseworker="", scores=[]
