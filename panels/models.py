@@ -158,6 +158,12 @@ class Meeting(models.Model):
     minutes = models.ForeignKey(
         "cases.Document", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Minutes are a PDF the worker makes: set (with who asked) when the meeting closes or a
+    # closed meeting's decision changes, cleared when the worker has made them.
+    minutes_wanted_at = models.DateTimeField(null=True, blank=True)
+    minutes_wanted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -12,8 +12,10 @@ panel type, ratifies it.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -51,6 +53,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from ehcp_portal.accounts.models import User
+
+logger = logging.getLogger(__name__)
 
 
 class PanelRefused(Exception):
@@ -407,7 +411,7 @@ def decision_record(
         },
     )
     if meeting.status == Meeting.Status.CLOSED:
-        minutes_generate(meeting=meeting, actor=actor)
+        minutes_order(meeting=meeting, actor=actor)
     return decision
 
 
@@ -568,8 +572,62 @@ def meeting_close(*, meeting: Meeting, actor: User) -> Meeting:
     meeting.status = Meeting.Status.CLOSED
     meeting.closed_at = timezone.now()
     meeting.save(update_fields=["status", "closed_at"])
-    minutes_generate(meeting=meeting, actor=actor)
+    minutes_order(meeting=meeting, actor=actor)
     return meeting
+
+
+# A wish for minutes older than this with no minutes yet is asked of the worker again (beat).
+MINUTES_RETRY_AFTER = timedelta(minutes=2)
+
+
+def minutes_order(*, meeting: Meeting, actor: User | None) -> None:
+    """Ask for the meeting's minutes, made by the worker (a PDF takes seconds): the wish is
+    written in the caller's transaction, so nothing is lost if the worker or the broker is down
+    (`minutes_drain` asks again), and a later wish while the worker is making them is made
+    again after it, so the minutes always show the latest decisions."""
+    Meeting.objects.filter(pk=meeting.pk).update(
+        minutes_wanted_at=timezone.now(), minutes_wanted_by=actor
+    )
+    transaction.on_commit(partial(_minutes_enqueue, meeting.pk))
+
+
+def _minutes_enqueue(meeting_id: int) -> None:
+    from panels.tasks import minutes_make_task
+
+    try:
+        minutes_make_task.delay(meeting_id)
+    except Exception:  # the broker is down: the wish waits for the drain
+        logger.warning("Broker unavailable; minutes of meeting %s wait for the drain", meeting_id)
+
+
+def minutes_make(meeting_id: int) -> bool:
+    """The worker: make the minutes if they are still wanted; True if this call made them. The
+    meeting's row stays locked while they are made, so two workers never make them twice and a
+    decision changed meanwhile asks again once they are done."""
+    with transaction.atomic():
+        meeting = (
+            Meeting.objects.select_for_update(skip_locked=True)
+            .filter(pk=meeting_id, minutes_wanted_at__isnull=False)
+            .first()
+        )
+        if meeting is None:
+            return False
+        minutes_generate(meeting=meeting, actor=meeting.minutes_wanted_by)
+        Meeting.objects.filter(pk=meeting.pk).update(minutes_wanted_at=None, minutes_wanted_by=None)
+    return True
+
+
+def minutes_drain(*, now: Any = None) -> int:
+    """Ask the worker again for minutes wanted a while ago and not made (beat)."""
+    now = now or timezone.now()
+    waiting = list(
+        Meeting.objects.filter(minutes_wanted_at__lte=now - MINUTES_RETRY_AFTER).values_list(
+            "pk", flat=True
+        )[:200]
+    )
+    for pk in waiting:
+        _minutes_enqueue(pk)
+    return len(waiting)
 
 
 def minutes_generate(*, meeting: Meeting, actor: User | None) -> Document:

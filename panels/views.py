@@ -213,7 +213,9 @@ def meeting_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     except services.PanelRefused as exc:
         messages.error(request, exc.reason)
     else:
-        messages.success(request, "Meeting closed: the minutes are ready to download.")
+        messages.success(
+            request, "Meeting closed. The minutes are being prepared: they appear here when ready."
+        )
     return redirect("panels:meeting", pk=meeting.pk)
 
 

@@ -320,6 +320,10 @@ CELERY_BEAT_SCHEDULE["letters-drain"] = {
     "task": "cases.correspondence.tasks.letter_jobs_drain_task",
     "schedule": env.int("LETTERS_DRAIN_SECONDS", default=60),
 }
+CELERY_BEAT_SCHEDULE["panel-minutes-drain"] = {
+    "task": "panels.tasks.minutes_drain_task",
+    "schedule": env.int("MINUTES_DRAIN_SECONDS", default=60),
+}
 CELERY_BEAT_SCHEDULE["bulk-letters-drain"] = {
     "task": "cases.correspondence.tasks.bulk_sends_drain_task",
     "schedule": env.int("BULK_LETTERS_DRAIN_SECONDS", default=5 * 60),

@@ -527,6 +527,7 @@ def _more_of_the_council() -> None:
             actor=meeting.chair,
         )
         panels.meeting_close(meeting=meeting, actor=meeting.chair)
+        panels.minutes_make(meeting.pk)
     chair = User.objects.get(email="panel.education@demo.ehcp.test")
     panels.meeting_create(
         panel_type=PanelType.objects.order_by("pk").first(),

@@ -13,6 +13,7 @@ from ehcp_portal.accounts.models import Discipline, Role
 from panels.models import Meeting
 from panels.services import decision_record
 from tests.factories import CaseFactory, TeamFactory, UserFactory, family_for
+from tests.letters import minutes_made_by_worker
 from tests.panels.conftest import hold
 
 
@@ -30,6 +31,7 @@ def world(team, caseworker, make_meeting, on_agenda):
         meeting=meeting, case=case, actor=meeting.chair, outcome="agree", reasons="Reasons."
     )
     meeting_close(meeting=meeting, actor=meeting.chair)
+    minutes_made_by_worker()
     return {"meeting": meeting, "item": item, "case": case, "parent": parent, "decision": decision}
 
 

@@ -76,8 +76,9 @@ def test_a_double_click_on_a_panel_decision_records_it_once(
     assert LetterJob.objects.filter(case=case).count() == 1
     assert letters_made_by_worker() == 1
     assert Document.objects.filter(case=case, kind=Document.Kind.LETTER).count() == 1
-    assert Notification.objects.filter(recipient=parent, channel="email").count() == 1
-    assert Notification.objects.filter(recipient=parent, channel="in_app").count() == 1
+    told = Notification.objects.filter(recipient=parent, purpose="decision_letter")
+    assert told.filter(channel="email").count() == 1
+    assert told.filter(channel="in_app").count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
@@ -99,4 +100,5 @@ def test_a_changed_panel_decision_still_makes_a_new_version_and_letter(
     assert Decision.objects.count() == 2
     assert letters_made_by_worker() == 2
     assert Document.objects.filter(case=case, kind=Document.Kind.LETTER).count() == 2
-    assert Notification.objects.filter(recipient=parent, channel="email").count() == 2
+    told = Notification.objects.filter(recipient=parent, purpose="decision_letter")
+    assert told.filter(channel="email").count() == 2

@@ -19,7 +19,7 @@ from panels.services import (
     meeting_quorum,
 )
 from tests.factories import CaseFactory, UserFactory, family_for
-from tests.letters import letters_made_by_worker
+from tests.letters import letters_made_by_worker, minutes_made_by_worker
 from tests.panels.conftest import hold
 
 REASONS = "Her needs can be met from the support her school already provides."
@@ -287,6 +287,7 @@ def test_a_conflicted_member_cannot_record_on_that_item(client, held, case, pane
     from tests.panels.test_flow import pdf_text
 
     meeting_close(meeting=held, actor=held.chair)
+    assert minutes_made_by_worker() == 1
     held.refresh_from_db()
     text = pdf_text(held.minutes)
     assert "I know the family through my clinic." in text and member.get_full_name() in text
@@ -333,6 +334,7 @@ def test_changing_a_decision_after_the_meeting_closed_reissues_the_letter_and_th
     letters_made_by_worker()
     first.refresh_from_db()
     meeting_close(meeting=held, actor=held.chair)
+    assert minutes_made_by_worker() == 1
     held.refresh_from_db()
     old_minutes = held.minutes
     assert "(version 1)" in pdf_text(old_minutes)
@@ -347,6 +349,11 @@ def test_changing_a_decision_after_the_meeting_closed_reissues_the_letter_and_th
     )
     assert response.status_code == 302, response.context["form"].errors
     assert letters_made_by_worker() == 1
+    held.refresh_from_db()
+    assert held.minutes == old_minutes and held.minutes_wanted_at is not None
+    page = client.get(reverse("panels:meeting", args=[held.pk])).content.decode()
+    assert "New minutes being prepared" in page
+    assert minutes_made_by_worker() == 1
     current = Decision.objects.get(item__case=case, is_current=True)
     assert (current.version, current.reasons) == (2, "Corrected: new evidence.")
     assert current.letter_id and current.letter_id != first.letter_id

@@ -13,7 +13,7 @@ from cases.models import Stage
 from panels.models import Meeting
 from panels.services import decision_record, meeting_close
 from tests.factories import CaseFactory, family_for
-from tests.letters import letters_made_by_worker
+from tests.letters import letters_made_by_worker, minutes_made_by_worker
 from tests.panels.conftest import hold
 
 REASONS = "Leo is making good progress with the support his school already gives him."
@@ -33,6 +33,7 @@ def test_family_downloads_the_panel_letter_from_the_tracker_but_never_the_paper(
         meeting=meeting, case=case, actor=meeting.chair, outcome="refuse", reasons=REASONS
     )
     meeting_close(meeting=meeting, actor=meeting.chair)
+    minutes_made_by_worker()
     meeting.refresh_from_db()
     letters_made_by_worker()
     decision.refresh_from_db()

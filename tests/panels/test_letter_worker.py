@@ -60,3 +60,37 @@ def test_a_panel_decision_letter_is_made_once_by_the_worker(
     assert Notification.objects.filter(recipient=parent, channel="email").count() == 1
     page = client.get(reverse("panels:meeting", args=[meeting.pk])).content.decode()
     assert "letter sent" in page and "letter being prepared" not in page
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_closing_a_meeting_answers_at_once_and_a_worker_makes_the_minutes(
+    panel_types, team, caseworker, make_meeting, on_agenda
+):
+    celery_app.control.purge()
+    case = CaseFactory(team=team, caseworker=caseworker, stage=Stage.DECIDING_ASSESS)
+    meeting = make_meeting(status=Meeting.Status.PUBLISHED)
+    on_agenda(meeting, case)
+    hold(meeting)
+    client = Client()
+    client.force_login(meeting.chair)
+    posted = {"case": case.reference, "outcome": "agree", "reasons": REASONS}
+    assert client.post(reverse("panels:decision", args=[meeting.pk]), posted).status_code == 302
+
+    started = time.monotonic()
+    response = client.post(reverse("panels:close", args=[meeting.pk]))
+    assert response.status_code == 302 and time.monotonic() - started < 1.0
+    page = client.get(response["Location"]).content.decode()
+    assert "The minutes are being prepared" in page and "Download the minutes" not in page
+    assert not Document.objects.filter(kind=Document.Kind.MINUTES).exists()
+
+    with celery_worker(queue=QUEUE) as worker:
+        made = wait_until(
+            lambda: Meeting.objects.filter(pk=meeting.pk, minutes__isnull=False).exists(),
+            timeout=60,
+        )
+        assert made, worker.log.read_text()[-3000:]
+
+    assert Document.objects.filter(kind=Document.Kind.MINUTES).count() == 1
+    page = client.get(reverse("panels:meeting", args=[meeting.pk])).content.decode()
+    assert "Download the minutes" in page and "Being prepared" not in page
