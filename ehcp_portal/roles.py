@@ -137,8 +137,16 @@ GROUPS: dict[str, list[tuple[str, list[str]]]] = {
                 "casework:phase_transfers",
             ],
         ),
-        ("Cases", ["casework:caseload", "families:assisted_request_start"]),
+        (
+            "Cases",
+            [
+                "casework:caseload",
+                "families:assisted_request_start",
+                "correspondence:bulk_list",
+            ],
+        ),
         ("Member queries", ["members:inbox", "members:reports"]),
+        ("Complaints and feedback", ["quality:complaints", "quality:survey_comments"]),
     ],
 }
 

@@ -102,7 +102,7 @@ def _complaint(council: DemoCouncil) -> None:
     complaint = complaint_record(
         case=case,
         kind=Complaint.Kind.COMPLAINT,
-        received_on=council.today - timedelta(days=30),
+        received_on=council.today - timedelta(days=31),
         summary="We have not been told what is happening with the assessment.",
         actor=case.caseworker,
     )

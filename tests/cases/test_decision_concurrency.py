@@ -45,4 +45,9 @@ def test_two_sessions_refusing_to_assess_at_once_record_one_decision(team, casew
     assert case.events.filter(kind="refuse_to_assess").count() == 1
     letters_made_by_worker()
     assert Document.objects.filter(case=case, kind=Document.Kind.LETTER).count() == 1
-    assert Notification.objects.filter(recipient=parent, channel="email").count() == 1
+    assert (
+        Notification.objects.filter(
+            recipient=parent, channel="email", purpose="decision_letter"
+        ).count()
+        == 1
+    )

@@ -53,7 +53,7 @@ def test_refusal_on_the_case_page_tells_the_family_and_links_to_the_letter(
     assert response.status_code == 302
 
     letter = Document.objects.get(case=case, kind=Document.Kind.LETTER)
-    messages = Notification.objects.filter(recipient=parent, case=case)
+    messages = Notification.objects.filter(recipient=parent, case=case, purpose="decision_letter")
     assert {n.channel for n in messages} == {"in_app", "email"}
     # The decision starts the appeal period, so the email goes even to a family that opted out.
     assert all(n.statutory for n in messages)
@@ -76,7 +76,12 @@ def test_agreeing_to_assess_on_the_case_page_sends_a_letter_too(client, team, ca
 
     letter = Document.objects.get(case=case, kind=Document.Kind.LETTER)
     assert letter.family_visible
-    assert Notification.objects.filter(recipient=parent, case=case, channel="in_app").count() == 1
+    assert (
+        Notification.objects.filter(
+            recipient=parent, case=case, channel="in_app", purpose="decision_letter"
+        ).count()
+        == 1
+    )
     text = _pdf_text(letter)
     assert "Decision to carry out an EHC needs assessment" in text
 
@@ -96,7 +101,12 @@ def test_a_repeated_case_page_decision_does_the_work_once(client, team, casework
     assert "That decision was already recorded. Nothing was sent again." in page
     assert case.events.filter(kind="refuse_to_assess").count() == 1
     assert Document.objects.filter(case=case, kind=Document.Kind.LETTER).count() == 1
-    assert Notification.objects.filter(recipient=parent, channel="email").count() == 1
+    assert (
+        Notification.objects.filter(
+            recipient=parent, channel="email", purpose="decision_letter"
+        ).count()
+        == 1
+    )
 
 
 def test_the_letter_names_the_family_caseworker_and_advisers_with_the_dates(
@@ -143,7 +153,12 @@ def test_recording_the_same_decision_again_returns_it_and_sends_nothing(db, team
     )
     assert not first.repeated and first.letter is not None
     assert again.repeated and again.event == first.event and again.letter is None
-    assert Notification.objects.filter(recipient=parent, channel="email").count() == 1
+    assert (
+        Notification.objects.filter(
+            recipient=parent, channel="email", purpose="decision_letter"
+        ).count()
+        == 1
+    )
     # A different decision is not a repeat: it is refused as before.
     with pytest.raises(TransitionRefused, match="not possible while the case is at the stage"):
         case_transition_record(
