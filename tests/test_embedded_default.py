@@ -29,7 +29,8 @@ assert area_for_postcode("LS6 1AA").name == "North West", area_for_postcode("LS6
 assert settings_ranked_for(["ASD", "SLD"], cover_all=True).count() >= 1
 pages = {
     "parent@demo.ehcp.test": ["/family/"],
-    "senco@demo.ehcp.test": ["/school/"],
+    "senco@demo.ehcp.test": ["/schools/", "/schools/phase-transfers/"],
+    "qa@demo.ehcp.test": ["/quality/"],
     "ep@demo.ehcp.test": ["/advice/"],
     "caseworker@demo.ehcp.test": ["/caseload/", "/caseload/?due=week"],
     "manager.east@demo.ehcp.test": [
@@ -142,5 +143,8 @@ def test_demo_runs_on_sqlite_with_a_worker_on_the_file_system_broker(tmp_path):
     # family the decision letter's PDF to post.
     [text] = (tmp_path / "sms").iterdir()
     assert "To: +447700900456" in text.read_text() and "/track/" in text.read_text()
-    [letter] = (tmp_path / "letters").iterdir()
-    assert letter.read_bytes().startswith(b"%PDF")
+    # Two posted letters: the assisted-digital family's, and the paper applicant's, who has no
+    # account at all (posted to the child's address).
+    letters = sorted((tmp_path / "letters").iterdir())
+    assert len(letters) == 2
+    assert all(letter.read_bytes().startswith(b"%PDF") for letter in letters)

@@ -57,7 +57,8 @@ def test_a_panel_decision_letter_is_made_once_by_the_worker(
     decision = Decision.objects.get()
     assert decision.letter.case_id == case.pk and decision.letter_sent_on is not None
     assert Document.objects.filter(case=case, kind=Document.Kind.LETTER).count() == 1
-    assert Notification.objects.filter(recipient=parent, channel="email").count() == 1
+    told = Notification.objects.filter(recipient=parent, purpose="decision_letter")
+    assert told.filter(channel="email").count() == 1
     page = client.get(reverse("panels:meeting", args=[meeting.pk])).content.decode()
     assert "letter sent" in page and "letter being prepared" not in page
 
