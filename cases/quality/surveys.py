@@ -23,7 +23,7 @@ from notifications.services import notification_queue
 
 if TYPE_CHECKING:
     from cases.models import Case
-    from cases.workflow import Action
+    from cases.workflow import Action, LetterSent
 
 # The workflow's decisions after which the family is asked how it went.
 DECISION_POINT_OF_ACTION: dict[str, str] = {
@@ -44,9 +44,21 @@ SCALE = [
 
 
 def survey_after_transition(case: Case, action: Action, actor: Any, data: dict[str, Any]) -> None:
+    """A decision without a letter (the final plan, which goes with its own PDF) invites at
+    once; a decision with a letter invites when the letter exists (`survey_after_letter`), so a
+    family is never asked how a decision went before they can read it."""
+    if action.letter:
+        return
     point = DECISION_POINT_OF_ACTION.get(action.name)
     if point is not None:
         surveys_invite(case=case, decision_point=point)
+
+
+def survey_after_letter(sent: LetterSent) -> None:
+    """The decision's letter is on the case (made in the request or by the worker): invite."""
+    point = DECISION_POINT_OF_ACTION.get(sent.letter)
+    if point is not None:
+        surveys_invite(case=sent.case, decision_point=point)
 
 
 def surveys_invite(*, case: Case, decision_point: str) -> list[SurveyInvitation]:

@@ -113,11 +113,13 @@ def test_case_put_forward_agenda_published_decided_and_letter_reaches_the_family
     # reasons and the actual dates to act by.
     page = client.get(response["Location"]).content.decode()
     assert "The letter is being prepared" in page and "(letter being prepared)" in page
-    # Nothing about the decision reaches the family before its letter (the feedback survey
-    # asking how the decision went is the quality app's, tested there).
-    about_the_decision = Notification.objects.exclude(purpose="survey_invitation")
-    assert not about_the_decision.filter(recipient=parent).exists()
+    # Nothing about the decision reaches the family before its letter: not even the short
+    # survey asking how the decision went, which follows the letter.
+    assert not Notification.objects.filter(recipient=parent).exists()
     assert letters_made_by_worker() == 1
+    surveys = Notification.objects.filter(recipient=parent, purpose="survey_invitation")
+    assert surveys.filter(channel="email").count() == 1
+    about_the_decision = Notification.objects.exclude(purpose="survey_invitation")
     assert "(letter sent 10 Jun 2026)" in client.get(response["Location"]).content.decode()
     letter = Document.objects.get(case=case, kind=Document.Kind.LETTER)
     assert letter.family_visible is True
