@@ -203,6 +203,14 @@ def school_review_arrange(
         ]
     )
     setting = school_review.setting
+    # Advice givers (health, social care, those who advised on the plan) give theirs online on
+    # their own invitation's page.
+    invitation_of = {
+        (kind, recipient_id): pk
+        for pk, kind, recipient_id in school_review.invitations.filter(
+            recipient__isnull=False
+        ).values_list("pk", "kind", "recipient_id")
+    }
     for kind, person, _ in resolved:
         if person is None:
             continue
@@ -212,6 +220,8 @@ def school_review_arrange(
             if family
             else reverse("schools:staff_review", args=[case.reference])
             if person.role in (Role.CASEWORKER, Role.TEAM_MANAGER)
+            else reverse("schools:invitee_views", args=[invitation_of[(kind, person.pk)]])
+            if person.role == Role.ADVICE_GIVER and (kind, person.pk) in invitation_of
             else ""
         )
         notify(

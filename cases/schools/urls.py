@@ -12,6 +12,11 @@ urlpatterns = [
     path("schools/pupils/<str:reference>/review/report/", views.report, name="report"),
     path("schools/pupils/<str:reference>/provision/", views.provision, name="provision"),
     path("schools/phase-transfers/", views.phase_transfers, name="phase_transfers"),
+    path(
+        "schools/invitations/<int:invitation_id>/views/",
+        views.invitee_views,
+        name="invitee_views",
+    ),
     path("schools/family/<str:reference>/", views.family, name="family"),
     path(
         "schools/family/<str:reference>/provision/",

@@ -23,7 +23,13 @@ from cases.plans.models import Plan
 from cases.schools import selectors
 from cases.schools.access import CASE_SCHOOL
 from cases.schools.forms import ArrangeForm, EarlyReviewForm, ProvisionForm, ReportForm, ViewsForm
-from cases.schools.models import ProvisionConfirmation, SchoolReview
+from cases.schools.models import (
+    Invitee,
+    ProvisionConfirmation,
+    ReviewContribution,
+    ReviewInvitation,
+    SchoolReview,
+)
 from cases.schools.services import (
     SchoolRefused,
     open_review,
@@ -38,7 +44,7 @@ from cases.schools.services import (
     school_review_report_save,
 )
 from cases.schools.terms import term_of
-from cases.statutory import PHASE_TRANSFER_BY, PHASE_TRANSFER_POST16_BY
+from cases.statutory import PHASE_TRANSFER_BY, PHASE_TRANSFER_POST16_BY, review_notice_by
 from ehcp_portal import access
 from ehcp_portal.accounts.models import Role
 from ehcp_portal.audit.models import AccessKind
@@ -484,6 +490,78 @@ def staff_review(request: AuthenticatedHttpRequest, reference: str) -> HttpRespo
             "record": selectors.delivery_record(plan, version),
             **papers,
         },
+    )
+
+
+# -- advice givers invited to the review -------------------------------------------------------
+
+ADVICE_INVITEES = (Invitee.ADVICE, Invitee.HEALTH, Invitee.SOCIAL_CARE)
+
+
+@login_required
+def invitee_views(request: AuthenticatedHttpRequest, invitation_id: int) -> HttpResponse:
+    """An advice giver invited to a school's annual review (health, social care, those who
+    advised on the plan) sends their advice or views online before the papers go out (reg
+    20(4)). Only the person invited sees their invitation: anyone else gets a 404."""
+    access.role_required(request.user, Role.ADVICE_GIVER)
+    invitation = (
+        ReviewInvitation.objects.select_related(
+            "school_review__case__child", "school_review__review", "school_review__setting"
+        )
+        .filter(pk=invitation_id, recipient=request.user, kind__in=ADVICE_INVITEES)
+        .first()
+    )
+    if invitation is None or invitation.school_review.report_sent_on is not None:
+        raise Http404("No such invitation")
+    school_review = invitation.school_review
+    case = school_review.case
+    meeting_on = school_review.review.meeting_on
+    mine = ReviewContribution.objects.filter(
+        school_review=school_review, author=request.user
+    ).first()
+    form = ViewsForm(_posted(request), initial={"body": mine.body if mine else ""})
+    form.fields["body"].label = "Your advice and views for the annual review"
+    form.fields["body"].help_text = (
+        "The child's progress from your service's point of view, what is working, and any "
+        "change you recommend to the plan. Everyone invited to the meeting will read this."
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            school_review_contribute(
+                school_review=school_review, user=request.user, body=form.cleaned_data["body"]
+            )
+        except SchoolRefused as refused:
+            form.add_error("body", str(refused))
+        else:
+            messages.success(request, "Thank you: your advice will go to everyone invited")
+            return redirect("schools:invitee_views", invitation_id=invitation.pk)
+    if request.method == "GET":
+        access_record(
+            request.user,
+            kind=AccessKind.PLAN,
+            case=case,
+            object_ref="School's annual review (invited)",
+            request=request,
+        )
+    can_give_views = bool(
+        meeting_on
+        and timezone.localdate() <= meeting_on
+        and school_review.papers_circulated_on is None
+    )
+    return render(
+        request,
+        "schools/invitee_views.html",
+        {
+            "invitation": invitation,
+            "case": case,
+            "school_review": school_review,
+            "meeting_on": meeting_on,
+            "send_by": review_notice_by(meeting_on) if meeting_on else None,
+            "form": form,
+            "mine": mine,
+            "can_give_views": can_give_views,
+        },
+        status=400 if request.method == "POST" else 200,
     )
 
 

@@ -93,6 +93,8 @@ NOT_REACHED: dict[str, str] = {
     "team/timeliness/": "an old address kept as a redirect to the dashboard; nothing links to it",
     "school/": "the school's first home page, kept as a redirect to its pupils' page (schools/); "
     "nothing links to it",
+    "schools/invitations/<int:invitation_id>/views/": NEEDS + "an advice giver invited to a "
+    "school's review; bad input in tests/schools/test_reviews.py",
     "schools/pupils/<str:reference>/review/circulate/": NEEDS + "a review meeting arranged with "
     "its papers not yet sent (a POST with no fields); tests/schools/test_reviews.py",
     "governance/subject-access/children/<int:child_id>/": "reached by a search the walk does "

@@ -96,3 +96,27 @@ def test_the_familys_and_the_councils_pages(live_server, page, sign_in_as, revie
     sign_in_as(caseworker)
     _check(page, live_server, reverse("schools:staff_review", args=[reference]))
     _check(page, live_server, reverse("schools:phase_transfers"))
+
+
+def test_the_invited_advice_givers_page_with_and_without_errors(
+    live_server, page, sign_in_as, reviewed
+):
+    from cases.schools.models import ReviewInvitation
+    from ehcp_portal.accounts.models import Role
+    from tests.factories import UserFactory
+
+    plan, _ = reviewed
+    nurse = UserFactory(role=Role.ADVICE_GIVER)
+    invitation = ReviewInvitation.objects.create(
+        school_review=SchoolReview.objects.get(case=plan.case),
+        kind="health",
+        recipient=nurse,
+        name=nurse.get_full_name(),
+        sent_on=timezone.localdate(),
+    )
+    sign_in_as(nurse)
+    url = reverse("schools:invitee_views", args=[invitation.pk])
+    _check(page, live_server, url)
+    page.get_by_role("button", name="Send your advice").click()
+    assert page.locator(".govuk-error-summary").count() == 1
+    assert axe_violations(page) == []

@@ -234,3 +234,46 @@ def test_two_sessions_sending_the_report_at_once_send_it_once(plan, senco, casew
         t.join()
     assert sorted(results) == ["refused", "sent"]
     assert CaseTask.objects.filter(title__startswith="Decide the annual review").count() == 1
+
+
+def test_an_invited_health_adviser_gives_advice_online_and_nobody_else_can(
+    client, plan, senco, family, caseworker
+):
+    from ehcp_portal.accounts.models import Role
+    from tests.factories import AdviceRequestFactory, UserFactory
+
+    nurse = UserFactory(role=Role.ADVICE_GIVER)
+    AdviceRequestFactory(case=plan.case, source="health", addressee=nurse)
+    with time_machine.travel(date(2026, 12, 1)):
+        client.force_login(senco)
+        assert _arrange(client, plan, date(2027, 1, 20), ("family", "health")).status_code == 302
+    invitation = ReviewInvitation.objects.get(recipient=nurse)
+    url = reverse("schools:invitee_views", args=[invitation.pk])
+    # The invitation links the adviser to their page.
+    told = Notification.objects.filter(recipient=nurse, purpose="school_review_invitation")
+    assert told.exists() and all(n.link == url for n in told)
+    with time_machine.travel(date(2026, 12, 10)):
+        # Nobody but the person invited learns the invitation exists.
+        other_adviser = UserFactory(role=Role.ADVICE_GIVER)
+        for someone in (other_adviser, family, caseworker, senco):
+            client.force_login(someone)
+            assert client.get(url).status_code == 404
+            assert client.post(url, {"body": "Not mine"}).status_code == 404
+        client.force_login(nurse)
+        page = client.get(url).content.decode()
+        assert plan.case.child.full_name in page and "6 January 2027" in page  # papers by
+        empty = client.post(url, {"body": ""})
+        assert empty.status_code == 400 and "govuk-error-summary" in empty.content.decode()
+        assert client.post(url, {"body": "Asthma plan in place; no change."}).status_code == 302
+    contribution = ReviewContribution.objects.get(author=nurse)
+    assert contribution.body == "Asthma plan in place; no change."
+    with time_machine.travel(date(2027, 1, 5)):
+        client.force_login(senco)
+        review_page = client.get(reverse("schools:review", args=[plan.case.reference]))
+        assert "Asthma plan in place" in review_page.content.decode()
+        client.post(reverse("schools:circulate", args=[plan.case.reference]))
+    with time_machine.travel(date(2027, 1, 6)):
+        client.force_login(nurse)
+        late = client.post(url, {"body": "Too late"})
+        assert "have gone out" in late.content.decode()
+    assert ReviewContribution.objects.get(author=nurse).body.startswith("Asthma plan")
