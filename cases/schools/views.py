@@ -387,13 +387,7 @@ def family(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if school_review is None:
             raise Http404("No review meeting arranged")
-        try:
-            school_review_contribute(
-                school_review=school_review, user=request.user, body=form.cleaned_data["body"]
-            )
-        except SchoolRefused as refused:
-            form.add_error("body", str(refused))
-        else:
+        if _views_save(request, form, school_review):
             messages.success(request, "Thank you: your views will go to everyone invited")
             return redirect("schools:family", reference=case.reference)
     if request.method == "GET":
@@ -461,13 +455,7 @@ def staff_review(request: AuthenticatedHttpRequest, reference: str) -> HttpRespo
     if writing and form.is_valid():
         if school_review is None:
             raise Http404("No review meeting arranged")
-        try:
-            school_review_contribute(
-                school_review=school_review, user=request.user, body=form.cleaned_data["body"]
-            )
-        except SchoolRefused as refused:
-            form.add_error("body", str(refused))
-        else:
+        if _views_save(request, form, school_review):
             messages.success(request, "Your notes will go to everyone invited")
             return redirect("schools:staff_review", reference=case.reference)
     if not writing:
@@ -498,6 +486,21 @@ def staff_review(request: AuthenticatedHttpRequest, reference: str) -> HttpRespo
 ADVICE_INVITEES = (Invitee.ADVICE, Invitee.HEALTH, Invitee.SOCIAL_CARE)
 
 
+def _views_save(
+    request: AuthenticatedHttpRequest, form: ViewsForm, school_review: SchoolReview
+) -> bool:
+    """Save the signed-in person's views from a valid form; a refusal (the papers have gone
+    out, the meeting has passed) becomes the field's error. True when saved."""
+    try:
+        school_review_contribute(
+            school_review=school_review, user=request.user, body=form.cleaned_data["body"]
+        )
+    except SchoolRefused as refused:
+        form.add_error("body", str(refused))
+        return False
+    return True
+
+
 @login_required
 def invitee_views(request: AuthenticatedHttpRequest, invitation_id: int) -> HttpResponse:
     """An advice giver invited to a school's annual review (health, social care, those who
@@ -525,16 +528,9 @@ def invitee_views(request: AuthenticatedHttpRequest, invitation_id: int) -> Http
         "The child's progress from your service's point of view, what is working, and any "
         "change you recommend to the plan. Everyone invited to the meeting will read this."
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            school_review_contribute(
-                school_review=school_review, user=request.user, body=form.cleaned_data["body"]
-            )
-        except SchoolRefused as refused:
-            form.add_error("body", str(refused))
-        else:
-            messages.success(request, "Thank you: your advice will go to everyone invited")
-            return redirect("schools:invitee_views", invitation_id=invitation.pk)
+    if request.method == "POST" and form.is_valid() and _views_save(request, form, school_review):
+        messages.success(request, "Thank you: your advice will go to everyone invited")
+        return redirect("schools:invitee_views", invitation_id=invitation.pk)
     if request.method == "GET":
         access_record(
             request.user,
