@@ -20,7 +20,7 @@ import psycopg2
 import pytest
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import connection, connections
 
 from cases.documents import document_store
 from cases.models import Document
@@ -167,8 +167,15 @@ def test_the_restore_drill_brings_back_every_row_and_every_file(files, settings,
             uploaded_by=None,
         )
     # The drill's own database: a copy of the seeded test database.
-    drill = f"{connection.settings_dict['NAME']}_drill"
-    connection.close()
+    source = connection.settings_dict["NAME"]
+    drill = f"{source}_drill"
+    # A template database must have no other session: close this process's, and end any an
+    # earlier test's thread or subprocess left behind (a copy would otherwise be refused).
+    connections.close_all()
+    _admin(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+        f"WHERE datname = '{source}' AND pid <> pg_backend_pid()"
+    )
     _admin(f'DROP DATABASE IF EXISTS "{drill}"')
     _admin(f'CREATE DATABASE "{drill}" TEMPLATE "{connection.settings_dict["NAME"]}"')
     env = {
