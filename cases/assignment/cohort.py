@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -423,35 +423,21 @@ def _cases_assign(planned: list[tuple[RowResult, Case, rules.CaseFacts]]) -> lis
         )
     else:
         candidates = candidates_load()
-    # With the area rule hard, only the case's area's caseworkers can be chosen: each case is
-    # scored against those alone, and the others' reasons for being ineligible (which depend
-    # only on the area) are counted once per area, not once per case (5,000 cases x 6,666
-    # caseworkers at national scale).
-    by_area: dict[int | None, list[rules.Candidate]] = {}
-    others: dict[int | None, dict[str, int]] = {}
-    hard = area_rule.enabled and area_rule.hard
+    # One pool per eligibility context (the case's area when the area rule is hard): each
+    # case scores the first few of each profile group of its area, not all 2,000 caseworkers
+    # of an area at national scale, and the pool keeps its order as caseloads fill.
+    pools: dict[tuple[int | None, frozenset[int]], rules.Pool] = {}
     choices: dict[int, rules.Choice] = {}
     for i in sorted(range(len(planned)), key=lambda i: -planned[i][1].priority):
         _, case, facts = planned[i]
-        if hard and not facts.exclude_ids:
-            if facts.area_id not in by_area:
-                by_area[facts.area_id] = [c for c in candidates if c.area_id == facts.area_id]
-                others[facts.area_id] = dict(
-                    Counter(
-                        reason
-                        for c in candidates
-                        if c.area_id != facts.area_id
-                        and (reason := rules.ineligible_reason(facts, c, configured)) is not None
-                    )
-                )
-            choice = rules.choose(facts, by_area[facts.area_id], configured, runners_up=2)
-            for reason, n in others[facts.area_id].items():
-                choice.ineligible[reason] = choice.ineligible.get(reason, 0) + n
-        else:
-            choice = rules.choose(facts, candidates, configured, runners_up=2)
+        context = rules.eligibility_context(facts, configured)
+        pool = pools.get(context)
+        if pool is None:
+            pool = pools[context] = rules.Pool(facts, candidates, configured)
+        choice = pool.choose(facts, runners_up=2)
         choices[i] = choice
         if choice.winner is not None:
-            choice.winner.open_cases += 1
+            pool.took(choice.winner)
             case.caseworker_id = choice.winner.user_id
             case.team_id = choice.winner.team_id
     return [choices[i] for i in range(len(planned))]

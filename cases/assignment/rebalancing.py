@@ -116,6 +116,7 @@ def rebalance_plan(
     candidates = candidates_load(area_ids=area_ids) if hard_area else candidates_load()
     continuity = continuity_load(cases)
     today = timezone.localdate()
+    pools: dict[tuple[int | None, frozenset[int]], rules.Pool] = {}
     for case in cases:
         facts = case_facts(
             case,
@@ -123,9 +124,13 @@ def rebalance_plan(
             exclude=[caseworker.pk],
             today=today,
         )
-        choice = rules.choose(facts, candidates, configured)
+        context = rules.eligibility_context(facts, configured)
+        pool = pools.get(context)
+        if pool is None:
+            pool = pools[context] = rules.Pool(facts, candidates, configured)
+        choice = pool.choose(facts)
         if choice.winner is not None:
-            choice.winner.open_cases += 1
+            pool.took(choice.winner)
         plan.moves.append(
             Move(
                 case_id=case.pk,

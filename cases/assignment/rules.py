@@ -37,6 +37,7 @@ Ties break on the lower caseload ratio, then the lower user id, so the outcome i
 
 from __future__ import annotations
 
+import bisect
 import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -308,6 +309,116 @@ def score(
     return out
 
 
+def _profile_key(cand: Candidate) -> tuple[int | None, frozenset[str], frozenset[str]]:
+    """What the area, specialism and language rules read of a caseworker: caseworkers who
+    agree on it score the same on those rules for any case."""
+    return (cand.area_id, cand.specialisms, cand.languages)
+
+
+def _load_key(cand: Candidate) -> tuple[float, int]:
+    return (cand.load_ratio, cand.user_id)
+
+
+def eligibility_context(
+    facts: CaseFacts, rules: Mapping[str, RuleSetting]
+) -> tuple[int | None, frozenset[int]]:
+    """The parts of a case that `ineligible_reason` reads: cases that agree on them have the
+    same eligible caseworkers (capacity apart)."""
+    area = rules.get(AREA_MATCH)
+    hard = bool(area and area.enabled and area.hard)
+    return (facts.area_id if hard else None, facts.exclude_ids)
+
+
+class Pool:
+    """The caseworkers eligible for cases that share an eligibility context (the case's area
+    when the area rule is hard, and who is excluded), grouped by profile and kept in order of
+    load within each group.
+
+    Choosing scores only the first few of each group (and the case's continuity caseworkers),
+    not every caseworker of an area of thousands, with exactly the outcome of scoring them all:
+    within a group the profile rules add the same points, the capacity score falls as the load
+    rises, and ties go to the lower load and then the lower id, which is the group's order. So a
+    caseworker preceded in their group by `runners_up + 1` others, none of them scored for
+    continuity, can be neither the winner nor a runner-up. `took` keeps the order as a batch
+    (a cohort, a rebalancing) places cases one after another.
+    """
+
+    def __init__(
+        self,
+        facts: CaseFacts,
+        candidates: Iterable[Candidate],
+        rules: Mapping[str, RuleSetting],
+    ) -> None:
+        self.rules = rules
+        self.context = eligibility_context(facts, rules)
+        self.ineligible: dict[str, int] = {}
+        self.by_id: dict[int, Candidate] = {}
+        self.groups: dict[tuple[int | None, frozenset[str], frozenset[str]], list[Candidate]] = {}
+        self._facts = facts
+        for cand in candidates:
+            reason = ineligible_reason(facts, cand, rules)
+            if reason is not None:
+                self.ineligible[reason] = self.ineligible.get(reason, 0) + 1
+                continue
+            self.by_id[cand.user_id] = cand
+            self.groups.setdefault(_profile_key(cand), []).append(cand)
+        for members in self.groups.values():
+            members.sort(key=_load_key)
+
+    def choose(self, facts: CaseFacts, *, runners_up: int = 3) -> Choice:
+        """The best eligible caseworker for the case, with every rule's points; None if
+        nobody. The case must share the pool's eligibility context."""
+        if eligibility_context(facts, self.rules) != self.context:
+            raise ValueError("This case's eligible caseworkers differ from the pool's.")
+        if not self.by_id:
+            return Choice(winner=None, considered=0, ineligible=dict(self.ineligible))
+        shortlist = {
+            cand.user_id: cand
+            for members in self.groups.values()
+            for cand in members[: runners_up + 1]
+        }
+        for user_id in facts.sibling_caseworker_ids | facts.previous_caseworker_ids:
+            if user_id in self.by_id:
+                shortlist[user_id] = self.by_id[user_id]
+        scored: list[tuple[int, float, int, Candidate, list[Contribution]]] = []
+        for cand in shortlist.values():
+            contributions = score(facts, cand, self.rules)
+            total = sum(c.points for c in contributions)
+            scored.append((-total, cand.load_ratio, cand.user_id, cand, contributions))
+        scored.sort(key=lambda row: row[:3])
+        neg_total, _, _, winner, contributions = scored[0]
+        others = [
+            {
+                "caseworker_id": cand.user_id,
+                "name": cand.name,
+                "total": -neg,
+                "explanation": explanation(contribs),
+            }
+            for neg, _, _, cand, contribs in scored[1 : 1 + runners_up]
+        ]
+        return Choice(
+            winner=winner,
+            contributions=contributions,
+            total=-neg_total,
+            runners_up=others,
+            considered=len(self.by_id),
+            ineligible=dict(self.ineligible),
+        )
+
+    def took(self, cand: Candidate) -> None:
+        """`cand` was given one more case: move them down their group, or out of the pool
+        when that case fills their capacity."""
+        members = self.groups[_profile_key(cand)]
+        members.remove(cand)
+        cand.open_cases += 1
+        reason = ineligible_reason(self._facts, cand, self.rules)
+        if reason is not None:
+            del self.by_id[cand.user_id]
+            self.ineligible[reason] = self.ineligible.get(reason, 0) + 1
+            return
+        bisect.insort(members, cand, key=_load_key)
+
+
 def choose(
     facts: CaseFacts,
     candidates: Sequence[Candidate],
@@ -316,37 +427,7 @@ def choose(
     runners_up: int = 3,
 ) -> Choice:
     """The best eligible caseworker for the case, with every rule's points; None if nobody."""
-    scored: list[tuple[int, float, int, Candidate, list[Contribution]]] = []
-    ineligible: dict[str, int] = {}
-    for cand in candidates:
-        reason = ineligible_reason(facts, cand, rules)
-        if reason is not None:
-            ineligible[reason] = ineligible.get(reason, 0) + 1
-            continue
-        contributions = score(facts, cand, rules)
-        total = sum(c.points for c in contributions)
-        scored.append((-total, cand.load_ratio, cand.user_id, cand, contributions))
-    if not scored:
-        return Choice(winner=None, considered=0, ineligible=ineligible)
-    scored.sort(key=lambda row: row[:3])
-    neg_total, _, _, winner, contributions = scored[0]
-    others = [
-        {
-            "caseworker_id": cand.user_id,
-            "name": cand.name,
-            "total": -neg,
-            "explanation": explanation(contribs),
-        }
-        for neg, _, _, cand, contribs in scored[1 : 1 + runners_up]
-    ]
-    return Choice(
-        winner=winner,
-        contributions=contributions,
-        total=-neg_total,
-        runners_up=others,
-        considered=len(scored),
-        ineligible=ineligible,
-    )
+    return Pool(facts, candidates, rules).choose(facts, runners_up=runners_up)
 
 
 # -- priority --------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cases.assignment import rules
@@ -205,6 +205,96 @@ def test_with_only_capacity_the_least_loaded_caseworker_wins(loads):
         assert winner is None
     else:
         assert winner.open_cases == min(loads)
+
+
+def _score_everyone(facts, candidates, configured, runners_up=3):
+    """The definition the pool must agree with: every eligible caseworker scored, best first."""
+    scored = []
+    ineligible: dict[str, int] = {}
+    for c in candidates:
+        reason = rules.ineligible_reason(facts, c, configured)
+        if reason is not None:
+            ineligible[reason] = ineligible.get(reason, 0) + 1
+            continue
+        contributions = rules.score(facts, c, configured)
+        total = sum(x.points for x in contributions)
+        scored.append((-total, c.load_ratio, c.user_id, contributions))
+    scored.sort(key=lambda row: row[:3])
+    return scored[: 1 + runners_up], len(scored), ineligible
+
+
+# Few profiles, so that groups of caseworkers share one (as they do in a real council).
+profiles = st.tuples(
+    st.sampled_from([EAST, SOUTH]),
+    st.sampled_from([frozenset(), frozenset({"semh"}), frozenset({"asd", "post16"})]),
+    st.sampled_from([frozenset(), frozenset({"urdu"})]),
+    st.integers(min_value=0, max_value=60),  # open cases
+    st.sampled_from([0.0, 0.5, 0.6, 1.0]),  # FTE
+    st.sampled_from([1, 5, 41, 40]),  # target caseload
+    st.booleans(),  # taking new cases
+)
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(profiles, min_size=0, max_size=40),
+    st.sampled_from([("SEMH",), ("ASD", "SEMH"), ()]),
+    st.sampled_from(["Urdu", "English"]),
+    st.frozensets(st.integers(min_value=1, max_value=40), max_size=3),
+    st.frozensets(st.integers(min_value=1, max_value=40), max_size=2),
+    st.booleans(),
+    st.integers(min_value=1, max_value=30),
+)
+def test_the_pool_chooses_exactly_as_scoring_every_caseworker_would(
+    workers, needs, language, siblings, excluded, area_hard, placements
+):
+    """The pool scores only the least loaded of each profile group, and keeps its order as a
+    cohort fills caseloads one case at a time: the winner, the runners-up, their points, the
+    number considered and the reasons others were not are those of scoring everyone."""
+    configured = {**rules.DEFAULT_RULES, "area_match": RuleSetting(40, True, area_hard)}
+    candidates = [
+        cand(
+            i + 1,
+            area_id=area,
+            specialisms=specialisms,
+            languages=languages,
+            open_cases=open_cases,
+            fte=fte,
+            target_caseload=target,
+            taking_new_cases=taking,
+        )
+        for i, (area, specialisms, languages, open_cases, fte, target, taking) in enumerate(workers)
+    ]
+    facts = replace(
+        CASE,
+        needs=needs,
+        home_language=language,
+        sibling_caseworker_ids=siblings,
+        exclude_ids=excluded,
+    )
+    pool = rules.Pool(facts, candidates, configured)
+    for _ in range(placements):
+        choice = pool.choose(facts)
+        best, considered, ineligible = _score_everyone(facts, candidates, configured)
+        assert choice.considered == considered
+        assert choice.ineligible == ineligible
+        if not best:
+            assert choice.winner is None
+            break
+        assert choice.winner.user_id == best[0][2]
+        assert choice.total == -best[0][0]
+        assert choice.contributions == best[0][3]
+        assert [r["caseworker_id"] for r in choice.runners_up] == [row[2] for row in best[1:]]
+        assert [r["total"] for r in choice.runners_up] == [-row[0] for row in best[1:]]
+        pool.took(choice.winner)
+
+
+def test_a_pool_refuses_a_case_whose_eligible_caseworkers_differ():
+    pool = rules.Pool(CASE, [cand(1)], rules.DEFAULT_RULES)
+    with pytest.raises(ValueError):
+        pool.choose(replace(CASE, area_id=SOUTH))
+    with pytest.raises(ValueError):
+        pool.choose(replace(CASE, exclude_ids=frozenset({1})))
 
 
 # -- priority --------------------------------------------------------------------------------
