@@ -35,7 +35,11 @@ class Child(models.Model):
 
     class Meta:
         ordering = ["last_name", "first_name"]
-        indexes = [models.Index(fields=["last_name", "date_of_birth"])]
+        indexes = [
+            models.Index(fields=["last_name", "date_of_birth"]),
+            # A councillor's enquiry names a child by date of birth (cases.members.selectors).
+            models.Index(fields=["date_of_birth"], name="families_child_dob"),
+        ]
         verbose_name_plural = "children"
 
     def __str__(self) -> str:

@@ -23,6 +23,7 @@ from cases.members.models import (
 from cases.members.services import POSTCODE
 from cases.models import Case, Stage
 from ehcp_portal import access
+from families.models import Child
 
 if TYPE_CHECKING:
     from ehcp_portal.accounts.models import User
@@ -159,14 +160,24 @@ class _Given:
         return weights
 
     def wanted(self) -> Q | None:
-        """A case is a candidate on its reference, its child's date of birth, or the full name."""
+        """A case is a candidate on its reference, its child's date of birth, or the full name.
+
+        The children are found first (one query on the date of birth and name indexes), so
+        the cases are read by their reference and child indexes: one condition across both
+        tables scanned every open case at 1,000,000 cases."""
+        children = Q(pk__in=[])
+        if self.dob:
+            children |= Q(date_of_birth=self.dob)
+        if self.first and self.last:
+            children |= Q(first_name__iexact=self.first, last_name__iexact=self.last)
         wanted = Q(pk__in=[])
         if self.reference:
-            wanted |= Q(reference__iexact=self.reference)
-        if self.dob:
-            wanted |= Q(child__date_of_birth=self.dob)
-        if self.first and self.last:
-            wanted |= Q(child__first_name__iexact=self.first, child__last_name__iexact=self.last)
+            # References are made in capitals (EHC-2026-000123): an exact match reads the
+            # unique index, which any-case matching cannot.
+            wanted |= Q(reference=self.reference.upper())
+        if children != Q(pk__in=[]):
+            child_ids = list(Child.objects.filter(children).values_list("pk", flat=True))
+            wanted |= Q(child_id__in=child_ids)
         return None if wanted == Q(pk__in=[]) else wanted
 
     def reasons(self, case: Case) -> list[str]:
@@ -188,15 +199,18 @@ def member_enquiry_candidates(
     enquiry: MemberEnquiry, user: User, limit: int = 10
 ) -> list[CaseCandidate]:
     """Cases the query may be about, best first: scored in the database on the reference, the
-    child's date of birth and name, among the cases this manager may see. One query."""
+    child's date of birth and name, among the cases this manager may see. Two queries: the
+    children, then their cases."""
     given = _Given(
         enquiry.case_reference_given.strip(),
         enquiry.child_date_of_birth,
         *_name_parts(enquiry.child_name),
     )
     weights = given.weights()
+    if not weights:
+        return []
     wanted = given.wanted()
-    if not weights or wanted is None:
+    if wanted is None:
         return []
     score = sum(
         (models.Case(models.When(q, then=models.Value(w)), default=models.Value(0)))
