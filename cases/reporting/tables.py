@@ -48,6 +48,17 @@ class Table:
     staff_only: bool = False
     numeric_from: int = 1  # columns from this one are numbers (right-aligned)
     extra: dict[str, Any] = field(default_factory=dict)
+    # The rows the page shows, when a table can be long (an area's 2,000 caseworkers at
+    # national scale was 190 KB of page): the first ones, and the download has them all.
+    on_page: int | None = None
+
+    @property
+    def page_rows(self) -> list[list[Cell]]:
+        return self.rows if self.on_page is None else self.rows[: self.on_page]
+
+    @property
+    def rows_left_off(self) -> int:
+        return len(self.rows) - len(self.page_rows)
 
     def download_rows(self) -> list[list[Any]]:
         return [[cell.value for cell in row] for row in self.rows]
@@ -256,6 +267,9 @@ def _backlog_table(figures: dict[str, Any]) -> Table:
     )
 
 
+CASEWORKERS_ON_PAGE = 50
+
+
 def _capacity_tables(figures: dict[str, Any], *, staff: bool, caseworkers: bool) -> list[Table]:
     capacity = figures["capacity"]
     tables = [
@@ -281,6 +295,11 @@ def _capacity_tables(figures: dict[str, Any], *, staff: bool, caseworkers: bool)
         )
     ]
     if staff and caseworkers:
+        # The most loaded first: those a manager acts on, and all a long list shows.
+        ranked = sorted(
+            capacity["caseworkers"],
+            key=lambda c: (-(c["open"] / c["capacity"]) if c["capacity"] else -1e9, c["name"]),
+        )
         tables.append(
             Table(
                 "capacity_caseworkers",
@@ -294,10 +313,12 @@ def _capacity_tables(figures: dict[str, Any], *, staff: bool, caseworkers: bool)
                         Cell(c["capacity"]),
                         Cell(load_percent(c["open"], c["capacity"])),
                     ]
-                    for c in capacity["caseworkers"]
+                    for c in ranked
                 ],
                 numeric_from=2,
                 staff_only=True,
+                note="The most loaded caseworkers first.",
+                on_page=CASEWORKERS_ON_PAGE,
             )
         )
     return tables

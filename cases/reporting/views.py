@@ -108,7 +108,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     linked = {
         table.key: [
             [(cell, link(cell.figure) if viewer.staff else "") for cell in row]
-            for row in table.rows
+            for row in table.page_rows
         ]
         for table in tables
     }

@@ -256,3 +256,28 @@ def test_the_list_of_cases_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(8):
         response = client.get(CASES, {"figure": "requests", "period": _year()})
     assert len(response.context["page"].object_list) == 30
+
+
+def test_an_area_of_many_caseworkers_shows_the_most_loaded_and_downloads_them_all(
+    client, manager, team
+):
+    """At national scale an area has 2,000 caseworkers: the page shows the first 50, the most
+    loaded first, and says the download has every one."""
+    from cases.reporting.tables import CASEWORKERS_ON_PAGE
+
+    workers = UserFactory.create_batch(CASEWORKERS_ON_PAGE + 5, role=Role.CASEWORKER, team=team)
+    busiest = workers[-1]
+    CaseFactory.create_batch(3, team=team, caseworker=busiest)
+    client.force_login(manager)
+    query = {"period": _year()}
+    body = client.get(DASHBOARD, query).content.decode()
+    section = body[body.index('id="capacity_caseworkers"') :].split("</section>")[0]
+    assert section.count('<tr class="govuk-table__row">') == CASEWORKERS_ON_PAGE + 1  # + header
+    rows = section.split("<tbody")[1]
+    assert busiest.get_full_name() in rows.split("</tr>")[0]  # most loaded first
+    assert f"the first {CASEWORKERS_ON_PAGE} of {CASEWORKERS_ON_PAGE + 5} rows" in section
+    csv_rows = _csv(
+        client.get(reverse("reporting:download", args=["capacity_caseworkers", "csv"]), query)
+    )
+    assert len(csv_rows) == CASEWORKERS_ON_PAGE + 5 + 1
+    assert csv_rows[1][0] == busiest.get_full_name()
