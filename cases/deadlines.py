@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import Q
+
 from cases.statutory import (
     amendment_comments_last_day,
     explain,
@@ -291,11 +293,23 @@ def other_clocks(case: Any) -> dict[str, date]:
     return due
 
 
-def _phase_transfer_met_on(case: Any) -> date | None:
+def _phase_transfer_amended_from(year: int) -> date:
     # reg 18: the plan amended for this transfer, i.e. in the school year before it.
+    return date(year - 1, 9, 1)
+
+
+def _phase_transfer_met_on(case: Any) -> date | None:
     year = getattr(case, "phase_transfer_year", None)
     amended = getattr(case, "phase_transfer_amended_on", None)
-    return _on_or_after(amended, date(year - 1, 9, 1) if year else None)
+    return _on_or_after(amended, _phase_transfer_amended_from(year) if year else None)
+
+
+def phase_transfer_met_q(year: int) -> Q:
+    """The cases transferring in `year` whose phase transfer deadline is met, as a database
+    condition (`_phase_transfer_met_on`'s rule, for counting a cohort of thousands)."""
+    return Q(
+        phase_transfer_year=year, phase_transfer_amended_on__gte=_phase_transfer_amended_from(year)
+    )
 
 
 def _reassessment_met_on(case: Any) -> date | None:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from cases.assignment.rules import load_percent
 from cases.assignment.selectors import capacity_of, default_target_once
 from cases.casework.models import CaseTask, Dispute, SavedFilter
-from cases.deadlines import Deadline, case_deadlines
+from cases.deadlines import Deadline, case_deadlines, phase_transfer_met_q
 from cases.models import (
     Area,
     Case,
@@ -410,21 +410,24 @@ class CohortRow:
     deadline: Deadline | None  # the phase transfer deadline, from the case's one clock reader
 
 
-def phase_transfer_cohort(user: UserT, year: int, *, today: date | None = None) -> list[CohortRow]:
+def phase_transfer_cohort(user: UserT, year: int) -> QuerySet[Case]:
     """The children of the user's area due to transfer phase in `year` that the user may work
-    (a caseworker: their own and their team's; a manager: the area), each with its reg 18
-    deadline and progress. Two queries: the cases on the (phase_transfer_year, area) index,
-    and their recorded exceptions."""
-    today = today or timezone.localdate()
+    (a caseworker: their own and their team's; a manager: the area), in the page's order, on
+    the (phase_transfer_year, area) index. `phase_transfer_rows` adds each one's deadline."""
     area_id = access.user_area_id(user)
     if area_id is None:
-        return []
-    cases = with_exceptions(
+        return Case.objects.none()
+    return with_exceptions(
         access.cases_for(user, access.CASE_WORK)
         .filter(phase_transfer_year=year, area_id=area_id, is_open=True)
         .select_related("child", "caseworker")
         .order_by("phase_transfer_post16", "child__last_name", "child__first_name", "reference")
     )
+
+
+def phase_transfer_rows(cases: Iterable[Case], *, today: date | None = None) -> list[CohortRow]:
+    """Each case with its reg 18 deadline and progress, from the case's one clock reader."""
+    today = today or timezone.localdate()
     rows = []
     for case in cases:
         deadline = next(
@@ -433,6 +436,14 @@ def phase_transfer_cohort(user: UserT, year: int, *, today: date | None = None) 
         )
         rows.append(CohortRow(case=case, deadline=deadline))
     return rows
+
+
+def phase_transfer_progress(cohort: QuerySet[Case], year: int) -> tuple[int, int]:
+    """(children in the cohort, plans already amended for the move), in one query."""
+    totals = cohort.order_by().aggregate(
+        children=Count("pk"), amended=Count("pk", filter=phase_transfer_met_q(year))
+    )
+    return totals["children"], totals["amended"]
 
 
 # -- saved filters ----------------------------------------------------------------------------

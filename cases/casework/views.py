@@ -85,6 +85,7 @@ from families.selectors import request_answers_for_case
 PAGE_SIZE = 25
 UNASSIGNED_SHOWN = 50
 TEAM_PAGE_SIZE = 50
+PHASE_TRANSFERS_PAGE = 50
 CASELOAD_COUNT_CAP = 10_000
 
 
@@ -793,17 +794,23 @@ def phase_transfers(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.role_required(request.user, Role.CASEWORKER, Role.TEAM_MANAGER)
     today = timezone.localdate()
     year = _transfer_year(request, today)
-    rows = selectors.phase_transfer_cohort(request.user, year, today=today)
+    cohort = selectors.phase_transfer_cohort(request.user, year)
+    children, amended = selectors.phase_transfer_progress(cohort, year)
+    page = CountedPaginator(cohort, PHASE_TRANSFERS_PAGE, count=children).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "cases/phase_transfers.html",
         {
-            "rows": rows,
+            "rows": selectors.phase_transfer_rows(page.object_list, today=today),
+            "page": page,
+            "children": children,
             "year": year,
             "years": [year - 1, year, year + 1],
             "by_date": date(year, *PHASE_TRANSFER_BY),
             "post16_by_date": date(year, *PHASE_TRANSFER_POST16_BY),
-            "amended": sum(1 for r in rows if r.deadline and not r.deadline.is_open),
+            "amended": amended,
             "year_query": f"year={year}",
         },
     )
@@ -815,7 +822,9 @@ def phase_transfers_export(request: AuthenticatedHttpRequest, fmt: str) -> Any:
     _export_recorded(request, fmt)
     today = timezone.localdate()
     year = _transfer_year(request, today)
-    rows = selectors.phase_transfer_cohort(request.user, year, today=today)
+    rows = selectors.phase_transfer_rows(
+        selectors.phase_transfer_cohort(request.user, year).iterator(chunk_size=2000), today=today
+    )
     return exports.table_response(
         fmt,
         f"phase-transfers-{year}",

@@ -260,8 +260,41 @@ def test_the_cohort_runs_a_fixed_number_of_queries(
         _cohort_case(team, UserFactory(role=Role.CASEWORKER, team=team))
     client.force_login(manager)
     client.get(_cohort_url())
-    # session, user, the user's team (area), the cohort (one indexed query with child and
-    # caseworker), their recorded exceptions, and the header's unread notifications count
-    with django_assert_num_queries(6):
+    # session, user, the user's team (area), the cohort's progress (one count), a page of it
+    # (one indexed query with child and caseworker), their recorded exceptions, and the
+    # header's unread notifications count
+    with django_assert_num_queries(7):
         response = client.get(_cohort_url())
     assert len(response.context["rows"]) == count
+
+
+def test_a_long_cohort_is_paged_and_its_progress_counts_every_child(client, team, manager):
+    """An area's cohort runs to thousands at national scale: a page at a time, while the
+    progress line counts the whole cohort by the clock's own rule for an amended plan."""
+    from cases.casework.views import PHASE_TRANSFERS_PAGE
+    from cases.deadlines import case_deadlines, phase_transfer_met_q
+
+    year = transfer_year_now(timezone.localdate())
+    cases = [_cohort_case(team) for _ in range(PHASE_TRANSFERS_PAGE + 3)]
+    # Amended in the school year before the move (met), and before it (not met).
+    Case.objects.filter(pk__in=[c.pk for c in cases[:4]]).update(
+        phase_transfer_amended_on=date(year - 1, 10, 1)
+    )
+    Case.objects.filter(pk=cases[4].pk).update(phase_transfer_amended_on=date(year - 1, 8, 31))
+    client.force_login(manager)
+    first = client.get(_cohort_url())
+    assert len(first.context["rows"]) == PHASE_TRANSFERS_PAGE
+    html = first.content.decode()
+    assert f"4 of {PHASE_TRANSFERS_PAGE + 3} plans amended." in html
+    assert "page=2" in html and 'rel="next"' in html
+    second = client.get(_cohort_url(), {"page": 2, "year": year})
+    assert len(second.context["rows"]) == 3
+    shown = {r.case.reference for r in first.context["rows"]} | {
+        r.case.reference for r in second.context["rows"]
+    }
+    assert shown == {c.reference for c in cases}
+    # The database condition and the clock agree, case by case.
+    met = set(Case.objects.filter(phase_transfer_met_q(year)).values_list("pk", flat=True))
+    for case in Case.objects.filter(pk__in=[c.pk for c in cases]).select_related("child"):
+        [deadline] = [d for d in case_deadlines(case) if d.key == "phase_transfer"]
+        assert (case.pk in met) == (not deadline.is_open)
