@@ -4,6 +4,8 @@ the embedded SQLite default of `make run`."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.db import connection
 from django.db.models import Q
@@ -18,3 +20,23 @@ def json_list_has(field: str, value: str) -> Q:
     if connection.vendor == "postgresql":
         return Q(**{f"{field}__contains": [value]})
     return Q(**{f"{field}__icontains": json.dumps(value)})
+
+
+@contextmanager
+def session_lock(space: int, key: int) -> Iterator[bool]:
+    """Run something in one process at a time across every node: yields whether this process
+    holds PostgreSQL's session advisory lock (`space`, `key`), which it frees on leaving, or
+    which the server frees if the process dies. The embedded SQLite default has one worker,
+    so there it is always held."""
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [space, key])
+        held = bool(cursor.fetchone()[0])
+    try:
+        yield held
+    finally:
+        if held:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [space, key])

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -45,6 +45,7 @@ from cases.models import Case, CaseEvent, CouncilProfile, Document
 from cases.services import case_event_record
 from cases.workflow import LetterOrder, LetterSent, case_letter_make
 from ehcp_portal.accounts.models import User
+from ehcp_portal.db import session_lock
 from notifications.services import (
     family_without_account,
     notification_queue,
@@ -466,17 +467,8 @@ def bulk_send_run(bulk_id: int, *, chunk: int = 50) -> int:
     bulk = BulkSend.objects.get(pk=bulk_id)
     if bulk.status == BulkSend.Status.DONE:
         return 0
-    if connection.vendor != "postgresql":  # the embedded default: one worker, one writer
-        return _bulk_send_run_locked(bulk, chunk)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_BULK_LOCK_SPACE, bulk_id])
-        if not cursor.fetchone()[0]:
-            return 0
-    try:
-        return _bulk_send_run_locked(bulk, chunk)
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_BULK_LOCK_SPACE, bulk_id])
+    with session_lock(_BULK_LOCK_SPACE, bulk_id) as held:
+        return _bulk_send_run_locked(bulk, chunk) if held else 0
 
 
 def _bulk_send_run_locked(bulk: BulkSend, chunk: int) -> int:

@@ -174,3 +174,45 @@ def test_each_day_by_the_clock_sends_what_that_day_owes(team, caseworker, manage
         for d in keys_by_day
         if d != day
     )
+
+
+def test_a_second_sweep_of_the_day_started_meanwhile_does_nothing(team, caseworker, manager):
+    """A hand-run while beat's sweep is going (or two beats): the second leaves at once and
+    says so, and the day is still swept in full afterwards, each message once."""
+    import psycopg2
+    from django.db import connection
+
+    _world(6, team, caseworker, manager)
+    expected = _uninterrupted(MONDAY, batch_size=2)
+    assert expected[0]  # the day owes messages
+    db = connection.settings_dict
+    other = psycopg2.connect(  # the first sweep, holding the day's lock in another process
+        dbname=db["NAME"],
+        host=db.get("HOST") or "127.0.0.1",
+        port=db.get("PORT") or 5432,
+        user=db.get("USER") or "postgres",
+        password=db.get("PASSWORD") or None,
+    )
+    other.autocommit = True
+    try:
+        with other.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_lock(%s, %s)",
+                [sweep_module._SWEEP_LOCK_SPACE, MONDAY.toordinal()],
+            )
+        result = statutory_sweep(today=MONDAY, batch_size=2)
+        assert result.already_running and result.queued == 0
+        assert not Notification.objects.exists()
+        with pytest.raises(CommandError, match="already running elsewhere"):
+            call_command("statutory_sweep", "--date", MONDAY.isoformat(), stdout=StringIO())
+        # Another day's sweep is not held up by it.
+        assert not statutory_sweep(today=MONDAY - timedelta(days=1)).already_running
+    finally:
+        with other.cursor() as cursor:  # the first sweep ends
+            cursor.execute("SELECT pg_advisory_unlock_all()")
+        other.close()
+    Notification.objects.all().delete()
+    SweepRun.objects.all().delete()
+    AdviceRequest.objects.update(last_reminded_on=None)
+    assert not statutory_sweep(today=MONDAY, batch_size=2).already_running
+    assert sorted(Notification.objects.values_list("idempotency_key", "status")) == expected[0]

@@ -42,6 +42,7 @@ from cases.casework.sweep.deadlines import CaseDeadlinesSweep, ReminderOffsets, 
 from cases.casework.sweep.digests import breach_digests_add, morning_digests_add
 from cases.casework.sweep.family import family_reminders_add
 from cases.casework.sweep.reminders import BATCH
+from ehcp_portal.db import session_lock
 from notifications.outbox import NotificationBatch, notifications_queue_bulk
 from notifications.services import notification_wordings
 
@@ -54,6 +55,12 @@ class SweepResult:
     advice_reminded: int = 0
     batches: int = 0
     resumed: bool = False
+    # Another sweep was already running (a beat and a hand-run, two beats): this one did nothing.
+    already_running: bool = False
+
+
+# pg_try_advisory_lock's first key for the sweep (the second is the day swept).
+_SWEEP_LOCK_SPACE = 6_006
 
 
 def statutory_sweep_run(*, today: date | None = None, batch_size: int = BATCH) -> int:
@@ -62,7 +69,17 @@ def statutory_sweep_run(*, today: date | None = None, batch_size: int = BATCH) -
 
 
 def statutory_sweep(*, today: date | None = None, batch_size: int = BATCH) -> SweepResult:
+    """One sweep of a day at a time: a second started meanwhile (on any node) leaves at once,
+    and the day's next run resumes whatever the first did not finish."""
     today = today or timezone.localdate()
+    with session_lock(_SWEEP_LOCK_SPACE, today.toordinal()) as held:
+        if not held:
+            logger.warning("Statutory sweep of %s is already running: not started again", today)
+            return SweepResult(already_running=True)
+        return _statutory_sweep(today, batch_size)
+
+
+def _statutory_sweep(today: date, batch_size: int) -> SweepResult:
     run, resumed = _sweep_run_start(today)
     result = SweepResult(resumed=resumed)
     wordings = notification_wordings()

@@ -48,6 +48,11 @@ class Command(BaseCommand):
             raise CommandError("--date cannot be in the future: alerts are sent as of a day")
         started = time.monotonic()
         result = statutory_sweep(today=day, batch_size=options["batch_size"])
+        if result.already_running:
+            raise CommandError(
+                f"The sweep of {day.isoformat()} is already running elsewhere; nothing was done. "
+                "Check its progress with --status."
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Swept {day.isoformat()}{' (resumed)' if result.resumed else ''}: "
