@@ -46,12 +46,31 @@ class _Row(NamedTuple):
     case_id: int | None
 
 
+class _Message(NamedTuple):
+    """A message as the sweep finds it: worded only if it is not in the outbox already (most
+    of a day's breaches were alerted on an earlier day)."""
+
+    recipient_id: int
+    purpose: str
+    event_key: str
+    context: Mapping[str, Any]
+    link: str
+    case_id: int | None
+
+
+_CHANNELS = (Notification.Channel.IN_APP, Notification.Channel.EMAIL)
+
+
+def _key(message: _Message, channel: str) -> str:
+    return f"{message.event_key}:{message.recipient_id}:{message.purpose}:{channel}"[:200]
+
+
 @dataclass
 class NotificationBatch:
     """Messages collected before one bulk write, keyed by idempotency key (deduplicated)."""
 
     wordings: Mapping[str, Wording]
-    rows: dict[str, _Row] = field(default_factory=dict)
+    messages: dict[str, _Message] = field(default_factory=dict)
 
     def add(
         self,
@@ -64,34 +83,87 @@ class NotificationBatch:
         case_id: int | None,
     ) -> str:
         """Add the in-app and email message; returns the email message's idempotency key."""
-        subject, body, statutory = notification_wording(purpose, context, self.wordings)
-        email_key = ""
-        for channel in (Notification.Channel.IN_APP, Notification.Channel.EMAIL):
-            key = f"{event_key}:{recipient_id}:{purpose}:{channel}"[:200]
-            self.rows[key] = _Row(
-                recipient_id, channel, purpose, key, subject, body, link, statutory, case_id
-            )
-            email_key = key
+        message = _Message(recipient_id, purpose, event_key, context, link, case_id)
+        email_key = _key(message, Notification.Channel.EMAIL)
+        self.messages[email_key] = message
         return email_key
+
+    def __len__(self) -> int:
+        return len(self.messages)
 
 
 def notifications_queue_bulk(*, batch: NotificationBatch) -> set[str]:
     """Write every message of the batch not already in the outbox; returns the new keys.
 
-    Each message starts with the status `notification_first_status` gives it (the one rule for
-    skipping an email that is not statutory). After commit a worker is asked to drain the new
-    emails (the beat's drain would send them anyway).
+    The keys already in the outbox are read first (one query on the unique index), so only new
+    messages are worded and written. Each starts with the status `notification_first_status`
+    gives it (the one rule for skipping an email that is not statutory). After commit a
+    worker is asked to drain the new emails (the beat's drain would send them anyway).
     """
-    if not batch.rows:
+    if not batch.messages:
         return set()
-    _choose_channels(batch.rows)
-    if connection.vendor == "postgresql":
-        new_keys = _insert_unnest(batch.rows)
-    else:
-        new_keys = _insert_portable(batch.rows)
+    rows = _rows_new(batch)
+    if not rows:
+        return set()
+    _choose_channels(rows)
+    insert = _insert_unnest if connection.vendor == "postgresql" else _insert_portable
+    new_keys = insert(rows)
     if any(key.endswith(f":{Notification.Channel.EMAIL}") for key in new_keys):
         transaction.on_commit(outbox_drain_soon)
     return new_keys
+
+
+def _keys_known(keys: list[str]) -> set[str]:
+    """Which of these idempotency keys the outbox already holds."""
+    known: set[str] = set()
+    if connection.vendor == "postgresql":
+        table = Notification._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT idempotency_key FROM {table} WHERE idempotency_key = ANY(%s)",  # noqa: S608
+                [keys],
+            )
+            return {row[0] for row in cursor.fetchall()}
+    for start in range(0, len(keys), _PORTABLE_BATCH):
+        known.update(
+            Notification.objects.filter(
+                idempotency_key__in=keys[start : start + _PORTABLE_BATCH]
+            ).values_list("idempotency_key", flat=True)
+        )
+    return known
+
+
+def _rows_new(batch: NotificationBatch) -> dict[str, _Row]:
+    """The rows of the messages whose keys are not in the outbox yet, each worded once."""
+    keyed = [
+        (_key(message, channel), channel, message)
+        for message in batch.messages.values()
+        for channel in _CHANNELS
+    ]
+    known = _keys_known([key for key, _, _ in keyed])
+    rows: dict[str, _Row] = {}
+    worded: dict[int, tuple[str, str, bool]] = {}
+    for key, channel, message in keyed:
+        if key in known:
+            continue
+        wording = worded.get(id(message))
+        if wording is None:
+            wording = worded[id(message)] = notification_wording(
+                message.purpose, message.context, batch.wordings
+            )
+        subject, body, statutory = wording
+        rows[key] = _Row(
+            message.recipient_id,
+            channel,
+            message.purpose,
+            key,
+            subject,
+            body,
+            message.link,
+            statutory,
+            message.case_id,
+        )
+    return rows
 
 
 def _choose_channels(rows: dict[str, _Row]) -> None:
@@ -199,17 +271,10 @@ def _insert_unnest(rows: dict[str, _Row]) -> set[str]:
 
 
 def _insert_portable(rows: dict[str, _Row]) -> set[str]:
-    """The same insert for the embedded SQLite default (`make run`): the keys already in the
-    outbox and the recipients' email choices in two queries, then one bulk insert."""
-    keys = list(rows)
-    existing: set[str] = set()
-    for start in range(0, len(keys), _PORTABLE_BATCH):
-        existing.update(
-            Notification.objects.filter(
-                idempotency_key__in=keys[start : start + _PORTABLE_BATCH]
-            ).values_list("idempotency_key", flat=True)
-        )
-    new = {key: row for key, row in rows.items() if key not in existing}
+    """The same insert for the embedded SQLite default (`make run`): the recipients' email
+    choices in one query, then one bulk insert (the keys already in the outbox were left out
+    by `_rows_new`; a conflict meanwhile is ignored)."""
+    new = rows
     opted_in = dict(
         User.objects.filter(pk__in={row.recipient_id for row in new.values()}).values_list(
             "pk", "email_opt_in"

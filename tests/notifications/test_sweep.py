@@ -287,9 +287,11 @@ def test_queries_grow_by_a_fixed_number_per_batch(team, caseworker, manager):
         counts[size] = (len(queries), result.batches)
     (q_1000, b_1000), (q_20, b_20), (q_10, b_10) = counts[1000], counts[20], counts[10]
     assert b_1000 < b_20 < b_10
-    per_batch = (q_10 - q_20) / (b_10 - b_20)
-    assert per_batch == (q_20 - q_1000) / (b_20 - b_1000)
-    assert per_batch <= 8
+    # At most 9 a batch: its rows, family members, the keys already in the outbox, and for the
+    # new messages their recipients, addresses and the INSERT, the progress UPDATE and the
+    # savepoint pair (a batch whose messages are all known already skips the three).
+    for queries, batches in ((q_20, b_20), (q_10, b_10)):
+        assert queries <= q_1000 + 9 * (batches - b_1000)
 
 
 def test_missed_deadline_with_a_recorded_exception_is_not_a_breach(caseworker, manager, team):
