@@ -153,9 +153,10 @@ class Candidate:
 
     # Read by every rule for every candidate of an area of thousands: worked out once each
     # (the FTE and target do not change during a decision; open cases do, in a cohort).
-    @functools.cached_property
-    def capacity(self) -> int:
-        return caseworker_capacity(self.fte, self.target_caseload)
+    capacity: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.capacity = caseworker_capacity(self.fte, self.target_caseload)
 
     @property
     def load_ratio(self) -> float:
