@@ -105,12 +105,42 @@ def measure(n: int, *, cohort: bool = True) -> list[dict[str, object]]:
         row = ordered[9999]
         cursor = caseload_selectors.caseload_cursor(row, terms)
         deep.append(f"?sort={sort}&after={cursor}")
+    # A long case: 2,000 events on one of the manager's area's cases with a family account,
+    # added for the run and removed after it (the seed's cases have a handful each).
+    from cases.models import CaseEvent
+    from families.models import FamilyMembership
+
+    long_case = (
+        Case.objects.filter(
+            area_id=manager.team.area_id,
+            is_open=True,
+            child__in=FamilyMembership.objects.values("child_id"),
+        )
+        .order_by("pk")
+        .first()
+    )
+    assert long_case is not None
+    parent = User.objects.get(
+        pk=FamilyMembership.objects.filter(child_id=long_case.child_id)
+        .values_list("user_id", flat=True)
+        .first()
+    )
+    added = CaseEvent.objects.bulk_create(
+        [
+            CaseEvent(case=long_case, kind="message_sent", summary=f"Bench event {i}")
+            for i in range(2000)
+        ],
+        batch_size=1000,
+    )
     clients: dict[str, Client] = {}
     for name, user in (
         ("caseworker", busy),
         ("manager", manager),
         ("advice", advice_giver),
         ("member", member),
+        ("parent", parent),
+        ("senco", User.objects.get(email="senco@demo.ehcp.test")),
+        ("qa", User.objects.get(email="qa@demo.ehcp.test")),
     ):
         clients[name] = Client()
         clients[name].force_login(user)
@@ -209,36 +239,97 @@ def measure(n: int, *, cohort: bool = True) -> list[dict[str, object]]:
             "caseworker",
             lambda i: clients["caseworker"].get("/api/v1/cases/"),
         ),
+        (
+            "API case list, manager",
+            "manager",
+            lambda i: clients["manager"].get("/api/v1/cases/"),
+        ),
+        (
+            "case page",
+            "manager",
+            lambda i: clients["manager"].get(
+                reverse("casework:case_detail", args=[cases_sample[i % len(cases_sample)]])
+            ),
+        ),
+        (
+            "case page, 2,000 events",
+            "manager",
+            lambda i: clients["manager"].get(
+                reverse("casework:case_detail", args=[long_case.reference])
+            ),
+        ),
+        (
+            "case timeline, 2,000 events",
+            "manager",
+            lambda i: clients["manager"].get(
+                reverse("casework:case_timeline", args=[long_case.reference])
+            ),
+        ),
+        (
+            "family tracker, long case",
+            "parent",
+            lambda i: clients["parent"].get(reverse("families:track", args=[long_case.reference])),
+        ),
+        ("SENCO home", "senco", lambda i: clients["senco"].get(reverse("schools:home"))),
+        (
+            "schools' phase transfers",
+            "manager",
+            lambda i: clients["manager"].get(reverse("schools:phase_transfers")),
+        ),
+        ("QA officer home", "qa", lambda i: clients["qa"].get(reverse("quality:home"))),
+        (
+            "complaints",
+            "manager",
+            lambda i: clients["manager"].get(reverse("quality:complaints")),
+        ),
+        (
+            "survey feedback",
+            "manager",
+            lambda i: clients["manager"].get(reverse("quality:survey_comments")),
+        ),
+        (
+            "bulk letters",
+            "manager",
+            lambda i: clients["manager"].get(reverse("correspondence:bulk_list")),
+        ),
     ]
+    cases_sample = list(
+        Case.objects.filter(area_id=manager.team.area_id, is_open=True)
+        .order_by("-pk")
+        .values_list("reference", flat=True)[:50]
+    )
     results = []
     only = os.environ.get("BENCH_ONLY", "")
     skip = os.environ.get("BENCH_SKIP", "")
-    for label, _who, request in pages:
-        if only and only not in label and label != "bare signed-in page":
-            continue
-        if skip and skip in label:
-            continue
-        for i in range(3):
-            request(i)
-        timings: list[float] = []
-        queries: set[int] = set()
-        for i in range(n):
-            connection.queries_log.clear()
-            with CaptureQueriesContext(connection) as ctx:
-                started = time.perf_counter()
-                response = request(i)
-                timings.append((time.perf_counter() - started) * 1000)
-            assert response.status_code == 200, (label, response.status_code)  # type: ignore[attr-defined]
-            queries.add(len(ctx.captured_queries))
-        row = {
-            "page": label,
-            "cases": cases,
-            "p50": statistics.median(timings),
-            "p95": _percentile(timings, 95),
-            "queries": sorted(queries),
-        }
-        print(json.dumps(row), flush=True)
-        results.append(row)
+    try:
+        for label, _who, request in pages:
+            if only and only not in label and label != "bare signed-in page":
+                continue
+            if skip and skip in label:
+                continue
+            for i in range(3):
+                request(i)
+            timings: list[float] = []
+            queries: set[int] = set()
+            for i in range(n):
+                connection.queries_log.clear()
+                with CaptureQueriesContext(connection) as ctx:
+                    started = time.perf_counter()
+                    response = request(i)
+                    timings.append((time.perf_counter() - started) * 1000)
+                assert response.status_code == 200, (label, response.status_code)  # type: ignore[attr-defined]
+                queries.add(len(ctx.captured_queries))
+            row = {
+                "page": label,
+                "cases": cases,
+                "p50": statistics.median(timings),
+                "p95": _percentile(timings, 95),
+                "queries": sorted(queries),
+            }
+            print(json.dumps(row), flush=True)
+            results.append(row)
+    finally:
+        CaseEvent.objects.filter(pk__in=[e.pk for e in added]).delete()
     results += measure_assignment(n, cohort=cohort)
     return results
 
