@@ -37,6 +37,9 @@ class Child(models.Model):
         ordering = ["last_name", "first_name"]
         indexes = [
             models.Index(fields=["last_name", "date_of_birth"]),
+            # A caseload sorted by the child's name reads the children in this order and
+            # joins their cases, instead of sorting an area's 280,000 open cases.
+            models.Index(fields=["last_name", "first_name"], name="families_child_name"),
             # A councillor's enquiry names a child by date of birth (cases.members.selectors).
             models.Index(fields=["date_of_birth"], name="families_child_dob"),
         ]

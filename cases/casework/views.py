@@ -86,7 +86,7 @@ PAGE_SIZE = 25
 UNASSIGNED_SHOWN = 50
 TEAM_PAGE_SIZE = 50
 PHASE_TRANSFERS_PAGE = 50
-CASELOAD_COUNT_CAP = 10_000
+CASELOAD_COUNT_CAP = 1_000
 
 
 # -- My caseload --------------------------------------------------------------------------------
