@@ -17,6 +17,10 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
 class CaseworkerChoiceField(forms.ModelChoiceField):
+    # Who the field chooses, as its messages name them.
+    noun = "caseworker"
+    article = "a"
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # One read of the council's default caseload for the whole list of options.
@@ -38,7 +42,7 @@ class CaseworkerChoiceField(forms.ModelChoiceField):
         text = str(value or "").strip()
         if "\x00" in text or len(text) > 254:
             raise forms.ValidationError(
-                "Enter the email address or full name of a caseworker in your area",
+                f"Enter the email address or full name of {self.article} {self.noun} in your area",
                 code="invalid_choice",
             )
         if text and not text.isdigit():
@@ -50,12 +54,12 @@ class CaseworkerChoiceField(forms.ModelChoiceField):
                 return matches[0]
             if matches:
                 raise forms.ValidationError(
-                    "More than one caseworker in your area has that name: enter their email "
+                    f"More than one {self.noun} in your area has that name: enter their email "
                     "address",
                     code="ambiguous",
                 )
             raise forms.ValidationError(
-                "Enter the email address or full name of a caseworker in your area",
+                f"Enter the email address or full name of {self.article} {self.noun} in your area",
                 code="invalid_choice",
             )
         return super().to_python(value)

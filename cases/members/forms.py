@@ -8,9 +8,12 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from cases.assignment.forms import CaseworkerChoiceField, caseworker_choices_fit
 from cases.members.models import EnquiryCategory
+from ehcp_portal.accounts.models import User
 from ehcp_portal.forms import GovUKDateField
 
 if TYPE_CHECKING:
@@ -164,22 +167,30 @@ class RouteForm(NulStrippingForm):
         cast(forms.ModelChoiceField, self.fields["area"]).queryset = areas
 
 
+class OfficerChoiceField(CaseworkerChoiceField):
+    noun = "officer"
+    article = "an"
+
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.get_full_name()} ({obj.get_role_display()})"
+
+
 class AssignForm(NulStrippingForm):
-    officer = forms.TypedChoiceField(
+    officer = OfficerChoiceField(
         label="Officer",
-        coerce=int,
+        queryset=None,
+        empty_label="Choose an officer",
         error_messages={
             "required": "Choose the officer to handle the query",
             "invalid_choice": "Choose the officer to handle the query",
         },
     )
 
-    def __init__(self, *args: Any, officers: list | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, officers: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.officers = {o.pk: o for o in officers or []}
-        cast(forms.TypedChoiceField, self.fields["officer"]).choices = [
-            ("", "Choose an officer")
-        ] + [(o.pk, f"{o.get_full_name()} ({o.get_role_display()})") for o in officers or []]
+        # A list while it is short enough to read; an area of a national service has
+        # thousands of officers, so past that a box for the officer's email or name.
+        caseworker_choices_fit(self.fields["officer"], officers)
 
 
 class ReplyForm(NulStrippingForm):

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -274,16 +274,14 @@ def member_enquiry_route(*, enquiry: MemberEnquiry, area: Area, actor: User) -> 
     return enquiry
 
 
-def officers_for(manager: User) -> list[User]:
+def officers_for(manager: User) -> QuerySet[User]:
     """Who a manager may assign a query to: caseworkers and managers of their area."""
     area_id = manager.team.area_id if manager.team else None
     if area_id is None:
-        return []
-    return list(
-        User.objects.filter(
-            is_active=True, role__in=[Role.CASEWORKER, Role.TEAM_MANAGER], team__area_id=area_id
-        ).order_by("full_name", "email")
-    )
+        return User.objects.none()
+    return User.objects.filter(
+        is_active=True, role__in=[Role.CASEWORKER, Role.TEAM_MANAGER], team__area_id=area_id
+    ).order_by("full_name", "email")
 
 
 @transaction.atomic

@@ -246,7 +246,7 @@ def member_inbox_assign(request: AuthenticatedHttpRequest, public_id: str) -> Ht
     enquiry = _triage_enquiry(request, public_id)
     form = AssignForm(request.POST, officers=services.officers_for(request.user))
     if form.is_valid():
-        officer = form.officers[form.cleaned_data["officer"]]
+        officer = form.cleaned_data["officer"]
         try:
             services.member_enquiry_assign(enquiry=enquiry, officer=officer, actor=request.user)
         except services.EnquiryRefused as refused:

@@ -371,3 +371,29 @@ def test_a_huge_year_of_birth_is_a_form_error_not_a_server_error(member):
     assert response.status_code == 200
     assert "govuk-error-summary" in body and "Year must include 4 numbers" in body
     assert MemberEnquiry.objects.count() == 0
+
+
+def test_an_area_with_too_many_officers_for_a_list_assigns_by_email_or_name(
+    client, member, manager, django_assert_max_num_queries
+):
+    """A national service's area has thousands of officers: no list of them all, a box for
+    the officer's email or name, with a GOV.UK error that keeps what was typed."""
+    from cases.assignment.forms import CASEWORKER_LIST_MAX
+
+    team = manager.team
+    UserFactory.create_batch(CASEWORKER_LIST_MAX, role=Role.CASEWORKER, team=team)
+    chosen = UserFactory(role=Role.CASEWORKER, team=team, full_name="Robin Okafor")
+    enquiry = MemberEnquiryFactory(member=member, area=team.area)
+    client.force_login(manager)
+    page = client.get(reverse("members:inbox_detail", args=[enquiry.public_id])).content.decode()
+    assert "<select" not in page.split("Assign an officer")[1].split("</form>")[0]
+    assert "Their email address or full name" in page
+    url = reverse("members:inbox_assign", args=[enquiry.public_id])
+    refused = client.post(url, {"officer": "nobody@example.com"}).content.decode()
+    assert "Enter the email address or full name of a officer" not in refused
+    assert "Enter the email address or full name of an officer in your area" in refused
+    assert 'value="nobody@example.com"' in refused
+    response = client.post(url, {"officer": "robin okafor"})
+    assert response.status_code == 302
+    enquiry.refresh_from_db()
+    assert enquiry.assigned_officer == chosen
