@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from ehcp_portal import access
 from ehcp_portal.accounts.models import Role
@@ -28,31 +28,40 @@ CASE_SCHOOL = "case.school"  # the school's page of a pupil's case: stage, next 
 
 
 def school_cases_filter(user: User) -> Q:
-    from cases.plans.models import Consultation
+    from cases.models import Case
+    from cases.plans.models import Consultation, Plan
     from families.models import Consent, RequestDraft
 
     setting_id = user.setting_id
     if not setting_id:
         return access.NOTHING
-    consents = Consent.objects.filter(
-        child_id=OuterRef("child_id"), party=Consent.Party.SETTING, setting_id=setting_id
-    )
-    consented = Exists(consents.filter(revoked_at__isnull=True))
-    withdrawn = Exists(consents.filter(revoked_at__isnull=False))
-    requested = Exists(
-        RequestDraft.objects.filter(
-            case_id=OuterRef("pk"), route=RequestDraft.Route.SCHOOL, setting_id=setting_id
+    consents = Consent.objects.filter(party=Consent.Party.SETTING, setting_id=setting_id)
+    withdrawn = consents.filter(revoked_at__isnull=False).values("child_id")
+    # The cases on each basis, each a small set read on its own index, then kept only while
+    # the child is at the school: one condition over the school's 20,000 pupils at national
+    # scale, joined to every basis at once, read them all (1.8 s).
+    bases = (
+        Plan.objects.filter(status="final", named_setting_id=setting_id)
+        .order_by()
+        .values("case_id")
+        .union(
+            Consultation.objects.filter(setting_id=setting_id, closed_on__isnull=True)
+            .order_by()
+            .values("plan__case_id"),
+            Case.objects.filter(
+                child_id__in=consents.filter(revoked_at__isnull=True).values("child_id")
+            )
+            .order_by()
+            .values("pk"),
+            RequestDraft.objects.filter(
+                case__isnull=False, route=RequestDraft.Route.SCHOOL, setting_id=setting_id
+            )
+            .exclude(case__child_id__in=withdrawn)
+            .order_by()
+            .values("case_id"),
         )
     )
-    consulted = Exists(
-        Consultation.objects.filter(
-            plan__case_id=OuterRef("pk"), setting_id=setting_id, closed_on__isnull=True
-        )
-    )
-    named = Q(plan__status="final", plan__named_setting_id=setting_id)
-    return Q(child__setting_id=setting_id) & (
-        named | Q(consulted) | Q(consented) | (Q(requested) & ~Q(withdrawn))
-    )
+    return Q(child__setting_id=setting_id, pk__in=bases)
 
 
 def register() -> None:
