@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -54,6 +55,7 @@ from families.selectors import drafts_open_for, drafts_submitted_by_setting
 
 FAMILY = (Role.PARENT, Role.YOUNG_PERSON)
 STAFF = (Role.CASEWORKER, Role.TEAM_MANAGER)
+PHASE_TRANSFERS_PAGE = 50
 
 
 def _posted(request: AuthenticatedHttpRequest) -> Any:
@@ -580,20 +582,31 @@ def phase_transfers(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     year = _year(request, today)
     school = request.user.role == Role.SCHOOL
-    cases = list(
+    cohort = (
         selectors.setting_phase_transfers(request.user, year)
         if school
         else selectors.area_phase_transfers(request.user, year)
     )
+    # A page at a time: an area's cohort runs to thousands at national scale.
+    page = Paginator(cohort, PHASE_TRANSFERS_PAGE).get_page(
+        request.POST.get("page") or request.GET.get("page")
+    )
+    cases = list(page.object_list)
     form = None
     if not school:
+        if request.method == "POST":
+            # The children ticked, from the whole cohort the user may work (any page).
+            ticked = [str(r)[:40] for r in request.POST.getlist("cases")[:PHASE_TRANSFERS_PAGE]]
+            offered = list(cohort.filter(reference__in=ticked))
+        else:
+            offered = cases
         form = EarlyReviewForm(
-            _posted(request), references=[(c.reference, c.reference) for c in cases]
+            _posted(request), references=[(c.reference, c.reference) for c in offered]
         )
         if request.method == "POST" and form.is_valid():
             chosen = set(form.cleaned_data["cases"])
             asked, already = phase_transfer_reviews_invite(
-                cases=[c for c in cases if c.reference in chosen],
+                cases=[c for c in offered if c.reference in chosen],
                 actor=request.user,
                 year=year,
                 today=today,
@@ -610,6 +623,8 @@ def phase_transfers(request: AuthenticatedHttpRequest) -> HttpResponse:
         "schools/phase_transfers.html",
         {
             "rows": rows,
+            "page": page,
+            "year_query": f"year={year}",
             "year": year,
             "school": school,
             "form": form,
