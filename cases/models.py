@@ -278,6 +278,14 @@ class Case(models.Model):
                 condition=models.Q(is_open=True, caseworker__isnull=True),
                 name="case_unassigned_deadline",
             ),
+            # An area's phase transfer cohort in its order (casework.selectors), a page at a time.
+            models.Index(
+                fields=["phase_transfer_year", "area", "phase_transfer_post16", "reference"],
+                condition=models.Q(is_open=True),
+                # and its progress counted from the index alone (PostgreSQL)
+                include=["phase_transfer_amended_on"],
+                name="case_open_transfer_order",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -410,6 +410,9 @@ class CohortRow:
     deadline: Deadline | None  # the phase transfer deadline, from the case's one clock reader
 
 
+PHASE_TRANSFER_ORDER = ("phase_transfer_post16", "reference")
+
+
 def phase_transfer_cohort(user: UserT, year: int) -> QuerySet[Case]:
     """The children of the user's area due to transfer phase in `year` that the user may work
     (a caseworker: their own and their team's; a manager: the area), in the page's order, on
@@ -421,7 +424,10 @@ def phase_transfer_cohort(user: UserT, year: int) -> QuerySet[Case]:
         access.cases_for(user, access.CASE_WORK)
         .filter(phase_transfer_year=year, area_id=area_id, is_open=True)
         .select_related("child", "caseworker")
-        .order_by("phase_transfer_post16", "child__last_name", "child__first_name", "reference")
+        # In order of request within each kind of move: read from the cohort's index a page at
+        # a time. (By the child's name, all 20,000 children of an area's cohort at 1,000,000
+        # cases were joined and sorted for each page: 400 ms.)
+        .order_by(*PHASE_TRANSFER_ORDER)
     )
 
 
@@ -441,7 +447,9 @@ def phase_transfer_rows(cases: Iterable[Case], *, today: date | None = None) -> 
 def phase_transfer_progress(cohort: QuerySet[Case], year: int) -> tuple[int, int]:
     """(children in the cohort, plans already amended for the move), in one query."""
     totals = cohort.order_by().aggregate(
-        children=Count("pk"), amended=Count("pk", filter=phase_transfer_met_q(year))
+        # Columns of the cohort's index (case_open_transfer_order), so it is counted there.
+        children=Count("*"),
+        amended=Count("reference", filter=phase_transfer_met_q(year)),
     )
     return totals["children"], totals["amended"]
 

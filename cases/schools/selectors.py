@@ -11,6 +11,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 
 from cases.advice.models import AdviceRequest
+from cases.casework.selectors import PHASE_TRANSFER_ORDER
 from cases.models import Case
 from cases.plans.models import Consultation, PlanVersion, Review
 from cases.schools.access import CASE_SCHOOL
@@ -306,7 +307,7 @@ def area_phase_transfers(user: User, year: int) -> QuerySet[Case]:
                 to_attr="all_reviews",
             )
         )
-        .order_by("phase_transfer_post16", "child__last_name", "child__first_name", "reference")
+        .order_by(*PHASE_TRANSFER_ORDER)  # the cohort's index order, as casework's list
     )
 
 
