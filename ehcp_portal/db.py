@@ -40,3 +40,13 @@ def session_lock(space: int, key: int) -> Iterator[bool]:
         if held:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [space, key])
+
+
+def commit_without_waiting_for_disk() -> None:
+    """In the current transaction, let COMMIT return before its WAL reaches the disk
+    (PostgreSQL's `synchronous_commit = off` for this transaction only). A crash can then lose
+    the last such transactions, each whole, never part of one: only for work whose progress
+    record commits with it, so that a lost commit is simply done again."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")

@@ -10,7 +10,7 @@ nothing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -46,14 +46,18 @@ class _Row(NamedTuple):
     case_id: int | None
 
 
+# What a message says, or how to work it out: the sweep passes a function, called only for a
+# message not in the outbox already (most of a day's breaches were alerted on an earlier day).
+Context = Mapping[str, Any] | Callable[[], Mapping[str, Any]]
+
+
 class _Message(NamedTuple):
-    """A message as the sweep finds it: worded only if it is not in the outbox already (most
-    of a day's breaches were alerted on an earlier day)."""
+    """A message as the sweep finds it: worded only if it is not in the outbox already."""
 
     recipient_id: int
     purpose: str
     event_key: str
-    context: Mapping[str, Any]
+    context: Context
     link: str
     case_id: int | None
 
@@ -78,7 +82,7 @@ class NotificationBatch:
         recipient_id: int,
         purpose: str,
         event_key: str,
-        context: Mapping[str, Any],
+        context: Context,
         link: str,
         case_id: int | None,
     ) -> str:
@@ -134,35 +138,28 @@ def _keys_known(keys: list[str]) -> set[str]:
 
 
 def _rows_new(batch: NotificationBatch) -> dict[str, _Row]:
-    """The rows of the messages whose keys are not in the outbox yet, each worded once."""
-    keyed = [
-        (_key(message, channel), channel, message)
-        for message in batch.messages.values()
-        for channel in _CHANNELS
-    ]
-    known = _keys_known([key for key, _, _ in keyed])
+    """The rows of the messages not in the outbox yet, each worded once. A message's two rows
+    are always written together, so its email key alone says whether it is there."""
+    known = _keys_known(list(batch.messages))
     rows: dict[str, _Row] = {}
-    worded: dict[int, tuple[str, str, bool]] = {}
-    for key, channel, message in keyed:
-        if key in known:
+    for email_key, message in batch.messages.items():
+        if email_key in known:
             continue
-        wording = worded.get(id(message))
-        if wording is None:
-            wording = worded[id(message)] = notification_wording(
-                message.purpose, message.context, batch.wordings
+        context = message.context() if callable(message.context) else message.context
+        subject, body, statutory = notification_wording(message.purpose, context, batch.wordings)
+        for channel in _CHANNELS:
+            key = _key(message, channel)
+            rows[key] = _Row(
+                message.recipient_id,
+                channel,
+                message.purpose,
+                key,
+                subject,
+                body,
+                message.link,
+                statutory,
+                message.case_id,
             )
-        subject, body, statutory = wording
-        rows[key] = _Row(
-            message.recipient_id,
-            channel,
-            message.purpose,
-            key,
-            subject,
-            body,
-            message.link,
-            statutory,
-            message.case_id,
-        )
     return rows
 
 

@@ -97,6 +97,25 @@ def test_breach_alerts_the_manager_once_then_weekly_in_a_digest(caseworker, mana
     assert len(_emails(purpose="breach_digest")) == 2
 
 
+def test_a_weekly_digest_missed_on_its_day_goes_later_that_week_and_only_once(
+    caseworker, manager, team
+):
+    """The digest is owed from its weekday until a day's run has queued it: beat down on
+    Monday, Wednesday's run sends it (with the breach), and Thursday's does not read it again."""
+    case = _decision_due_in(-10, team=team, caseworker=caseworker)
+    statutory_sweep_run(today=MONDAY + timedelta(days=2))  # Wednesday: Monday was missed
+    digests = _emails(purpose="breach_digest")
+    assert len(digests) == 1 and case.reference in digests[0].body
+    later = _decision_due_in(-9, team=team, caseworker=caseworker)
+    statutory_sweep_run(today=MONDAY + timedelta(days=3))
+    assert len(_emails(purpose="breach_digest")) == 1
+    assert later.reference in _emails(purpose="deadline_breach")[-1].subject  # still alerted
+    statutory_sweep_run(today=MONDAY + timedelta(days=7))  # the next Monday: both listed
+    digests = _emails(purpose="breach_digest")
+    assert len(digests) == 2
+    assert case.reference in digests[-1].body and later.reference in digests[-1].body
+
+
 def test_advice_reminders_before_on_and_after_the_due_date_with_escalation(caseworker, team):
     giver = UserFactory(role=Role.ADVICE_GIVER)
     lead = UserFactory(role=Role.ADVICE_GIVER)

@@ -216,3 +216,43 @@ def test_a_second_sweep_of_the_day_started_meanwhile_does_nothing(team, casework
     AdviceRequest.objects.update(last_reminded_on=None)
     assert not statutory_sweep(today=MONDAY, batch_size=2).already_running
     assert sorted(Notification.objects.values_list("idempotency_key", "status")) == expected[0]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("dies_at_write", [None, 2, 3, 6])
+def test_the_batches_written_beside_the_next_one_commit_in_order_and_resume_alike(
+    monkeypatch, team, caseworker, manager, dies_at_write
+):
+    """Outside a transaction (beat's worker, the command) each batch is written on a second
+    connection while the next is read: the outcome is a sweep's in turn, and a write that
+    fails stops the sweep with its error, every batch before it committed, the next run
+    finishing the rest, each message once."""
+    from django.db import connection
+
+    _world(30, team, caseworker, manager)
+    expected = _uninterrupted(MONDAY, batch_size=10)  # in a transaction: written in turn
+    assert not connection.in_atomic_block
+    if dies_at_write is not None:
+        _fail_on_write(monkeypatch, write=dies_at_write)
+        with pytest.raises(WorkerDied):
+            statutory_sweep(today=MONDAY, batch_size=10)
+        monkeypatch.undo()
+        run = SweepRun.objects.get(day=MONDAY)
+        assert run.batches == dies_at_write - 1 and run.finished_at is None
+        assert 0 < Notification.objects.count() < len(expected[0])
+    import threading
+
+    writers = set()
+    for name in ("_case_batch_write", "_advice_batch_write"):
+        real_write = getattr(sweep_module, name)
+
+        def write_noting_thread(*args, real_write=real_write):
+            writers.add(threading.get_ident())
+            return real_write(*args)
+
+        monkeypatch.setattr(sweep_module, name, write_noting_thread)
+    result = statutory_sweep(today=MONDAY, batch_size=10)
+    assert result.resumed == (dies_at_write is not None)
+    assert _state() == expected
+    assert SweepRun.objects.get(day=MONDAY).queued == len(expected[0])
+    assert writers and threading.get_ident() not in writers  # written beside, not in turn

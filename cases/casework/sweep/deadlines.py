@@ -9,7 +9,9 @@ batch it committed.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from types import SimpleNamespace
@@ -147,15 +149,34 @@ def due_case_batch(today: date, horizon: int, after: int, limit: int) -> list[tu
     return [(*row, keys_by_case.get(row[0], [])) for row in rows]
 
 
+@functools.lru_cache(maxsize=4096)
+def long_date(day: date) -> str:
+    """'3 March 2027', worked out once per date: a day's sweep words the same few hundred
+    dates for hundreds of thousands of deadlines."""
+    return f"{day:%-d %B %Y}"
+
+
+def _context(reference: str, deadline: Deadline, caseworker_name: str | None) -> dict[str, Any]:
+    return {
+        "reference": reference,
+        "deadline": deadline.label,
+        "due_date": long_date(deadline.due),
+        "due_when": due_when(deadline.days_left),
+        "caseworker": caseworker_name or "not assigned",
+    }
+
+
 class CaseDeadlinesSweep:
     """Reads one batch of cases at a time (`case`). The messages go to `outbox`, replaced for
     each batch; with no outbox (a batch an interrupted run already committed) only the
     findings for the digests are gathered."""
 
-    def __init__(self, today: date, offsets: ReminderOffsets) -> None:
+    def __init__(self, today: date, offsets: ReminderOffsets, *, breach_lines: bool = True) -> None:
         self.outbox: NotificationBatch | None = None
         self.today = today
         self.offsets = offsets
+        # The weekly breach digest's lines, gathered only while this week's digest is owed.
+        self.breach_lines = breach_lines
         self.findings = DeadlineFindings()
         self.case_url = LinkTemplate("casework:case_detail")
         self.track_url = LinkTemplate("families:track")
@@ -173,13 +194,9 @@ class CaseDeadlinesSweep:
         for deadline in deadlines:
             if not deadline.is_open:
                 continue
-            context = {
-                "reference": case.reference,
-                "deadline": deadline.label,
-                "due_date": f"{deadline.due:%-d %B %Y}",
-                "due_when": due_when(deadline.days_left),
-                "caseworker": caseworker_name or "not assigned",
-            }
+            # Worked out only for a message not queued already (most of a day's breaches were
+            # alerted on an earlier day) or a digest line.
+            context = functools.partial(_context, case.reference, deadline, caseworker_name)
             if deadline.days_left < 0:
                 self.passed(case, deadline, context, link, manager_id)
             else:
@@ -190,7 +207,7 @@ class CaseDeadlinesSweep:
         self,
         case: SimpleNamespace,
         deadline: Deadline,
-        context: dict[str, Any],
+        context: Callable[[], dict[str, Any]],
         link: str,
         manager_id: int | None,
     ) -> None:
@@ -201,9 +218,10 @@ class CaseDeadlinesSweep:
         # reg 10(4) (and 5(4), 8(2), 13(3)): where an exception applies the council need not
         # comply with the time limit, so an excepted deadline that passes is not a breach.
         if deadline.excepted:
-            if days_late > 7:
+            if days_late > 7 and self.breach_lines:
                 self.findings.excepted[manager_id].append(
-                    f"- {case.reference}: {deadline.label}, due {context['due_date']} (excepted)"
+                    f"- {case.reference}: {deadline.label}, due {long_date(deadline.due)} "
+                    "(excepted)"
                 )
             return
         # A breach alerts the team manager once; then it is in the weekly digest.
@@ -216,14 +234,18 @@ class CaseDeadlinesSweep:
                 link=link,
                 case_id=case.pk,
             )
-        if days_late > 7:
+        if days_late > 7 and self.breach_lines:
             self.findings.breaches[manager_id].append(
-                f"- {case.reference}: {deadline.label}, due {context['due_date']} "
+                f"- {case.reference}: {deadline.label}, due {long_date(deadline.due)} "
                 f"({days_late} days ago)"
             )
 
     def coming(
-        self, case: SimpleNamespace, deadline: Deadline, context: dict[str, Any], link: str
+        self,
+        case: SimpleNamespace,
+        deadline: Deadline,
+        context: Callable[[], dict[str, Any]],
+        link: str,
     ) -> None:
         days = deadline.days_left
         if not case.caseworker_id or days > self.offsets.alert_horizon:
@@ -244,10 +266,12 @@ class CaseDeadlinesSweep:
             )
         elif days <= 7:
             self.findings.due[case.caseworker_id].this_week.append(
-                f"- {case.reference}: {deadline.label}, {context['due_date']}"
+                f"- {case.reference}: {deadline.label}, {long_date(deadline.due)}"
             )
 
-    def family(self, case: SimpleNamespace, deadline: Deadline, context: dict[str, Any]) -> None:
+    def family(
+        self, case: SimpleNamespace, deadline: Deadline, context: Callable[[], dict[str, Any]]
+    ) -> None:
         offsets = self.offsets.family.get(deadline.key)
         if offsets is None or self.outbox is None:
             return
@@ -259,7 +283,7 @@ class CaseDeadlinesSweep:
                 child_id=case.child_id,
                 purpose=FAMILY_REMINDER_PURPOSE[deadline.key],
                 event_key=f"family:{case.pk}:{deadline.key}:{deadline.due.isoformat()}:{bucket}",
-                context=context,
+                context=context(),
                 link=self.track_url(case.reference),
                 case_id=case.pk,
             )
