@@ -40,12 +40,14 @@ def portal(request: HttpRequest) -> dict[str, Any]:
             nav_items.append({"label": item.label, "url": children[0]["url"], "active": active})
             if active and item.children:
                 section_items, section_label = children, item.label
-        from notifications.selectors import notifications_unread_count
+        from notifications.selectors import notifications_unread_count, unread_label
 
-        unread = notifications_unread_count(user)  # one COUNT query per page
+        unread = notifications_unread_count(user)  # one COUNT query per page, stopping at 100
         nav_items.append(
             {
-                "label": f"Notifications ({unread} unread)" if unread else "Notifications",
+                "label": f"Notifications ({unread_label(unread)} unread)"
+                if unread
+                else "Notifications",
                 "unread": unread,
                 "url": reverse("notifications:inbox"),
                 "active": request.path.startswith(reverse("notifications:inbox")),
@@ -60,5 +62,5 @@ def portal(request: HttpRequest) -> dict[str, Any]:
         "section_items": section_items,
         "section_label": section_label,
         "wide_layout": getattr(user, "role", None) in WIDE_ROLES,
-        "notifications_unread": unread,
+        "notifications_unread": unread_label(unread) if unread else 0,
     }

@@ -130,6 +130,31 @@ def test_unread_count_is_in_the_header_and_cleared_when_read(client, db, django_
     assert "Notifications (3 unread)" not in client.get(reverse("families:home")).content.decode()
 
 
+def test_a_hundred_unread_or_more_reads_99_plus_counted_no_further(client, db):
+    """A team manager of a national service can have 50,000 unread breach alerts: the header
+    says 99+ and its count stops at 100 rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from notifications.selectors import UNREAD_COUNTED_TO
+
+    user = UserFactory(role=Role.PARENT)
+    for i in range(UNREAD_COUNTED_TO + 1):
+        notification_queue(recipient=user, purpose="p", event_key=f"k{i}", subject="S", body="")
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(reverse("notifications:inbox")).content.decode()
+    assert f"Notifications ({UNREAD_COUNTED_TO}+ unread)" in body
+    assert f"{UNREAD_COUNTED_TO}+ unread." in body
+    counts = [q["sql"] for q in queries if "read_at" in q["sql"] and "COUNT" in q["sql"]]
+    assert counts and all(f"LIMIT {UNREAD_COUNTED_TO + 1}" in sql for sql in counts)
+    Notification.objects.filter(
+        recipient=user, channel=Notification.Channel.IN_APP
+    ).first().delete()
+    body = client.get(reverse("notifications:inbox")).content.decode()
+    assert f"Notifications ({UNREAD_COUNTED_TO} unread)" in body
+
+
 # -- failed deliveries ---------------------------------------------------------------------------
 
 
