@@ -27,12 +27,11 @@ UNREAD_COUNTED_TO = 99
 def notifications_unread_count(user: User) -> int:
     """The user's unread in-app messages, counted to UNREAD_COUNTED_TO + 1 at most (one query
     that stops there): more than UNREAD_COUNTED_TO reads as "99+"."""
-    return (
-        Notification.objects.filter(
-            recipient=user, channel=Notification.Channel.IN_APP, read_at__isnull=True
-        )[: UNREAD_COUNTED_TO + 1]
-        .count()
-    )
+    # In no order: the messages' default order sorted all 50,000 before the limit.
+    unread = Notification.objects.filter(
+        recipient=user, channel=Notification.Channel.IN_APP, read_at__isnull=True
+    ).order_by()
+    return unread[: UNREAD_COUNTED_TO + 1].count()
 
 
 def unread_label(count: int) -> str:
