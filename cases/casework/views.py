@@ -264,7 +264,22 @@ def _caseload_cursor_page(
         rows = rows[:PAGE_SIZE][::-1]
     else:
         numbered = paginator.get_page(request.GET.get("page"))
-        rows = list(numbered.object_list)
+        offset = (numbered.number - 1) * PAGE_SIZE
+        if offset:
+            # A numbered page past the first (an old bookmark): find the sort's values of the
+            # row before it, reading only those columns, then the page after it as Next does.
+            # Selecting every joined column for the 10,000 rows before page 400 took 350 ms.
+            before_page = cases.values_list(*[t.path for t in terms])[offset - 1 : offset]
+            edge = list(before_page)
+            rows = (
+                selectors.caseload_keyset_rows(
+                    selectors.caseload_keyset(cases, terms, list(edge[0])), PAGE_SIZE
+                )
+                if edge
+                else []
+            )
+        else:
+            rows = list(numbered.object_list)
         more_after, more_before = numbered.has_next(), numbered.has_previous()
         if more_before:
             link = query.copy()
