@@ -51,14 +51,20 @@ class Table:
     # The rows the page shows, when a table can be long (an area's 2,000 caseworkers at
     # national scale was 190 KB of page): the first ones, and the download has them all.
     on_page: int | None = None
+    # The table's length when only the page's rows were made (`dashboard_tables(page=True)`).
+    total_rows: int | None = None
 
     @property
     def page_rows(self) -> list[list[Cell]]:
         return self.rows if self.on_page is None else self.rows[: self.on_page]
 
     @property
+    def row_count(self) -> int:
+        return len(self.rows) if self.total_rows is None else self.total_rows
+
+    @property
     def rows_left_off(self) -> int:
-        return len(self.rows) - len(self.page_rows)
+        return self.row_count - len(self.page_rows)
 
     def download_rows(self) -> list[list[Any]]:
         return [[cell.value for cell in row] for row in self.rows]
@@ -117,10 +123,11 @@ def _rate_table(key: str, title: str, first: str, rows: list[dict[str, Any]], no
 
 
 def dashboard_tables(
-    figures: dict[str, Any], *, staff: bool, caseworkers: bool = True
+    figures: dict[str, Any], *, staff: bool, caseworkers: bool = True, page: bool = False
 ) -> list[Table]:
     """Every table of the dashboard; the per-caseworker table only for staff, and only when
-    `caseworkers` (an area, not the whole council's hundreds of rows)."""
+    `caseworkers` (an area, not the whole council's hundreds of rows). For the `page`, a long
+    table's rows only as far as the page shows them (a download makes them all)."""
     tables = [
         _rate_table(
             "timeliness",
@@ -144,7 +151,7 @@ def dashboard_tables(
     ]
     tables += _demand_tables(figures)
     tables.append(_backlog_table(figures))
-    tables += _capacity_tables(figures, staff=staff, caseworkers=caseworkers)
+    tables += _capacity_tables(figures, staff=staff, caseworkers=caseworkers, page=page)
     tables.append(_forecast_table(figures))
     tables.append(_disputes_table(figures))
     tables.append(_enquiries_table(figures))
@@ -270,7 +277,9 @@ def _backlog_table(figures: dict[str, Any]) -> Table:
 CASEWORKERS_ON_PAGE = 50
 
 
-def _capacity_tables(figures: dict[str, Any], *, staff: bool, caseworkers: bool) -> list[Table]:
+def _capacity_tables(
+    figures: dict[str, Any], *, staff: bool, caseworkers: bool, page: bool
+) -> list[Table]:
     capacity = figures["capacity"]
     tables = [
         Table(
@@ -313,12 +322,13 @@ def _capacity_tables(figures: dict[str, Any], *, staff: bool, caseworkers: bool)
                         Cell(c["capacity"]),
                         Cell(load_percent(c["open"], c["capacity"])),
                     ]
-                    for c in ranked
+                    for c in (ranked[:CASEWORKERS_ON_PAGE] if page else ranked)
                 ],
                 numeric_from=2,
                 staff_only=True,
                 note="The most loaded caseworkers first.",
                 on_page=CASEWORKERS_ON_PAGE,
+                total_rows=len(ranked),
             )
         )
     return tables

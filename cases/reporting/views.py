@@ -89,10 +89,15 @@ def _links(filters: Filters) -> Callable[[Figure | None], str]:
     return link
 
 
-def _tables(figures: dict[str, Any], viewer: Viewer, filters: Filters) -> list[Table]:
+def _tables(
+    figures: dict[str, Any], viewer: Viewer, filters: Filters, *, page: bool = False
+) -> list[Table]:
     # One row per caseworker for an area; for the whole council the teams are enough.
     return dashboard_tables(
-        figures, staff=viewer.staff, caseworkers=viewer.staff and filters.area_id is not None
+        figures,
+        staff=viewer.staff,
+        caseworkers=viewer.staff and filters.area_id is not None,
+        page=page,
     )
 
 
@@ -102,7 +107,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     form, filters = _filters(request, viewer, today, strict=False)
     snapshot = dashboard_snapshot(area_id=filters.area_id, period=filters.period, today=today)
-    tables = _tables(snapshot.figures, viewer, filters)
+    tables = _tables(snapshot.figures, viewer, filters, page=True)
     # Each cell with the link to the cases behind it; a scrutiny member gets no links.
     link = _links(filters)
     linked = {
