@@ -596,7 +596,10 @@ def phase_transfers(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not school:
         if request.method == "POST":
             # The children ticked, from the whole cohort the user may work (any page).
-            ticked = [str(r)[:40] for r in request.POST.getlist("cases")[:PHASE_TRANSFERS_PAGE]]
+            ticked = [
+                str(r).replace("\x00", "")[:40]
+                for r in request.POST.getlist("cases")[:PHASE_TRANSFERS_PAGE]
+            ]
             offered = list(cohort.filter(reference__in=ticked))
         else:
             offered = cases
