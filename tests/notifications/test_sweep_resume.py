@@ -19,6 +19,7 @@ from cases.casework.models import SweepRun
 from cases.casework.sweep import statutory_sweep
 from cases.models import CaseEvent
 from notifications.models import Notification
+from tests.database import other_connection
 from tests.notifications.test_sweep import MONDAY, _world
 
 pytestmark = pytest.mark.django_db
@@ -179,21 +180,10 @@ def test_each_day_by_the_clock_sends_what_that_day_owes(team, caseworker, manage
 def test_a_second_sweep_of_the_day_started_meanwhile_does_nothing(team, caseworker, manager):
     """A hand-run while beat's sweep is going (or two beats): the second leaves at once and
     says so, and the day is still swept in full afterwards, each message once."""
-    import psycopg2
-    from django.db import connection
-
     _world(6, team, caseworker, manager)
     expected = _uninterrupted(MONDAY, batch_size=2)
     assert expected[0]  # the day owes messages
-    db = connection.settings_dict
-    other = psycopg2.connect(  # the first sweep, holding the day's lock in another process
-        dbname=db["NAME"],
-        host=db.get("HOST") or "127.0.0.1",
-        port=db.get("PORT") or 5432,
-        user=db.get("USER") or "postgres",
-        password=db.get("PASSWORD") or None,
-    )
-    other.autocommit = True
+    other = other_connection()  # the first sweep, holding the day's lock in another process
     try:
         with other.cursor() as cursor:
             cursor.execute(

@@ -16,7 +16,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import psycopg2
 import pytest
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -24,6 +23,7 @@ from django.db import connection, connections
 
 from cases.documents import document_store
 from cases.models import Document
+from tests.database import other_connection
 from tests.factories import CaseFactory, family_for
 from tests.families.helpers import pdf_bytes
 from tests.objectstore import ObjectStore
@@ -37,15 +37,7 @@ PNG = (
 
 
 def _admin(sql: str) -> None:
-    db = connection.settings_dict
-    conn = psycopg2.connect(
-        dbname="postgres",
-        host=db.get("HOST") or "127.0.0.1",
-        port=db.get("PORT") or 5432,
-        user=db.get("USER") or "postgres",
-        password=db.get("PASSWORD") or None,
-    )
-    conn.autocommit = True
+    conn = other_connection("postgres")
     try:
         with conn.cursor() as cursor:
             cursor.execute(sql)
@@ -61,14 +53,7 @@ def _database_url(name: str) -> str:
 
 
 def _row_counts(name: str) -> dict[str, int]:
-    db = connection.settings_dict
-    conn = psycopg2.connect(
-        dbname=name,
-        host=db.get("HOST") or "127.0.0.1",
-        port=db.get("PORT") or 5432,
-        user=db.get("USER") or "postgres",
-        password=db.get("PASSWORD") or None,
-    )
+    conn = other_connection(name)
     try:
         with conn.cursor() as cursor:
             cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
