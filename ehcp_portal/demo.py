@@ -31,6 +31,7 @@ from cases.services import case_event_record
 from cases.workflow import case_letter_send
 from ehcp_portal.accounts.models import NO_EMAIL_DOMAIN, Role, User
 from ehcp_portal.audit import demo as audit
+from ehcp_portal.db import BatchWriter
 from ehcp_portal.governance import demo as governance
 from families import demo as families
 from families.models import FamilyMembership
@@ -54,16 +55,20 @@ def demo_build(
         members.build_councillors(council)
         advice_teams = advice.build_advice_givers(council)
         demo_accounts = families.build_family_demo_accounts(council)
-    for start in range(0, cases, batch):
-        with transaction.atomic():
-            children = families.build_families(
-                council, demo_accounts, start, min(start + batch, cases)
-            )
-            priority = assignment.case_priority_rule(council)
-            core.build_cases(council, children, start=start, priority=priority)
-        del children
-        reset_queries()  # DEBUG's log of the statements (`make run`): not kept batch after batch
-        gc.collect()
+    # Each batch's rows are sent by a second connection while the next batch is made: the
+    # seed is Python and database in turn, and the two then run side by side.
+    with BatchWriter() as writer:
+        for start in range(0, cases, batch):
+            with transaction.atomic(), core.demo_copies_held() as held:
+                children, consents = families.build_families(
+                    council, demo_accounts, start, min(start + batch, cases)
+                )
+                priority = assignment.case_priority_rule(council, consents)
+                core.build_cases(council, children, start=start, priority=priority)
+            writer.write(core.demo_copies_send, held)
+            del children, consents, held
+            reset_queries()  # DEBUG's statement log (`make run`): not kept batch after batch
+            gc.collect()
     with transaction.atomic():
         panels.build_panels(council, panel_members)
         members.build_member_enquiries(council)

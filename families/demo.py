@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from cases.demo import (
     AREAS,
-    BATCH,
     FIRST,
     LANGUAGES,
     LAST,
@@ -54,10 +53,11 @@ def build_family_demo_accounts(council: DemoCouncil) -> tuple[User, User]:
 
 def build_families(
     council: DemoCouncil, demo_accounts: tuple[User, User], start: int, stop: int
-) -> list[DemoFamily[Child]]:
+) -> tuple[list[DemoFamily[Child]], list[Consent]]:
     """The children `start` to `stop - 1`, one per case to come (called once per batch, in
     order): the demo parent's two, the demo young person, then one family account per child
-    (every 8th family has a second child, so a batch starts at a multiple of 8)."""
+    (every 8th family has a second child, so a batch starts at a multiple of 8); and the
+    consents the first families gave."""
     assert start % 8 == 0, "a family's second child is in the same batch as its first"
     demo_parent, young_person = demo_accounts
     family_users = _family_accounts(council, start, stop)
@@ -79,8 +79,8 @@ def build_families(
             for f in families
         ],
     )
-    _consents(families[: max(0, CONSENTING_FAMILIES - start)])
-    return families
+    consents = _consents(families[: max(0, CONSENTING_FAMILIES - start)])
+    return families, consents
 
 
 def _family_accounts(council: DemoCouncil, start: int, stop: int) -> dict[int, User]:
@@ -148,30 +148,28 @@ def _relationship(family: DemoFamily[Child]) -> str:
     return FamilyMembership.Relationship.PARENT
 
 
-def _consents(families: list[DemoFamily[Child]]) -> None:
+def _consents(families: list[DemoFamily[Child]]) -> list[Consent]:
     now = timezone.now()
-    Consent.objects.bulk_create(
-        [
-            Consent(
-                child=f.child,
-                party=Consent.Party.EDUCATIONAL_PSYCHOLOGY,
-                given_by=f.requester,
-                given_at=now,
-            )
-            for f in families
-        ]
-        + [
-            Consent(
-                child=f.child,
-                party=Consent.Party.SETTING,
-                setting=f.child.setting,
-                given_by=f.requester,
-                given_at=now,
-            )
-            for f in families
-        ],
-        batch_size=BATCH,
-    )
+    consents = [
+        Consent(
+            child=f.child,
+            party=Consent.Party.EDUCATIONAL_PSYCHOLOGY,
+            given_by=f.requester,
+            given_at=now,
+        )
+        for f in families
+    ] + [
+        Consent(
+            child=f.child,
+            party=Consent.Party.SETTING,
+            setting=f.child.setting,
+            given_by=f.requester,
+            given_at=now,
+        )
+        for f in families
+    ]
+    demo_insert(Consent, consents)
+    return consents
 
 
 def build_front_door(council: DemoCouncil) -> None:

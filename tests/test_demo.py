@@ -96,3 +96,40 @@ def test_seed_demo_is_the_same_whatever_the_batch_size(db):
     whole = built(10_000)
     assert len(whole) >= 60
     assert built(16) == whole
+
+
+def test_seed_demo_sent_by_a_second_connection_is_the_same_demo(transactional_db):
+    """Outside a transaction (as `seed_demo` runs), each batch's rows are sent on a second
+    connection while the next batch is made. The demo is the one built in a single
+    transaction: every case, child, family link and consent, and each case's priority, which
+    counts consents not yet written when it is worked out."""
+    from datetime import date
+
+    from django.db import transaction
+
+    from ehcp_portal.demo import demo_build, demo_reset
+
+    def built() -> list[tuple]:
+        demo_build(seed=5, cases=60, today=date(2026, 11, 2), batch=16)
+        rows = sorted(
+            Case.objects.values_list(
+                "reference",
+                "stage",
+                "priority",
+                "next_deadline_on",
+                "caseworker__email",
+                "child__first_name",
+                "child__memberships__user__email",
+                "child__consents__party",
+            )
+        )
+        demo_reset()
+        return rows
+
+    beside = built()
+    with transaction.atomic():
+        in_turn = built()
+    assert len({row[0] for row in beside}) >= 60
+    assert any(row[-1] for row in beside), "the first families' consents were written"
+    assert max(row[2] for row in beside) > 0
+    assert beside == in_turn

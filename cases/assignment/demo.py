@@ -3,14 +3,15 @@ real priority rule (`rules.case_priority`, configured weights) for every demo ca
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
-
-from django.db.models import Count
 
 from cases.assignment import rules
 from cases.assignment.facts import priority_weights_load
 from cases.assignment.models import CaseworkerProfile
+from cases.assignment.priorities import consent_is_agency
 from cases.demo import BATCH, CasePriority, DemoCouncil
 from cases.models import Case
 from families.models import Consent
@@ -50,18 +51,17 @@ def build_assignment_profiles(council: DemoCouncil) -> None:
     CaseworkerProfile.objects.bulk_create(profiles, batch_size=BATCH)
 
 
-def case_priority_rule(council: DemoCouncil) -> CasePriority:
+def case_priority_rule(council: DemoCouncil, consents: Iterable[Consent]) -> CasePriority:
     """The real priority rule with the configured weights, for cases the demo bulk-creates.
-    Agencies are counted as `case_priority_refresh` counts them: the parties the family has
-    consented to share with (not elected members), read for every child in one query."""
+    Agencies are counted as `case_priority_refresh` counts them: the distinct parties the
+    family has consented to share with (not elected members), from the batch's consents as
+    made (they are written beside the cases, on another connection)."""
     weights = priority_weights_load()
-    agencies = dict(
-        Consent.objects.filter(revoked_at__isnull=True)
-        .exclude(party=Consent.Party.ELECTED_MEMBER)
-        .values("child_id")
-        .annotate(parties=Count("party", distinct=True))
-        .values_list("child_id", "parties")
-    )
+    parties: dict[int, set[str]] = defaultdict(set)
+    for consent in consents:
+        if consent_is_agency(consent):
+            parties[consent.child_id].add(consent.party)
+    agencies = {child_id: len(agreed) for child_id, agreed in parties.items()}
 
     def priority(case: Case) -> tuple[int, list[dict[str, Any]]]:
         return rules.case_priority(

@@ -25,6 +25,11 @@ AGENCY_FILTER = Q(child__consents__revoked_at__isnull=True) & ~Q(
 )
 
 
+def consent_is_agency(consent: Consent) -> bool:
+    """`AGENCY_FILTER` for a consent in hand (the demo's, made before they are written)."""
+    return consent.revoked_at is None and consent.party != Consent.Party.ELECTED_MEMBER
+
+
 def case_priority_refresh(
     *, case: Case, weights: dict[str, int] | None = None, today: date | None = None
 ) -> tuple[int, list[dict[str, Any]]]:

@@ -24,14 +24,11 @@ changed.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 from django.conf import settings
-from django.db import connection, connections, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -47,7 +44,7 @@ from cases.casework.sweep.deadlines import CaseDeadlinesSweep, ReminderOffsets, 
 from cases.casework.sweep.digests import breach_digests_add, morning_digests_add
 from cases.casework.sweep.family import family_reminders_add
 from cases.casework.sweep.reminders import BATCH
-from ehcp_portal.db import commit_without_waiting_for_disk, session_lock
+from ehcp_portal.db import BatchWriter, commit_without_waiting_for_disk, session_lock
 from notifications.outbox import NotificationBatch, notifications_queue_bulk
 from notifications.services import notification_wordings
 
@@ -96,7 +93,7 @@ def _statutory_sweep(today: date, batch_size: int) -> SweepResult:
     )
     after = 0
     resume_after = run.last_case_id  # what an earlier attempt of the day committed
-    with _BatchWriter() as writer:
+    with BatchWriter() as writer:
         while rows := due_case_batch(today, sweep.offsets.horizon, after, batch_size):
             after = rows[-1][0]
             done_before = after <= resume_after
@@ -123,7 +120,7 @@ def _statutory_sweep(today: date, batch_size: int) -> SweepResult:
     # in the same transaction as its message.
     teams = AdviceTeams.load()
     after = run.last_advice_id
-    with _BatchWriter() as writer:
+    with BatchWriter() as writer:
         while requests := advice_request_batch(today, after, batch_size):
             after = requests[-1]["pk"]
             outbox = NotificationBatch(wordings=wordings)
@@ -168,47 +165,6 @@ def _advice_batch_write(
         new_keys = notifications_queue_bulk(batch=outbox)
         result.advice_reminded += advice_requests_mark_reminded(reminders, new_keys, today)
         _progress(run, result, 0, len(new_keys), last_advice_id=after)
-
-
-class _BatchWriter:
-    """Writes each batch (`_case_batch_write`, `_advice_batch_write`) on a second database
-    connection, in its own thread, while the next batch is read and worked out: the sweep is
-    half Python and half database, and the two took turns (80 s at 1,000,000 cases). One batch
-    waits at most, so memory stays that of two batches; a failed write stops the sweep with its
-    error, and every batch before it is committed, in order, as without the thread.
-
-    On PostgreSQL outside a transaction only (a sweep inside a caller's transaction, as in
-    tests, must write on its connection; the embedded SQLite default has one writer), else
-    each batch is written in turn on the caller's connection."""
-
-    def __init__(self) -> None:
-        threaded = connection.vendor == "postgresql" and not connection.in_atomic_block
-        self.pool = ThreadPoolExecutor(max_workers=1) if threaded else None
-        self.pending: Future[None] | None = None
-
-    def write(self, write: Callable[..., None], *args: Any) -> None:
-        if self.pool is None:
-            write(*args)
-            return
-        self.wait()
-        self.pending = self.pool.submit(write, *args)
-
-    def wait(self) -> None:
-        pending, self.pending = self.pending, None
-        if pending is not None:
-            pending.result()  # the write's own error, if it failed
-
-    def __enter__(self) -> _BatchWriter:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        try:
-            self.wait()
-        finally:
-            if self.pool is not None:
-                # The thread's connection is its own: closed in it, then the thread ends.
-                self.pool.submit(connections.close_all).result()
-                self.pool.shutdown()
 
 
 def _breach_digest_owed(today: date) -> bool:
