@@ -13,3 +13,7 @@ from ehcp_portal.schema import schema_problem  # noqa: E402
 _problem = schema_problem("web")
 if _problem:
     raise ImproperlyConfigured(_problem)
+
+from ehcp_portal.serving import settle_for_serving  # noqa: E402
+
+settle_for_serving()
