@@ -71,22 +71,21 @@ CASEWORKER_LIST_MAX = 200
 
 
 def caseworker_choices_fit(field: forms.Field, caseworkers: QuerySet[User]) -> None:
-    """Give a CaseworkerChoiceField its options from one read of at most
-    CASEWORKER_LIST_MAX + 1 caseworkers, or, past that, a text box for an email or name."""
+    """Give a CaseworkerChoiceField its options, read with their caseloads, when there are at
+    most CASEWORKER_LIST_MAX caseworkers; past that, a text box for an email or name."""
     field = cast(CaseworkerChoiceField, field)
     field.queryset = caseworkers
-    # The first CASEWORKER_LIST_MAX + 1 found by the list's order alone, then only those read
-    # with their caseloads: the caseloads of an area's 2,222 were read before the limit (12 ms,
-    # twice on the caseload page).
-    first = caseworkers.values("pk")[: CASEWORKER_LIST_MAX + 1]
-    shown = list(caseworkers.filter(pk__in=first))
-    if len(shown) <= CASEWORKER_LIST_MAX:
-        field.choices = [("", field.empty_label or "")] + [
-            (worker.pk, field.label_from_instance(worker)) for worker in shown
-        ]
+    # Whether the list fits, from ids alone (any CASEWORKER_LIST_MAX + 1 of them); only then
+    # are the caseworkers read with their caseloads. Reading the first 201 with caseloads to
+    # find out cost an area of 2,222 caseworkers 8 ms, twice on the manager's caseload page.
+    ids = list(caseworkers.order_by().values_list("pk", flat=True)[: CASEWORKER_LIST_MAX + 1])
+    if len(ids) > CASEWORKER_LIST_MAX:
+        field.widget = forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"})
+        field.help_text = "Their email address or full name"
         return
-    field.widget = forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"})
-    field.help_text = "Their email address or full name"
+    field.choices = [("", field.empty_label or "")] + [
+        (worker.pk, field.label_from_instance(worker)) for worker in caseworkers.filter(pk__in=ids)
+    ]
 
 
 def _area_caseworkers(area_id: int | None) -> QuerySet[User]:

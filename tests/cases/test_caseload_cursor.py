@@ -93,9 +93,10 @@ def test_a_cursor_page_runs_the_same_queries_as_the_first(
     client.force_login(manager)
     first = client.get(URL, {"sort": "reference"})
     # session, user, the manager's team (their area), the area's kept count, page of cases,
-    # saved filters, the unread notifications count, caseworkers and areas for the filter's
-    # lists, caseworkers with their load (bulk reassign), the council's default caseload
-    with django_assert_num_queries(11):
+    # saved filters, the unread notifications count, whether the area's caseworkers fit a list
+    # and then the list (the filter's and the bulk reassign's), the areas for the filter, the
+    # council's default caseload
+    with django_assert_num_queries(13):
         second = client.get(URL + first.context["page"].next_url)
     assert len(second.context["rows"]) == 25
 

@@ -130,10 +130,11 @@ def test_a_managers_sorted_caseload_runs_a_fixed_number_of_queries(
         CaseFactory(caseworker=caseworker, team=team, **_due_in(i))
     client.force_login(manager)
     # session, user, the manager's team (their area), the chosen caseworker (the filter's
-    # check), count, page of cases, saved filters, the unread notifications count, caseworkers
-    # and areas for the filter's lists, caseworkers with their load (bulk reassign), the
-    # council's default caseload (the capacity of a caseworker with no profile)
-    with django_assert_num_queries(12):
+    # check), count, page of cases, saved filters, the unread notifications count, whether the
+    # area's caseworkers fit a list and then the list (the filter's and the bulk reassign's),
+    # the areas for the filter, the council's default caseload (the capacity of a caseworker
+    # with no profile)
+    with django_assert_num_queries(14):
         response = client.get(URL, {"sort": "-deadline", "caseworker": caseworker.pk})
     assert response.status_code == 200 and len(_rows(response)) == min(n, 25)
 
