@@ -5,7 +5,7 @@ p95 under 150 ms and at most 5x the bare page, with a fixed number of queries).
     .venv/bin/python bench/pages.py [--requests 100] [--databases ehcp_bench_100k,ehcp_bench_1m]
 
 Each database must already hold `seed_demo --cases N` (bench/seed_demo.sh; CASES=1000000 for
-the large one, ~20 min) and is migrated first. Each database is measured in its own process
+the large one, ~8 min) and is migrated first. Each database is measured in its own process
 (Django settles on one database per process); the table is printed at the end.
 """
 
