@@ -4,6 +4,7 @@ loaded, and by the page benchmark so that it measures what production runs)."""
 from __future__ import annotations
 
 import gc
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -28,9 +29,11 @@ def portal_template_names(template_dirs: Iterable[str | Path]) -> list[str]:
     """The names of the portal's own templates (not Django's or the libraries', which are
     compiled when first used: some belong to features the portal leaves off)."""
     project = Path(settings.BASE_DIR).resolve()
+    installed = Path(sys.prefix).resolve()  # a virtualenv may sit inside the project
     names = []
     for directory in map(Path, template_dirs):
-        if "site-packages" in directory.parts or not directory.resolve().is_relative_to(project):
+        where = directory.resolve()
+        if not where.is_relative_to(project) or where.is_relative_to(installed):
             continue
         names += [
             path.relative_to(directory).as_posix()
