@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from cases.casework.models import CaseTask
 from cases.documents import document_store
@@ -73,7 +74,7 @@ def test_each_part_of_the_case_page_runs_a_fixed_number_of_queries(
         "casework:case_messages": "Message 4",
         "casework:case_timeline": "Event 4",
     }
-    assert shown.get(part, case.child.full_name) in body
+    assert shown.get(part, escape(case.child.full_name)) in body
 
 
 @pytest.mark.parametrize("part", list(PART_QUERIES))

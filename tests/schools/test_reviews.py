@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from django.db import connection
 from django.urls import reverse
+from django.utils.html import escape
 
 from cases.casework.models import CaseTask
 from cases.plans.models import Review
@@ -261,7 +262,7 @@ def test_an_invited_health_adviser_gives_advice_online_and_nobody_else_can(
             assert client.post(url, {"body": "Not mine"}).status_code == 404
         client.force_login(nurse)
         page = client.get(url).content.decode()
-        assert plan.case.child.full_name in page and "6 January 2027" in page  # papers by
+        assert escape(plan.case.child.full_name) in page and "6 January 2027" in page  # papers by
         empty = client.post(url, {"body": ""})
         assert empty.status_code == 400 and "govuk-error-summary" in empty.content.decode()
         assert client.post(url, {"body": "Asthma plan in place; no change."}).status_code == 302
