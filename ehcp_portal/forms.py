@@ -32,8 +32,8 @@ def _first_lower(text: str) -> str:
 class GovUKDateWidget(forms.MultiWidget):
     """Day, month and year boxes (the GOV.UK date input), posted as `<name>_0`, `_1`, `_2`.
 
-    includes/field.html renders it (widget_type "govukdate"). The suffixes are Django's
-    default ones: saved front-door drafts keep what was typed under these names.
+    `{% field %}` (ehcp_portal.fields) renders it (widget_type "govukdate"). The suffixes are
+    Django's default ones: saved front-door drafts keep what was typed under these names.
     """
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:

@@ -1,4 +1,4 @@
-"""Forms of the caseworker's workbench, rendered as GOV.UK components by includes/field.html."""
+"""Forms of the caseworker's workbench, rendered as GOV.UK components by `{% field %}`."""
 
 from __future__ import annotations
 

@@ -1,8 +1,21 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
+from django.forms import BoundField
+from django.utils.safestring import SafeString
+
+from ehcp_portal.fields import field_html
 
 register = template.Library()
+
+
+@register.simple_tag(name="field")
+def field_tag(field: BoundField, **options: Any) -> SafeString:
+    """`{% field form.name classes="…" %}`: one form field as GOV.UK markup (ehcp_portal.fields)."""
+    return field_html(field, **options)
+
 
 _STATUS_CLASSES = {
     "met": "govuk-tag--green",
