@@ -1,5 +1,5 @@
-"""Bar charts drawn on the server as SVG: the geometry here, the markup in
-`templates/cases/reporting/includes/chart.html`. No JavaScript. Every chart is a picture of the
+"""Bar charts drawn on the server as SVG: the geometry here, the markup by `dashboard_chart`
+(cases/reporting/templatetags/reporting.py). No JavaScript. Every chart is a picture of the
 table printed with it (the table is the accessible version), and carries a text alternative.
 """
 

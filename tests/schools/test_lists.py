@@ -133,3 +133,13 @@ def test_a_long_phase_transfer_cohort_is_paged_and_any_page_can_ask_schools(
         response = client.post(url, {"cases": [plan.case.reference], "page": "2"})
         assert response.status_code == 302
     assert SchoolAlert.objects.filter(kind="early_review", case=plan.case).count() == 1
+
+
+def test_the_home_page_escapes_a_pupils_name(client, plan, senco):
+    child = plan.case.child
+    child.first_name, child.last_name = "<b>Ann</b>", "O'Brien"
+    child.save()
+    with time_machine.travel(date(2026, 12, 1)):
+        client.force_login(senco)
+        body = client.get(reverse("schools:home")).content.decode()
+    assert escape(child.full_name) in body and "<b>Ann</b>" not in body

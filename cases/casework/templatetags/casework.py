@@ -1,8 +1,15 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from cases.deadlines import LABELS
+from ehcp_portal.rows import date_text, reference_links
+from ehcp_portal.templatetags.portal import days_phrase
 
 register = template.Library()
 
@@ -17,3 +24,176 @@ def deadline_label(key: str) -> str:
 def get_item(mapping: dict, key: str) -> object:
     """`mapping[key]`, or an empty list when absent (for dicts of lists in templates)."""
     return mapping.get(key, []) if mapping else []
+
+
+# -- the caseload's rows, written in Python ---------------------------------------------------
+# 50 rows through the template's loop (a link, a date, a tag and a dozen lookups each) took
+# about 7 ms of the caseload page; built here, under 1 ms. The same markup either way.
+
+_CHECKBOX = (
+    '<td class="govuk-table__cell" data-label="Select">'
+    '<div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes">'
+    '<div class="govuk-checkboxes__item">'
+    '<input class="govuk-checkboxes__input" id="{id}" name="bulk-cases" type="checkbox" '
+    'value="{ref}:{caseworker}"{checked}>'
+    '<label class="govuk-label govuk-checkboxes__label" for="{id}">'
+    '<span class="govuk-visually-hidden">Select {ref}</span></label></div></div></td>'
+)
+
+
+def _days_cell(case: Any) -> str:
+    days = case.days_to_next_deadline
+    if days is not None and days < 0 and case.next_deadline_excepted:
+        return '<strong class="govuk-tag govuk-tag--grey">Passed, exception recorded</strong>'
+    if days is not None and days < 0:
+        return f'<strong class="govuk-tag govuk-tag--red">{days_phrase(days)}</strong>'
+    return days_phrase(days)
+
+
+@register.simple_tag
+def caseload_rows(rows: list[tuple[Any, list[Any]]], bulk: Any, selected: set[str]) -> str:
+    """The caseload table's body rows: each case with its flags, and a tick box to select it
+    when the page offers bulk reassignment."""
+    out = []
+    case_link = reference_links("casework:case_detail")
+    for i, (case, flags) in enumerate(rows):
+        ref = escape(case.reference)
+        cells = ['<tr class="govuk-table__row">']
+        if bulk:
+            cells.append(
+                _CHECKBOX.format(
+                    id="id_bulk-cases" if i == 0 else f"select-{ref}",
+                    ref=ref,
+                    caseworker=case.caseworker_id if case.caseworker_id else "none",
+                    checked=" checked" if case.reference in selected else "",
+                )
+            )
+        href = case_link(case.reference)
+        cells.append(
+            f'<td class="govuk-table__cell" data-label="Case"><a class="govuk-link app-nowrap" '
+            f'href="{href}">{ref}</a></td>'
+        )
+        child = escape(case.child.full_name)
+        if bulk:
+            worker = case.caseworker.get_full_name() if case.caseworker_id else ""
+            child += (
+                '<div class="govuk-body-s govuk-!-margin-bottom-0">'
+                f"{escape(worker or 'Not assigned')}</div>"
+            )
+        cells.append(f'<td class="govuk-table__cell" data-label="Child">{child}</td>')
+        cells.append(
+            f'<td class="govuk-table__cell" data-label="Stage">{escape(case.get_stage_display())}'
+            "</td>"
+        )
+        due = date_text(case.next_deadline_on, empty="–")
+        if case.next_deadline_key:
+            due += (
+                '<div class="govuk-body-s govuk-!-margin-bottom-0">'
+                f"{escape(deadline_label(case.next_deadline_key))}</div>"
+            )
+        cells.append(f'<td class="govuk-table__cell" data-label="Next deadline">{due}</td>')
+        days = _days_cell(case)
+        cells.append(f'<td class="govuk-table__cell" data-label="Days left">{days}</td>')
+        cells.append(
+            '<td class="govuk-table__cell govuk-table__cell--numeric" data-label="Priority">'
+            f"{case.priority}</td>"
+        )
+        tags = "".join(
+            f'<strong class="govuk-tag {escape(f.tag)} govuk-!-margin-bottom-1">'
+            f"{escape(f.label)}</strong> "
+            for f in flags
+        )
+        cells.append(f'<td class="govuk-table__cell" data-label="Flags">{tags or "–"}</td>')
+        cells.append("</tr>")
+        out.append("".join(cells))
+    # Every value above is escaped as it is placed.
+    return mark_safe("\n".join(out))  # noqa: S308
+
+
+# -- the team page's two tables, written in Python (100 rows: about 8 ms through the template) --
+
+
+def _capacity_cell(load: Any) -> str:
+    percent = load.load_percent
+    if percent is None:
+        return "No capacity"
+    if load.over_capacity:
+        return f'<strong class="govuk-tag govuk-tag--red">{percent}%</strong>'
+    if load.full:
+        return f'<strong class="govuk-tag govuk-tag--orange">{percent}%</strong>'
+    return f"{percent}%"
+
+
+@register.simple_tag
+def team_load_rows(loads: list[Any]) -> str:
+    """Each caseworker's open cases against capacity, linking to their caseload."""
+    caseload = escape(reverse("casework:caseload"))
+    numeric = "govuk-table__cell govuk-table__cell--numeric"
+    out = []
+    for load in loads:
+        who = escape(str(load.caseworker))
+        theirs = f"{caseload}?caseworker={load.caseworker.pk}"
+        breaches = (
+            f'<a class="govuk-link govuk-!-font-weight-bold" href="{theirs}&amp;due=overdue">'
+            f"{load.breaches}"
+            f'<span class="govuk-visually-hidden"> overdue cases of {who}</span></a>'
+            if load.breaches
+            else "0"
+        )
+        out.append(
+            '<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">'
+            f'<a class="govuk-link" href="{theirs}">{who}'
+            '<span class="govuk-visually-hidden">: their cases</span></a></th>'
+            f'<td class="{numeric}" data-label="Open cases">{load.open_cases}</td>'
+            f'<td class="{numeric}" data-label="Capacity">{load.capacity}</td>'
+            f'<td class="{numeric}" data-label="Of capacity">{_capacity_cell(load)}</td>'
+            f'<td class="{numeric}" data-label="Due this week">{load.at_risk_this_week}</td>'
+            f'<td class="{numeric}" data-label="Breaches">{breaches}</td></tr>'
+        )
+    # Every value above is escaped as it is placed (the counts are integers).
+    return mark_safe("\n".join(out))  # noqa: S308
+
+
+@register.simple_tag
+def unassigned_rows(cases: list[Any]) -> str:
+    """Open cases with no caseworker, each with its link to assign it."""
+    case_link = reference_links("casework:case_detail")
+    assign_link = reference_links("casework:reassign")
+    out = []
+    for case in cases:
+        ref = escape(case.reference)
+        due = date_text(case.next_deadline_on, empty="–")
+        out.append(
+            '<tr class="govuk-table__row">'
+            f'<td class="govuk-table__cell"><a class="govuk-link" '
+            f'href="{case_link(case.reference)}">{ref}</a></td>'
+            f'<td class="govuk-table__cell">{escape(case.child.full_name)}</td>'
+            f'<td class="govuk-table__cell">{date_text(case.received_on)}</td>'
+            f'<td class="govuk-table__cell">{due} ({days_phrase(case.days_to_next_deadline)})</td>'
+            f'<td class="govuk-table__cell"><a class="govuk-link" '
+            f'href="{assign_link(case.reference)}">Assign'
+            f'<span class="govuk-visually-hidden"> {ref}</span></a></td></tr>'
+        )
+    # Every value above is escaped as it is placed.
+    return mark_safe("\n".join(out))  # noqa: S308
+
+
+@register.simple_tag
+def queue_rows(cases: list[Any]) -> str:
+    """The unassigned queue's page: each case with its link to assign it, its priority and its
+    next deadline."""
+    assign_link = reference_links("assignment:case")
+    out = []
+    for case in cases:
+        due = date_text(case.next_deadline_on, empty="–")
+        out.append(
+            '<tr class="govuk-table__row"><td class="govuk-table__cell">'
+            f'<a class="govuk-link" href="{assign_link(case.reference)}">'
+            f"{escape(case.reference)}</a></td>"
+            f'<td class="govuk-table__cell">{escape(case.child.full_name)}</td>'
+            f'<td class="govuk-table__cell govuk-table__cell--numeric">{case.priority}</td>'
+            f'<td class="govuk-table__cell">{due} ({days_phrase(case.days_to_next_deadline)})</td>'
+            "</tr>"
+        )
+    # Every value above is escaped as it is placed.
+    return mark_safe("\n".join(out))  # noqa: S308

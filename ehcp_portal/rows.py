@@ -1,0 +1,34 @@
+"""Helpers for the tables some list pages write in Python rather than through template loops
+(the caseload, the team page, the SENCO's pupils, the dashboard): at 50 to 200 rows, a row's
+dozen lookups, links and dates through the template engine cost several milliseconds a page.
+Every value is escaped as it is placed, as `{{ }}` would."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote
+
+from django.urls import reverse
+from django.utils import dateformat
+from django.utils.html import escape
+
+# As django.urls.reverse leaves them unquoted in a path.
+URL_SAFE = "!$&'()*+,;=/~:@"
+MARKER = "EHC-REFERENCE-MARKER"
+
+
+def reference_links(name: str) -> Callable[[str], str]:
+    """A function giving the (escaped) URL named `name` for a case reference: reversed once
+    per table rather than once per row (a reverse is about 25 µs)."""
+    pattern = reverse(name, args=[MARKER])
+
+    def link(reference: str) -> str:
+        return escape(pattern.replace(MARKER, quote(reference, safe=URL_SAFE)))
+
+    return link
+
+
+def date_text(value: Any, fmt: str = "j M Y", empty: str = "") -> str:
+    """As `{{ value|date:fmt|default:empty }}`."""
+    return dateformat.format(value, fmt) if value else empty

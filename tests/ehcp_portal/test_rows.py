@@ -1,0 +1,47 @@
+"""The tables written in Python (ehcp_portal.rows and the list pages' tags) escape what people
+typed, as the template engine would: a child's name is shown, never run."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils.html import escape
+
+from tests.factories import CaseFactory, ChildFactory
+
+NAME = ("<b>Ann</b>", "O'Brien<script>alert(1)</script>")
+
+
+@pytest.fixture
+def hostile(team, caseworker):
+    child = ChildFactory(first_name=NAME[0], last_name=NAME[1])
+    mine = CaseFactory(team=team, caseworker=caseworker, child=child)
+    waiting = CaseFactory(
+        team=team, caseworker=None, child=ChildFactory(first_name=NAME[0], last_name=NAME[1])
+    )
+    return mine, waiting
+
+
+def _shown_safely(body: str, case) -> None:
+    assert escape(case.child.full_name) in body
+    assert "<script>" not in body.split("</head>", 1)[1].replace('<script type="module"', "")
+    assert "<b>Ann</b>" not in body
+
+
+@pytest.mark.parametrize(
+    "who, url",
+    [
+        ("caseworker", reverse("casework:caseload")),
+        ("manager", reverse("casework:caseload")),
+        ("manager", reverse("casework:team")),
+        ("manager", reverse("assignment:queue")),
+    ],
+)
+def test_list_pages_escape_a_childs_name(client, hostile, caseworker, manager, who, url):
+    mine, waiting = hostile
+    client.force_login(caseworker if who == "caseworker" else manager)
+    body = client.get(url).content.decode()
+    _shown_safely(body, mine if url == reverse("casework:caseload") else waiting)
+    # Each row links to its case.
+    shown = mine if url == reverse("casework:caseload") else waiting
+    assert shown.reference in body
