@@ -87,6 +87,10 @@ UNASSIGNED_SHOWN = 50
 TEAM_PAGE_SIZE = 50
 PHASE_TRANSFERS_PAGE = 50
 CASELOAD_COUNT_CAP = 1_000
+# A search by name or reference is for finding a child: past 100 matches the answer is to
+# narrow it, and counting each match joins its child (a common surname, 1,000 matches at
+# 1,000,000 cases: 24 ms to count).
+CASELOAD_SEARCH_COUNT_CAP = 100
 
 
 # -- My caseload --------------------------------------------------------------------------------
@@ -182,9 +186,10 @@ def _caseload_page(
     today = timezone.localdate()
     form, filters, key, descending, cases = _caseload_cases(request, today)
     # The whole caseload's length is kept (no COUNT over an area's 280,000 open cases); a
-    # filtered one is counted only as far as CASELOAD_COUNT_CAP.
+    # filtered one is counted only as far as its cap.
+    cap = CASELOAD_SEARCH_COUNT_CAP if filters.search.strip() else CASELOAD_COUNT_CAP
     paginator: Paginator = (
-        CappedPaginator(cases, PAGE_SIZE, cap=CASELOAD_COUNT_CAP)
+        CappedPaginator(cases, PAGE_SIZE, cap=cap)
         if filters != selectors.CaseloadFilters()
         else CountedPaginator(cases, PAGE_SIZE, selectors.caseload_kept_count(user))
     )

@@ -135,6 +135,32 @@ def test_search_by_reference_or_childs_name(client, caseworker, team):
     assert "No open cases match your filters" in response.content.decode()
 
 
+def test_a_search_is_counted_to_its_own_cap_and_still_pages(client, caseworker, team, monkeypatch):
+    """A common surname at national scale matches thousands: the page says "more than" its
+    cap (a search's is lower than a filter's, as each match joins its child to be counted) and
+    Next still walks every match."""
+    from cases.casework import views
+
+    monkeypatch.setattr(views, "CASELOAD_SEARCH_COUNT_CAP", 3)
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    khans = [
+        CaseFactory(caseworker=caseworker, team=team, child=ChildFactory(last_name="Khan"))
+        for _ in range(5)
+    ]
+    CaseFactory(caseworker=caseworker, team=team, child=ChildFactory(last_name="Nowak"))
+    client.force_login(caseworker)
+    response = client.get(URL, {"q": "khan"})
+    assert "More than 3 open cases match your filters" in response.content.decode()
+    seen = _rows(response)
+    while response.context["page"].next_url:
+        response = client.get(URL + response.context["page"].next_url)
+        seen += _rows(response)
+    assert sorted(seen) == sorted(c.reference for c in khans)
+    # A filter without a search keeps the larger cap: all six are counted.
+    response = client.get(URL, {"stage": khans[0].stage})
+    assert "6 open cases match your filters" in response.content.decode()
+
+
 def test_bad_filter_values_are_ignored_not_a_500(client, caseworker, case):
     client.force_login(caseworker)
     response = client.get(URL, {"stage": "nonsense", "area": "x", "q": "a\x00b", "page": "99"})
