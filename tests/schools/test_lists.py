@@ -143,3 +143,21 @@ def test_the_home_page_escapes_a_pupils_name(client, plan, senco):
         client.force_login(senco)
         body = client.get(reverse("schools:home")).content.decode()
     assert escape(child.full_name) in body and "<b>Ann</b>" not in body
+
+
+def test_the_phase_transfer_lists_escape_a_childs_name(client, plan, senco, caseworker):
+    case = plan.case
+    case.phase_transfer_year = 2027
+    case.save()
+    child = case.child
+    child.first_name, child.last_name = "<b>Ann</b>", "O'Brien"
+    child.save()
+    with time_machine.travel(date(2026, 11, 2)):
+        for who, url in (
+            (senco, reverse("schools:phase_transfers")),
+            (caseworker, reverse("schools:phase_transfers")),
+            (caseworker, reverse("casework:phase_transfers") + "?year=2027"),
+        ):
+            client.force_login(who)
+            page = client.get(url).content.decode()
+            assert escape(child.full_name) in page and "<b>Ann</b>" not in page, url

@@ -6,10 +6,11 @@ from django import template
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 
 from cases.deadlines import LABELS
 from ehcp_portal.rows import date_text, reference_links
-from ehcp_portal.templatetags.portal import days_phrase
+from ehcp_portal.templatetags.portal import days_phrase, status_tag_class
 
 register = template.Library()
 
@@ -194,6 +195,44 @@ def queue_rows(cases: list[Any]) -> str:
             f'<td class="govuk-table__cell govuk-table__cell--numeric">{case.priority}</td>'
             f'<td class="govuk-table__cell">{due} ({days_phrase(case.days_to_next_deadline)})</td>'
             "</tr>"
+        )
+    # Every value above is escaped as it is placed.
+    return mark_safe("\n".join(out))  # noqa: S308
+
+
+@register.simple_tag
+def phase_transfer_rows(rows: list[Any]) -> str:
+    """The phase transfer cohort's page: each child's move, caseworker and the 15 February
+    (or 31 March) deadline with its status."""
+    case_link = reference_links("casework:case_detail")
+    out = []
+    for row in rows:
+        case, deadline = row.case, row.deadline
+        worker = case.caseworker.get_full_name() if case.caseworker_id else ""
+        move = "Secondary to post-16" if case.phase_transfer_post16 else "To a new school"
+        due = status = ""
+        if deadline:
+            due = date_text(deadline.due, "j F Y")
+            status = (
+                f'<strong class="govuk-tag {escape(status_tag_class(deadline.status))}">'
+                f"{escape(capfirst(deadline.status))}</strong>"
+            )
+            if deadline.met_on:
+                status += f' <span class="govuk-body-s">amended {date_text(deadline.met_on)}</span>'
+            elif case.review_meeting_on:
+                status += (
+                    ' <span class="govuk-body-s">review meeting '
+                    f"{date_text(case.review_meeting_on)}</span>"
+                )
+        out.append(
+            '<tr class="govuk-table__row"><td class="govuk-table__cell">'
+            f'<a class="govuk-link" href="{case_link(case.reference)}">'
+            f"{escape(case.reference)}</a></td>"
+            f'<td class="govuk-table__cell">{escape(case.child.full_name)}</td>'
+            f'<td class="govuk-table__cell">{move}</td>'
+            f'<td class="govuk-table__cell">{escape(worker or "Not assigned")}</td>'
+            f'<td class="govuk-table__cell">{due}</td>'
+            f'<td class="govuk-table__cell">{status}</td></tr>'
         )
     # Every value above is escaped as it is placed.
     return mark_safe("\n".join(out))  # noqa: S308

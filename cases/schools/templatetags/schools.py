@@ -45,3 +45,46 @@ def pupil_rows(rows: list[Any]) -> SafeString:
         )
     # Every value above is escaped as it is placed.
     return mark_safe("\n".join(out))  # noqa: S308
+
+
+@register.simple_tag
+def transfer_rows(rows: list[Any], school: Any, by_date: Any, post16_by_date: Any) -> SafeString:
+    """The children moving school in September: for a school its own pupils; for casework
+    every child, with a tick box to ask their school to start the review now."""
+    pupil_link = reference_links("schools:pupil")
+    review_link = reference_links("schools:staff_review")
+    by = date_text(by_date, "j F Y")
+    by_post16 = date_text(post16_by_date, "j F Y")
+    out = []
+    for i, (case, standing) in enumerate(rows):
+        child = escape(case.child.full_name)
+        cells = ['<tr class="govuk-table__row">']
+        if not school:
+            box = "id_cases" if i == 0 else f"id_cases_{i}"
+            cells.append(
+                '<td class="govuk-table__cell">'
+                '<div class="govuk-checkboxes govuk-checkboxes--small" '
+                'data-module="govuk-checkboxes"><div class="govuk-checkboxes__item">'
+                f'<input class="govuk-checkboxes__input" id="{box}" name="cases" type="checkbox" '
+                f'value="{escape(case.reference)}"><label class="govuk-label '
+                f'govuk-checkboxes__label" for="{box}"><span class="govuk-visually-hidden">'
+                f"Ask the school of {child}</span></label></div></div></td>"
+            )
+        link = pupil_link if school else review_link
+        cells.append(
+            f'<td class="govuk-table__cell"><a class="govuk-link" href="{link(case.reference)}">'
+            f'{child}</a><br><span class="govuk-hint">{escape(case.reference)}</span></td>'
+        )
+        if not school:
+            setting = case.child.setting.name if case.child.setting_id else ""
+            cells.append(f'<td class="govuk-table__cell">{escape(setting or "Not known")}</td>')
+        post16 = case.phase_transfer_post16
+        cells.append(
+            f'<td class="govuk-table__cell">'
+            f"{'Secondary to post-16' if post16 else 'To a new school'}</td>"
+            f'<td class="govuk-table__cell">{by_post16 if post16 else by}</td>'
+            f'<td class="govuk-table__cell">{escape(standing)}</td></tr>'
+        )
+        out.append("".join(cells))
+    # Every value above is escaped as it is placed.
+    return mark_safe("\n".join(out))  # noqa: S308
