@@ -45,3 +45,20 @@ def test_list_pages_escape_a_childs_name(client, hostile, caseworker, manager, w
     # Each row links to its case.
     shown = mine if url == reverse("casework:caseload") else waiting
     assert shown.reference in body
+
+
+def test_the_timeline_escapes_what_was_written_and_keeps_its_lines(client, case, caseworker):
+    from cases.models import CaseEvent
+
+    CaseEvent.objects.create(
+        case=case,
+        kind="note",
+        summary="<i>Called</i> the school",
+        actor=caseworker,
+        data={"reasons": "First line\n<b>second</b> line"},
+    )
+    client.force_login(caseworker)
+    body = client.get(reverse("casework:case_timeline", args=[case.reference])).content.decode()
+    assert "&lt;i&gt;Called&lt;/i&gt; the school" in body
+    assert "First line<br>&lt;b&gt;second&lt;/b&gt; line" in body
+    assert f"by {escape(str(caseworker))}" in body

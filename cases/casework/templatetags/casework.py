@@ -3,10 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
+from django.utils import dateformat
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
+from django.utils.timezone import template_localtime
 
 from cases.deadlines import LABELS
 from ehcp_portal.rows import date_text, reference_links
@@ -236,3 +239,35 @@ def phase_transfer_rows(rows: list[Any]) -> str:
         )
     # Every value above is escaped as it is placed.
     return mark_safe("\n".join(out))  # noqa: S308
+
+
+@register.simple_tag
+def timeline_items(events: Any, may_work: Any = False) -> str:
+    """A page of a case's timeline (MOJ timeline items): what happened, who did it, when, and
+    the reasons given. Staff who work the case also see which events the family does not."""
+    out = []
+    for event in events:
+        when = template_localtime(event.created_at)
+        byline = escape(str(event.actor)) if event.actor_id else "the system"
+        if may_work and not event.family_visible:
+            byline += " (not shown to the family)"
+        data = event.data if isinstance(event.data, dict) else {}
+        reasons = data.get("reasons") or data.get("reason")
+        description = (
+            '<div class="moj-timeline__description"><p class="govuk-body">'
+            f"{linebreaksbr(reasons, autoescape=True)}</p></div>"
+            if reasons
+            else ""
+        )
+        out.append(
+            '<div class="moj-timeline__item"><div class="moj-timeline__header">'
+            f'<h3 class="moj-timeline__title">{escape(event.summary)}</h3>'
+            f'<p class="moj-timeline__byline">by {byline}</p></div>'
+            f'<p class="moj-timeline__date"><time datetime="{dateformat.format(when, "c")}">'
+            f"{dateformat.format(when, TIMELINE_WHEN)}</time></p>{description}</div>"
+        )
+    # Every value above is escaped as it is placed.
+    return mark_safe("\n".join(out))  # noqa: S308
+
+
+TIMELINE_WHEN = r"j F Y \a\t g:ia"
