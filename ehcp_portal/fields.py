@@ -33,7 +33,8 @@ from django.utils import dateformat
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime
+
+from ehcp_portal.rows import local_time
 
 TEXT_INPUTS = frozenset(
     {"text", "email", "url", "tel", "search", "number", "password", "date", "datetime", "time"}
@@ -50,7 +51,7 @@ SELECTED = ("", " selected")
 
 def _out(value: Any) -> str:
     """As `{{ value }}` prints it."""
-    return str(conditional_escape(localize(template_localtime(value))))
+    return str(conditional_escape(localize(local_time(value))))
 
 
 def _or_blank(value: Any) -> str:

@@ -6,11 +6,13 @@ Every value is escaped as it is placed, as `{{ }}` would."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
+from django.conf import settings
 from django.urls import reverse
-from django.utils import dateformat
+from django.utils import dateformat, timezone
 from django.utils.html import escape
 
 # As django.urls.reverse leaves them unquoted in a path.
@@ -32,3 +34,11 @@ def reference_links(name: str) -> Callable[[str], str]:
 def date_text(value: Any, fmt: str = "j M Y", empty: str = "") -> str:
     """As `{{ value|date:fmt|default:empty }}`."""
     return dateformat.format(value, fmt) if value else empty
+
+
+def local_time(value: Any) -> Any:
+    """As the template engine shows a value: an aware date and time in the current time zone
+    (Europe/London), anything else as it is."""
+    if isinstance(value, datetime) and settings.USE_TZ and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value

@@ -9,10 +9,9 @@ from django.utils import dateformat
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
-from django.utils.timezone import template_localtime
 
 from cases.deadlines import LABELS
-from ehcp_portal.rows import date_text, reference_links
+from ehcp_portal.rows import date_text, local_time, reference_links
 from ehcp_portal.templatetags.portal import days_phrase, status_tag_class
 
 register = template.Library()
@@ -77,7 +76,7 @@ def caseload_rows(rows: list[tuple[Any, list[Any]]], bulk: Any, selected: set[st
             f'<td class="govuk-table__cell" data-label="Case"><a class="govuk-link app-nowrap" '
             f'href="{href}">{ref}</a></td>'
         )
-        child = escape(case.child.full_name)
+        child: str = escape(case.child.full_name)
         if bulk:
             worker = case.caseworker.get_full_name() if case.caseworker_id else ""
             child += (
@@ -247,7 +246,7 @@ def timeline_items(events: Any, may_work: Any = False) -> str:
     the reasons given. Staff who work the case also see which events the family does not."""
     out = []
     for event in events:
-        when = template_localtime(event.created_at)
+        when = local_time(event.created_at)
         byline = escape(str(event.actor)) if event.actor_id else "the system"
         if may_work and not event.family_visible:
             byline += " (not shown to the family)"

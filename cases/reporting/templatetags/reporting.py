@@ -19,7 +19,7 @@ NUMERIC = " govuk-table__cell--numeric"
 
 
 def _cell(cell: Cell, link: str, numeric: bool) -> str:
-    text = escape(cell.text)
+    text: str = escape(cell.text)
     if link:
         text = f'<a class="govuk-link" href="{escape(link)}">{text}</a>'
     return f'<td class="govuk-table__cell{NUMERIC if numeric else ""}">{text}</td>'
