@@ -30,8 +30,9 @@ def get_item(mapping: dict, key: str) -> object:
 
 
 # -- the caseload's rows, written in Python ---------------------------------------------------
-# 50 rows through the template's loop (a link, a date, a tag and a dozen lookups each) took
-# about 7 ms of the caseload page; built here, under 1 ms. The same markup either way.
+# A row through the template's loop (a link, a date, a tag and a dozen lookups) cost 100 to
+# 200 µs; with the form fields, rendering the caseload page went from 12-14 ms to about 7 ms at
+# 1,000,000 cases (bench/README.md, third session). The same markup either way.
 
 _CHECKBOX = (
     '<td class="govuk-table__cell" data-label="Select">'
@@ -113,7 +114,7 @@ def caseload_rows(rows: list[tuple[Any, list[Any]]], bulk: Any, selected: set[st
     return mark_safe("\n".join(out))  # noqa: S308
 
 
-# -- the team page's two tables, written in Python (100 rows: about 8 ms through the template) --
+# -- the team page's two tables, written in Python (rendering the page: 19-20 ms before, 6 after) --
 
 
 def _capacity_cell(load: Any) -> str:
