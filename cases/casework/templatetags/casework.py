@@ -158,6 +158,13 @@ def team_load_rows(loads: list[Any]) -> str:
     return mark_safe("\n".join(out))  # noqa: S308
 
 
+def _due_with_days(case: Any) -> str:
+    """ "4 Dec 2026 (3 days left)", or "– (No deadline)"."""
+    return (
+        f"{date_text(case.next_deadline_on, empty='–')} ({days_phrase(case.days_to_next_deadline)})"
+    )
+
+
 @register.simple_tag
 def unassigned_rows(cases: list[Any]) -> str:
     """Open cases with no caseworker, each with its link to assign it."""
@@ -166,14 +173,13 @@ def unassigned_rows(cases: list[Any]) -> str:
     out = []
     for case in cases:
         ref = escape(case.reference)
-        due = date_text(case.next_deadline_on, empty="–")
         out.append(
             '<tr class="govuk-table__row">'
             f'<td class="govuk-table__cell"><a class="govuk-link" '
             f'href="{case_link(case.reference)}">{ref}</a></td>'
             f'<td class="govuk-table__cell">{escape(case.child.full_name)}</td>'
             f'<td class="govuk-table__cell">{date_text(case.received_on)}</td>'
-            f'<td class="govuk-table__cell">{due} ({days_phrase(case.days_to_next_deadline)})</td>'
+            f'<td class="govuk-table__cell">{_due_with_days(case)}</td>'
             f'<td class="govuk-table__cell"><a class="govuk-link" '
             f'href="{assign_link(case.reference)}">Assign'
             f'<span class="govuk-visually-hidden"> {ref}</span></a></td></tr>'
@@ -189,15 +195,13 @@ def queue_rows(cases: list[Any]) -> str:
     assign_link = reference_links("assignment:case")
     out = []
     for case in cases:
-        due = date_text(case.next_deadline_on, empty="–")
         out.append(
             '<tr class="govuk-table__row"><td class="govuk-table__cell">'
             f'<a class="govuk-link" href="{assign_link(case.reference)}">'
             f"{escape(case.reference)}</a></td>"
             f'<td class="govuk-table__cell">{escape(case.child.full_name)}</td>'
             f'<td class="govuk-table__cell govuk-table__cell--numeric">{case.priority}</td>'
-            f'<td class="govuk-table__cell">{due} ({days_phrase(case.days_to_next_deadline)})</td>'
-            "</tr>"
+            f'<td class="govuk-table__cell">{_due_with_days(case)}</td></tr>'
         )
     # Every value above is escaped as it is placed.
     return mark_safe("\n".join(out))  # noqa: S308
