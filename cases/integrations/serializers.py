@@ -82,12 +82,46 @@ class CaseSerializer(serializers.ModelSerializer):
     def get_caseworker(self, case: Case) -> str | None:
         return case.caseworker.get_full_name() if case.caseworker else None
 
+    def to_representation(self, case: Case) -> dict[str, Any]:
+        """The fields above, as DRF would write them (a test holds the two equal for every
+        field), without DRF's per-field lookups: a page of 50 cases took about 5 ms that way,
+        the largest part of the API's case list after its queries."""
+        return {
+            "reference": case.reference,
+            "child": case.child.full_name,
+            "stage": case.stage,
+            "stage_label": case.get_stage_display(),
+            "is_open": case.is_open,
+            "received_on": _date(case.received_on),
+            "route": case.route,
+            "area": case.area.name if case.area is not None else None,
+            "area_id": case.area_id,
+            "caseworker": self.get_caseworker(case),
+            "caseworker_id": case.caseworker_id,
+            "next_deadline_key": case.next_deadline_key,
+            "next_deadline_on": _date(case.next_deadline_on),
+            "next_deadline_excepted": case.next_deadline_excepted,
+            "priority": case.priority,
+            "updated_at": _DATETIME.to_representation(case.updated_at),
+        }
+
+
+def _date(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+# DRF's own writing of a date and time (the current time zone, "Z" for UTC).
+_DATETIME = serializers.DateTimeField()
+
 
 class CaseDetailSerializer(CaseSerializer):
     deadlines = serializers.SerializerMethodField()
 
     class Meta(CaseSerializer.Meta):
         fields = [*CaseSerializer.Meta.fields, "deadlines"]
+
+    def to_representation(self, case: Case) -> dict[str, Any]:
+        return {**super().to_representation(case), "deadlines": self.get_deadlines(case)}
 
     @extend_schema_field(DeadlineSerializer(many=True))
     def get_deadlines(self, case: Case) -> list[dict[str, Any]]:
