@@ -7,11 +7,10 @@ from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import dateformat
 from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 
 from cases.deadlines import LABELS
-from ehcp_portal.rows import date_text, local_time, reference_links
+from ehcp_portal.rows import date_text, local_time, reference_links, rows_html
 from ehcp_portal.templatetags.portal import days_phrase, status_tag_class
 
 register = template.Library()
@@ -110,8 +109,7 @@ def caseload_rows(rows: list[tuple[Any, list[Any]]], bulk: Any, selected: set[st
         cells.append(f'<td class="govuk-table__cell" data-label="Flags">{tags or "–"}</td>')
         cells.append("</tr>")
         out.append("".join(cells))
-    # Every value above is escaped as it is placed.
-    return mark_safe("\n".join(out))  # noqa: S308
+    return rows_html(out)
 
 
 # -- the team page's two tables, written in Python (rendering the page: 19-20 ms before, 6 after) --
@@ -154,8 +152,7 @@ def team_load_rows(loads: list[Any]) -> str:
             f'<td class="{numeric}" data-label="Due this week">{load.at_risk_this_week}</td>'
             f'<td class="{numeric}" data-label="Breaches">{breaches}</td></tr>'
         )
-    # Every value above is escaped as it is placed (the counts are integers).
-    return mark_safe("\n".join(out))  # noqa: S308
+    return rows_html(out)
 
 
 def _due_with_days(case: Any) -> str:
@@ -184,8 +181,7 @@ def unassigned_rows(cases: list[Any]) -> str:
             f'href="{assign_link(case.reference)}">Assign'
             f'<span class="govuk-visually-hidden"> {ref}</span></a></td></tr>'
         )
-    # Every value above is escaped as it is placed.
-    return mark_safe("\n".join(out))  # noqa: S308
+    return rows_html(out)
 
 
 @register.simple_tag
@@ -203,8 +199,7 @@ def queue_rows(cases: list[Any]) -> str:
             f'<td class="govuk-table__cell govuk-table__cell--numeric">{case.priority}</td>'
             f'<td class="govuk-table__cell">{_due_with_days(case)}</td></tr>'
         )
-    # Every value above is escaped as it is placed.
-    return mark_safe("\n".join(out))  # noqa: S308
+    return rows_html(out)
 
 
 @register.simple_tag
@@ -241,8 +236,7 @@ def phase_transfer_rows(rows: list[Any]) -> str:
             f'<td class="govuk-table__cell">{due}</td>'
             f'<td class="govuk-table__cell">{status}</td></tr>'
         )
-    # Every value above is escaped as it is placed.
-    return mark_safe("\n".join(out))  # noqa: S308
+    return rows_html(out)
 
 
 @register.simple_tag
@@ -270,8 +264,7 @@ def timeline_items(events: Any, may_work: Any = False) -> str:
             f'<p class="moj-timeline__date"><time datetime="{dateformat.format(when, "c")}">'
             f"{dateformat.format(when, TIMELINE_WHEN)}</time></p>{description}</div>"
         )
-    # Every value above is escaped as it is placed.
-    return mark_safe("\n".join(out))  # noqa: S308
+    return rows_html(out)
 
 
 TIMELINE_WHEN = r"j F Y \a\t g:ia"

@@ -8,9 +8,9 @@ from typing import Any
 
 from django import template
 from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
-from ehcp_portal.rows import date_text, reference_links
+from ehcp_portal.rows import date_text, reference_links, rows_html
 
 register = template.Library()
 
@@ -44,8 +44,7 @@ def pupil_rows(rows: list[Any]) -> SafeString:
             f'<td class="govuk-table__cell">{due}</td>'
             f'<td class="govuk-table__cell">{_steps(row, child)}</td></tr>'
         )
-    # Every value above is escaped as it is placed.
-    return mark_safe("\n".join(out))  # noqa: S308
+    return rows_html(out)
 
 
 @register.simple_tag
@@ -87,5 +86,4 @@ def transfer_rows(rows: list[Any], school: Any, by_date: Any, post16_by_date: An
             f'<td class="govuk-table__cell">{escape(standing)}</td></tr>'
         )
         out.append("".join(cells))
-    # Every value above is escaped as it is placed.
-    return mark_safe("\n".join(out))  # noqa: S308
+    return rows_html(out)
