@@ -41,3 +41,11 @@ class CappedPaginator(Paginator):
     @property
     def capped(self) -> bool:
         return self._counted > self.cap
+
+    @cached_property
+    def num_pages(self) -> int:
+        # Past the cap there is at least one more row than counted, so at least one more page
+        # (a cap of one page's length still offers Next).
+        if self.capped:
+            return -(-(self.cap + 1) // self.per_page)
+        return super().num_pages

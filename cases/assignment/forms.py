@@ -70,15 +70,24 @@ class CaseworkerChoiceField(forms.ModelChoiceField):
 CASEWORKER_LIST_MAX = 200
 
 
-def caseworker_choices_fit(field: forms.Field, caseworkers: QuerySet[User]) -> None:
+def caseworker_ids_probe(caseworkers: QuerySet[User]) -> list[int]:
+    """Any CASEWORKER_LIST_MAX + 1 of the caseworkers' ids: whether they fit a list."""
+    return list(caseworkers.order_by().values_list("pk", flat=True)[: CASEWORKER_LIST_MAX + 1])
+
+
+def caseworker_choices_fit(
+    field: forms.Field, caseworkers: QuerySet[User], ids: list[int] | None = None
+) -> None:
     """Give a CaseworkerChoiceField its options, read with their caseloads, when there are at
-    most CASEWORKER_LIST_MAX caseworkers; past that, a text box for an email or name."""
+    most CASEWORKER_LIST_MAX caseworkers; past that, a text box for an email or name. `ids`:
+    the same caseworkers' `caseworker_ids_probe`, where a page has two such fields."""
     field = cast(CaseworkerChoiceField, field)
     field.queryset = caseworkers
     # Whether the list fits, from ids alone (any CASEWORKER_LIST_MAX + 1 of them); only then
     # are the caseworkers read with their caseloads. Reading the first 201 with caseloads to
     # find out cost an area of 2,222 caseworkers 8 ms, twice on the manager's caseload page.
-    ids = list(caseworkers.order_by().values_list("pk", flat=True)[: CASEWORKER_LIST_MAX + 1])
+    if ids is None:
+        ids = caseworker_ids_probe(caseworkers)
     if len(ids) > CASEWORKER_LIST_MAX:
         field.widget = forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"})
         field.help_text = "Their email address or full name"

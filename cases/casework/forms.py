@@ -58,7 +58,13 @@ class CaseloadFilterForm(forms.Form):
         label="Caseworker", queryset=None, required=False, empty_label="Every caseworker"
     )
 
-    def __init__(self, *args: Any, caseworkers: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        caseworkers: Any = None,
+        caseworker_ids: list[int] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["stage"]).choices = [("", "All stages")] + [
             (s.value, s.label) for s in Stage if s not in _CLOSED_FOR_FILTER
@@ -67,7 +73,7 @@ class CaseloadFilterForm(forms.Form):
         if caseworkers is None:
             del self.fields["caseworker"]
         else:
-            caseworker_choices_fit(self.fields["caseworker"], caseworkers)
+            caseworker_choices_fit(self.fields["caseworker"], caseworkers, caseworker_ids)
 
     def clean_q(self) -> str:
         return _text(self.cleaned_data["q"])
@@ -137,9 +143,15 @@ class BulkReassignForm(forms.Form):
 
     MAX_CASES = 100
 
-    def __init__(self, *args: Any, caseworkers: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        caseworkers: Any,
+        caseworker_ids: list[int] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        caseworker_choices_fit(self.fields["caseworker"], caseworkers)
+        caseworker_choices_fit(self.fields["caseworker"], caseworkers, caseworker_ids)
         # Any ticked value is accepted here: which cases the manager may reassign is the access
         # policy's answer in the view, never the form's.
         cast(forms.MultipleChoiceField, self.fields["cases"]).valid_value = (  # type: ignore[method-assign]

@@ -131,10 +131,10 @@ def test_a_managers_sorted_caseload_runs_a_fixed_number_of_queries(
     client.force_login(manager)
     # session, user, the manager's team (their area), the chosen caseworker (the filter's
     # check), count, page of cases, saved filters, the unread notifications count, whether the
-    # area's caseworkers fit a list and then the list (the filter's and the bulk reassign's),
-    # the areas for the filter, the council's default caseload (the capacity of a caseworker
-    # with no profile)
-    with django_assert_num_queries(14):
+    # area's caseworkers fit a list (asked once for both) and then the list (the filter's and
+    # the bulk reassign's), the areas for the filter, the council's default caseload (the
+    # capacity of a caseworker with no profile)
+    with django_assert_num_queries(13):
         response = client.get(URL, {"sort": "-deadline", "caseworker": caseworker.pk})
     assert response.status_code == 200 and len(_rows(response)) == min(n, 25)
 
