@@ -388,6 +388,41 @@ def recorded_exceptions(case: Case) -> dict[str, tuple[ExceptionNote, ...]]:
     return {key: tuple(notes) for key, notes in by_key.items()}
 
 
+# What the clock reads of a case (`case_deadlines` and what it calls): a list reading cases
+# for their deadlines reads these columns and no others (the daily sweep reads them as plain
+# rows, so a field missing here fails its tests).
+CLOCK_FIELDS = (
+    "stage",
+    "is_open",
+    "received_on",
+    "waiting_on_others",
+    "assessment_decision_on",
+    "advice_requested_on",
+    "issue_decision_on",
+    "draft_issued_on",
+    "family_responded_on",
+    "consultation_sent_on",
+    "final_issued_on",
+    "review_meeting_on",
+    "last_review_decision_on",
+    "amendments_sent_on",
+    "advice_completed_on",
+    "review_report_received_on",
+    "amended_plan_issued_on",
+    "closed_on",
+    "reassessment_notified_on",
+    "transferred_in_on",
+    "transfer_plan_dated_on",
+    "transfer_family_told_on",
+    "tribunal_order_kind",
+    "tribunal_order_on",
+    "tribunal_order_complied_on",
+    "phase_transfer_year",
+    "phase_transfer_post16",
+    "phase_transfer_amended_on",
+)
+
+
 def case_deadlines(
     case: Case, *, today: date | None = None, excepted_keys: Iterable[str] | None = None
 ) -> list[Deadline]:

@@ -6,13 +6,14 @@ Every value is escaped as it is placed, as `{{ }}` would."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import dateformat, timezone, translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -34,7 +35,18 @@ def reference_links(name: str) -> Callable[[str], str]:
 
 def date_text(value: Any, fmt: str = "j M Y", empty: str = "") -> str:
     """As `{{ value|date:fmt|default:empty }}`."""
-    return dateformat.format(value, fmt) if value else empty
+    if not value:
+        return empty
+    if type(value) is date:
+        # A list's dates are mostly the same few hundred days: each is formatted once per
+        # language (Django's formatting took about 30 µs a date, 100 dates on a page).
+        return _date_formatted(value, fmt, translation.get_language())
+    return dateformat.format(value, fmt)
+
+
+@lru_cache(maxsize=8192)
+def _date_formatted(value: date, fmt: str, language: str | None) -> str:
+    return dateformat.format(value, fmt)
 
 
 def local_time(value: Any) -> Any:

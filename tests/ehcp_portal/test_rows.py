@@ -62,3 +62,26 @@ def test_the_timeline_escapes_what_was_written_and_keeps_its_lines(client, case,
     assert "&lt;i&gt;Called&lt;/i&gt; the school" in body
     assert "First line<br>&lt;b&gt;second&lt;/b&gt; line" in body
     assert f"by {escape(str(caseworker))}" in body
+
+
+@pytest.mark.parametrize("fmt", ["j M Y", "j F Y", "D j M"])
+def test_dates_read_as_the_template_engine_writes_them_also_when_remembered(fmt):
+    from datetime import UTC, date, datetime, timedelta
+
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from ehcp_portal.rows import date_text
+
+    template = Template("{{ value|date:fmt }}")
+    start = date(2026, 12, 25)
+    for day in [start + timedelta(days=n * 37) for n in range(40)] * 2:  # the second time cached
+        assert date_text(day, fmt) == template.render(Context({"value": day, "fmt": fmt}))
+    moment = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)
+    assert date_text(moment, fmt) == template.render(Context({"value": moment, "fmt": fmt}))
+    assert date_text(None, fmt, empty="–") == "–"
+    # A remembered date is remembered per language: Welsh month names are not English ones.
+    with translation.override("cy"):
+        welsh = date_text(date(2026, 1, 5), "j F Y")
+    assert welsh == "5 Ionawr 2026"
+    assert date_text(date(2026, 1, 5), "j F Y") == "5 January 2026"

@@ -23,44 +23,12 @@ from django.db import connection
 from django.db.models import OuterRef
 
 from cases.casework.sweep.reminders import LinkTemplate, due_when, reminder_owed
-from cases.deadlines import Deadline, case_deadlines
+from cases.deadlines import CLOCK_FIELDS, Deadline, case_deadlines
 from cases.models import Case, DeadlineException
 from notifications.outbox import NotificationBatch
 
-CASE_FIELDS = (
-    "id",
-    "reference",
-    "stage",
-    "is_open",
-    "received_on",
-    "waiting_on_others",
-    "assessment_decision_on",
-    "advice_requested_on",
-    "issue_decision_on",
-    "draft_issued_on",
-    "family_responded_on",
-    "consultation_sent_on",
-    "final_issued_on",
-    "review_meeting_on",
-    "last_review_decision_on",
-    "amendments_sent_on",
-    "advice_completed_on",
-    "review_report_received_on",
-    "amended_plan_issued_on",
-    "closed_on",
-    "reassessment_notified_on",
-    "transferred_in_on",
-    "transfer_plan_dated_on",
-    "transfer_family_told_on",
-    "tribunal_order_kind",
-    "tribunal_order_on",
-    "tribunal_order_complied_on",
-    "phase_transfer_year",
-    "phase_transfer_post16",
-    "phase_transfer_amended_on",
-    "child_id",
-    "caseworker_id",
-)
+# The row: the case, what the clock reads of it, and whose it is.
+CASE_FIELDS = ("id", "reference", *CLOCK_FIELDS, "child_id", "caseworker_id")
 
 # The deadlines the family is reminded of, and the message each reminder is.
 FAMILY_REMINDER_PURPOSE = {
