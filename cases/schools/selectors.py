@@ -98,6 +98,17 @@ def school_pupils(
         visible = visible.filter(reference=reference)
     cases = list(
         visible.select_related("child", "plan")
+        # What the rows show and the next steps read: not every column of the case, the child
+        # and the plan for each of up to 200 pupils.
+        .only(
+            "reference",
+            "stage",
+            "next_deadline_on",
+            "child__first_name",
+            "child__last_name",
+            "plan__status",
+            "plan__named_setting_id",
+        )
         .prefetch_related(
             Prefetch(
                 "plan__reviews",
@@ -274,12 +285,25 @@ def outcomes_of(version: PlanVersion | None) -> list[dict[str, Any]]:
     return outcome_items(version)
 
 
+# What a phase transfer list shows of each child and the invitation reads: not every column
+# of the case, the child and the plan for each of a page's 50 rows.
+TRANSFER_ROW_FIELDS = (
+    "reference",
+    "phase_transfer_post16",
+    "child__first_name",
+    "child__last_name",
+    "child__setting_id",
+    "plan__status",
+)
+
+
 def setting_phase_transfers(user: User, year: int) -> QuerySet[Case]:
     """The school's pupils (that it may see) transferring phase in `year` (reg 18)."""
     return (
         school_cases(user)
         .filter(phase_transfer_year=year, is_open=True)
         .select_related("child", "plan")
+        .only(*TRANSFER_ROW_FIELDS)
         .prefetch_related(
             Prefetch(
                 "plan__reviews",
@@ -300,6 +324,7 @@ def area_phase_transfers(user: User, year: int) -> QuerySet[Case]:
         access.cases_for(user, access.CASE_WORK)
         .filter(Q(phase_transfer_year=year), area_id=area_id, is_open=True)
         .select_related("child", "child__setting", "plan")
+        .only(*TRANSFER_ROW_FIELDS, "child__setting__name")
         .prefetch_related(
             Prefetch(
                 "plan__reviews",

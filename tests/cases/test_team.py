@@ -59,11 +59,12 @@ def test_team_page_runs_a_fixed_number_of_queries(
         CaseFactory(team=team, caseworker=None, **_due(i))
     client.force_login(manager)
     # session, user, manager's area, the number of the area's caseworkers (the page of them),
-    # the page of caseworkers with their kept open-case counts, the deadlines this week and
+    # the ids of the page's caseworkers in order (KeysFirstPaginator), then those caseworkers
+    # with their kept open-case counts, the deadlines this week and
     # breaches of that page (one aggregate), unassigned queue
     # + the unread notifications count in the header
     # + the council's default caseload, once (these caseworkers have no assignment profile)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         assert client.get(URL).status_code == 200
 
 

@@ -85,3 +85,24 @@ def test_dates_read_as_the_template_engine_writes_them_also_when_remembered(fmt)
         welsh = date_text(date(2026, 1, 5), "j F Y")
     assert welsh == "5 Ionawr 2026"
     assert date_text(date(2026, 1, 5), "j F Y") == "5 January 2026"
+
+
+def test_a_keys_first_page_holds_the_rows_a_plain_page_would(team):
+    """KeysFirstPaginator orders narrow rows for a page, then reads them in full: the same
+    caseworkers, in the same order, on every page, with what the full query annotates."""
+    from django.core.paginator import Paginator
+
+    from cases.casework.selectors import area_caseworkers_counted
+    from ehcp_portal.accounts.models import Role
+    from ehcp_portal.pagination import KeysFirstPaginator
+    from tests.factories import UserFactory
+
+    for name in ["Cleo", "ann", "Bea", "Ann", "Dev", "Ann"]:  # ties broken by email
+        UserFactory(role=Role.CASEWORKER, team=team, full_name=name)
+    workers = area_caseworkers_counted(team.area_id)
+    plain, keys_first = Paginator(workers, 4), KeysFirstPaginator(workers, 4)
+    assert keys_first.num_pages == plain.num_pages == 2
+    for number in (1, 2):
+        expected = [(u.pk, u.open_cases) for u in plain.page(number).object_list]
+        assert [(u.pk, u.open_cases) for u in keys_first.page(number).object_list] == expected
+    assert list(KeysFirstPaginator(workers.none(), 4).page(1).object_list) == []
