@@ -66,4 +66,6 @@ class KeysFirstPaginator(Paginator):
         rows: Any = self.object_list
         keys = list(rows.values_list("pk", flat=True)[bottom:top])
         found = {row.pk: row for row in rows.filter(pk__in=keys)} if keys else {}
-        return self._get_page([found[key] for key in keys if key in found], number, self)
+        return self._get_page(  # type: ignore[attr-defined]
+            [found[key] for key in keys if key in found], number, self
+        )
