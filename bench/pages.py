@@ -33,6 +33,12 @@ def _percentile(values: list[float], pct: float) -> float:
     return ordered[index]
 
 
+# Requests of a page measured between two blocks of the bare page, and the bare requests of a
+# block not kept (see `measure`).
+BLOCK = 10
+BARE_SETTLE = 3
+
+
 def measure(n: int, *, cohort: bool = True) -> list[dict[str, object]]:
     """In a process whose DATABASE_URL is one seeded database: every page, timed."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ehcp_portal.settings.test")
@@ -325,20 +331,24 @@ def measure(n: int, *, cohort: bool = True) -> list[dict[str, object]]:
             timings: list[float] = []
             bare_timings: list[float] = []
             queries: set[int] = set()
-            # The bare page just before this page's requests, so each page is set against the
-            # machine as it was then (its speed drifts by half over a run here). Its first five
-            # are not kept: straight after a heavy page the bare one pays for that page's
-            # garbage and evicted caches (about 1.5x), which would flatter the ratio.
-            for i in range(15):
-                started = time.perf_counter()
-                bare(i)
-                if i >= 5:
-                    bare_timings.append((time.perf_counter() - started) * 1000)
-            for i in range(n):
-                started = time.perf_counter()
-                response = request(i)
-                timings.append((time.perf_counter() - started) * 1000)
-                assert response.status_code == 200, (label, response.status_code)  # type: ignore[attr-defined]
+            # The bare page and this page in alternating blocks (ten of each, for as many blocks
+            # as the page's requests fill), so both are measured on the machine as it was at
+            # the time: its speed drifts by half over a run here, and one bare figure for a
+            # whole page's requests (or for the run) moved ratios by a point or more. The
+            # first three bare requests of each block are not kept: straight after a heavy page
+            # the bare one pays for that page's garbage and evicted caches (about 1.5x), which
+            # would flatter the ratio.
+            for block in range(0, n, BLOCK):
+                for i in range(BARE_SETTLE + BLOCK):
+                    started = time.perf_counter()
+                    bare(i)
+                    if i >= BARE_SETTLE:
+                        bare_timings.append((time.perf_counter() - started) * 1000)
+                for i in range(block, min(n, block + BLOCK)):
+                    started = time.perf_counter()
+                    response = request(i)
+                    timings.append((time.perf_counter() - started) * 1000)
+                    assert response.status_code == 200, (label, response.status_code)  # type: ignore[attr-defined]
             # Counted on requests of their own: recording each query's text and time (as
             # CaptureQueriesContext does) is a cost production does not pay.
             for i in range(min(n, 20)):
@@ -464,7 +474,7 @@ def main() -> int:
                     order.append(row["page"])
     bare = {name: table["bare signed-in page"][name] for name in names}
     header = " | ".join(
-        f"{int(bare[n]['cases']):,} cases p50 / p95 ms (p50 x bare p50 just before), queries"
+        f"{int(bare[n]['cases']):,} cases p50 / p95 ms (p50 x bare p50 alongside), queries"
         for n in names
     )
     print(f"\n| page | {header} |")
@@ -474,7 +484,7 @@ def main() -> int:
         for name in names:
             row = table[page][name]
             # As the issue's table: the page's median over the bare page's median, the bare
-            # page measured just before that page.
+            # page measured in blocks alternating with that page's.
             ratio = float(row["p50"]) / float(row.get("bare_p50") or bare[name]["p50"])  # type: ignore[arg-type]
             queries = ",".join(str(q) for q in row["queries"])  # type: ignore[attr-defined]
             cells.append(f"{row['p50']:.0f} / {row['p95']:.0f} ({ratio:.1f}x), {queries}")

@@ -24,6 +24,17 @@ def decisions_for_case(case: Case, *, limit: int = 20) -> list[AssignmentDecisio
     )
 
 
+# What the lists of unassigned cases (the team page's, the queue's) show of each.
+UNASSIGNED_ROW_FIELDS = (
+    "reference",
+    "received_on",
+    "priority",
+    "next_deadline_on",
+    "child__first_name",
+    "child__last_name",
+)
+
+
 def unassigned_queue(*, area_id: int) -> QuerySet[Case]:
     """The area's open cases with no caseworker, most urgent first."""
     return (

@@ -111,7 +111,9 @@ def assignment_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     # The queue's length is the area's kept count (cases.models.OpenCaseCount), not a COUNT.
     waiting = open_case_count(OpenCaseCount.Scope.AREA_UNASSIGNED, area_id)
     page = CountedPaginator(
-        selectors.unassigned_queue(area_id=area_id), PAGE_SIZE, waiting
+        selectors.unassigned_queue(area_id=area_id).only(*selectors.UNASSIGNED_ROW_FIELDS),
+        PAGE_SIZE,
+        waiting,
     ).get_page(request.GET.get("page"))
     # The area's caseworkers a page at a time, beside the queue (thousands in a large area).
     caseworkers = KeysFirstPaginator(

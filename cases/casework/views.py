@@ -23,7 +23,7 @@ from cases.assignment.decisions import (
     case_assignment_override,
 )
 from cases.assignment.forms import based_on_initial, caseworker_ids_probe, conflict_data
-from cases.assignment.selectors import with_load
+from cases.assignment.selectors import UNASSIGNED_ROW_FIELDS, with_load
 from cases.casework import selectors
 from cases.casework.forms import (
     BulkReassignForm,
@@ -948,7 +948,9 @@ def team_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     loads = selectors.team_caseloads(area_id, today=today, caseworkers=page.object_list)
-    queue = list(selectors.unassigned_queue(area_id)[: UNASSIGNED_SHOWN + 1])
+    queue = list(
+        selectors.unassigned_queue(area_id).only(*UNASSIGNED_ROW_FIELDS)[: UNASSIGNED_SHOWN + 1]
+    )
     return render(
         request,
         "cases/team.html",
