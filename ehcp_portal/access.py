@@ -144,6 +144,25 @@ def may(user: User, action: str, case: Model) -> bool:
     return cases_for(user, action).filter(pk=case.pk).exists()
 
 
+def may_each(user: User, actions: list[str], case: Model) -> dict[str, bool]:
+    """Whether the user may do each action to the case, asking the database once for each
+    different rule: where two actions' rules are the same condition for this user (a team
+    manager works and reassigns the cases of their area), one answer serves both."""
+    answers: dict[str, bool] = {}
+    asked: list[tuple[Q, bool]] = []
+    for action in actions:
+        if not user.is_authenticated or not has_rule(CASE, action, user.role):
+            answers[action] = False
+            continue
+        rule = rule_filter(user, CASE, action)
+        answer = next((known for condition, known in asked if condition == rule), None)
+        if answer is None:
+            answer = cases_for(user, action).filter(pk=case.pk).exists()
+            asked.append((rule, answer))
+        answers[action] = answer
+    return answers
+
+
 def case_or_404(
     user: User, reference: str, action: str = CASE_VIEW, queryset: QuerySet[Any] | None = None
 ) -> Any:

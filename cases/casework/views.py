@@ -477,6 +477,14 @@ def _may(user: Any, action: str, case: Case) -> bool:
     return access.has_rule(access.CASE, action, user.role) and access.may(user, action, case)
 
 
+def _may_work_and_reassign(user: Any, case: Case) -> dict[str, bool]:
+    answers = access.may_each(user, [access.CASE_WORK, access.CASE_REASSIGN], case)
+    return {
+        "may_work": answers[access.CASE_WORK],
+        "may_reassign": answers[access.CASE_REASSIGN],
+    }
+
+
 def _recorded_here(actions: list[Action]) -> list[Action]:
     """The actions the case page records itself; the others are done on their own page."""
     return [a for a in actions if action_page(a.name) is None]
@@ -512,10 +520,11 @@ def _case_part(
             }
             for p in CASE_PARTS
         ],
-        "may_work": _may(user, access.CASE_WORK, case),
         "today": timezone.localdate(),
         **context,
     }
+    if "may_work" not in context:
+        context["may_work"] = _may(user, access.CASE_WORK, case)
     return render(request, f"cases/case/{part}.html", context, status=status)
 
 
@@ -535,7 +544,8 @@ def _case_page(
         "deadlines": case_deadlines(case, today=today),
         "page": {"exceptions_by_key": exceptions_by_key},
         "exceptable_keys": EXCEPTABLE_KEYS,
-        "may_reassign": _may(user, access.CASE_REASSIGN, case),
+        # One question to the policy where working and reassigning are the same rule.
+        **_may_work_and_reassign(user, case),
         "action_form": forms.get("action_form") or CaseActionForm(actions=actions),
         "task_form": forms.get("task_form") or _task_form(case, tasks),
         "actions": actions,

@@ -121,3 +121,28 @@ def test_head_of_service_reads_a_case_of_any_area_but_cannot_act_on_it(client, c
     assert escape(case.child.full_name) in response.content.decode()
     reassign = client.get(reverse("casework:reassign", args=[case.reference]))
     assert reassign.status_code in (403, 404)
+
+
+def test_may_each_answers_as_may_does_and_asks_once_per_different_rule(
+    case, caseworker, manager, user_of_role, django_assert_num_queries
+):
+    from ehcp_portal import access
+
+    actions = [access.CASE_VIEW, access.CASE_WORK, access.CASE_REASSIGN]
+    elsewhere = CaseFactory(team=TeamFactory())
+    head = user_of_role(Role.HEAD_OF_SERVICE)
+    parent = user_of_role(Role.PARENT)
+    for user in (caseworker, manager, head, parent):
+        for subject in (case, elsewhere):
+            expected = {
+                a: access.has_rule(access.CASE, a, user.role) and access.may(user, a, subject)
+                for a in actions
+            }
+            assert access.may_each(user, actions, subject) == expected
+    # A manager's work and reassign rules are one condition (their area): one query for both.
+    with django_assert_num_queries(1):
+        answers = access.may_each(manager, [access.CASE_WORK, access.CASE_REASSIGN], case)
+    assert answers == {access.CASE_WORK: True, access.CASE_REASSIGN: True}
+    with django_assert_num_queries(1):
+        answers = access.may_each(manager, [access.CASE_WORK, access.CASE_REASSIGN], elsewhere)
+    assert answers == {access.CASE_WORK: False, access.CASE_REASSIGN: False}
