@@ -89,6 +89,9 @@ def _named_plan(request: AuthenticatedHttpRequest, case: Case) -> Plan:
     return plan
 
 
+DRAFT_LIST_FIELDS = ("public_id", "answers", "child__first_name", "child__last_name")
+
+
 @login_required
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.role_required(request.user, Role.SCHOOL)
@@ -107,8 +110,15 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "setting": request.user.setting,
             "rows": selectors.school_pupils(request.user, today=today, term=term),
-            "drafts": drafts_open_for(request.user),
-            "submitted": drafts_submitted_by_setting(request.user)[:50],
+            # What the two lists show of each request (its answers give the child's name).
+            "drafts": drafts_open_for(request.user)
+            .select_related(None)
+            .select_related("child")
+            .only(*DRAFT_LIST_FIELDS, "parent_told_on"),
+            "submitted": drafts_submitted_by_setting(request.user)
+            .select_related(None)
+            .select_related("child", "case")
+            .only(*DRAFT_LIST_FIELDS, "submitted_at", "case__reference")[:50],
             "advice": advice,
             "term": term,
             "today": today,

@@ -46,6 +46,41 @@ def test_the_home_page_runs_a_fixed_number_of_queries(
     assert "Confirm the provision delivered this autumn term" in body
 
 
+@pytest.mark.parametrize("n", [1, 4])
+def test_the_home_page_lists_the_schools_requests_in_a_fixed_number_of_queries(
+    client, senco, school, team, caseworker, django_assert_num_queries, n
+):
+    from families.models import RequestDraft
+
+    def named(first: str, last: str) -> dict:
+        return {"child-name": {"data": {"first_name": [first], "last_name": [last]}}}
+
+    for i in range(n):
+        RequestDraft.objects.create(
+            route="school", created_by=senco, setting=school, answers=named("Unsent", f"Pupil{i}")
+        )
+        sent = CaseFactory(team=team, caseworker=caseworker)
+        RequestDraft.objects.create(
+            route="school",
+            created_by=senco,
+            setting=school,
+            child=sent.child,
+            case=sent,
+            submitted_at=sent.created_at,
+            answers=named("Sent", f"Pupil{i}"),
+        )
+    client.force_login(senco)
+    client.get(reverse("schools:home"))  # warm the session
+    # session, user, setting; the pupils (none here, so nothing is prefetched for them);
+    # drafts not sent, requests sent, advice asked of the school; the header's unread count.
+    with django_assert_num_queries(8):
+        body = client.get(reverse("schools:home")).content.decode()
+    for i in range(n):
+        assert f"Unsent Pupil{i}" in body and f"Sent Pupil{i}" in body
+    sent_refs = RequestDraft.objects.exclude(case=None).values_list("case__reference", flat=True)
+    assert all(reference in body for reference in sent_refs)
+
+
 def test_the_home_page_says_what_to_do_next(client, plan, senco):
     with time_machine.travel(date(2026, 12, 1)):
         Review.objects.create(plan=plan, review_from=date(2026, 3, 10), due_on=date(2027, 3, 10))
