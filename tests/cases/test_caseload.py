@@ -136,30 +136,35 @@ def test_search_by_reference_or_childs_name(client, caseworker, team):
 
 
 @pytest.mark.parametrize("cap", [3, 2])
-def test_a_search_is_counted_to_its_own_cap_and_still_pages(
-    client, caseworker, team, monkeypatch, cap
+def test_an_areas_filtered_list_is_counted_to_its_own_cap_and_still_pages(
+    client, caseworker, manager, team, monkeypatch, cap
 ):
-    """A common surname at national scale matches thousands: the page says "more than" its
-    cap (a search's is lower than a filter's, as each match joins its child to be counted) and
-    Next still walks every match, also where the cap is one page's length (as it is)."""
+    """An area's list at national scale: a common surname or a filter matches thousands, so
+    the manager's page says "more than" its cap and Next still walks every match, also where
+    the cap is one page's length (as it is). One caseworker's cases are counted in full."""
     from cases.casework import views
 
-    monkeypatch.setattr(views, "CASELOAD_SEARCH_COUNT_CAP", cap)
+    monkeypatch.setattr(views, "CASELOAD_AREA_COUNT_CAP", cap)
     monkeypatch.setattr(views, "PAGE_SIZE", 2)
     khans = [
         CaseFactory(caseworker=caseworker, team=team, child=ChildFactory(last_name="Khan"))
         for _ in range(5)
     ]
     CaseFactory(caseworker=caseworker, team=team, child=ChildFactory(last_name="Nowak"))
+    client.force_login(manager)
+    for query in ({"q": "khan"}, {"stage": khans[0].stage, "q": "kh"}):
+        response = client.get(URL, query)
+        assert f"More than {cap} open cases match your filters" in response.content.decode()
+        seen = _rows(response)
+        while response.context["page"].next_url:
+            response = client.get(URL + response.context["page"].next_url)
+            seen += _rows(response)
+        assert sorted(seen) == sorted(c.reference for c in khans)
+    # Filtered to one caseworker, or the caseworker's own list: every match is counted.
+    response = client.get(URL, {"q": "khan", "caseworker": caseworker.pk})
+    assert "5 open cases match your filters" in response.content.decode()
     client.force_login(caseworker)
-    response = client.get(URL, {"q": "khan"})
-    assert f"More than {cap} open cases match your filters" in response.content.decode()
-    seen = _rows(response)
-    while response.context["page"].next_url:
-        response = client.get(URL + response.context["page"].next_url)
-        seen += _rows(response)
-    assert sorted(seen) == sorted(c.reference for c in khans)
-    # A filter without a search keeps the larger cap: all six are counted.
+    assert "5 open cases match your filters" in client.get(URL, {"q": "khan"}).content.decode()
     response = client.get(URL, {"stage": khans[0].stage})
     assert "6 open cases match your filters" in response.content.decode()
 
