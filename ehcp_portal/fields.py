@@ -27,6 +27,7 @@ zone, then escaped).
 
 from __future__ import annotations
 
+from html import escape as html_escape
 from typing import Any
 
 from django.forms import BoundField
@@ -52,6 +53,10 @@ SELECTED = ("", " selected")
 
 def _out(value: Any) -> str:
     """As `{{ value }}` prints it."""
+    if type(value) is str:
+        # Plain text (not marked safe): what conditional_escape does with it, without its
+        # wrappers; a page's fields place a few hundred such values.
+        return html_escape(value)
     return str(conditional_escape(localize(local_time(value))))
 
 

@@ -6,11 +6,10 @@ from django import template
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import dateformat
-from django.utils.html import escape
 from django.utils.text import capfirst
 
 from cases.deadlines import LABELS
-from ehcp_portal.rows import date_text, local_time, reference_links, rows_html
+from ehcp_portal.rows import date_text, escape, local_time, reference_links, rows_html
 from ehcp_portal.templatetags.portal import days_phrase, status_tag_class
 
 register = template.Library()

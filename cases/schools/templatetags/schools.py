@@ -7,10 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.html import escape
 from django.utils.safestring import SafeString
 
-from ehcp_portal.rows import date_text, reference_links, rows_html
+from ehcp_portal.rows import date_text, escape, reference_links, rows_html
 
 register = template.Library()
 
