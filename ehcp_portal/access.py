@@ -163,6 +163,13 @@ def may_each(user: User, actions: list[str], case: Model) -> dict[str, bool]:
     return answers
 
 
+def case_queryset() -> QuerySet[Any]:
+    """Every case: for a view to add what it reads with the case (`select_related`) before
+    `case_or_404` applies the policy to it. (Starting from `cases_for` applied the policy twice:
+    the family's tracker joined the memberships twice, and planning its case query took 9 ms.)"""
+    return _SUBJECTS[CASE].model._default_manager.all()
+
+
 def case_or_404(
     user: User, reference: str, action: str = CASE_VIEW, queryset: QuerySet[Any] | None = None
 ) -> Any:

@@ -507,7 +507,7 @@ def _tracked_case(request: AuthenticatedHttpRequest, reference: str):
         access.CASE_TRACK,
         # The plan rides on the case query (reverse one-to-one), for the tracker's plan panel.
         # The recorded exceptions are prefetched: the clock's one reader applies them.
-        queryset=access.cases_for(request.user, access.CASE_TRACK)
+        queryset=access.case_queryset()
         .select_related("child", "caseworker", "plan__named_setting", "plan__final_document")
         .prefetch_related("deadline_exceptions"),
     )

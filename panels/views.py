@@ -407,7 +407,7 @@ def paper_put_forward(request: AuthenticatedHttpRequest, reference: str) -> Http
         request.user,
         reference,
         access.CASE_WORK,
-        queryset=access.cases_for(request.user, access.CASE_WORK).select_related("child"),
+        queryset=access.case_queryset().select_related("child"),
     )
     form = PaperForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():

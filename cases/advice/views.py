@@ -71,9 +71,7 @@ def advice_request_new(request: AuthenticatedHttpRequest, reference: str) -> Htt
         request.user,
         reference,
         access.CASE_WORK,
-        queryset=access.cases_for(request.user, access.CASE_WORK).select_related(
-            "child", "child__setting"
-        ),
+        queryset=access.case_queryset().select_related("child", "child__setting"),
     )
     pfa = preparation_for_adulthood_applies(case.child.date_of_birth, timezone.localdate())
     form = AdviceRequestForm(

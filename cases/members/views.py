@@ -329,7 +329,7 @@ def member_family(request: AuthenticatedHttpRequest, reference: str) -> HttpResp
         request.user,
         reference,
         access.CASE_TRACK,
-        queryset=access.cases_for(request.user, access.CASE_TRACK).select_related("child"),
+        queryset=access.case_queryset().select_related("child"),
     )
     enquiries = list(
         MemberEnquiry.objects.filter(case=case).select_related("member").order_by("created_at")

@@ -74,7 +74,7 @@ def _staff_case(
         request.user,
         reference,
         action,
-        queryset=access.cases_for(request.user, action).select_related("child"),
+        queryset=access.case_queryset().select_related("child"),
     )
 
 
@@ -542,7 +542,7 @@ def _family_plan(request: AuthenticatedHttpRequest, reference: str) -> Plan:
         request.user,
         reference,
         access.CASE_TRACK,
-        queryset=access.cases_for(request.user, access.CASE_TRACK).select_related("child"),
+        queryset=access.case_queryset().select_related("child"),
     )
     plan = selectors.plan_of(case)
     # The family sees the plan from the day the draft is sent to them, not while it is drafted.

@@ -31,7 +31,7 @@ def _family_case_plan(request: AuthenticatedHttpRequest, reference: str) -> Plan
         request.user,
         reference,
         access.CASE_TRACK,
-        queryset=access.cases_for(request.user, access.CASE_TRACK).select_related("child"),
+        queryset=access.case_queryset().select_related("child"),
     )
     plan = selectors.plan_of(case)
     if plan is None:

@@ -71,7 +71,7 @@ def _school_case(request: AuthenticatedHttpRequest, reference: str) -> Case:
         request.user,
         reference,
         CASE_SCHOOL,
-        queryset=access.cases_for(request.user, CASE_SCHOOL).select_related(
+        queryset=access.case_queryset().select_related(
             "child", "plan", "plan__named_setting", "caseworker"
         ),
     )
@@ -369,9 +369,7 @@ def _family_case(request: AuthenticatedHttpRequest, reference: str) -> Case:
         request.user,
         reference,
         access.CASE_TRACK,
-        queryset=access.cases_for(request.user, access.CASE_TRACK).select_related(
-            "child", "plan", "plan__named_setting"
-        ),
+        queryset=access.case_queryset().select_related("child", "plan", "plan__named_setting"),
     )
 
 
@@ -457,7 +455,7 @@ def staff_review(request: AuthenticatedHttpRequest, reference: str) -> HttpRespo
         request.user,
         reference,
         action,
-        queryset=access.cases_for(request.user, action).select_related("child", "plan"),
+        queryset=access.case_queryset().select_related("child", "plan"),
     )
     plan = _final_plan_or_404(case)
     current = open_review(plan) or selectors.latest_review(plan)

@@ -39,7 +39,7 @@ def seen_by(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
         request.user,
         reference,
         access.CASE_TRACK,
-        queryset=access.cases_for(request.user, access.CASE_TRACK).select_related("child"),
+        queryset=access.case_queryset().select_related("child"),
     )
     page = Paginator(
         selectors.access_records_seen_by_others(case.child_id), FAMILY_PAGE_SIZE
