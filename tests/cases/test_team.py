@@ -68,6 +68,26 @@ def test_team_page_runs_a_fixed_number_of_queries(
         assert client.get(URL).status_code == 200
 
 
+def test_team_page_shows_capacity_from_profiles_in_the_same_queries(
+    client, manager, team, django_assert_num_queries
+):
+    from decimal import Decimal
+
+    from cases.assignment.models import CaseworkerProfile
+
+    for i in range(4):
+        worker = UserFactory(role=Role.CASEWORKER, team=team, full_name=f"Part Timer {i}")
+        CaseworkerProfile.objects.create(user=worker, fte=Decimal("0.50"), target_caseload=40)
+        CaseFactory(team=team, caseworker=worker, **_due(i))
+    client.force_login(manager)
+    # as above, less the council's default caseload: every caseworker here has a profile
+    with django_assert_num_queries(9):
+        body = client.get(URL).content.decode()
+    for i in range(4):
+        assert f"Part Timer {i}" in body
+    assert body.count('data-label="Capacity">20</td>') == 4  # 0.5 FTE of 40
+
+
 def test_reassign_with_a_recorded_reason(client, manager, team, case, caseworker):
     colleague = UserFactory(role=Role.CASEWORKER, team=TeamFactory(area=team.area))
     client.force_login(manager)
