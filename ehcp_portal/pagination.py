@@ -34,6 +34,11 @@ class CappedPaginator(Paginator):
         rows: Any = self.object_list
         return rows.order_by()[: self.cap + 1].count()
 
+    def counted_as(self, rows_read: int) -> None:
+        """The list's first rows were read already, from its start, at least cap + 1 of them
+        where there are so many: their number is the count, and no COUNT is run."""
+        self.__dict__["_counted"] = min(rows_read, self.cap + 1)
+
     @cached_property
     def count(self) -> int:
         return min(self._counted, self.cap)

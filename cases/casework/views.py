@@ -284,6 +284,17 @@ def _caseload_cursor_page(
         )
         more_after, more_before = True, len(rows) > PAGE_SIZE
         rows = rows[:PAGE_SIZE][::-1]
+    elif (
+        isinstance(paginator, CappedPaginator)
+        and paginator.cap <= PAGE_SIZE
+        and request.GET.get("page", "1") == "1"
+    ):
+        # The first page of a list counted no further than one page: reading one row more than
+        # the page answers the count as well, so it is not counted separately.
+        rows = list(cases[: PAGE_SIZE + 1])
+        paginator.counted_as(len(rows))
+        more_after, more_before = len(rows) > PAGE_SIZE, False
+        rows = rows[:PAGE_SIZE]
     else:
         numbered = paginator.get_page(request.GET.get("page"))
         offset = (numbered.number - 1) * PAGE_SIZE
