@@ -146,8 +146,9 @@ def may(user: User, action: str, case: Model) -> bool:
 
 def may_each(user: User, actions: list[str], case: Model) -> dict[str, bool]:
     """Whether the user may do each action to the case, asking the database once for each
-    different rule: where two actions' rules are the same condition for this user (a team
-    manager works and reassigns the cases of their area), one answer serves both."""
+    different rule, and not at all for a role with no rule for an action: where two actions'
+    rules are the same condition for this user (a team manager works and reassigns the cases
+    of their area), one answer serves both."""
     answers: dict[str, bool] = {}
     asked: list[tuple[Q, bool]] = []
     for action in actions:

@@ -27,7 +27,6 @@ zone, then escaped).
 
 from __future__ import annotations
 
-from html import escape as html_escape
 from typing import Any
 
 from django.forms import BoundField
@@ -36,7 +35,7 @@ from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
-from ehcp_portal.rows import local_time
+from ehcp_portal.rows import escape, local_time
 
 TEXT_INPUTS = frozenset(
     {"text", "email", "url", "tel", "search", "number", "password", "date", "datetime", "time"}
@@ -56,7 +55,7 @@ def _out(value: Any) -> str:
     if type(value) is str:
         # Plain text (not marked safe): what conditional_escape does with it, without its
         # wrappers; a page's fields place a few hundred such values.
-        return html_escape(value)
+        return escape(value)
     return str(conditional_escape(localize(local_time(value))))
 
 
