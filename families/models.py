@@ -165,6 +165,12 @@ class RequestDraft(models.Model):
         "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="request"
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # What the request said, every page whoever answered it, as read when it was sent (see
+    # `families.steps.answer_sections`). A sent request's answers never change, so the case page
+    # shows this record instead of validating some twenty pages again on every view, where a
+    # rule that moved on (a child's age against today) could turn an answer into "not answered".
+    # None for a request sent before it was kept: read from the answers then.
+    sections_sent = models.JSONField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

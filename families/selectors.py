@@ -69,11 +69,18 @@ def request_answers_for_case(case: Case, user: User) -> list[dict]:
     """
     from families import steps as flow
 
-    draft = RequestDraft.objects.filter(case=case).prefetch_related("documents").first()
-    if draft is None:
+    sent = RequestDraft.objects.filter(case=case).values_list("pk", "sections_sent").first()
+    if sent is None:
         return []
-    steps = [s for s in flow.STEPS if draft.route in s.routes]
-    return flow.answer_sections(draft, user, steps)
+    if sent[1] is not None:  # the record kept when it was sent
+        return sent[1]
+    # Sent before the record was kept: read from the answers once, and kept from then on.
+    draft = RequestDraft.objects.prefetch_related("documents").get(pk=sent[0])
+    sections = flow.answer_sections(draft, user, flow.steps_of_route(draft.route))
+    RequestDraft.objects.filter(pk=draft.pk, sections_sent__isnull=True).update(
+        sections_sent=sections
+    )
+    return sections
 
 
 def plan_for_tracker(case: Case) -> Model | None:

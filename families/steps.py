@@ -124,7 +124,7 @@ def is_family_viewer(draft: RequestDraft, user: User) -> bool:
 
 
 def steps_for(draft: RequestDraft, user: User) -> list[Step]:
-    steps = [s for s in STEPS if draft.route in s.routes]
+    steps = steps_of_route(draft.route)
     if draft.route == SCHOOL:
         family = is_family_viewer(draft, user)
         steps = [s for s in steps if s.family_part == family]
@@ -162,10 +162,15 @@ def cleaned_answers(
     return cleaned, problems
 
 
+def steps_of_route(route: str) -> list[Step]:
+    """Every page of a request on this route, whoever answers it (a school's request has the
+    school's pages and the parent's)."""
+    return [s for s in STEPS if route in s.routes]
+
+
 def all_cleaned(draft: RequestDraft, user: User) -> tuple[dict[str, dict[str, Any]], list[Step]]:
     """Every page of the request whoever answered it (the school's and the parent's parts)."""
-    steps = [s for s in STEPS if draft.route in s.routes]
-    return cleaned_answers(draft, user, steps)
+    return cleaned_answers(draft, user, steps_of_route(draft.route))
 
 
 def answer_sections(draft: RequestDraft, user: User, steps: list[Step]) -> list[dict[str, Any]]:

@@ -412,7 +412,9 @@ def request_submit(*, draft: RequestDraft, user: User) -> tuple[Case, bool]:
     draft.case = case
     draft.child = child
     draft.submitted_at = timezone.now()
-    draft.save(update_fields=["case", "child", "submitted_at", "updated_at"])
+    # The record of what was sent, as the case page shows it (`request_answers_for_case`).
+    draft.sections_sent = flow.answer_sections(draft, user, flow.steps_of_route(draft.route))
+    draft.save(update_fields=["case", "child", "submitted_at", "sections_sent", "updated_at"])
     Document.objects.filter(request_drafts=draft, case__isnull=True).update(case=case)
 
     if "consent" in cleaned and cleaned["consent"]["parties"]:

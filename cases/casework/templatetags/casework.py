@@ -267,3 +267,23 @@ def timeline_items(events: Any, may_work: Any = False) -> str:
 
 
 TIMELINE_WHEN = r"j F Y \a\t g:ia"
+
+
+@register.simple_tag
+def request_sections(sections: list[dict[str, Any]]) -> str:
+    """What the request said: a heading and a summary list per section, some fifty answers for
+    a request sent through the portal (about 2 ms through the template's nested loops)."""
+    out = []
+    for section in sections:
+        rows = "".join(
+            '<div class="govuk-summary-list__row">'
+            f'<dt class="govuk-summary-list__key">{escape(row["key"])}</dt>'
+            '<dd class="govuk-summary-list__value">'
+            f"{linebreaksbr(row['value'], autoescape=True)}</dd></div>"
+            for row in section["rows"]
+        )
+        out.append(
+            f'<h3 class="govuk-heading-s">{escape(section["title"])}</h3>'
+            f'<dl class="govuk-summary-list">{rows}</dl>'
+        )
+    return rows_html(out)
