@@ -95,9 +95,13 @@ def object_or_404(
 ) -> Any:
     """The object matching `lookup` if the user may do `action` to it; otherwise 404."""
     qs = queryset if queryset is not None else _SUBJECTS[subject].model._default_manager.all()
-    found = qs.filter(rule_filter(user, subject, action), **lookup).first()
+    rule = rule_filter(user, subject, action)
+    found = qs.filter(rule, **lookup).first()
     if found is None:
         raise Http404("Not found")
+    # The condition it was found under: a later question to the policy about this object in the
+    # same request (`may_each`) whose rule is that very condition is already answered.
+    found._access_found_under = (user.pk, subject, rule)  # type: ignore[union-attr]
     return found
 
 
@@ -146,9 +150,11 @@ def may(user: User, action: str, case: Model) -> bool:
 
 def may_each(user: User, actions: list[str], case: Model) -> dict[str, bool]:
     """Whether the user may do each action to the case, asking the database once for each
-    different rule, and not at all for a role with no rule for an action: where two actions'
-    rules are the same condition for this user (a team manager works and reassigns the cases
-    of their area), one answer serves both."""
+    different rule, and not at all for a role with no rule for an action or for a rule the case
+    was just found under by `case_or_404`: where two actions' rules are the same condition for
+    this user (a team manager works and reassigns the cases of their area), one answer serves
+    both. Rules are compared as `Q` objects: one holding a subquery never equals another, so
+    such a rule is always asked."""
     answers: dict[str, bool] = {}
     asked: list[tuple[Q, bool]] = []
     for action in actions:
@@ -157,6 +163,10 @@ def may_each(user: User, actions: list[str], case: Model) -> dict[str, bool]:
             continue
         rule = rule_filter(user, CASE, action)
         answer = next((known for condition, known in asked if condition == rule), None)
+        if answer is None and getattr(case, "_access_found_under", None) == (user.pk, CASE, rule):
+            # `case_or_404` found this case under this same condition (a team manager views,
+            # works and reassigns the cases of their area by one rule): no second query.
+            answer = True
         if answer is None:
             answer = cases_for(user, action).filter(pk=case.pk).exists()
             asked.append((rule, answer))

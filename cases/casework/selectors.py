@@ -219,7 +219,8 @@ def case_for_page(user: UserT, reference: str, action: str = access.CASE_VIEW) -
         reference,
         action,
         queryset=with_exceptions(
-            Case.objects.select_related("child", "caseworker", "area", "team")
+            # What every part shows of the case (its team is not shown: 0.35 ms a page).
+            Case.objects.select_related("child", "caseworker", "area")
         ),
     )
 
@@ -373,9 +374,9 @@ def team_caseloads(
     `area_caseworkers_counted`) with open cases, deadlines at risk this week and breaches.
 
     Two queries: the caseworkers with their kept open-case counts, and one aggregate of the
-    deadlines this week and the breaches of those caseworkers' open cases, read on the
-    (caseworker, is_open, next_deadline_on) index: only the rows that are at risk or breached,
-    never the area's every open case.
+    deadlines this week and the breaches of those caseworkers' open cases, read from the
+    (caseworker, is_open, next_deadline_on) index alone: only the rows that are at risk or
+    breached, never the area's every open case.
     """
     today = today or timezone.localdate()
     if area_id is None:
@@ -391,9 +392,11 @@ def team_caseloads(
         )
         .values("caseworker_id")
         .annotate(
-            n_risk=Count("pk", filter=Q(next_deadline_on__gte=today)),
+            # Counted on the caseworker column (never null in these rows), not the id: the
+            # index holds every column these read, and not the id.
+            n_risk=Count("caseworker", filter=Q(next_deadline_on__gte=today)),
             n_breach=Count(
-                "pk", filter=Q(next_deadline_on__lt=today, next_deadline_excepted=False)
+                "caseworker", filter=Q(next_deadline_on__lt=today, next_deadline_excepted=False)
             ),
         )
         .order_by()
@@ -498,7 +501,12 @@ def saved_filters_for(user: UserT) -> QuerySet[SavedFilter]:
     visible = Q(owner_id=user.pk)
     if user.team_id:
         visible |= Q(shared=True, team_id=user.team_id)
-    return SavedFilter.objects.filter(visible).select_related("owner")
+    # What the caseload shows of each: its name, whose it is and whether it is shared.
+    return (
+        SavedFilter.objects.filter(visible)
+        .select_related("owner")
+        .only("name", "owner", "team", "shared", "query", "owner__full_name", "owner__email")
+    )
 
 
 # -- keyset ("cursor") pages of the caseload ------------------------------------------------------
