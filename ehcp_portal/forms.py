@@ -10,6 +10,25 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 
+class ListedChoiceIterator(forms.models.ModelChoiceIterator):
+    """A select's options read as one plain query. Django reads them with `.iterator()`, which on
+    PostgreSQL outside a transaction is a server-side cursor (DECLARE … WITH HOLD, FETCH,
+    CLOSE): three round trips, about 0.2 ms more a list. A select's options are few by design
+    (an area's thousands of caseworkers are found by name instead)."""
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class ListedModelChoiceField(forms.ModelChoiceField):
+    """`ModelChoiceField` whose options are read by one plain query (`ListedChoiceIterator`)."""
+
+    iterator = ListedChoiceIterator
+
+
 def label_choices_with(field: forms.Field, label: Callable[[Any], str]) -> None:
     """Show each option of a model choice field as `label(obj)`.
 

@@ -12,11 +12,12 @@ from cases.assignment.models import CaseworkerProfile
 from cases.assignment.selectors import default_target_once, load_label, with_load
 from cases.models import Area
 from ehcp_portal.accounts.models import Role, User
+from ehcp_portal.forms import ListedModelChoiceField
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
-class CaseworkerChoiceField(forms.ModelChoiceField):
+class CaseworkerChoiceField(ListedModelChoiceField):
     # Who the field chooses, as its messages name them.
     noun = "caseworker"
     article = "a"

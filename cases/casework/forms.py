@@ -24,7 +24,7 @@ from cases.statutory import (
     exception_period_long_enough,
 )
 from cases.workflow import Action
-from ehcp_portal.forms import GovUKDateField, label_choices_with
+from ehcp_portal.forms import GovUKDateField, ListedModelChoiceField, label_choices_with
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -44,7 +44,7 @@ def _text(value: str) -> str:
 class CaseloadFilterForm(forms.Form):
     q = forms.CharField(label="Reference or child's name", required=False, max_length=100)
     stage = forms.ChoiceField(label="Stage", required=False)
-    area = forms.ModelChoiceField(
+    area = ListedModelChoiceField(
         label="Area", queryset=Area.objects.all(), required=False, empty_label="All areas"
     )
     due = forms.MultipleChoiceField(
