@@ -14,9 +14,12 @@ When the child leaves the school, every basis ends for that school.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from ehcp_portal import access
 from ehcp_portal.accounts.models import Role
@@ -27,20 +30,20 @@ if TYPE_CHECKING:
 CASE_SCHOOL = "case.school"  # the school's page of a pupil's case: stage, next date, the plan
 
 
-def school_cases_filter(user: User) -> Q:
+# A setting id no school has, standing for the school's own while the rule is compiled.
+_SCHOOL = -7_142_857
+
+
+def _bases(setting_id: int) -> QuerySet[Any]:
+    """The ids of the cases a school may see on some basis (any child, at any school): each
+    basis a small set read on its own index."""
     from cases.models import Case
     from cases.plans.models import Consultation, Plan
     from families.models import Consent, RequestDraft
 
-    setting_id = user.setting_id
-    if not setting_id:
-        return access.NOTHING
     consents = Consent.objects.filter(party=Consent.Party.SETTING, setting_id=setting_id)
     withdrawn = consents.filter(revoked_at__isnull=False).values("child_id")
-    # The cases on each basis, each a small set read on its own index, then kept only while
-    # the child is at the school: one condition over the school's 20,000 pupils at national
-    # scale, joined to every basis at once, read them all (1.8 s).
-    bases = (
+    return (
         Plan.objects.filter(status="final", named_setting_id=setting_id)
         .order_by()
         .values("case_id")
@@ -61,7 +64,27 @@ def school_cases_filter(user: User) -> Q:
             .values("case_id"),
         )
     )
-    return Q(child__setting_id=setting_id, pk__in=bases)
+
+
+@cache
+def _bases_compiled(alias: str) -> tuple[str, tuple[Any, ...]]:
+    """The bases' SQL, compiled once per process: building and compiling the union of four
+    subqueries took 1.5 ms of every SENCO page. The school's id is bound per request."""
+    sql, params = _bases(_SCHOOL).query.sql_with_params()
+    assert sum(1 for p in params if p == _SCHOOL) == 5, params  # every basis is this school's
+    return sql, tuple(params)
+
+
+def school_cases_filter(user: User) -> Q:
+    setting_id = user.setting_id
+    if not setting_id:
+        return access.NOTHING
+    sql, params = _bases_compiled(DEFAULT_DB_ALIAS)
+    bound = tuple(setting_id if p == _SCHOOL else p for p in params)
+    # Kept only while the child is at the school: one condition over the school's 20,000
+    # pupils at national scale, joined to every basis at once, read them all (1.8 s).
+    # The SQL is Django's own compilation of `_bases`; every value is a bound parameter.
+    return Q(child__setting_id=setting_id, pk__in=RawSQL(sql, bound))  # noqa: S611
 
 
 def register() -> None:

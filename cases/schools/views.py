@@ -101,7 +101,9 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         AdviceRequest.objects.filter(
             setting_id=request.user.setting_id or -1, state__in=AdviceRequest.OPEN_STATES
         )
-        .select_related("case__child")
+        # What the list shows: the case's reference, the date due and the link.
+        .select_related("case")
+        .only("public_id", "due_on", "case__reference")
         .order_by("due_on", "id")[:50]
     )
     return render(
