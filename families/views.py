@@ -505,10 +505,11 @@ def _tracked_case(request: AuthenticatedHttpRequest, reference: str):
         request.user,
         reference,
         access.CASE_TRACK,
-        # The plan rides on the case query (reverse one-to-one), for the tracker's plan panel.
+        # The plan rides on the case query (reverse one-to-one), for the tracker's plan panel
+        # (which links to the plan's page; its school and document are shown there).
         # The recorded exceptions are prefetched: the clock's one reader applies them.
         queryset=access.case_queryset()
-        .select_related("child", "caseworker", "plan__named_setting", "plan__final_document")
+        .select_related("child", "caseworker", "plan")
         .prefetch_related("deadline_exceptions"),
     )
 
