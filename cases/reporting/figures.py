@@ -161,6 +161,19 @@ def _backlog(area_id: int | None, today: date) -> list[dict[str, Any]]:
     return rows
 
 
+# The caseworkers the dashboard shows by name: the most loaded, those a manager acts on (the
+# download has every one).
+CASEWORKERS_ON_PAGE = 50
+
+
+def caseworkers_by_load(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The capacity figures' caseworkers, the most loaded (open cases over capacity) first."""
+    return sorted(
+        rows,
+        key=lambda c: (-(c["open"] / c["capacity"]) if c["capacity"] else -1e9, c["name"]),
+    )
+
+
 def _capacity(area_id: int | None) -> dict[str, Any]:
     caseworkers = list(
         _scoped(User.objects.filter(role=Role.CASEWORKER, is_active=True), area_id, "team__area_id")

@@ -18,7 +18,11 @@ class FigureSnapshot(models.Model):
     period = models.CharField(max_length=20, help_text="A period key, e.g. quarter-2026-4")
     computed_at = models.DateTimeField(default=timezone.now)
     # Aggregates only (counts per measure, stage, week, team): never a child or a reference.
+    # The capacity figures hold only the caseworkers the page shows (the most loaded) and how
+    # many there are; every caseworker is in `caseworkers`, read for the download alone: an
+    # area of a national service has 2,222, 93% of the figures (2 ms a page to read).
     figures = models.JSONField(default=dict)
+    caseworkers = models.JSONField(null=True, blank=True)
 
     class Meta:
         constraints = [

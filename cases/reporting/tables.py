@@ -12,11 +12,13 @@ from cases.assignment.rules import load_percent
 from cases.reporting.charts import Chart, bar_chart, column_chart
 from cases.reporting.figures import (
     AGEING_BANDS_WEEKS,
+    CASEWORKERS_ON_PAGE,
     FORECAST_WEEKS,
     OUTCOMES,
     ROUTES,
     Figure,
     band_label,
+    caseworkers_by_load,
 )
 from cases.reporting.measures import Rate
 
@@ -274,9 +276,6 @@ def _backlog_table(figures: dict[str, Any]) -> Table:
     )
 
 
-CASEWORKERS_ON_PAGE = 50
-
-
 def _capacity_tables(
     figures: dict[str, Any], *, staff: bool, caseworkers: bool, page: bool
 ) -> list[Table]:
@@ -305,10 +304,7 @@ def _capacity_tables(
     ]
     if staff and caseworkers:
         # The most loaded first: those a manager acts on, and all a long list shows.
-        ranked = sorted(
-            capacity["caseworkers"],
-            key=lambda c: (-(c["open"] / c["capacity"]) if c["capacity"] else -1e9, c["name"]),
-        )
+        ranked = caseworkers_by_load(capacity["caseworkers"])
         tables.append(
             Table(
                 "capacity_caseworkers",
@@ -328,7 +324,9 @@ def _capacity_tables(
                 staff_only=True,
                 note="The most loaded caseworkers first.",
                 on_page=CASEWORKERS_ON_PAGE,
-                total_rows=len(ranked),
+                # A snapshot keeps the page's caseworkers beside the figures, and all of
+                # them apart (`FigureSnapshot.caseworkers`): it says how many there are.
+                total_rows=capacity.get("caseworker_count", len(ranked)),
             )
         )
     return tables

@@ -22,7 +22,7 @@ from cases.reporting.figures import Figure, cases_behind
 from cases.reporting.forms import DashboardFilterForm
 from cases.reporting.measures import MEASURES, TIMELINESS_KEYS, Rate
 from cases.reporting.periods import Period, default_period
-from cases.reporting.selectors import dashboard_snapshot
+from cases.reporting.selectors import dashboard_snapshot, figures_in_full
 from cases.reporting.tables import Table, dashboard_tables
 from ehcp_portal import access, exports
 from ehcp_portal.audit.models import AccessKind
@@ -140,9 +140,11 @@ def table_download(request: AuthenticatedHttpRequest, table: str, fmt: str) -> A
     viewer = dashboard_viewer(request.user)
     today = timezone.localdate()
     _, filters = _filters(request, viewer, today, strict=True)
-    snapshot = dashboard_snapshot(area_id=filters.area_id, period=filters.period, today=today)
+    snapshot = dashboard_snapshot(
+        area_id=filters.area_id, period=filters.period, today=today, every_caseworker=True
+    )
     found: Table | None = next(
-        (t for t in _tables(snapshot.figures, viewer, filters) if t.key == table),
+        (t for t in _tables(figures_in_full(snapshot), viewer, filters) if t.key == table),
         None,
     )
     if found is None:
