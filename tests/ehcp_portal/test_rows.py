@@ -106,3 +106,30 @@ def test_a_keys_first_page_holds_the_rows_a_plain_page_would(team):
         expected = [(u.pk, u.open_cases) for u in plain.page(number).object_list]
         assert [(u.pk, u.open_cases) for u in keys_first.page(number).object_list] == expected
     assert list(KeysFirstPaginator(workers.none(), 4).page(1).object_list) == []
+
+
+@pytest.mark.parametrize("asked", ["1", "2", "3", "999", "0", "-1", "two", "", None, 2.0])
+@pytest.mark.parametrize("orphans", [0, 2])
+def test_a_keys_first_page_counts_with_its_keys_as_a_plain_page_counts(
+    team, asked, orphans, django_assert_num_queries
+):
+    """The list's length comes with the page's keys (one query, no COUNT), and `get_page`
+    gives the page a plain paginator gives for any number asked, out of range or not one."""
+    from django.core.paginator import Paginator
+
+    from cases.casework.selectors import area_caseworkers_counted
+    from ehcp_portal.accounts.models import Role
+    from ehcp_portal.pagination import KeysFirstPaginator
+    from tests.factories import UserFactory
+
+    for i in range(9):
+        UserFactory(role=Role.CASEWORKER, team=team, full_name=f"Worker {i}")
+    workers = area_caseworkers_counted(team.area_id)
+    plain = Paginator(workers, 4, orphans=orphans).get_page(asked)
+    expected = (plain.number, [u.pk for u in plain.object_list], plain.paginator.count)
+    keys_first = KeysFirstPaginator(workers, 4, orphans=orphans)
+    page = keys_first.get_page(asked)
+    assert (page.number, [u.pk for u in page.object_list], keys_first.count) == expected
+    if asked in ("1", "2", None, 2.0):  # a page in range: its keys with the length, its rows
+        with django_assert_num_queries(2):
+            KeysFirstPaginator(workers, 4, orphans=orphans).get_page(asked)
