@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from cases.assignment.rules import load_percent
@@ -21,7 +21,6 @@ from cases.models import (
     Area,
     Case,
     CaseEvent,
-    DeadlineException,
     Document,
     Message,
     OpenCaseCount,
@@ -42,12 +41,7 @@ WEEK_AHEAD = timedelta(days=7)
 def with_exceptions(qs: QuerySet[Case]) -> QuerySet[Case]:
     """Cases with their recorded exceptions prefetched (one query for the whole list), so the
     one reader of the clock (cases.deadlines.case_deadlines) applies them at no further cost."""
-    return qs.prefetch_related(
-        Prefetch(
-            "deadline_exceptions",
-            queryset=DeadlineException.objects.select_related("recorded_by"),
-        )
-    )
+    return qs.prefetch_related("deadline_exceptions")  # who recorded one is not shown
 
 
 def caseload_for(user: UserT) -> QuerySet[Case]:
