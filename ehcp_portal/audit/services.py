@@ -75,24 +75,55 @@ def _insert_sql(*, relaxed: bool) -> str:
     consistent and nothing else is affected. Used only outside a transaction: inside one the
     setting would relax the commit of everything else the transaction writes.
     """
+    selected = ", ".join(
+        _organisation_sql() if cast is None else f"%s::{cast}" for _, cast in _COLUMNS
+    )
+    return _insert(selected, "", relaxed=relaxed)
+
+
+# What differs between the reads of one page of cases (`access_records_many`).
+_PER_READ = ("child_id", "case_id", "case_reference")
+
+
+@functools.cache
+def _insert_many_sql(*, relaxed: bool) -> str:
+    """One INSERT of the reads of a page of cases, as `_insert_sql` writes one: the reader's
+    values once, and each case's from arrays (UNNEST), so a page of 50 is one statement."""
+    selected = ", ".join(
+        _organisation_sql()
+        if cast is None
+        else f"read.{name}"
+        if name in _PER_READ
+        else f"%s::{cast}"
+        for name, cast in _COLUMNS
+    )
+    casts = dict(_COLUMNS)
+    arrays = ", ".join(f"%s::{casts[name]}[]" for name in _PER_READ)
+    return _insert(selected, f"UNNEST({arrays}) AS read({', '.join(_PER_READ)})", relaxed=relaxed)
+
+
+def _organisation_sql() -> str:
     setting_table = User._meta.get_field("setting").related_model._meta.db_table
     team_table = User._meta.get_field("team").related_model._meta.db_table
-    organisation = (
+    return (
         "LEFT(COALESCE(NULLIF(%s::varchar, ''), "  # noqa: S608 (table names from the models)
         f"(SELECT name FROM {setting_table} WHERE id = %s::bigint), "
         f"(SELECT name FROM {team_table} WHERE id = %s::bigint), %s::varchar), 200)"
     )
-    selected = ", ".join(organisation if cast is None else f"%s::{cast}" for _, cast in _COLUMNS)
+
+
+def _insert(selected: str, source: str, *, relaxed: bool) -> str:
     insert = (
         f"INSERT INTO {AccessRecord._meta.db_table} ({', '.join(n for n, _ in _COLUMNS)}) "
         f"SELECT {selected}"
     )
+    sources = [s for s in ("relaxed" if relaxed else "", source) if s]
     if relaxed:
-        return (
-            "WITH relaxed AS (SELECT set_config('synchronous_commit', 'off', true)) "  # noqa: S608
-            f"{insert} FROM relaxed"
+        insert = (
+            "WITH relaxed AS (SELECT set_config('synchronous_commit', 'off', true)) "
+            f"{insert}"
         )
-    return insert
+    return f"{insert} FROM {', '.join(sources)}" if sources else insert
 
 
 def access_record(
@@ -163,7 +194,8 @@ def access_records_many(
     system_organisation: str = "",
 ) -> None:
     """One line per case for a page that lists children's records (an API page of cases), in one
-    insert."""
+    insert: on PostgreSQL one statement, as `access_record` writes one read (the ORM's
+    bulk_create took 4.5 ms for a page of 50, a transaction and a model object per read)."""
     if not cases:
         return
     match = getattr(request, "resolver_match", None) if request is not None else None
@@ -171,13 +203,34 @@ def access_records_many(
     path = request.path[:500] if request is not None else ""
     name = (user.get_full_name() if user is not None else system)[:150]
     role = user.role if user is not None else "system"
-    organisation = (organisation_of(user) if user is not None else system_organisation)[:200]
+    if connection.vendor == "postgresql":
+        organisation: tuple[str, int | None, int | None, str] = (
+            (user.organisation, user.setting_id, user.team_id, _organisation_otherwise(user))
+            if user is not None
+            else (system_organisation, None, None, "")
+        )
+        reader = (timezone.now(), user.pk if user is not None else None, name, role[:20])
+        read = (str(kind)[:20], "", route, path, str(channel)[:10])
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _insert_many_sql(relaxed=not connection.in_atomic_block),
+                (
+                    *reader,
+                    *organisation,
+                    *read,
+                    [case.child_id for case in cases],
+                    [case.pk for case in cases],
+                    [str(case.reference)[:40] for case in cases],
+                ),
+            )
+        return
+    organisation_text = (organisation_of(user) if user is not None else system_organisation)[:200]
     AccessRecord.objects.bulk_create(
         AccessRecord(
             user=user,
             user_name=name,
             role=role,
-            organisation=organisation,
+            organisation=organisation_text,
             child_id=case.child_id,
             case_id=case.pk,
             case_reference=str(case.reference)[:40],

@@ -70,6 +70,34 @@ def test_the_api_list_records_one_read_per_case_it_shows(client, case, caseworke
     assert (record.case_reference, record.channel) == (case.reference, "api")
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_page_of_cases_is_recorded_in_one_insert_naming_each_case(
+    case, caseworker, django_assert_num_queries
+):
+    """The API's list writes its page's reads as one statement, outside any transaction, each
+    with the reader's organisation worked out in it as for one read."""
+    from django.db import connection
+
+    from ehcp_portal.audit.services import access_records_many
+
+    other = CaseFactory(team=case.team, caseworker=caseworker)
+    reader = type(caseworker).objects.get(pk=caseworker.pk)  # team not loaded
+    assert not connection.in_atomic_block
+    with django_assert_num_queries(1):
+        access_records_many(reader, cases=[case, other], kind="api", channel="api")
+    records = {r.case_reference: r for r in AccessRecord.objects.all()}
+    assert set(records) == {case.reference, other.reference}
+    for read in (case, other):
+        record = records[read.reference]
+        assert (record.case_id, record.child_id) == (read.pk, read.child_id)
+        assert (record.user_id, record.user_name, record.role) == (
+            caseworker.pk,
+            caseworker.get_full_name(),
+            caseworker.role,
+        )
+        assert (record.organisation, record.kind, record.channel) == (case.team.name, "api", "api")
+
+
 def test_a_document_download_names_the_document(
     client, case, caseworker, django_assert_num_queries
 ):
