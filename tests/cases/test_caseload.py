@@ -222,6 +222,18 @@ def test_fixed_query_count_whatever_the_caseload(
     assert response.status_code == 200
 
 
+def test_the_filters_options_are_read_without_a_server_side_cursor(client, manager, team):
+    """A select's few options are one plain query: Django's .iterator() declared a cursor,
+    fetched and closed it (three round trips) for the area list on every caseload page."""
+    other = TeamFactory()
+    client.force_login(manager)
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(URL).content.decode()
+    assert not [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith("DECLARE")]
+    for area in (team.area, other.area):
+        assert f'<option value="{area.pk}">{escape(area.name)}</option>' in body
+
+
 @pytest.mark.parametrize("role", [r for r in Role if r not in (Role.CASEWORKER, Role.TEAM_MANAGER)])
 def test_refused_for_other_roles(client, user_of_role, role):
     client.force_login(user_of_role(role))

@@ -146,3 +146,28 @@ def test_may_each_answers_as_may_does_and_asks_once_per_different_rule(
     with django_assert_num_queries(1):
         answers = access.may_each(manager, [access.CASE_WORK, access.CASE_REASSIGN], elsewhere)
     assert answers == {access.CASE_WORK: False, access.CASE_REASSIGN: False}
+
+
+def test_a_case_found_under_a_rule_answers_that_rule_and_no_other(
+    case, caseworker, manager, django_assert_num_queries
+):
+    """case_or_404 notes the condition it found the case under: a manager views and works
+    their area's cases by one condition, so the page's question costs nothing; a caseworker
+    works fewer cases than they view, so theirs is still asked, and answered as may() does."""
+    from ehcp_portal import access
+
+    found = access.case_or_404(manager, case.reference)
+    with django_assert_num_queries(0):
+        answers = access.may_each(manager, [access.CASE_WORK, access.CASE_REASSIGN], found)
+    assert answers == {access.CASE_WORK: True, access.CASE_REASSIGN: True}
+    # Found by one user, asked about by another: asked of the database.
+    expected = access.may(caseworker, access.CASE_WORK, case)
+    with django_assert_num_queries(1):
+        assert access.may_each(caseworker, [access.CASE_WORK], found) == {
+            access.CASE_WORK: expected
+        }
+    viewed_elsewhere = CaseFactory(team=case.team)  # the team's case, not the caseworker's
+    seen = access.case_or_404(caseworker, viewed_elsewhere.reference)
+    with django_assert_num_queries(1):
+        answers = access.may_each(caseworker, [access.CASE_WORK], seen)
+    assert answers == {access.CASE_WORK: access.may(caseworker, access.CASE_WORK, seen)}

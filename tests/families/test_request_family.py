@@ -7,6 +7,7 @@ import threading
 from datetime import date, timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -398,3 +399,45 @@ def test_a_huge_year_of_birth_is_a_form_error_not_a_server_error(db):
     body = response.content.decode()
     assert response.status_code == 200
     assert "govuk-error-summary" in body and "Year must include 4 numbers" in body
+
+
+def _request_said(client, manager, case) -> str:
+    client.force_login(manager)
+    page = client.get(reverse("casework:case_detail", args=[case.reference])).content.decode()
+    start = page.index("What the request said")
+    return page[start : page.index("Mediation and appeals", start)]
+
+
+def test_the_case_page_shows_the_request_as_it_was_sent(client, parent_with_child, leeds):
+    """The sections are kept when the request is sent: a year on, when the same date of birth
+    would no longer pass (a young person now over 25), the case page still shows what was
+    sent, not "Not answered yet"."""
+    parent, child = parent_with_child
+    manager = UserFactory(role=Role.TEAM_MANAGER, team=leeds[1])
+    with time_machine.travel(date(2026, 1, 10)):
+        draft = start_draft(client, parent, child)
+        answer_pages(client, draft, answers(dob=date(2000, 6, 1)), FAMILY_SLUGS)
+        url = reverse("families:request_check", args=[draft.public_id])
+        assert client.post(url).status_code == 302
+    draft.refresh_from_db()
+    assert draft.sections_sent is not None
+    with time_machine.travel(date(2027, 1, 10)):
+        said = _request_said(client, manager, draft.case)
+    assert "1 June 2000" in said
+    assert "Not answered yet" not in said
+    assert "Amira" in said
+
+
+def test_a_request_sent_before_the_record_was_kept_is_read_once_and_kept(
+    client, parent_with_child, leeds
+):
+    parent, child = parent_with_child
+    manager = UserFactory(role=Role.TEAM_MANAGER, team=leeds[1])
+    case = submitted_case(client, parent, child)
+    sent = RequestDraft.objects.get(case=case)
+    kept = sent.sections_sent
+    RequestDraft.objects.filter(pk=sent.pk).update(sections_sent=None)  # as sent before
+    said = _request_said(client, manager, case)
+    assert "Amira" in said
+    sent.refresh_from_db()
+    assert sent.sections_sent == kept

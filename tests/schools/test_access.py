@@ -94,6 +94,27 @@ def test_another_school_sees_nothing(client, plan, other_senco, reviewed, consen
                 assert client.get(reverse(page, args=[case.reference])).status_code == 404
 
 
+def test_the_compiled_rule_finds_what_the_built_rule_finds_for_each_school(
+    plan, senco, other_senco, consented_case
+):
+    """The school rule is compiled once and each school's id bound to it: for every school it
+    finds exactly the cases the rule built afresh for that school finds."""
+    from django.db.models import Q
+
+    from cases.models import Case
+    from cases.schools.access import _bases, school_cases_filter
+
+    for user in (senco, other_senco):
+        built = Q(child__setting_id=user.setting_id, pk__in=_bases(user.setting_id))
+        expected = set(Case.objects.filter(built).values_list("pk", flat=True))
+        found = set(Case.objects.filter(school_cases_filter(user)).values_list("pk", flat=True))
+        assert found == expected
+    assert {plan.case.pk, consented_case.pk} <= set(
+        Case.objects.filter(school_cases_filter(senco)).values_list("pk", flat=True)
+    )
+    assert not Case.objects.filter(school_cases_filter(other_senco)).exists()
+
+
 def test_another_family_and_another_team_see_nothing(client, plan, reviewed, user_of_role):
     client.force_login(user_of_role(Role.PARENT))
     for page in FAMILY_PAGES:

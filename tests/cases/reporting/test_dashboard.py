@@ -281,3 +281,47 @@ def test_an_area_of_many_caseworkers_shows_the_most_loaded_and_downloads_them_al
     )
     assert len(csv_rows) == CASEWORKERS_ON_PAGE + 5 + 1
     assert csv_rows[1][0] == busiest.get_full_name()
+
+
+def test_the_page_reads_the_caseworkers_it_shows_and_the_download_reads_them_all(
+    client, manager, team
+):
+    """A snapshot keeps the 50 most loaded caseworkers with the figures and every caseworker
+    apart: the page never reads the long list, the download reads it, and a snapshot kept
+    before the split (the whole list in its figures) shows and downloads the same."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cases.reporting.selectors import figures_in_full
+    from cases.reporting.tables import CASEWORKERS_ON_PAGE
+
+    workers = UserFactory.create_batch(CASEWORKERS_ON_PAGE + 5, role=Role.CASEWORKER, team=team)
+    CaseFactory.create_batch(2, team=team, caseworker=workers[7])
+    client.force_login(manager)
+    query = {"period": _year()}
+    first = client.get(DASHBOARD, query).content.decode()
+    snapshot = FigureSnapshot.objects.get(scope=scope_of(team.area_id), period=_year())
+    shown = snapshot.figures["capacity"]
+    assert len(shown["caseworkers"]) == CASEWORKERS_ON_PAGE
+    assert shown["caseworker_count"] == CASEWORKERS_ON_PAGE + 5
+    assert len(snapshot.caseworkers) == CASEWORKERS_ON_PAGE + 5
+    assert snapshot.caseworkers[:CASEWORKERS_ON_PAGE] == shown["caseworkers"]
+    assert shown["caseworkers"][0]["name"] == workers[7].get_full_name()  # most loaded first
+
+    def section(body: str) -> str:
+        return body[body.index('id="capacity_caseworkers"') :].split("</section>")[0]
+
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(DASHBOARD, query).content.decode()
+    read = [q["sql"] for q in queries if "reporting_figuresnapshot" in q["sql"]]
+    assert read and not [q for q in read if '"reporting_figuresnapshot"."caseworkers"' in q]
+    assert section(again) == section(first)
+    download = reverse("reporting:download", args=["capacity_caseworkers", "csv"])
+    every = _csv(client.get(download, query))
+    assert len(every) == CASEWORKERS_ON_PAGE + 5 + 1
+    # Kept before the split: the whole list in the figures, nothing apart.
+    FigureSnapshot.objects.filter(pk=snapshot.pk).update(
+        figures=figures_in_full(snapshot), caseworkers=None
+    )
+    assert section(client.get(DASHBOARD, query).content.decode()) == section(first)
+    assert _csv(client.get(download, query)) == every
