@@ -119,10 +119,7 @@ def _insert(selected: str, source: str, *, relaxed: bool) -> str:
     )
     sources = [s for s in ("relaxed" if relaxed else "", source) if s]
     if relaxed:
-        insert = (
-            "WITH relaxed AS (SELECT set_config('synchronous_commit', 'off', true)) "
-            f"{insert}"
-        )
+        insert = f"WITH relaxed AS (SELECT set_config('synchronous_commit', 'off', true)) {insert}"
     return f"{insert} FROM {', '.join(sources)}" if sources else insert
 
 
