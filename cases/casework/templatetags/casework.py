@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from django import template
 from django.template.defaultfilters import linebreaksbr
@@ -9,7 +10,15 @@ from django.utils import dateformat
 from django.utils.text import capfirst
 
 from cases.deadlines import LABELS
-from ehcp_portal.rows import date_text, escape, local_time, reference_links, rows_html
+from ehcp_portal.rows import (
+    MARKER,
+    URL_SAFE,
+    date_text,
+    escape,
+    local_time,
+    reference_links,
+    rows_html,
+)
 from ehcp_portal.templatetags.portal import days_phrase, status_tag_class
 
 register = template.Library()
@@ -286,4 +295,105 @@ def request_sections(sections: list[dict[str, Any]]) -> str:
             f'<h3 class="govuk-heading-s">{escape(section["title"])}</h3>'
             f'<dl class="govuk-summary-list">{rows}</dl>'
         )
+    return rows_html(out)
+
+
+_KEY_MARKER = "EHC-DEADLINE-KEY-MARKER"
+_EXCEPTION_ROW = (
+    '<div class="govuk-body-s govuk-!-margin-top-1 govuk-!-margin-bottom-0">Exception: {reason}, '
+    "{starts}{ends}; family told {told}</div>"
+)
+
+
+@register.simple_tag
+def deadlines_table(
+    deadlines: list[Any],
+    *,
+    case: Any,
+    for_family: Any = False,
+    may_work: Any = False,
+    exceptions_by_key: Any = None,
+    exceptable_keys: Any = (),
+) -> str:
+    """A case's statutory deadlines (the staff case page, the family's tracker): each date, how
+    long is left, its status, the exceptions recorded and, for those who work the case, the
+    link to record one. Through the template a row cost about 100 µs."""
+    # The link to record an exception, reversed once for the table (a reverse is about 25 µs).
+    exception_link = (
+        reverse("casework:deadline_exception_add", args=[MARKER, _KEY_MARKER]).replace(
+            MARKER, quote(str(case.reference), safe=URL_SAFE)
+        )
+        if may_work
+        else None
+    )
+    out = [
+        '<table class="govuk-table">'
+        '<caption class="govuk-table__caption govuk-visually-hidden">Statutory deadlines'
+        '</caption><thead class="govuk-table__head"><tr class="govuk-table__row">'
+        '<th scope="col" class="govuk-table__header">Deadline</th>'
+        '<th scope="col" class="govuk-table__header">Due</th>'
+        '<th scope="col" class="govuk-table__header">Status</th>'
+    ]
+    if may_work:
+        out.append(
+            '<th scope="col" class="govuk-table__header">'
+            '<span class="govuk-visually-hidden">Exceptions</span></th>'
+        )
+    out.append('</tr></thead><tbody class="govuk-table__body">')
+    for d in deadlines:
+        status = d.status
+        due = date_text(d.due, "j F Y")
+        if d.is_open:
+            left = (
+                "Date passed, exception recorded"
+                if d.excepted and d.days_left < 0
+                else escape(days_phrase(d.days_left))
+            )
+            due += f'<div class="govuk-body-s govuk-!-margin-bottom-0">{left}</div>'
+        shown = (
+            "Exception applies" if for_family and status == "excepted" else escape(capfirst(status))
+        )
+        met = (
+            f' <span class="govuk-body-s">on {date_text(d.met_on, "j M Y")}</span>'
+            if d.met_on
+            else ""
+        )
+        notes = "".join(
+            '<p class="govuk-body-s govuk-!-margin-top-1 govuk-!-margin-bottom-0">'
+            f"{escape(note.family_words)}</p>"
+            for note in (d.exceptions if for_family else ())
+        )
+        recorded = "".join(
+            _EXCEPTION_ROW.format(
+                reason=escape(ex.get_reason_display()),
+                starts=date_text(ex.starts_on, "j M Y"),
+                ends=f" to {date_text(ex.ends_on, 'j M Y')}" if ex.ends_on else "",
+                told=date_text(ex.family_told_on, "j M Y"),
+            )
+            for ex in ((exceptions_by_key or {}).get(d.key) or [])
+        )
+        row = (
+            '<tr class="govuk-table__row"><td class="govuk-table__cell">'
+            f'{escape(d.label)}<div class="govuk-hint govuk-!-margin-bottom-0 '
+            f'govuk-!-font-size-16">{escape(d.explanation)}</div></td>'
+            f'<td class="govuk-table__cell">{due}</td>'
+            f'<td class="govuk-table__cell"><strong class="govuk-tag '
+            f'{escape(status_tag_class(status))}">{shown}</strong>{met}{notes}{recorded}</td>'
+        )
+        if exception_link is not None:
+            link = ""
+            if d.key in exceptable_keys:
+                href = escape(exception_link.replace(_KEY_MARKER, quote(d.key, safe=URL_SAFE)))
+                link = (
+                    f'<a class="govuk-link" href="{href}">Record an exception'
+                    f'<span class="govuk-visually-hidden"> to {escape(d.label.lower())}</span></a>'
+                )
+            row += f'<td class="govuk-table__cell">{link}</td>'
+        out.append(row + "</tr>")
+    if not deadlines:
+        out.append(
+            '<tr class="govuk-table__row"><td class="govuk-table__cell" colspan="4">'
+            "No statutory deadlines at this stage.</td></tr>"
+        )
+    out.append("</tbody></table>")
     return rows_html(out)
