@@ -67,8 +67,9 @@ class KeysFirstPaginator(Paginator):
     def page(self, number: Any) -> Any:
         keys: list[Any] | None = None
         rows: Any = self.object_list
-        if "count" not in self.__dict__:
-            bottom = (self._number(number) - 1) * self.per_page
+        bottom = (self._number(number) - 1) * self.per_page
+        # A page number too large for the database's OFFSET (a bigint) is past the end: counted.
+        if "count" not in self.__dict__ and bottom + self.per_page + self.orphans < 2**63:
             read = list(
                 rows.annotate(_list_length=Window(Count("*"))).values_list("pk", "_list_length")[
                     bottom : bottom + self.per_page + self.orphans

@@ -108,7 +108,9 @@ def test_a_keys_first_page_holds_the_rows_a_plain_page_would(team):
     assert list(KeysFirstPaginator(workers.none(), 4).page(1).object_list) == []
 
 
-@pytest.mark.parametrize("asked", ["1", "2", "3", "999", "0", "-1", "two", "", None, 2.0])
+@pytest.mark.parametrize(
+    "asked", ["1", "2", "3", "999", "9" * 30, "0", "-1", "two", "", None, 2.0, "1.5"]
+)
 @pytest.mark.parametrize("orphans", [0, 2])
 def test_a_keys_first_page_counts_with_its_keys_as_a_plain_page_counts(
     team, asked, orphans, django_assert_num_queries
