@@ -24,7 +24,14 @@ class ListedChoiceIterator(forms.models.ModelChoiceIterator):
 
 
 class ListedModelChoiceField(forms.ModelChoiceField):
-    """`ModelChoiceField` whose options are read by one plain query (`ListedChoiceIterator`)."""
+    """`ModelChoiceField` whose options are read by one plain query (`ListedChoiceIterator`).
+    Every model choice field of the portal is one of these two (tests/architecture)."""
+
+    iterator = ListedChoiceIterator
+
+
+class ListedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """`ModelMultipleChoiceField` whose options are read by one plain query."""
 
     iterator = ListedChoiceIterator
 

@@ -7,12 +7,17 @@ from django import forms
 
 from cases.models import Case, Document, Setting, SettingType
 from ehcp_portal.accounts.models import Role, User
-from ehcp_portal.forms import GovUKDateField, label_choices_with
+from ehcp_portal.forms import (
+    GovUKDateField,
+    ListedModelChoiceField,
+    ListedModelMultipleChoiceField,
+    label_choices_with,
+)
 from panels.models import FundingBand, Meeting, MeetingMember, PanelPaper, PanelType
 
 
 class MeetingForm(forms.Form):
-    panel_type = forms.ModelChoiceField(
+    panel_type = ListedModelChoiceField(
         queryset=PanelType.objects.filter(active=True),
         widget=forms.RadioSelect,
         label="Type of panel",
@@ -24,13 +29,13 @@ class MeetingForm(forms.Form):
         help_text="For example, 27 3 2027",
     )
     location = forms.CharField(max_length=200, required=False, label="Where (optional)")
-    chair = forms.ModelChoiceField(
+    chair = ListedModelChoiceField(
         queryset=User.objects.none(),
         label="Chair",
         empty_label="Choose the chair",
         error_messages={"required": "Choose the chair"},
     )
-    members = forms.ModelMultipleChoiceField(
+    members = ListedModelMultipleChoiceField(
         queryset=User.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         label="Members",
@@ -53,7 +58,7 @@ class MeetingForm(forms.Form):
 
 
 class PaperForm(forms.Form):
-    panel_type = forms.ModelChoiceField(
+    panel_type = ListedModelChoiceField(
         queryset=PanelType.objects.none(),
         widget=forms.RadioSelect,
         label="Which panel should consider this case?",
@@ -72,7 +77,7 @@ class PaperForm(forms.Form):
         label="Your recommendation",
         error_messages={"required": "Enter your recommendation to the panel"},
     )
-    evidence: forms.ModelMultipleChoiceField[Document] = forms.ModelMultipleChoiceField(
+    evidence: forms.ModelMultipleChoiceField[Document] = ListedModelMultipleChoiceField(
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -95,7 +100,7 @@ class PaperForm(forms.Form):
 
 
 class AgendaForm(forms.Form):
-    papers = forms.ModelMultipleChoiceField(
+    papers = ListedModelMultipleChoiceField(
         queryset=PanelPaper.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         label="Cases ready for this panel",
@@ -119,7 +124,7 @@ class AgendaForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    attended = forms.ModelMultipleChoiceField(
+    attended = ListedModelMultipleChoiceField(
         queryset=MeetingMember.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
@@ -198,7 +203,7 @@ class DecisionForm(forms.Form):
             "required": "Enter the reasons for the decision: the family will read them"
         },
     )
-    funding_band = forms.ModelChoiceField(
+    funding_band = ListedModelChoiceField(
         queryset=FundingBand.objects.filter(active=True),
         to_field_name="code",
         required=False,
@@ -211,7 +216,7 @@ class DecisionForm(forms.Form):
         label="Type of setting",
         error_messages={"invalid_choice": "Choose a type of setting from the list"},
     )
-    named_setting = forms.ModelChoiceField(
+    named_setting = ListedModelChoiceField(
         queryset=Setting.objects.all(),
         required=False,
         label="Named school or setting",

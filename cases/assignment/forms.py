@@ -180,7 +180,7 @@ class PlacedCaseworkerField(CaseworkerChoiceField):
 class PlaceForm(forms.Form):
     """A manager places a triage case in an area, and may choose its caseworker there."""
 
-    area = forms.ModelChoiceField(
+    area = ListedModelChoiceField(
         queryset=Area.objects.order_by("name", "pk"),
         label="Which area should have this case?",
         empty_label="Choose an area",

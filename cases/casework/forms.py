@@ -299,7 +299,7 @@ def _decision_label(event: CaseEvent) -> str:
 
 
 class DisputeForm(forms.Form):
-    decision_event = forms.ModelChoiceField(
+    decision_event = ListedModelChoiceField(
         label="Which decision is disputed?",
         queryset=CaseEvent.objects.none(),
         widget=forms.RadioSelect,
@@ -501,7 +501,7 @@ def _no_future_field(form: forms.Form, name: str, value: date) -> None:
         form.add_error(name, f"{form.fields[name].label} must be today or in the past")
 
 
-class _DisputeChoiceField(forms.ModelChoiceField):
+class _DisputeChoiceField(ListedModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         kind = DISPUTABLE_EVENT_KINDS.get(obj.decision_event.kind, "Decision")
         return f"{kind} of {obj.decision_on:%-d %B %Y}"

@@ -14,7 +14,7 @@ from django.utils import timezone
 from cases.assignment.forms import CaseworkerChoiceField, caseworker_choices_fit
 from cases.members.models import EnquiryCategory
 from ehcp_portal.accounts.models import User
-from ehcp_portal.forms import GovUKDateField
+from ehcp_portal.forms import GovUKDateField, ListedModelChoiceField
 
 if TYPE_CHECKING:
     from cases.models import Area
@@ -152,7 +152,7 @@ class MatchForm(NulStrippingForm):
 
 
 class RouteForm(NulStrippingForm):
-    area: forms.ModelChoiceField[Area] = forms.ModelChoiceField(
+    area: forms.ModelChoiceField[Area] = ListedModelChoiceField(
         label="Send to the team for",
         queryset=None,
         empty_label="Choose an area",

@@ -13,7 +13,7 @@ from cases import sen2_codes
 from cases.models import Setting
 from cases.plans.models import Review
 from cases.plans.sections import NEED_SECTIONS, SECTIONS
-from ehcp_portal.forms import GovUKDateField
+from ehcp_portal.forms import GovUKDateField, ListedModelChoiceField
 
 
 def _no_nul(value: str) -> str:
@@ -107,7 +107,7 @@ class CommentForm(forms.Form):
 
 
 class FamilyResponseForm(forms.Form):
-    preferred_setting = forms.ModelChoiceField(
+    preferred_setting = ListedModelChoiceField(
         label="Which school or setting would you like named in the plan?",
         queryset=Setting.objects.order_by("name"),
         required=False,

@@ -8,7 +8,7 @@ from django import forms
 
 from cases.quality.models import CallType, Complaint, Contact, Criterion, Grade
 from cases.quality.surveys import SCALE
-from ehcp_portal.forms import GovUKDateField
+from ehcp_portal.forms import GovUKDateField, ListedModelChoiceField
 
 GRADE_CHOICES = Grade.choices
 TEXT = 5000
@@ -114,7 +114,7 @@ class ContactForm(forms.Form):
     """One short form: a call is logged in a few clicks."""
 
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
-    call_type = forms.ModelChoiceField(
+    call_type = ListedModelChoiceField(
         label="Type of contact",
         queryset=CallType.objects.none(),
         empty_label="Choose a type",
