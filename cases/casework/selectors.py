@@ -355,9 +355,14 @@ def area_caseworkers(area_id: int | None) -> QuerySet[User]:
 
 def area_caseworkers_counted(area_id: int | None) -> QuerySet[User]:
     """The area's active caseworkers by name, each with its kept open-case count
-    (`open_cases`) and profile (for capacity): what `team_caseloads` reads."""
-    return area_caseworkers(area_id).annotate(
-        open_cases=open_cases_of(OpenCaseCount.Scope.CASEWORKER)
+    (`open_cases`) and profile (for capacity): what `team_caseloads` reads, and only that
+    (their name, and their profile's FTE and target caseload)."""
+    return (
+        area_caseworkers(area_id)
+        .annotate(open_cases=open_cases_of(OpenCaseCount.Scope.CASEWORKER))
+        .only(
+            "full_name", "email", "assignment_profile__fte", "assignment_profile__target_caseload"
+        )
     )
 
 

@@ -964,11 +964,9 @@ def team_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     area_id = area.pk if area else None
     today = timezone.localdate()
     # A page of caseworkers at a time: an area of a national service has thousands.
-    # What a row shows of each caseworker: their name and, from their profile, their capacity.
-    caseworkers = selectors.area_caseworkers_counted(area_id).only(
-        "full_name", "email", "assignment_profile__fte", "assignment_profile__target_caseload"
+    page = KeysFirstPaginator(selectors.area_caseworkers_counted(area_id), TEAM_PAGE_SIZE).get_page(
+        request.GET.get("page")
     )
-    page = KeysFirstPaginator(caseworkers, TEAM_PAGE_SIZE).get_page(request.GET.get("page"))
     loads = selectors.team_caseloads(area_id, today=today, caseworkers=page.object_list)
     queue = list(
         selectors.unassigned_queue(area_id).only(*UNASSIGNED_ROW_FIELDS)[: UNASSIGNED_SHOWN + 1]

@@ -25,6 +25,8 @@ from cases.statutory import (
     review_report_due,
 )
 from ehcp_portal import access
+from families.models import RequestDraft
+from families.selectors import drafts_open_for, drafts_submitted_by_setting
 
 if TYPE_CHECKING:
     from ehcp_portal.accounts.models import User
@@ -48,6 +50,45 @@ class PupilRow:
 
 def school_cases(user: User) -> QuerySet[Case]:
     return access.cases_for(user, CASE_SCHOOL)
+
+
+# The SENCO's home lists beside the pupils, each reading only what it shows.
+HOME_LIST_LENGTH = 50
+# What the two lists of requests show of each (its answers give the child's name).
+_REQUEST_LIST_FIELDS = ("public_id", "answers", "child__first_name", "child__last_name")
+
+
+def school_requests_unsent(user: User) -> QuerySet[RequestDraft]:
+    """The school's requests not sent yet, and whether the parent has been told."""
+    return (
+        drafts_open_for(user)
+        .select_related(None)
+        .select_related("child")
+        .only(*_REQUEST_LIST_FIELDS, "parent_told_on")
+    )
+
+
+def school_requests_sent(user: User) -> QuerySet[RequestDraft]:
+    """The school's latest sent requests, each with its case's reference."""
+    return (
+        drafts_submitted_by_setting(user)
+        .select_related(None)
+        .select_related("child", "case")
+        .only(*_REQUEST_LIST_FIELDS, "submitted_at", "case__reference")[:HOME_LIST_LENGTH]
+    )
+
+
+def school_advice_open(user: User) -> QuerySet[AdviceRequest]:
+    """The educational advice asked of the school and not sent yet, soonest due first: the
+    case's reference, the date due and the link."""
+    return (
+        AdviceRequest.objects.filter(
+            setting_id=user.setting_id or -1, state__in=AdviceRequest.OPEN_STATES
+        )
+        .select_related("case")
+        .only("public_id", "due_on", "case__reference")
+        .order_by("due_on", "id")[:HOME_LIST_LENGTH]
+    )
 
 
 def review_steps(case: Case, review: Review | None, today: date) -> list[NextStep]:

@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cases.advice.models import AdviceRequest
 from cases.casework.selectors import transfer_year_now
 from cases.models import Case
 from cases.plans.models import Plan
@@ -51,7 +50,6 @@ from ehcp_portal.accounts.models import Role
 from ehcp_portal.audit.models import AccessKind
 from ehcp_portal.audit.services import access_record
 from ehcp_portal.http import AuthenticatedHttpRequest
-from families.selectors import drafts_open_for, drafts_submitted_by_setting
 
 FAMILY = (Role.PARENT, Role.YOUNG_PERSON)
 STAFF = (Role.CASEWORKER, Role.TEAM_MANAGER)
@@ -89,39 +87,20 @@ def _named_plan(request: AuthenticatedHttpRequest, case: Case) -> Plan:
     return plan
 
 
-DRAFT_LIST_FIELDS = ("public_id", "answers", "child__first_name", "child__last_name")
-
-
 @login_required
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.role_required(request.user, Role.SCHOOL)
     today = timezone.localdate()
     term = term_of(today)
-    advice = (
-        AdviceRequest.objects.filter(
-            setting_id=request.user.setting_id or -1, state__in=AdviceRequest.OPEN_STATES
-        )
-        # What the list shows: the case's reference, the date due and the link.
-        .select_related("case")
-        .only("public_id", "due_on", "case__reference")
-        .order_by("due_on", "id")[:50]
-    )
     return render(
         request,
         "schools/home.html",
         {
             "setting": request.user.setting,
             "rows": selectors.school_pupils(request.user, today=today, term=term),
-            # What the two lists show of each request (its answers give the child's name).
-            "drafts": drafts_open_for(request.user)
-            .select_related(None)
-            .select_related("child")
-            .only(*DRAFT_LIST_FIELDS, "parent_told_on"),
-            "submitted": drafts_submitted_by_setting(request.user)
-            .select_related(None)
-            .select_related("child", "case")
-            .only(*DRAFT_LIST_FIELDS, "submitted_at", "case__reference")[:50],
-            "advice": advice,
+            "drafts": selectors.school_requests_unsent(request.user),
+            "submitted": selectors.school_requests_sent(request.user),
+            "advice": selectors.school_advice_open(request.user),
             "term": term,
             "today": today,
         },
