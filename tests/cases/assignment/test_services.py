@@ -16,7 +16,7 @@ from cases.assignment.priorities import cases_priorities_recompute
 from cases.assignment.queue import cases_unassigned_sweep
 from cases.assignment.rebalancing import RebalanceChanged, caseload_rebalance, rebalance_plan
 from cases.assignment.tasks import priorities_recompute
-from cases.models import Case, CaseEvent, Stage
+from cases.models import Case, CaseEvent, CouncilProfile, Stage
 from cases.workflow import case_transition
 from ehcp_portal.accounts.models import Role
 from families.models import FamilyMembership
@@ -114,20 +114,57 @@ def test_case_without_area_is_placed_by_postcode(team, make_worker):
 def _assign_queries(team, make_worker, n_workers):
     for _ in range(n_workers):
         make_worker(team, open_cases=1)
-    case = new_case(team)
-    family_for(case)
-    with CaptureQueriesContext(connection) as ctx:
-        case_assign(case=case)
-    return len(ctx.captured_queries)
+    counts = []
+    for _ in range(2):  # the first decision in the area reads its roster, the second does not
+        case = new_case(team)
+        family_for(case)
+        with CaptureQueriesContext(connection) as ctx:
+            case_assign(case=case)
+        counts.append(len(ctx.captured_queries))
+    return counts
 
 
 def test_query_count_is_fixed_whatever_the_number_of_caseworkers(make_worker):
     few = _assign_queries(TeamFactory(), make_worker, 2)
     many = _assign_queries(TeamFactory(), make_worker, 25)
-    # savepoint, case (locked), rules, family members, siblings, their cases, candidates with
-    # open-case counts, insert decision, update case, insert event, the feed's event (its lock,
-    # insert, the active webhook subscriptions), release savepoint.
-    assert few == many == 14
+    # savepoint, case (locked), rules, family members, siblings, their cases, the candidates'
+    # roster fingerprint with their open-case counts, insert decision, update case, insert
+    # event, the feed's event (its lock, insert, the active webhook subscriptions), release
+    # savepoint; and the roster itself the first time this process decides in the area.
+    assert few == many == [15, 14]
+
+
+def test_a_decision_sees_the_roster_as_it_is_now(team, make_worker):
+    """The process keeps each area's roster (cases.assignment.facts), but a change to it is seen
+    by the very next decision: a new caseworker, a profile, a count, the council's default."""
+    busy = make_worker(team, open_cases=3)
+    assert case_assign(case=new_case(team)).caseworker == busy  # the only one (now 4 cases)
+
+    idle = make_worker(team, open_cases=2)  # joins the area
+    assert case_assign(case=new_case(team)).caseworker == idle  # 2 of 40 beats 4 of 40
+    assert case_assign(case=new_case(team)).caseworker == idle  # 3 still beats 4: counts read
+
+    CaseworkerProfile.objects.filter(user=idle).update(taking_new_cases=False)
+    assert case_assign(case=new_case(team)).caseworker == busy  # busy has 5 now
+
+    CaseworkerProfile.objects.filter(user=idle).update(taking_new_cases=True, target_caseload=5)
+    assert case_assign(case=new_case(team)).caseworker == busy  # idle: 4 of 5, busy: 6 of 40
+
+    CaseworkerProfile.objects.filter(user=busy).delete()  # the council's default applies
+    CouncilProfile.objects.update_or_create(pk=1, defaults={"default_target_caseload": 6})
+    assert case_assign(case=new_case(team)).caseworker == idle  # busy: 6 of 6 is full
+
+
+def test_every_load_gets_its_own_candidates(team, make_worker):
+    """A cohort changes its candidates' counts as it goes: another load must not see that."""
+    from cases.assignment.facts import candidates_load
+
+    worker = make_worker(team, open_cases=2)
+    first = candidates_load(area_ids=[team.area_id])
+    first[0].open_cases += 10
+    second = candidates_load(area_ids=[team.area_id])
+    assert (second[0].user_id, second[0].open_cases) == (worker.pk, 2)
+    assert first[0] is not second[0]
 
 
 def test_manager_override_records_reason_event_and_tells_the_new_caseworker(
