@@ -128,10 +128,12 @@ def case_prepare(
     areas: Mapping[str, Area] | None = None,
     teams: Mapping[int, Team] | None = None,
     request_source: str = "",
+    refresh_deadline: bool = True,
 ) -> Case:
     """An unsaved case, placed by the one rule: area from the child's postcode
     (area_for_postcode), team the area's receiving team (team_for_area), stage RECEIVED, and
-    the next statutory deadline denormalised.
+    the next statutory deadline denormalised (unless `refresh_deadline` is False: a bulk caller
+    that records later milestones on the case first, the demo, refreshes it once after them).
 
     `postcode` is the address the request gives when it is newer than the child's record (a
     cohort file). Bulk callers pass `areas` (areas_by_district) and `teams` (teams_by_area),
@@ -162,7 +164,8 @@ def case_prepare(
         requested_by=requested_by,
         needs=list(needs),
     )
-    case_refresh_deadline(case=case, today=today)
+    if refresh_deadline:
+        case_refresh_deadline(case=case, today=today)
     return case
 
 

@@ -44,6 +44,13 @@ logger = logging.getLogger(__name__)
 _FEED_LOCK = 0x45484350_0016
 
 
+def feed_lock() -> None:
+    """Take the feed's lock until the transaction ends (PostgreSQL; SQLite has one writer)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_FEED_LOCK])
+
+
 def event_record(*, type: str, case: Case, data: dict[str, Any] | None = None) -> Event:
     """Append an event about `case` and queue it for each subscription that wants it.
 
@@ -56,9 +63,7 @@ def event_record(*, type: str, case: Case, data: dict[str, Any] | None = None) -
     """
     # Inside the caller's transaction no savepoint is needed: the event stands or falls with it.
     with transaction.atomic(savepoint=False):
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_FEED_LOCK])
+        feed_lock()
         event = Event.objects.create(
             type=type,
             case_id=case.pk,
@@ -87,9 +92,7 @@ def events_record_bulk(*, type: str, cases: Sequence[tuple[Case, dict[str, Any]]
         return []
     # Inside the caller's transaction no savepoint is needed: the event stands or falls with it.
     with transaction.atomic(savepoint=False):
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_FEED_LOCK])
+        feed_lock()
         events = Event.objects.bulk_create(
             [
                 Event(

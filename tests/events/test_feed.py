@@ -265,6 +265,30 @@ def test_the_demo_feed_starts_with_every_case_opened_and_survives_a_reset(client
     )
 
 
+def test_the_demo_writes_in_one_statement_the_opened_events_the_bulk_service_writes(db):
+    """The demo's feed is written by one INSERT on PostgreSQL (a million cases); with a
+    subscription to deliver to, by `events_record_bulk`. Both give the same events in order."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from cases.events.demo import build_events
+    from cases.events.models import WebhookSubscription
+
+    call_command("seed_demo", "--cases", "60", "--seed", "7", stdout=StringIO())
+    opened = Event.objects.filter(type=EventType.CASE_OPENED).order_by("id")
+
+    def shape(events):
+        return [(e.case_id, e.case_reference, e.area_id, e.data) for e in events]
+
+    by_statement = shape(opened)
+    last = opened.last().pk
+    WebhookSubscription.objects.create(name="A", url="https://a.example/", event_types=["x"])
+    build_events()  # now through the service
+    assert len(by_statement) == Case.objects.count()
+    assert shape(opened.filter(pk__gt=last)) == by_statement
+
+
 def test_the_feed_and_the_webhooks_give_an_event_the_shape_the_schema_says(case):
     from cases.events.api import EventSerializer
     from cases.events.services import event_body
