@@ -579,19 +579,20 @@ def caseload_cursor_read(text: str | None, terms: list[SortTerm]) -> list[Any] |
     return out
 
 
-def _after(term: SortTerm, value: Any, reverse: bool) -> Q | None:
-    """Rows strictly after `value` in this column's order, read forwards or (`reverse`)
-    backwards; None when no row can be."""
+def _ranges_after(term: SortTerm, value: Any, reverse: bool) -> list[Q]:
+    """The rows strictly after `value` in this column's order, read forwards or (`reverse`)
+    backwards, as ranges of the column in the order they come: at most two, the values past
+    it and then the empty ones (the deadline, empty last)."""
     descending = term.descending != reverse
     nulls_at_end = term.nulls_last and not reverse
     if value is None:
         # Empty values are all together at one end: after them is nothing (at the end), or
         # every row with a value (at the start, reading backwards).
-        return None if nulls_at_end or not term.nulls_last else Q(**{f"{term.path}__isnull": False})
-    q = Q(**{f"{term.path}__{'lt' if descending else 'gt'}": value})
+        return [] if nulls_at_end or not term.nulls_last else [Q(**{f"{term.path}__isnull": False})]
+    ranges = [Q(**{f"{term.path}__{'lt' if descending else 'gt'}": value})]
     if nulls_at_end:
-        q |= Q(**{f"{term.path}__isnull": True})
-    return q
+        ranges.append(Q(**{f"{term.path}__isnull": True}))
+    return ranges
 
 
 def _equal(term: SortTerm, value: Any) -> Q:
@@ -604,69 +605,32 @@ def caseload_keyset(
     qs: QuerySet[Case], terms: list[SortTerm], cursor: list[Any], *, reverse: bool = False
 ) -> list[QuerySet[Case]]:
     """The cases after the cursor in the sort's order (`reverse`: before it, nearest first),
-    as one or two querysets to read in turn. The first column bounds each (>=, <=, or "is
-    empty"), so its index is entered at the cursor rather than read from the start; a first
-    column with empty values (the deadline, empty last) splits the rows after the cursor into
-    the dated ones and then the empty ones, each one bounded range."""
+    as querysets to read in turn, each one range of the sort's index: first the rows equal to
+    the cursor in every column but the last and after it in the last, then those equal in all
+    but the last two and after it in the one before, and so on to the rows after it in the
+    first column. So a page starts exactly at the cursor however many rows tie with it: with
+    one condition that bounded only the first column, a cursor 10,000 rows into one deadline
+    (or one stage) read and dropped those 10,000 rows for every page. Reading stops once a page
+    is full (`caseload_keyset_rows`): usually at the first range, at most one query per range."""
     if len(cursor) != len(terms):
         raise ValueError("cursor does not match the sort")
-    clauses = Q()
-    matched = False
-    prefix = Q()
-    for term, value in zip(terms, cursor, strict=True):
-        after = _after(term, value, reverse)
-        if after is not None:
-            clauses = (clauses | (prefix & after)) if matched else (prefix & after)
-            matched = True
-        prefix &= _equal(term, value)
     if reverse:
         qs = qs.order_by(*[_order_term(t, reverse=True) for t in terms])
-    first, first_value = terms[0], cursor[0]
-    descending = first.descending != reverse
-    bound = Q(**{f"{first.path}__{'lte' if descending else 'gte'}": first_value})
-    if not first.nulls_last:
-        bound &= _leading_bound(terms, cursor, reverse) or Q()
-        return [qs.filter(bound, clauses)] if matched else []
-    empty, dated = Q(**{f"{first.path}__isnull": True}), Q(**{f"{first.path}__isnull": False})
-    if first_value is None:
-        # In the empty values (last forwards): forwards only they remain; backwards, the rest
-        # of them, then every dated row.
-        parts = [qs.filter(empty, clauses)] if matched else []
-        return parts + ([qs.filter(dated)] if reverse else [])
-    parts = [qs.filter(bound, clauses)] if matched else []
-    return parts + ([] if reverse else [qs.filter(empty)])
-
-
-def _leading_bound(terms: list[SortTerm], cursor: list[Any], reverse: bool) -> Q | None:
-    """When the sort's leading columns are all on one joined table (the child's last and
-    first names), the rows at or after the cursor in those columns alone: a condition on that
-    table only, so the database drops the children before the cursor as it reads their index,
-    instead of joining each to its cases first (8,000 children of one surname, 400 pages in)."""
-    relation = terms[0].path.rpartition("__")[0]
-    leading: list[tuple[SortTerm, Any]] = []
-    for term, value in zip(terms[:-1], cursor[:-1], strict=True):
-        if not relation or term.nulls_last or value is None:
-            break
-        if term.path.rpartition("__")[0] != relation:
-            break
-        leading.append((term, value))
-    if len(leading) < 2:
-        return None
-    bound = Q()
-    equal = Q()
-    for i, (term, value) in enumerate(leading):
-        descending = term.descending != reverse
-        last = i == len(leading) - 1
-        op = ("lte" if descending else "gte") if last else ("lt" if descending else "gt")
-        step = equal & Q(**{f"{term.path}__{op}": value})
-        bound = step if i == 0 else bound | step
-        equal &= Q(**{term.path: value})
-    return bound
+    parts = []
+    for level in range(len(terms) - 1, -1, -1):
+        prefix = Q()
+        for term, value in zip(terms[:level], cursor[:level], strict=True):
+            prefix &= _equal(term, value)
+        parts += [
+            qs.filter(prefix, after)
+            for after in _ranges_after(terms[level], cursor[level], reverse)
+        ]
+    return parts
 
 
 def caseload_keyset_rows(parts: list[QuerySet[Case]], limit: int) -> list[Case]:
-    """Up to `limit` rows from the parts in turn (a second query only when the first runs out
-    at the boundary between dated and undated cases)."""
+    """Up to `limit` rows from the parts in turn (the next part is read only when the page is
+    not full yet: at the end of a run of rows that tie with the cursor)."""
     rows: list[Case] = []
     for part in parts:
         rows += list(part[: limit - len(rows)])
