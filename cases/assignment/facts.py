@@ -69,8 +69,8 @@ _rosters: dict[tuple[int, ...] | None, tuple[str, tuple[rules.Candidate, ...]]] 
 
 
 def _roster_summary_sql(*, by_area: bool) -> str:
-    """The fingerprint and the open-case counts of the candidates (in order of id), in one
-    statement, so the counts belong to the roster the fingerprint names. The fingerprint is the
+    """The fingerprint, the open-case counts and the ids of the candidates (in order of id), in
+    one statement, so the counts belong to the roster the fingerprint names. The fingerprint is the
     md5 of each row version's `xmin` and `ctid`: every write of a row makes a new version, with
     the writing transaction as its `xmin` and a new place (`ctid`), even a second write in the
     same transaction; a rolled-back write leaves the old version. It covers every row a
@@ -92,7 +92,8 @@ def _roster_summary_sql(*, by_area: bool) -> str:
                    || '/'
                    || coalesce((SELECT string_agg(xmin || '.' || ctid, ',') FROM {council}), '')
                ),
-               coalesce(array_agg(coalesce(c.open_cases, 0) ORDER BY u.id), '{{}}')
+               coalesce(array_agg(coalesce(c.open_cases, 0) ORDER BY u.id), '{{}}'),
+               coalesce(array_agg(u.id ORDER BY u.id), '{{}}')
         FROM {team} t
         JOIN {area} a ON a.id = t.area_id
         -- Team by team, on the index of (role, team): a join planned the other way walked the
@@ -129,16 +130,18 @@ def candidates_load(
             _roster_summary_sql(by_area=key is not None),
             {"scope": OpenCaseCount.Scope.CASEWORKER, "role": Role.CASEWORKER, "areas": area_ids},
         )
-        fingerprint, counts = cursor.fetchone()
+        fingerprint, counts, ids = cursor.fetchone()
     kept = _rosters.get(key)
-    if kept is not None and kept[0] == fingerprint and len(kept[1]) == len(counts):
+    if kept is not None and kept[0] == fingerprint:
         return [_with_count(proto, n) for proto, n in zip(kept[1], counts, strict=True)]
     # Read after the fingerprint: a change in between is read here, and its newer fingerprint
-    # makes the next call read the roster again.
+    # makes the next call read the roster again. Kept only if the statement above chose the
+    # same people as the query below, so its counts are theirs in the same order.
     candidates = [_candidate(row) for row in _roster_rows(qs)]
-    if len(_rosters) >= _ROSTERS_KEPT:
-        _rosters.clear()
-    _rosters[key] = (fingerprint, tuple(_with_count(c, 0) for c in candidates))
+    if [c.user_id for c in candidates] == ids:
+        if len(_rosters) >= _ROSTERS_KEPT:
+            _rosters.clear()
+        _rosters[key] = (fingerprint, tuple(_with_count(c, 0) for c in candidates))
     return candidates
 
 
