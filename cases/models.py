@@ -237,6 +237,18 @@ class Case(models.Model):
     next_deadline_on = models.DateField(null=True, blank=True)
     next_deadline_excepted = models.BooleanField(default=False)
 
+    # The child's names, copied here by the database itself (migration 0011's triggers: on a
+    # new case, on a change of child, and on every change of the child's names) and never by
+    # code, so a name search of an area's caseload filters the cases it walks in order without
+    # looking up each one's child (at 1,000,000 cases a common surname looked up 815 children
+    # to find a page of 26: 3.5 of 5 ms). Shown and sorted on from the child, not from here.
+    child_first_name = models.CharField(
+        max_length=100, blank=True, editable=False, default="", db_default=""
+    )
+    child_last_name = models.CharField(
+        max_length=100, blank=True, editable=False, default="", db_default=""
+    )
+
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -148,9 +148,11 @@ def caseload_filtered(
         if search.upper().startswith("EHC-") or search[:1].isdigit():
             qs = qs.filter(reference__icontains=search)
         else:
+            # On the names the case keeps of its child: the cases walked in the list's order
+            # are filtered as they are read, with no lookup of each one's child.
             for word in search.split()[:4]:
                 qs = qs.filter(
-                    Q(child__first_name__istartswith=word) | Q(child__last_name__istartswith=word)
+                    Q(child_first_name__istartswith=word) | Q(child_last_name__istartswith=word)
                 )
     return qs
 

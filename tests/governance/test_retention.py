@@ -88,6 +88,8 @@ def test_a_run_anonymises_the_child_and_keeps_the_case_for_statistics(
     case = Case.objects.get(pk=case_pk)
     assert case.reference == f"ANON-{case_pk}"
     assert case.stage == old.case.stage and case.needs == old.case.needs
+    # the names the case keeps for the caseload's search went with the child's
+    assert (case.child_first_name, case.child_last_name) == (child.first_name, child.last_name)
     event = CaseEvent.objects.get(case=case)
     assert (event.summary, event.actor, event.data) == ("request_received", None, {})
     for model in (Document, Message, Plan, Notification):
