@@ -14,9 +14,9 @@ so a reference typed into a URL reveals nothing.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
@@ -80,10 +80,68 @@ def _applies(roles: frozenset[str] | None, user: User) -> bool:
     return roles is None or user.role in roles
 
 
-def objects_for(user: User, subject: str, action: str) -> QuerySet[Any]:
+def objects_for(
+    user: User, subject: str, action: str, *, within: Mapping[str, int | None] | None = None
+) -> QuerySet[Any]:
+    """The objects the user may do `action` to. `within` narrows them to the given values of
+    plain columns (a manager's list of their own area: {"area_id": 3}), and the rules are
+    applied knowing those values (`rules_knowing`): a rule they settle is dropped or kept
+    whole rather than sent to the database beside the narrowing that settles it."""
     described = _SUBJECTS[subject]
-    qs = described.model._default_manager.filter(rule_filter(user, subject, action))
+    rule = rule_filter(user, subject, action)
+    if within:
+        known = rules_knowing(rule, within)
+        rule = Q() if known is True else NOTHING if known is False else known
+    qs = described.model._default_manager.filter(rule, **(within or {}))
     return qs.distinct() if described.distinct else qs
+
+
+def rules_knowing(q: Q, known: Mapping[str, int | None]) -> Q | bool:
+    """`q` for the rows whose columns have the `known` values: True or False where that settles
+    it, else what is left of it. Only an exact or `__isnull` lookup of a known column, compared
+    with a whole number or None, is settled; every other condition stays as it is. (PostgreSQL
+    multiplies the selectivities of `(area_id = 3 OR area_id IS NULL) AND area_id = 3`: it took
+    a third of an area's cases for a ninth, and read a caseworker's cases through the area's
+    index: 1.4 ms against 0.1.)"""
+    if q.connector not in (Q.AND, Q.OR):
+        return q
+    is_and = q.connector == Q.AND
+    kept: list[Any] = []
+    for child in q.children:
+        value: Any = (
+            rules_knowing(child, known)
+            if isinstance(child, Q)
+            else _leaf_knowing(cast(tuple[str, Any], child), known)
+        )
+        if value is (not is_and):  # True in an OR, False in an AND: settled
+            return value if not q.negated else not value
+        if value is not is_and:  # neither True in an AND nor False in an OR: still open
+            if isinstance(value, Q) and len(value.children) == 1 and not value.negated:
+                value = value.children[0]  # a condition of its own, as Django writes it
+            kept.append(value)
+    if not kept:
+        return is_and if not q.negated else not is_and
+    if len(kept) == 1:
+        left = kept[0] if isinstance(kept[0], Q) else Q(kept[0])
+    else:
+        left = Q(*kept, _connector=q.connector)
+    return ~left if q.negated else left
+
+
+def _leaf_knowing(leaf: tuple[str, Any], known: Mapping[str, int | None]) -> tuple[str, Any] | bool:
+    lookup, value = leaf
+    if lookup in known and _plain(value) and _plain(known[lookup]):
+        return value == known[lookup]
+    column, _, kind = lookup.rpartition("__")
+    if kind == "isnull" and isinstance(value, bool):
+        for name in (column, f"{column}_id"):
+            if name in known and _plain(known[name]):
+                return (known[name] is None) == value
+    return leaf
+
+
+def _plain(value: Any) -> bool:
+    return value is None or (isinstance(value, int) and not isinstance(value, bool))
 
 
 def object_or_404(
@@ -138,8 +196,10 @@ CASE_TRACK = "case.track"  # the family-facing tracker: family parts only
 CASE_MEMBER = "case.member"  # an elected member: stage and next date, with the family's consent
 
 
-def cases_for(user: User, action: str = CASE_VIEW) -> QuerySet[Any]:
-    return objects_for(user, CASE, action)
+def cases_for(
+    user: User, action: str = CASE_VIEW, *, within: Mapping[str, int | None] | None = None
+) -> QuerySet[Any]:
+    return objects_for(user, CASE, action, within=within)
 
 
 def may(user: User, action: str, case: Model) -> bool:
