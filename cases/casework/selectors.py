@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import BooleanField, Count, Expression, F, Q, QuerySet, Value
 from django.utils import timezone
 
 from cases.assignment.rules import load_percent
@@ -604,6 +604,51 @@ def _equal(term: SortTerm, value: Any) -> Q:
     return Q(**{term.path: value})
 
 
+class _RowsAfter(Expression):
+    """`(a, b) > (x, y)` (`<` for a descending pair): the rows after (x, y) in the order of two
+    adjacent columns of an index, read by PostgreSQL as one range of it."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, columns: tuple[str, str], values: tuple[Any, Any], *, less: bool):
+        super().__init__()
+        self.parts: list[Any] = [F(columns[0]), F(columns[1]), Value(values[0]), Value(values[1])]
+        self.less = less
+
+    def get_source_expressions(self) -> list[Any]:
+        return self.parts
+
+    def set_source_expressions(self, exprs: Any) -> None:
+        self.parts = list(exprs)
+
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
+        sql, params = [], []
+        for part in self.parts:
+            part_sql, part_params = compiler.compile(part)
+            sql.append(part_sql)
+            params += part_params
+        op = "<" if self.less else ">"
+        return f"({sql[0]}, {sql[1]}) {op} ({sql[2]}, {sql[3]})", params
+
+
+def _pair_after(
+    first: SortTerm, second: SortTerm, values: tuple[Any, Any], reverse: bool
+) -> _RowsAfter | None:
+    """The two last ranges of `caseload_keyset` as one, where they are one range of the index:
+    two columns of the case read the same way round, neither value empty, the second column
+    never empty (else its empty values would come between the two)."""
+    if (
+        "__" in first.path
+        or "__" in second.path
+        or first.descending != second.descending
+        or second.nulls_last
+        or None in values
+    ):
+        return None
+    return _RowsAfter((first.path, second.path), values, less=first.descending != reverse)
+
+
 def caseload_keyset(
     qs: QuerySet[Case], terms: list[SortTerm], cursor: list[Any], *, reverse: bool = False
 ) -> list[QuerySet[Case]]:
@@ -620,15 +665,34 @@ def caseload_keyset(
     if reverse:
         qs = qs.order_by(*[_order_term(t, reverse=True) for t in terms])
     parts = []
-    for level in range(len(terms) - 1, -1, -1):
-        prefix = Q()
-        for term, value in zip(terms[:level], cursor[:level], strict=True):
-            prefix &= _equal(term, value)
-        parts += [
-            qs.filter(prefix, after)
-            for after in _ranges_after(terms[level], cursor[level], reverse)
-        ]
+    level = len(terms) - 1
+    while level >= 0:
+        pair = (
+            _pair_after(terms[level - 1], terms[level], (cursor[level - 1], cursor[level]), reverse)
+            if level >= 1
+            else None
+        )
+        if pair is not None:
+            # The rows tying with the cursor up to the last column and after it there, then
+            # those after it in the column before: one range (at a page boundary inside a run
+            # of one priority and deadline, two queries became one).
+            level -= 1
+            prefix = _equal_prefix(terms, cursor, level)
+            parts.append(qs.filter(prefix, pair))
+            rest = _ranges_after(terms[level], cursor[level], reverse)[1:]  # its empty values
+        else:
+            prefix = _equal_prefix(terms, cursor, level)
+            rest = _ranges_after(terms[level], cursor[level], reverse)
+        parts += [qs.filter(prefix, after) for after in rest]
+        level -= 1
     return parts
+
+
+def _equal_prefix(terms: list[SortTerm], cursor: list[Any], level: int) -> Q:
+    prefix = Q()
+    for term, value in zip(terms[:level], cursor[:level], strict=True):
+        prefix &= _equal(term, value)
+    return prefix
 
 
 def caseload_keyset_rows(parts: list[QuerySet[Case]], limit: int) -> list[Case]:
