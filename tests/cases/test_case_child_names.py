@@ -9,10 +9,11 @@ import threading
 import pytest
 from django.db import connection, connections, transaction
 from django.urls import reverse
+from django.utils import timezone
 
-from cases.models import Case
+from cases.models import Case, Team
 from families.models import Child
-from tests.factories import CaseFactory, ChildFactory
+from tests.factories import CaseFactory, ChildFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +22,17 @@ URL = reverse("casework:caseload")
 
 def _names(case: Case) -> tuple[str, str]:
     return Case.objects.values_list("child_first_name", "child_last_name").get(pk=case.pk)
+
+
+def _open(reference: str, child_id: int, team: Team) -> Case:
+    """A case written straight to the database, as an import or a restore writes one."""
+    return Case.objects.create(
+        reference=reference,
+        child_id=child_id,
+        received_on=timezone.localdate(),
+        team=team,
+        area=team.area,
+    )
 
 
 def _found(client, text: str) -> list[str]:
@@ -76,17 +88,11 @@ def test_names_written_directly_are_put_right():
 
 def test_a_case_written_before_its_child_in_one_transaction_takes_the_names():
     """Foreign keys are checked at commit, so a restore or an import may write a case first."""
-    template = CaseFactory()
+    team = TeamFactory()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT nextval(pg_get_serial_sequence('families_child', 'id'))")
         child_id = cursor.fetchone()[0]
-        case = Case.objects.create(
-            reference="EHC-2026-999999",
-            child_id=child_id,
-            received_on=template.received_on,
-            team=template.team,
-            area=template.area,
-        )
+        case = _open("EHC-2026-999999", child_id, team)
         assert _names(case) == ("", "")
         ChildFactory(id=child_id, first_name="Amira", last_name="Khan")
     assert _names(case) == ("Amira", "Khan")
@@ -97,21 +103,14 @@ def test_a_rename_committing_while_a_case_is_opened_is_not_missed():
     """A case opened for a child while another transaction renames the child waits for the
     rename and takes the new name (the child is read FOR SHARE)."""
     child = ChildFactory(first_name="Amira", last_name="Khan")
-    template = CaseFactory()
+    team = TeamFactory()
     renamed = threading.Event()
     opened: list[int] = []
 
     def open_case() -> None:
         try:
             renamed.wait(10)
-            case = Case.objects.create(
-                reference="EHC-2026-999998",
-                child=child,
-                received_on=template.received_on,
-                team=template.team,
-                area=template.area,
-            )
-            opened.append(case.pk)
+            opened.append(_open("EHC-2026-999998", child.pk, team).pk)
         finally:
             connections.close_all()
 
