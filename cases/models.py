@@ -348,6 +348,28 @@ class OpenCaseCount(models.Model):
         return f"{self.scope} {self.scope_id}: {self.open_cases}"
 
 
+class PhaseTransferCount(models.Model):
+    """An area's open cases due to transfer phase in a year, and how many of their plans are
+    amended for the move already (reg 18): the phase transfer page's progress line, kept rather
+    than counting an area's 20,000 children on every page. Kept like `OpenCaseCount`, by
+    triggers on the case table (migration 0012). "Amended" is the rule of
+    `cases.deadlines.phase_transfer_met_q`, which the triggers' SQL repeats: a test checks the
+    two against each other (tests/cases/test_phase_transfer_counts.py)."""
+
+    area_id = models.IntegerField()
+    year = models.PositiveSmallIntegerField()
+    children = models.IntegerField(default=0)
+    amended = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["area_id", "year"], name="cases_phasetransfercount_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"area {self.area_id}, {self.year}: {self.amended} of {self.children} amended"
+
+
 class CaseEvent(models.Model):
     """An append-only line on the case timeline: who did what, when."""
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
-from cases.models import Area, OpenCaseCount, Team
+from cases.models import Area, OpenCaseCount, PhaseTransferCount, Team
 from cases.postcodes import district_normalise, postcode_district
 
 
@@ -77,6 +77,17 @@ def open_case_counts(scope: str, ids: Iterable[int]) -> dict[int, int]:
             "scope_id", "open_cases"
         )
     )
+
+
+def phase_transfer_count(area_id: int, year: int) -> tuple[int, int]:
+    """(open cases of the area transferring phase in `year`, plans already amended for it),
+    as kept (`PhaseTransferCount`)."""
+    kept = (
+        PhaseTransferCount.objects.filter(area_id=area_id, year=year)
+        .values_list("children", "amended")
+        .first()
+    )
+    return kept or (0, 0)
 
 
 def open_case_count(scope: str, scope_id: int | None) -> int:

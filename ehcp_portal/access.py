@@ -96,6 +96,13 @@ def objects_for(
     return qs.distinct() if described.distinct else qs
 
 
+def may_all(user: User, subject: str, action: str, within: Mapping[str, int | None]) -> bool:
+    """Whether the user may do `action` to every object with the `within` values (a manager to
+    every case of their area), so a count kept for all of those is the count of what they may
+    see."""
+    return rules_knowing(rule_filter(user, subject, action), within) is True
+
+
 def rules_knowing(q: Q, known: Mapping[str, int | None]) -> Q | bool:
     """`q` for the rows whose columns have the `known` values: True or False where that settles
     it, else what is left of it. Only an exact or `__isnull` lookup of a known column, compared

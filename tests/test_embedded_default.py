@@ -19,6 +19,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 PAGES_SCRIPT = r"""
+from datetime import date
 from django.test import Client
 from ehcp_portal.accounts.models import User
 from cases.models import Case
@@ -68,6 +69,41 @@ fresh = Case.objects.create(
     reference="EHC-2026-999999", child=case.child, received_on=case.received_on, area=case.area
 )
 assert Case.objects.values_list("child_last_name", flat=True).get(pk=fresh.pk) == "Quartermaine"
+# SQLite's triggers keep the phase transfer cohorts' counts: they equal counting the cases by
+# the clock's rule, after the seed and after a plan is amended for the move.
+from django.db.models import Count
+from cases.deadlines import phase_transfer_met_q
+from cases.models import PhaseTransferCount
+
+
+def cohorts():
+    kept = {
+        (r.area_id, r.year): (r.children, r.amended)
+        for r in PhaseTransferCount.objects.exclude(children=0)
+    }
+    counted = {}
+    open_cases = Case.objects.filter(is_open=True, area__isnull=False)
+    for year in set(open_cases.values_list("phase_transfer_year", flat=True)) - {None}:
+        for area_id, children, amended in (
+            open_cases.filter(phase_transfer_year=year).values("area_id")
+            .annotate(c=Count("pk"), m=Count("pk", filter=phase_transfer_met_q(year)))
+            .values_list("area_id", "c", "m")
+        ):
+            counted[(area_id, year)] = (children, amended)
+    assert kept == counted and kept, (kept, counted)
+    return kept
+
+
+before = cohorts()
+moving = Case.objects.filter(
+    is_open=True, area__isnull=False, phase_transfer_year__isnull=False,
+    phase_transfer_amended_on__isnull=True,
+).first()
+moving.phase_transfer_amended_on = date(moving.phase_transfer_year - 1, 9, 1)  # in time
+moving.save()
+after = cohorts()
+key = (moving.area_id, moving.phase_transfer_year)
+assert after[key][1] == before[key][1] + 1, (before[key], after[key])
 print("PAGES OK")
 """
 

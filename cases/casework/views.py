@@ -848,7 +848,7 @@ def phase_transfers(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     year = _transfer_year(request, today)
     cohort = selectors.phase_transfer_cohort(request.user, year)
-    children, amended = selectors.phase_transfer_progress(cohort, year)
+    children, amended = selectors.phase_transfer_progress(request.user, cohort, year)
     page = CountedPaginator(cohort, PHASE_TRANSFERS_PAGE, count=children).get_page(
         request.GET.get("page")
     )
