@@ -367,8 +367,8 @@ def area_phase_transfers(user: User, year: int) -> QuerySet[Case]:
     if area_id is None:
         return Case.objects.none()
     return (
-        access.cases_for(user, access.CASE_WORK)
-        .filter(Q(phase_transfer_year=year), area_id=area_id, is_open=True)
+        access.cases_for(user, access.CASE_WORK, within={"area_id": area_id})
+        .filter(phase_transfer_year=year, is_open=True)
         .select_related("child", "child__setting", "plan")
         .only(*TRANSFER_ROW_FIELDS, "child__setting__name")
         .prefetch_related(
