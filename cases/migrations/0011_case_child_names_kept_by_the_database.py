@@ -61,13 +61,15 @@ PG_BACKWARD = [
 
 # SQLite (the embedded demo) has no BEFORE triggers that change the row: each writes the row
 # again after it. A trigger does not fire itself (recursive_triggers is off).
-_SQLITE_NAMES_OF = (
-    "child_first_name = COALESCE((SELECT first_name FROM families_child WHERE id = {child}), ''), "
-    "child_last_name = COALESCE((SELECT last_name FROM families_child WHERE id = {child}), '')"
+_SQLITE_NAMES_OF_NEW_CHILD = (
+    "child_first_name = "
+    "COALESCE((SELECT first_name FROM families_child WHERE id = NEW.child_id), ''), "
+    "child_last_name = "
+    "COALESCE((SELECT last_name FROM families_child WHERE id = NEW.child_id), '')"
 )
 SQLITE_FORWARD = [
     "CREATE TRIGGER cases_case_child_names_insert AFTER INSERT ON cases_case BEGIN "
-    f"UPDATE cases_case SET {_SQLITE_NAMES_OF.format(child='NEW.child_id')} "
+    f"UPDATE cases_case SET {_SQLITE_NAMES_OF_NEW_CHILD} "
     "WHERE id = NEW.id; END",
     "CREATE TRIGGER cases_case_child_names_update "
     "AFTER UPDATE OF child_id, child_first_name, child_last_name ON cases_case "
@@ -75,7 +77,7 @@ SQLITE_FORWARD = [
     "COALESCE((SELECT first_name FROM families_child WHERE id = NEW.child_id), '') "
     "OR NEW.child_last_name IS NOT "
     "COALESCE((SELECT last_name FROM families_child WHERE id = NEW.child_id), '') BEGIN "
-    f"UPDATE cases_case SET {_SQLITE_NAMES_OF.format(child='NEW.child_id')} "
+    f"UPDATE cases_case SET {_SQLITE_NAMES_OF_NEW_CHILD} "
     "WHERE id = NEW.id; END",
     "CREATE TRIGGER families_child_names_insert AFTER INSERT ON families_child BEGIN "
     "UPDATE cases_case SET child_first_name = NEW.first_name, child_last_name = NEW.last_name "
